@@ -1,0 +1,164 @@
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use prov::ingest::{self, AddError, AddOptions, Event, Input};
+use prov::store::Metadata;
+use serde_json::json;
+
+use super::output::note;
+use super::{CommandError, Context, Out, exit};
+
+/// Add documents to the store: files, directories (recursively), or `-` for standard input.
+///
+/// Each document is stored under the BLAKE3 hash of its exact bytes; adding the same bytes
+/// again changes nothing. Metadata comes from the flags below or from a sidecar
+/// `FILE.meta.toml` / `FILE.meta.json` next to the file (flags win). A file added again
+/// with different bytes (same --url, or without one the same path) becomes a new version.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or directories to add; `-` reads one document from standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// The document's title.
+    #[arg(long)]
+    title: Option<String>,
+    /// The outlet that published it (newspaper, agency, site).
+    #[arg(long)]
+    outlet: Option<String>,
+    /// Where it was published; versions of one URL are linked.
+    #[arg(long)]
+    url: Option<String>,
+    /// Publication date: RFC 3339 (2025-06-23T08:42:00Z) or a plain date (2025-06-23).
+    #[arg(long, value_name = "DATE")]
+    published: Option<String>,
+    /// Who wrote it.
+    #[arg(long)]
+    author: Option<String>,
+    /// Language tag (en, uk, …).
+    #[arg(long)]
+    lang: Option<String>,
+}
+
+/// Progress bars only pay off for long adds.
+const BAR_THRESHOLD: usize = 100;
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+    let mut store = ctx.store()?;
+    let mut inputs = Vec::with_capacity(args.paths.len());
+    for path in args.paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| CommandError::new(format!("reading standard input: {e}")))?;
+            inputs.push(Input::Stdin(bytes));
+        } else {
+            inputs.push(Input::Path(path));
+        }
+    }
+    let options = AddOptions {
+        meta: Metadata {
+            title: args.title,
+            outlet: args.outlet,
+            url: args.url,
+            published: args.published,
+            author: args.author,
+            lang: args.lang,
+            ..Metadata::default()
+        },
+    };
+
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut write_err: Option<std::io::Error> = None;
+    let mut on_event = |event: Event<'_>| match event {
+        Event::Planned { files } => {
+            if files >= BAR_THRESHOLD {
+                bar.set_length(files as u64);
+            } else {
+                bar.set_draw_target(ProgressDrawTarget::hidden());
+            }
+        }
+        Event::Added(added) => {
+            bar.inc(1);
+            if write_err.is_some() {
+                return;
+            }
+            let result = bar.suspend(|| {
+                if out.json {
+                    let mut value = serde_json::to_value(added).map_err(std::io::Error::other)?;
+                    value["outcome"] = json!(added.outcome());
+                    out.json_line(&value)
+                } else {
+                    writeln!(
+                        out,
+                        "{}  {}  {}",
+                        added.id.short(),
+                        added.path,
+                        describe(added)
+                    )
+                }
+            });
+            if let Err(e) = result {
+                write_err = Some(e);
+            }
+        }
+        Event::Refused(err) => {
+            bar.inc(1);
+            bar.suspend(|| note(format!("error: {err}")));
+        }
+    };
+    let summary = ingest::add(&mut store, inputs, &options, &mut on_event);
+    bar.finish_and_clear();
+    if let Some(e) = write_err {
+        return Err(e.into());
+    }
+    let summary = summary?;
+
+    let count = |o: &str| summary.added.iter().filter(|a| a.outcome() == o).count();
+    let mut parts = vec![format!("{} added", count("added"))];
+    for (n, word) in [
+        (count("new-version"), "new versions"),
+        (count("recorded"), "already stored at another path"),
+        (count("updated"), "metadata updated"),
+        (count("unchanged"), "unchanged"),
+        (summary.refused.len(), "refused"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    if summary.added.len() + summary.refused.len() > 1 || !summary.refused.is_empty() {
+        note(parts.join(", "));
+    }
+    Ok(if summary.refused.is_empty() {
+        exit::SUCCESS
+    } else if summary.refused.iter().all(AddError::is_bad_input) {
+        exit::FINDING
+    } else {
+        exit::ERROR
+    })
+}
+
+fn describe(added: &prov::ingest::Added) -> String {
+    let source = added
+        .source
+        .as_ref()
+        .map(|s| s.locator.as_str())
+        .unwrap_or("-");
+    match added.outcome() {
+        "new-version" => format!(
+            "new version {} of {source} (was {})",
+            added.version.unwrap_or(0),
+            added.previous.map(|p| p.short()).unwrap_or_default()
+        ),
+        "recorded" => "already stored; now tracked here too".to_owned(),
+        "updated" => "unchanged; metadata updated".to_owned(),
+        "unchanged" => "unchanged (already stored)".to_owned(),
+        other => other.to_owned(),
+    }
+}

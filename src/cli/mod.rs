@@ -1,0 +1,129 @@
+//! The command line: argument parsing, dispatch, and rendering. Each command lives in its
+//! own file with its clap `Args` (whose doc comment is the help text) and one `run`.
+
+mod add;
+mod cat;
+mod completions;
+mod error;
+mod fsck;
+mod init;
+mod log;
+mod output;
+mod show;
+mod status;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use prov::Store;
+
+pub use error::{CommandError, exit};
+pub use output::Out;
+
+/// prov: track where quotes come from.
+///
+/// Build an evidence store of source documents, then find which sources support a quote,
+/// who said it there, and where the wording drifted. Commands find the store by walking
+/// up from the current directory, as git does.
+#[derive(Debug, Parser)]
+#[command(name = "prov", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if prov was started in DIR.
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    directory: Option<PathBuf>,
+
+    /// Print data as JSON (one object per line for lists).
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Init(init::Args),
+    Add(add::Args),
+    Log(log::Args),
+    Show(show::Args),
+    Cat(cat::Args),
+    Status(status::Args),
+    Fsck(fsck::Args),
+    Completions(completions::Args),
+}
+
+/// What every command gets besides its own arguments: the way to its store.
+pub struct Context {}
+
+impl Context {
+    /// Opens the store: `PROV_DIR` when set, else the nearest `.prov/` above the
+    /// working directory.
+    pub fn store(&self) -> Result<Store, CommandError> {
+        if let Some(dir) = std::env::var_os("PROV_DIR").filter(|d| !d.is_empty()) {
+            return Ok(Store::open(std::path::Path::new(&dir))?);
+        }
+        Ok(Store::discover(&cwd()?)?)
+    }
+}
+
+pub fn cwd() -> Result<PathBuf, CommandError> {
+    std::env::current_dir()
+        .map_err(|e| CommandError::new(format!("cannot read the working directory: {e}")))
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::SUCCESS
+            });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if e.broken_pipe => ExitCode::from(exit::SUCCESS),
+        Err(e) => {
+            output::note(&e);
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, CommandError> {
+    if let Some(dir) = &cli.directory {
+        std::env::set_current_dir(dir).map_err(|e| {
+            CommandError::usage(format!("-C {}: {e}", dir.display()))
+                .hint("give an existing directory")
+        })?;
+    }
+    let ctx = Context {};
+    let mut out = Out::new(cli.json);
+    let code = match cli.command {
+        Command::Init(args) => init::run(args, &ctx, &mut out),
+        Command::Add(args) => add::run(args, &ctx, &mut out),
+        Command::Log(args) => log::run(args, &ctx, &mut out),
+        Command::Show(args) => show::run(args, &ctx, &mut out),
+        Command::Cat(args) => cat::run(args, &ctx, &mut out),
+        Command::Status(args) => status::run(args, &ctx, &mut out),
+        Command::Fsck(args) => fsck::run(args, &ctx, &mut out),
+        Command::Completions(args) => completions::run(args, &ctx, &mut out),
+    }?;
+    std::io::Write::flush(&mut out)?;
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

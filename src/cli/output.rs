@@ -1,0 +1,50 @@
+//! Writing to stdout: data only, buffered, with errors (a closed pipe) passed up.
+
+use std::io::{self, BufWriter, StdoutLock, Write};
+
+use serde::Serialize;
+
+/// Buffered stdout for one command.
+pub struct Out {
+    inner: BufWriter<StdoutLock<'static>>,
+    pub json: bool,
+}
+
+impl Out {
+    pub fn new(json: bool) -> Self {
+        Self {
+            inner: BufWriter::new(io::stdout().lock()),
+            json,
+        }
+    }
+
+    /// Writes one JSON object on its own line.
+    pub fn json_line<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        serde_json::to_writer(&mut self.inner, value).map_err(io::Error::other)?;
+        self.inner.write_all(b"\n")
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes a progress message or warning to stderr. Failures to write there are ignored:
+/// a closed stderr must not turn success into an error.
+pub fn note(message: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "{message}");
+}
+
+/// The date part of a stored date or timestamp, for one-line listings.
+pub fn short_date(value: Option<&str>) -> &str {
+    match value {
+        Some(v) if v.len() >= 10 => &v[..10],
+        Some(v) => v,
+        None => "-",
+    }
+}

@@ -1,0 +1,67 @@
+use std::io::Write;
+
+use serde_json::json;
+
+use super::{CommandError, Context, Out, exit};
+
+/// Show a document: metadata, size, paths, and its place among its source's versions.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Document id or a unique prefix of at least 4 hex characters.
+    id: String,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+    let store = ctx.store()?;
+    let id = store.resolve(&args.id)?;
+    let doc = store
+        .document(&id)?
+        .ok_or_else(|| prov::store::Error::UnknownDocument(args.id.clone()))?;
+    let paths = store.paths_of(&id)?;
+    let lineage = store.lineage(&id)?;
+    if out.json {
+        out.json_line(&json!({ "document": doc, "paths": paths, "sources": lineage }))?;
+        return Ok(exit::SUCCESS);
+    }
+    writeln!(out, "document {}", doc.id)?;
+    let m = &doc.meta;
+    for (label, value) in [
+        ("title", &m.title),
+        ("outlet", &m.outlet),
+        ("published", &m.published),
+        ("author", &m.author),
+        ("url", &m.url),
+        ("lang", &m.lang),
+        ("interviewer", &m.interviewer),
+        ("interviewee", &m.interviewee),
+    ] {
+        if let Some(v) = value {
+            writeln!(out, "{:<12}{v}", format!("{label}:"))?;
+        }
+    }
+    if !m.speakers.is_empty() {
+        writeln!(out, "{:<12}{}", "speakers:", m.speakers.join(", "))?;
+    }
+    writeln!(out, "{:<12}{} bytes, {}", "size:", doc.size, doc.encoding)?;
+    writeln!(out, "{:<12}{}", "added:", doc.added_at)?;
+    for p in &paths {
+        writeln!(out, "{:<12}{p}", "path:")?;
+    }
+    for l in &lineage {
+        let n = l.versions.len();
+        let prev = l
+            .seq
+            .checked_sub(2)
+            .and_then(|i| l.versions.get(i as usize));
+        let next = l.versions.get(l.seq as usize);
+        let mut line = format!("version {} of {} of {}", l.seq, n, l.source.locator);
+        if let Some(p) = prev {
+            line.push_str(&format!("; previous {}", p.doc.short()));
+        }
+        if let Some(nx) = next {
+            line.push_str(&format!("; next {}", nx.doc.short()));
+        }
+        writeln!(out, "{:<12}{line}", "source:")?;
+    }
+    Ok(exit::SUCCESS)
+}

@@ -1,0 +1,12 @@
+//! prov: a quote and claim provenance tracker.
+//!
+//! The library holds everything but the user interface, one module per stage of the data's
+//! trip: [`store`] keeps documents content-addressed with their metadata in SQLite, [`text`]
+//! decodes their bytes, and [`ingest`] runs the add pipeline over them. The `prov` binary's
+//! `cli` module turns command lines into calls here and renders what comes back.
+
+pub mod ingest;
+pub mod store;
+pub mod text;
+
+pub use store::{DocId, Store};

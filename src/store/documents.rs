@@ -1,0 +1,386 @@
+//! Rows about documents: their metadata, the sources they are versions of, and the
+//! working-tree paths they were added from.
+
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use serde::{Serialize, Serializer};
+
+use super::id::{DocId, normalize_prefix};
+use super::meta::Metadata;
+use super::{Error, Result, Store};
+
+impl Serialize for DocId {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+/// A stored document's row.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub id: DocId,
+    pub size: u64,
+    pub encoding: String,
+    pub added_at: String,
+    #[serde(flatten)]
+    pub meta: Metadata,
+}
+
+/// Where versions come from: a URL, or a path when the document has no URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Url,
+    Path,
+}
+
+impl SourceKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Url => "url",
+            SourceKind::Path => "path",
+        }
+    }
+}
+
+/// A source: one article's URL, or one file's path, whose content may change over time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub kind: SourceKind,
+    pub locator: String,
+}
+
+/// One version of a source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    pub seq: u32,
+    pub doc: DocId,
+    pub added_at: String,
+}
+
+/// A document's place in one source's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lineage {
+    pub source: SourceRef,
+    pub seq: u32,
+    pub versions: Vec<Version>,
+}
+
+const DOC_COLUMNS: &str = "id, size, encoding, added_at, title, outlet, url, published, \
+                           author, lang, interviewer, interviewee, speakers";
+
+fn doc_from_row(row: &Row<'_>) -> rusqlite::Result<(String, Document)> {
+    let hex: String = row.get(0)?;
+    let speakers: Option<String> = row.get(12)?;
+    let doc = Document {
+        id: DocId::of_bytes(b""), // replaced by the caller once the hex is checked
+        size: row.get::<_, i64>(1)?.max(0) as u64,
+        encoding: row.get(2)?,
+        added_at: row.get(3)?,
+        meta: Metadata {
+            title: row.get(4)?,
+            outlet: row.get(5)?,
+            url: row.get(6)?,
+            published: row.get(7)?,
+            author: row.get(8)?,
+            lang: row.get(9)?,
+            interviewer: row.get(10)?,
+            interviewee: row.get(11)?,
+            speakers: speakers
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default(),
+        },
+    };
+    Ok((hex, doc))
+}
+
+pub(crate) fn parse_id(hex: &str) -> Result<DocId> {
+    DocId::from_hex(hex).ok_or_else(|| Error::CorruptRow(format!("bad document id {hex:?}")))
+}
+
+fn finish((hex, mut doc): (String, Document)) -> Result<Document> {
+    doc.id = parse_id(&hex)?;
+    Ok(doc)
+}
+
+impl Store {
+    /// Resolves a full id or a unique prefix of at least four hex characters.
+    pub fn resolve(&self, prefix: &str) -> Result<DocId> {
+        let p = normalize_prefix(prefix.trim()).ok_or_else(|| Error::BadId(prefix.to_owned()))?;
+        // Ids are lowercase hex, so every id starting with `p` sorts in [p, p + "g").
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM documents WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 10",
+        )?;
+        let upper = format!("{p}g");
+        let ids = stmt
+            .query_map(params![p, upper], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        match ids.as_slice() {
+            [] => Err(Error::UnknownDocument(prefix.to_owned())),
+            [one] => parse_id(one),
+            many => Err(Error::Ambiguous {
+                prefix: p,
+                candidates: many.iter().map(|h| parse_id(h)).collect::<Result<_>>()?,
+            }),
+        }
+    }
+
+    pub fn document(&self, id: &DocId) -> Result<Option<Document>> {
+        let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1");
+        let row = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id.to_hex()], doc_from_row)
+            .optional()?;
+        row.map(finish).transpose()
+    }
+
+    /// Every document, newest first: by publication date where known, else when added.
+    pub fn log(&self) -> Result<Vec<Document>> {
+        let sql = format!(
+            "SELECT {DOC_COLUMNS} FROM documents \
+             ORDER BY coalesce(published, added_at) DESC, seq DESC"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], doc_from_row)?;
+        rows.map(|r| finish(r?)).collect()
+    }
+
+    pub fn document_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))?
+            .max(0) as u64)
+    }
+
+    /// Finds a source by what a user would type: a URL, or a path (relative to the working
+    /// directory or the store root).
+    pub fn find_source(&self, what: &str, cwd: &std::path::Path) -> Result<SourceRef> {
+        let mut candidates = vec![SourceRef {
+            kind: SourceKind::Url,
+            locator: what.to_owned(),
+        }];
+        for base in [cwd, self.root()] {
+            candidates.push(SourceRef {
+                kind: SourceKind::Path,
+                locator: self.tracked_path(&base.join(what))?,
+            });
+        }
+        for c in candidates {
+            if self.source_id(&c)?.is_some() {
+                return Ok(c);
+            }
+        }
+        Err(Error::UnknownSource(what.to_owned()))
+    }
+
+    fn source_id(&self, source: &SourceRef) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM sources WHERE kind = ?1 AND locator = ?2")?
+            .query_row(params![source.kind.as_str(), source.locator], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// A source's versions, oldest first.
+    pub fn versions(&self, source: &SourceRef) -> Result<Vec<Version>> {
+        let Some(sid) = self.source_id(source)? else {
+            return Ok(Vec::new());
+        };
+        versions_of(&self.conn, sid)
+    }
+
+    /// Every source `id` is a version of, with its place in each.
+    pub fn lineage(&self, id: &DocId) -> Result<Vec<Lineage>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.id, s.kind, s.locator, v.seq FROM versions v JOIN sources s ON s.id = v.source_id \
+             WHERE v.doc_id = ?1 ORDER BY s.id, v.seq",
+        )?;
+        let rows = stmt
+            .query_map([id.to_hex()], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(sid, kind, locator, seq)| {
+                Ok(Lineage {
+                    source: SourceRef {
+                        kind: if kind == "url" {
+                            SourceKind::Url
+                        } else {
+                            SourceKind::Path
+                        },
+                        locator,
+                    },
+                    seq: seq as u32,
+                    versions: versions_of(&self.conn, sid)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Working-tree paths whose last add stored `id`.
+    pub fn paths_of(&self, id: &DocId) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT path FROM paths WHERE doc_id = ?1 ORDER BY path")?;
+        let rows = stmt.query_map([id.to_hex()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every tracked path with the document it held when last added.
+    pub fn tracked_paths(&self) -> Result<Vec<(String, DocId)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, doc_id FROM paths ORDER BY path")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(p, h)| Ok((p, parse_id(&h)?)))
+            .collect()
+    }
+}
+
+fn versions_of(conn: &rusqlite::Connection, source_id: i64) -> Result<Vec<Version>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, doc_id, added_at FROM versions WHERE source_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt
+        .query_map([source_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(seq, hex, added_at)| {
+            Ok(Version {
+                seq: seq as u32,
+                doc: parse_id(&hex)?,
+                added_at,
+            })
+        })
+        .collect()
+}
+
+/// Inserts a new document row.
+pub fn insert_document(
+    tx: &Transaction<'_>,
+    id: &DocId,
+    size: u64,
+    encoding: &str,
+    added_at: &str,
+    meta: &Metadata,
+) -> Result<()> {
+    let speakers = (!meta.speakers.is_empty())
+        .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
+    tx.prepare_cached(&format!(
+        "INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    ))?
+    .execute(params![
+        id.to_hex(),
+        size as i64,
+        encoding,
+        added_at,
+        meta.title,
+        meta.outlet,
+        meta.url,
+        meta.published,
+        meta.author,
+        meta.lang,
+        meta.interviewer,
+        meta.interviewee,
+        speakers,
+    ])?;
+    Ok(())
+}
+
+/// The stored metadata of `id`, if it is stored.
+pub fn stored_metadata(tx: &Transaction<'_>, id: &DocId) -> Result<Option<Metadata>> {
+    let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1");
+    let row = tx
+        .prepare_cached(&sql)?
+        .query_row([id.to_hex()], doc_from_row)
+        .optional()?;
+    Ok(row.map(|(_, d)| d.meta))
+}
+
+/// Replaces the metadata of an existing document.
+pub fn update_metadata(tx: &Transaction<'_>, id: &DocId, meta: &Metadata) -> Result<()> {
+    let speakers = (!meta.speakers.is_empty())
+        .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
+    tx.prepare_cached(
+        "UPDATE documents SET title = ?2, outlet = ?3, url = ?4, published = ?5, author = ?6, \
+         lang = ?7, interviewer = ?8, interviewee = ?9, speakers = ?10 WHERE id = ?1",
+    )?
+    .execute(params![
+        id.to_hex(),
+        meta.title,
+        meta.outlet,
+        meta.url,
+        meta.published,
+        meta.author,
+        meta.lang,
+        meta.interviewer,
+        meta.interviewee,
+        speakers,
+    ])?;
+    Ok(())
+}
+
+/// Records `id` as the newest version of `source` unless it already is. Returns the new
+/// version's number and the document it follows, or `None` when nothing changed.
+pub fn append_version(
+    tx: &Transaction<'_>,
+    source: &SourceRef,
+    id: &DocId,
+    added_at: &str,
+) -> Result<Option<(u32, Option<DocId>)>> {
+    tx.prepare_cached("INSERT OR IGNORE INTO sources (kind, locator) VALUES (?1, ?2)")?
+        .execute(params![source.kind.as_str(), source.locator])?;
+    let sid: i64 = tx
+        .prepare_cached("SELECT id FROM sources WHERE kind = ?1 AND locator = ?2")?
+        .query_row(params![source.kind.as_str(), source.locator], |r| r.get(0))?;
+    let latest: Option<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT seq, doc_id FROM versions WHERE source_id = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (seq, previous) = match latest {
+        Some((_, ref hex)) if *hex == id.to_hex() => return Ok(None),
+        Some((seq, hex)) => (seq + 1, Some(parse_id(&hex)?)),
+        None => (1, None),
+    };
+    tx.prepare_cached(
+        "INSERT INTO versions (source_id, seq, doc_id, added_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![sid, seq, id.to_hex(), added_at])?;
+    Ok(Some((seq as u32, previous)))
+}
+
+/// Records that the file at `path` held `id` when it was last added.
+pub fn track_path(tx: &Transaction<'_>, path: &str, id: &DocId, added_at: &str) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO paths (path, doc_id, added_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT(path) DO UPDATE SET doc_id = excluded.doc_id, added_at = excluded.added_at",
+    )?
+    .execute(params![path, id.to_hex(), added_at])?;
+    Ok(())
+}
+
+/// Whether a document row exists.
+pub fn exists(tx: &Transaction<'_>, id: &DocId) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
+        .query_row([id.to_hex()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

@@ -1,0 +1,155 @@
+//! Store integrity: every object re-hashed, every row that names a document checked.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::documents::parse_id;
+use super::id::DocId;
+use super::{Result, Store};
+
+/// What kind of damage fsck found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProblemKind {
+    /// An object whose bytes no longer hash to its id, or a damaged database.
+    Corrupt,
+    /// A document row whose object file is gone.
+    Missing,
+    /// A row that points to a document or source that does not exist.
+    Dangling,
+}
+
+/// One item of damage, named by the id (or row) it concerns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    /// The document id, or another name for the damaged item (`database`, a path).
+    pub item: String,
+    pub detail: String,
+}
+
+/// The outcome of a full check.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FsckReport {
+    pub documents: u64,
+    pub objects: u64,
+    pub problems: Vec<Problem>,
+    /// Objects no row refers to: what a crash between writing an object and committing its
+    /// row leaves behind. Harmless; a later `add` of the same bytes adopts them.
+    pub unreferenced: Vec<DocId>,
+}
+
+impl FsckReport {
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+impl Store {
+    /// Checks the whole store. `progress` is called once per object re-hashed.
+    pub fn fsck(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<FsckReport> {
+        let mut report = FsckReport::default();
+        let conn = self.conn();
+
+        let verdict: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if verdict != "ok" {
+            report.problems.push(Problem {
+                kind: ProblemKind::Corrupt,
+                item: "database".into(),
+                detail: verdict,
+            });
+        }
+
+        let mut stmt = conn.prepare("SELECT id, size FROM documents ORDER BY id")?;
+        let docs = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        report.documents = docs.len() as u64;
+        let mut known = HashSet::with_capacity(docs.len());
+        for (i, (hex, size)) in docs.iter().enumerate() {
+            progress(i as u64 + 1, docs.len() as u64);
+            let Ok(id) = parse_id(hex) else {
+                report.problems.push(Problem {
+                    kind: ProblemKind::Corrupt,
+                    item: hex.clone(),
+                    detail: "document row has a malformed id".into(),
+                });
+                continue;
+            };
+            known.insert(id);
+            let path = self.objects().path(&id);
+            match self.objects().rehash(&id) {
+                Ok(None) => report.problems.push(Problem {
+                    kind: ProblemKind::Missing,
+                    item: id.to_hex(),
+                    detail: format!("object file {} is gone", path.display()),
+                }),
+                Ok(Some(actual)) if actual != id => report.problems.push(Problem {
+                    kind: ProblemKind::Corrupt,
+                    item: id.to_hex(),
+                    detail: format!("object {} now hashes to {}", path.display(), actual),
+                }),
+                Ok(Some(_)) => {
+                    let on_disk = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                    if on_disk != *size as u64 {
+                        report.problems.push(Problem {
+                            kind: ProblemKind::Corrupt,
+                            item: id.to_hex(),
+                            detail: format!("row says {size} bytes, object has {on_disk}"),
+                        });
+                    }
+                }
+                Err(e) => report.problems.push(Problem {
+                    kind: ProblemKind::Corrupt,
+                    item: id.to_hex(),
+                    detail: format!("cannot read object {}: {e}", path.display()),
+                }),
+            }
+        }
+
+        for (sql, what) in [
+            (
+                "SELECT v.doc_id, s.locator || ' version ' || v.seq FROM versions v \
+                 LEFT JOIN sources s ON s.id = v.source_id \
+                 LEFT JOIN documents d ON d.id = v.doc_id WHERE d.id IS NULL",
+                "version row names a document that is not stored",
+            ),
+            (
+                "SELECT v.doc_id, 'source #' || v.source_id || ' version ' || v.seq FROM versions v \
+                 LEFT JOIN sources s ON s.id = v.source_id WHERE s.id IS NULL",
+                "version row names a source that does not exist",
+            ),
+            (
+                "SELECT p.doc_id, p.path FROM paths p \
+                 LEFT JOIN documents d ON d.id = p.doc_id WHERE d.id IS NULL",
+                "tracked path names a document that is not stored",
+            ),
+        ] {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for (item, place) in rows {
+                report.problems.push(Problem {
+                    kind: ProblemKind::Dangling,
+                    item,
+                    detail: format!("{what} ({})", place.unwrap_or_default()),
+                });
+            }
+        }
+
+        let objects = self
+            .objects()
+            .list()
+            .map_err(super::io_err(self.objects().path(&DocId::of_bytes(b""))))?;
+        report.objects = objects.len() as u64;
+        report.unreferenced = objects
+            .into_iter()
+            .filter(|id| !known.contains(id))
+            .collect();
+        Ok(report)
+    }
+}

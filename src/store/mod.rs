@@ -1,0 +1,276 @@
+//! The evidence store: content-addressed document bytes plus a SQLite database of what is
+//! known about them.
+//!
+//! A store is a `.prov/` directory, found by walking up from the working directory as git
+//! finds `.git/`. It holds `objects/` (see [`objects`]), `prov.db` (schema in `schema/`,
+//! applied by [`migrate`]), and `tmp/` for writes in flight.
+
+pub mod documents;
+pub mod fsck;
+pub mod id;
+pub mod meta;
+mod migrate;
+pub mod objects;
+pub mod status;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use documents::{Document, SourceKind, SourceRef, Version};
+pub use id::DocId;
+pub use meta::Metadata;
+pub use objects::Objects;
+
+/// The name of the store directory inside a working tree.
+pub const STORE_DIR: &str = ".prov";
+const DB_FILE: &str = "prov.db";
+
+/// How long a writer waits for another prov process to finish its transaction.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What can go wrong opening or querying a store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not inside a prov store (searched {start} and its parents for {STORE_DIR}/)")]
+    NotFound { start: PathBuf },
+    #[error("a prov store already exists at {0}")]
+    AlreadyExists(PathBuf),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("store database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error(
+        "the store at {path} has schema version {found}, but this prov knows only up to {supported}"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("no document matches {0}")]
+    UnknownDocument(String),
+    #[error("{0:?} is not a document id: give at least 4 hex characters of one")]
+    BadId(String),
+    #[error("id prefix {prefix} is ambiguous: it matches {}", candidates.iter().map(|c| c.short()).collect::<Vec<_>>().join(", "))]
+    Ambiguous {
+        prefix: String,
+        candidates: Vec<DocId>,
+    },
+    #[error("no source {0:?} is known: give a URL or path that was added")]
+    UnknownSource(String),
+    #[error("stored row is corrupt: {0}")]
+    CorruptRow(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.into();
+    move |source| Error::Io { path, source }
+}
+
+/// An open store.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    dir: PathBuf,
+    conn: Connection,
+    objects: Objects,
+}
+
+impl Store {
+    /// Creates a new store in `root/.prov/` and opens it.
+    pub fn init(root: &Path) -> Result<Store> {
+        std::fs::create_dir_all(root).map_err(io_err(root))?;
+        let dir = root.join(STORE_DIR);
+        if dir.join(DB_FILE).exists() {
+            return Err(Error::AlreadyExists(dir));
+        }
+        for sub in ["objects", "tmp"] {
+            std::fs::create_dir_all(dir.join(sub)).map_err(io_err(dir.join(sub)))?;
+        }
+        Self::open_dir(&dir, true)
+    }
+
+    /// Opens the store that `start` or one of its ancestors holds.
+    pub fn discover(start: &Path) -> Result<Store> {
+        let start_abs = std::path::absolute(start).map_err(io_err(start))?;
+        for dir in start_abs.ancestors() {
+            let candidate = dir.join(STORE_DIR);
+            if candidate.join(DB_FILE).is_file() {
+                return Self::open_dir(&candidate, false);
+            }
+        }
+        Err(Error::NotFound { start: start_abs })
+    }
+
+    /// Opens the store at `path`: a `.prov` directory itself, or a directory holding one.
+    pub fn open(path: &Path) -> Result<Store> {
+        let path = std::path::absolute(path).map_err(io_err(path))?;
+        if path.join(STORE_DIR).join(DB_FILE).is_file() {
+            Self::open_dir(&path.join(STORE_DIR), false)
+        } else if path.join(DB_FILE).is_file() {
+            Self::open_dir(&path, false)
+        } else {
+            Err(Error::NotFound { start: path })
+        }
+    }
+
+    fn open_dir(dir: &Path, create: bool) -> Result<Store> {
+        let dir = std::path::absolute(dir).map_err(io_err(dir))?;
+        let db = dir.join(DB_FILE);
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let mut conn = Connection::open_with_flags(&db, flags)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers work while another process writes; NORMAL sync keeps every
+        // commit atomic and consistent (a power cut may drop the newest commits, never
+        // corrupt older ones), and objects are flushed before the rows naming them commit.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate::apply(&mut conn, &db)?;
+        let root = dir
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dir.clone());
+        let objects = Objects::new(&dir);
+        Ok(Store {
+            root,
+            dir,
+            conn,
+            objects,
+        })
+    }
+
+    /// The working tree the store belongs to: the directory holding `.prov/`.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The `.prov/` directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn objects(&self) -> &Objects {
+        &self.objects
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in a write transaction that takes the write lock up front, so two processes
+    /// queue on the busy timeout instead of failing on a lock upgrade.
+    pub fn write<T, E>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Error::from)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(Error::from)?;
+        Ok(value)
+    }
+
+    /// The stored form of a path: relative to the store root with `/` separators when it
+    /// lies inside the root, absolute otherwise.
+    pub fn tracked_path(&self, path: &Path) -> Result<String> {
+        let abs = std::path::absolute(path).map_err(io_err(path))?;
+        let abs = normalize_lexically(&abs);
+        Ok(match abs.strip_prefix(&self.root) {
+            Ok(rel) => rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            Err(_) => abs.to_string_lossy().into_owned(),
+        })
+    }
+
+    /// The filesystem path of a tracked path string.
+    pub fn worktree_path(&self, tracked: &str) -> PathBuf {
+        let p = Path::new(tracked);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.root.join(p)
+        }
+    }
+}
+
+/// Removes `.` and resolves `..` without touching the filesystem, so `./seeds/../seeds/a`
+/// and `seeds/a` track as one path.
+fn normalize_lexically(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A fresh store in a temporary directory.
+    pub fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::init(dir.path()).expect("init");
+        (dir, store)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_then_discover_from_subdirectory() {
+        let (dir, _store) = testing::store();
+        let sub = dir.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        let found = Store::discover(&sub).unwrap();
+        assert_eq!(found.root(), std::path::absolute(dir.path()).unwrap());
+        assert!(matches!(
+            Store::init(dir.path()),
+            Err(Error::AlreadyExists(_))
+        ));
+    }
+
+    #[test]
+    fn discover_outside_a_store_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            Store::discover(dir.path()),
+            Err(Error::NotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn tracked_paths_are_relative_and_normalised() {
+        let (dir, store) = testing::store();
+        let p = dir.path().join("seeds/./x/../a.txt");
+        assert_eq!(store.tracked_path(&p).unwrap(), "seeds/a.txt");
+    }
+}

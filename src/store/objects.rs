@@ -1,0 +1,149 @@
+//! The object directory: each document's exact bytes in a file named by its id.
+//!
+//! Bytes live in files under `.prov/objects/ab/cdef…` rather than as SQLite blobs because:
+//! `prov cat` and `fsck` stream them without loading a 100 MB document into the database
+//! page cache; large documents do not pass through the WAL twice (log, then checkpoint);
+//! and the database stays small enough to back up or rebuild from the objects alone.
+//!
+//! Writes go to a temporary file in `.prov/tmp/`, are flushed to disk, then renamed into
+//! place, so a crash never leaves a half-written object under a real name. The database row
+//! that refers to an object is committed only after that rename, so a crash in between
+//! leaves at worst an unreferenced object, which `fsck` reports as a note and a later `add`
+//! of the same bytes adopts.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::id::DocId;
+
+/// The object directory of one store.
+#[derive(Debug, Clone)]
+pub struct Objects {
+    root: PathBuf,
+    tmp: PathBuf,
+}
+
+impl Objects {
+    pub(crate) fn new(prov_dir: &Path) -> Self {
+        Self {
+            root: prov_dir.join("objects"),
+            tmp: prov_dir.join("tmp"),
+        }
+    }
+
+    /// Where the object for `id` lives (whether or not it exists).
+    pub fn path(&self, id: &DocId) -> PathBuf {
+        let hex = id.to_hex();
+        self.root.join(&hex[..2]).join(&hex[2..])
+    }
+
+    pub fn contains(&self, id: &DocId) -> bool {
+        self.path(id).is_file()
+    }
+
+    /// Stores `bytes` under `id` unless an object is already there.
+    ///
+    /// The caller guarantees `id == DocId::of_bytes(bytes)`. Returns whether a new file
+    /// was written.
+    pub fn write(&self, id: &DocId, bytes: &[u8]) -> io::Result<bool> {
+        let dest = self.path(id);
+        if dest.is_file() {
+            return Ok(false);
+        }
+        if let Some(dir) = dest.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::create_dir_all(&self.tmp)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix("obj-")
+            .tempfile_in(&self.tmp)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_data()?;
+        let mut perms = tmp.as_file().metadata()?.permissions();
+        perms.set_readonly(true);
+        tmp.as_file().set_permissions(perms)?;
+        // Another process may store the same bytes at the same moment: whoever renames
+        // second finds the object present, which is the outcome both wanted.
+        match tmp.persist_noclobber(&dest) {
+            Ok(_) => Ok(true),
+            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e.error),
+        }
+    }
+
+    /// Reads the whole object.
+    pub fn read(&self, id: &DocId) -> io::Result<Vec<u8>> {
+        fs::read(self.path(id))
+    }
+
+    /// Opens the object for streaming.
+    pub fn open(&self, id: &DocId) -> io::Result<fs::File> {
+        fs::File::open(self.path(id))
+    }
+
+    /// Re-hashes the object on disk: `Ok(None)` when it is missing, otherwise the id its
+    /// bytes hash to now.
+    pub fn rehash(&self, id: &DocId) -> io::Result<Option<DocId>> {
+        let mut file = match self.open(id) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let mut hasher = blake3::Hasher::new();
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        Ok(Some(DocId::from_hash(hasher.finalize())))
+    }
+
+    /// Every object file's id, for finding objects no row refers to. Files whose names are
+    /// not ids are skipped.
+    pub fn list(&self) -> io::Result<Vec<DocId>> {
+        let mut ids = Vec::new();
+        let fanout = match fs::read_dir(&self.root) {
+            Ok(it) => it,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ids),
+            Err(e) => return Err(e),
+        };
+        for dir in fanout {
+            let dir = dir?;
+            let prefix = dir.file_name().to_string_lossy().into_owned();
+            if prefix.len() != 2 || !dir.file_type()?.is_dir() {
+                continue;
+            }
+            for entry in fs::read_dir(dir.path())? {
+                let name = entry?.file_name().to_string_lossy().into_owned();
+                if let Some(id) = DocId::from_hex(&format!("{prefix}{name}")) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// Removes temporary files left by writers that died; only files older than an hour,
+    /// so a concurrent writer's file is never pulled from under it.
+    pub fn clean_tmp(&self) {
+        let Ok(entries) = fs::read_dir(&self.tmp) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600);
+            if old {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}

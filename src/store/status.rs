@@ -1,0 +1,64 @@
+//! Tracked paths against the working tree, like `git status`.
+
+use std::io;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::id::DocId;
+use super::{Result, Store, io_err};
+
+/// How a tracked file compares with what was last added from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PathState {
+    Unchanged,
+    Modified,
+    Missing,
+}
+
+/// One tracked path's state.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathStatus {
+    /// The path as stored: relative to the store root.
+    pub path: String,
+    pub state: PathState,
+    /// The document last added from this path.
+    pub stored: DocId,
+    /// What the file hashes to now, when it exists.
+    pub current: Option<DocId>,
+}
+
+impl Store {
+    /// Compares every tracked path under `under` with the file there now.
+    pub fn status(&self, under: &Path) -> Result<Vec<PathStatus>> {
+        let under = std::path::absolute(under).map_err(io_err(under))?;
+        let mut out = Vec::new();
+        for (path, stored) in self.tracked_paths()? {
+            let file = self.worktree_path(&path);
+            if !file.starts_with(&under) {
+                continue;
+            }
+            let (state, current) = match std::fs::read(&file) {
+                Ok(bytes) => {
+                    let now = DocId::of_bytes(&bytes);
+                    let state = if now == stored {
+                        PathState::Unchanged
+                    } else {
+                        PathState::Modified
+                    };
+                    (state, Some(now))
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => (PathState::Missing, None),
+                Err(e) => return Err(io_err(file)(e)),
+            };
+            out.push(PathStatus {
+                path,
+                state,
+                stored,
+                current,
+            });
+        }
+        Ok(out)
+    }
+}

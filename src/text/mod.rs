@@ -1,0 +1,168 @@
+//! Turning a document's bytes into the text every later stage reads.
+//!
+//! For a plain UTF-8 file the text is the file's content exactly, so offsets computed on
+//! the file agree with prov's. A UTF-8 byte order mark is dropped; UTF-16 needs its BOM.
+//! Anything else that is not valid UTF-8, and anything holding NUL, is refused as binary.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+/// How a document's bytes were encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Encoding {
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "utf-8-bom")]
+    Utf8Bom,
+    #[serde(rename = "utf-16le")]
+    Utf16Le,
+    #[serde(rename = "utf-16be")]
+    Utf16Be,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+        }
+    }
+}
+
+/// Why bytes are not a text document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("binary data (a NUL byte at offset {offset}); prov stores text documents")]
+    Nul { offset: usize },
+    #[error(
+        "not valid UTF-8 (bad byte at offset {offset}); convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
+    )]
+    InvalidUtf8 { offset: usize },
+    #[error("not valid {encoding} (an unpaired surrogate near byte {offset})")]
+    InvalidUtf16 {
+        encoding: &'static str,
+        offset: usize,
+    },
+    #[error("{encoding} with an odd number of bytes ({len}): the file is cut short")]
+    OddUtf16 { encoding: &'static str, len: usize },
+}
+
+/// A decoded document.
+#[derive(Debug, Clone)]
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub encoding: Encoding,
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes document bytes, borrowing them when they are UTF-8 already.
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
+    if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
+        return utf8(rest, UTF8_BOM.len()).map(|text| Decoded {
+            text: Cow::Borrowed(text),
+            encoding: Encoding::Utf8Bom,
+        });
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, Encoding::Utf16Le, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, Encoding::Utf16Be, u16::from_be_bytes);
+    }
+    utf8(bytes, 0).map(|text| Decoded {
+        text: Cow::Borrowed(text),
+        encoding: Encoding::Utf8,
+    })
+}
+
+fn utf8(bytes: &[u8], base: usize) -> Result<&str, DecodeError> {
+    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+        return Err(DecodeError::Nul { offset: base + i });
+    }
+    std::str::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
+        offset: base + e.valid_up_to(),
+    })
+}
+
+fn utf16(
+    bytes: &[u8],
+    encoding: Encoding,
+    unit: fn([u8; 2]) -> u16,
+) -> Result<Decoded<'static>, DecodeError> {
+    if bytes.len() % 2 != 0 {
+        return Err(DecodeError::OddUtf16 {
+            encoding: encoding.as_str(),
+            len: bytes.len() + 2,
+        });
+    }
+    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let mut text = String::with_capacity(bytes.len());
+    for (i, c) in char::decode_utf16(units).enumerate() {
+        match c {
+            Ok('\0') => return Err(DecodeError::Nul { offset: 2 + 2 * i }),
+            Ok(c) => text.push(c),
+            Err(_) => {
+                return Err(DecodeError::InvalidUtf16 {
+                    encoding: encoding.as_str(),
+                    offset: 2 + 2 * i,
+                });
+            }
+        }
+    }
+    Ok(Decoded {
+        text: Cow::Owned(text),
+        encoding,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_utf8_is_borrowed_verbatim() {
+        let d = decode("Dzhemilev’s “quote”".as_bytes()).unwrap();
+        assert!(matches!(d.text, Cow::Borrowed(_)));
+        assert_eq!(d.text, "Dzhemilev’s “quote”");
+        assert_eq!(d.encoding, Encoding::Utf8);
+    }
+
+    #[test]
+    fn boms_are_honoured() {
+        assert_eq!(decode(b"\xEF\xBB\xBFhi").unwrap().text, "hi");
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("hé".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("hé".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode(&le).unwrap().text, "hé");
+        assert_eq!(decode(&be).unwrap().encoding, Encoding::Utf16Be);
+    }
+
+    #[test]
+    fn binary_is_refused_with_offsets() {
+        assert_eq!(
+            decode(b"ab\0c").unwrap_err(),
+            DecodeError::Nul { offset: 2 }
+        );
+        assert_eq!(
+            decode(b"ab\xFFc").unwrap_err(),
+            DecodeError::InvalidUtf8 { offset: 2 }
+        );
+        assert!(matches!(
+            decode(b"\xFF\xFEa").unwrap_err(),
+            DecodeError::OddUtf16 { .. }
+        ));
+        assert!(matches!(
+            decode(b"\xFF\xFE\x00\xD8").unwrap_err(),
+            DecodeError::InvalidUtf16 { .. }
+        ));
+    }
+}
