@@ -71,9 +71,6 @@ impl From<store::Error> for CommandError {
             store::Error::NotFound { .. } => Some(
                 "run `prov init` to create a store here, or pass -C DIR / set PROV_DIR".to_owned(),
             ),
-            store::Error::AlreadyExists(_) => {
-                Some("use the existing store, or pick another directory".to_owned())
-            }
             store::Error::TooNew { .. } => Some("upgrade prov to open this store".to_owned()),
             store::Error::UnknownDocument(_) => {
                 Some("`prov log` lists stored documents".to_owned())

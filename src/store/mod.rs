@@ -35,8 +35,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 pub enum Error {
     #[error("not inside a prov store (searched {start} and its parents for {STORE_DIR}/)")]
     NotFound { start: PathBuf },
-    #[error("a prov store already exists at {0}")]
-    AlreadyExists(PathBuf),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -74,6 +72,13 @@ pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) ->
     move |source| Error::Io { path, source }
 }
 
+/// What `init` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Init {
+    Created,
+    Reopened,
+}
+
 /// An open store.
 #[derive(Debug)]
 pub struct Store {
@@ -84,17 +89,25 @@ pub struct Store {
 }
 
 impl Store {
-    /// Creates a new store in `root/.prov/` and opens it.
-    pub fn init(root: &Path) -> Result<Store> {
+    /// Creates a new store in `root/.prov/` and opens it. Like `git init`, running it on
+    /// an existing store is safe: it opens that store (applying any pending migrations)
+    /// and reports that it already existed.
+    pub fn init(root: &Path) -> Result<(Store, Init)> {
         std::fs::create_dir_all(root).map_err(io_err(root))?;
         let dir = root.join(STORE_DIR);
-        if dir.join(DB_FILE).exists() {
-            return Err(Error::AlreadyExists(dir));
-        }
+        let existed = dir.join(DB_FILE).exists();
         for sub in ["objects", "tmp"] {
             std::fs::create_dir_all(dir.join(sub)).map_err(io_err(dir.join(sub)))?;
         }
-        Self::open_dir(&dir, true)
+        let store = Self::open_dir(&dir, true)?;
+        Ok((
+            store,
+            if existed {
+                Init::Reopened
+            } else {
+                Init::Created
+            },
+        ))
     }
 
     /// Opens the store that `start` or one of its ancestors holds.
@@ -236,7 +249,7 @@ pub(crate) mod testing {
     /// A fresh store in a temporary directory.
     pub fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::init(dir.path()).expect("init");
+        let (store, _) = Store::init(dir.path()).expect("init");
         (dir, store)
     }
 }
@@ -252,10 +265,7 @@ mod tests {
         std::fs::create_dir_all(&sub).unwrap();
         let found = Store::discover(&sub).unwrap();
         assert_eq!(found.root(), std::path::absolute(dir.path()).unwrap());
-        assert!(matches!(
-            Store::init(dir.path()),
-            Err(Error::AlreadyExists(_))
-        ));
+        assert!(matches!(Store::init(dir.path()), Ok((_, Init::Reopened))));
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
 }
 
 fn utf8(bytes: &[u8], base: usize) -> Result<&str, DecodeError> {
-    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+    if let Some(i) = memchr::memchr(0, bytes) {
         return Err(DecodeError::Nul { offset: base + i });
     }
     std::str::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {

@@ -1,0 +1,41 @@
+# Shared helpers for the benchmark scripts. Source it; do not run it.
+
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SHARED="$ROOT/../shared"
+TOOLS="$ROOT/target/bench-tools"
+PROV="$ROOT/target/release/prov"
+
+build_prov() {
+    (cd "$ROOT" && cargo build --release --locked --quiet)
+}
+
+# Installs a reference tool from crates.io into target/bench-tools when the machine lacks it.
+need_tool() { # need_tool BIN CRATE
+    if command -v "$1" >/dev/null 2>&1; then command -v "$1"; return; fi
+    if [ ! -x "$TOOLS/bin/$1" ]; then
+        echo "installing $2 from crates.io for comparison..." >&2
+        cargo install --quiet --locked --root "$TOOLS" "$2" >&2
+    fi
+    echo "$TOOLS/bin/$1"
+}
+
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc -l; }
+mbps() { echo "scale=1; $1 / 1048576 / $2" | bc -l; }
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+
+# best_of N CMD...: the fastest wall time of N runs, in seconds. A setup function named
+# by BENCH_SETUP runs before each run, untimed.
+best_of() {
+    local n=$1; shift
+    local best=""
+    for _ in $(seq "$n"); do
+        if [ -n "${BENCH_SETUP:-}" ]; then "$BENCH_SETUP"; fi
+        local t0; t0=$(now)
+        "$@" >/dev/null
+        local t; t=$(elapsed "$t0")
+        if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+    done
+    printf '%.4f\n' "$best"
+}
