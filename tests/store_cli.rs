@@ -541,6 +541,9 @@ fn init_twice_keeps_the_store() {
     env.write("a.txt", "a");
     env.ok(&["add", "a.txt"]);
     let again = env.ok(&["init"]);
-    assert!(again.starts_with("Reinitialized existing prov store"), "{again}");
+    assert!(
+        again.starts_with("Reinitialized existing prov store"),
+        "{again}"
+    );
     assert_eq!(env.doc_count(), 1);
 }

@@ -133,6 +133,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         }
     }
     if summary.added.len() + summary.refused.len() > 1 || !summary.refused.is_empty() {
+        // The per-document lines come first on a terminal that shows both streams.
+        out.flush()?;
         note(parts.join(", "));
     }
     Ok(if summary.refused.is_empty() {
