@@ -5,6 +5,15 @@ use std::fmt;
 /// The id of a stored document: BLAKE3 of its exact bytes.
 ///
 /// Shown as 64 lowercase hex characters, the same as `b3sum FILE` prints.
+///
+/// ```
+/// use prov::DocId;
+///
+/// let id = DocId::of_bytes(b"");
+/// assert_eq!(id.to_hex(), "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262");
+/// assert_eq!(DocId::from_hex(&id.to_hex()), Some(id));
+/// assert_eq!(id.short(), "af1349b9f5f9");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocId([u8; 32]);
 

@@ -60,6 +60,15 @@ pub struct Decoded<'a> {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decodes document bytes, borrowing them when they are UTF-8 already.
+///
+/// ```
+/// use prov::text::{decode, Encoding};
+///
+/// let d = decode("“Quoted,” she said.".as_bytes()).unwrap();
+/// assert_eq!(d.text, "“Quoted,” she said.");
+/// assert_eq!(d.encoding, Encoding::Utf8);
+/// assert!(decode(b"PK\x03\x04\x00").is_err());
+/// ```
 pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
         return utf8(rest, UTF8_BOM.len()).map(|text| Decoded {
