@@ -5,6 +5,7 @@ mod add;
 mod cat;
 mod completions;
 mod error;
+mod extract;
 mod fsck;
 mod init;
 mod log;
@@ -51,6 +52,7 @@ enum Command {
     Cat(cat::Args),
     Status(status::Args),
     Fsck(fsck::Args),
+    Extract(extract::Args),
     Completions(completions::Args),
 }
 
@@ -112,6 +114,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Cat(args) => cat::run(args, &ctx, &mut out),
         Command::Status(args) => status::run(args, &ctx, &mut out),
         Command::Fsck(args) => fsck::run(args, &ctx, &mut out),
+        Command::Extract(args) => extract::run(args, &ctx, &mut out),
         Command::Completions(args) => completions::run(args, &ctx, &mut out),
     }?;
     std::io::Write::flush(&mut out)?;

@@ -1,0 +1,1136 @@
+//! Extraction: every quotation in a document, where it is, who said it, and how sure the
+//! rules are.
+//!
+//! The pipeline over one text: [`tokens::paragraphs`] splits it, [`marks::find`] pairs the
+//! quotation marks, then each paragraph is read left to right as tokens in which every
+//! quotation is one token. Reading in order lets the light coreference in [`names`] know
+//! what the text said before each quotation: who spoke last, which full name a surname
+//! belongs to, which person "the lawyer" is. [`transcript`] handles interviews, where
+//! whole answer paragraphs are the interviewee's speech.
+//!
+//! The rules prefer no speaker to a wrong one: a quotation gets a speaker only from an
+//! attribution clause next to it, or from the quotation it continues.
+
+pub mod lexicon;
+pub mod marks;
+pub mod names;
+pub mod tokens;
+pub mod transcript;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use names::People;
+use tokens::{TokKind, Token};
+
+/// What a quotation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// A quoted utterance: "…," she said.
+    Direct,
+    /// Quoted words inside a paraphrase: Trump called the polls "phony".
+    Partial,
+    /// An interview answer or a labelled transcript turn: the whole paragraph is speech.
+    Transcript,
+    /// A title, name, slogan or scare quote: not speech, never given a speaker.
+    Term,
+}
+
+impl QuoteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Partial => "partial",
+            QuoteKind::Transcript => "transcript",
+            QuoteKind::Term => "term",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuoteKind> {
+        Some(match s {
+            "direct" => QuoteKind::Direct,
+            "partial" => QuoteKind::Partial,
+            "transcript" => QuoteKind::Transcript,
+            "term" => QuoteKind::Term,
+            _ => return None,
+        })
+    }
+}
+
+/// How a speaker is referred to in the attribution clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MentionKind {
+    Name,
+    Pronoun,
+    Description,
+}
+
+/// The speaker as written next to the quotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    /// Byte offsets of the mention in the document text.
+    pub start: usize,
+    pub end: usize,
+    pub kind: MentionKind,
+}
+
+/// One quotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    /// Byte offsets of the quoted text, quotation marks excluded.
+    pub start: usize,
+    pub end: usize,
+    pub kind: QuoteKind,
+    /// Pieces of one utterance (a quote across paragraphs, or one interrupted by its
+    /// attribution) share this number.
+    pub utterance: usize,
+    /// The speaker as written in the attribution clause, if any.
+    pub mention: Option<Mention>,
+    /// The person the mention resolves to, canonical within the document.
+    pub speaker: Option<String>,
+    /// The speech verb (or colon) that attributes it.
+    pub cue: Option<Range<usize>>,
+    /// How sure the rules are of the speaker, 0 to 1 (0 without one).
+    pub confidence: f32,
+}
+
+/// What is known about a document besides its text.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    pub title: Option<String>,
+    pub interviewer: Option<String>,
+    pub interviewee: Option<String>,
+    pub speakers: Vec<String>,
+}
+
+/// Extracts every quotation of `text`, in document order.
+pub fn extract(text: &str, hints: &Hints) -> Vec<Quote> {
+    let paras = tokens::paragraphs(text);
+    let spans = marks::find(text, &paras);
+    let interview = transcript::detect(text, &paras, hints);
+    let mut reader = Reader {
+        text,
+        people: People::default(),
+        quotes: Vec::with_capacity(spans.len()),
+        last: None,
+        interview: interview.as_ref(),
+    };
+    for name in hints
+        .interviewee
+        .iter()
+        .chain(&hints.interviewer)
+        .chain(&hints.speakers)
+    {
+        reader.people.saw_name(name, 0);
+    }
+    let mut next = 0;
+    for (pi, para) in paras.iter().enumerate() {
+        let start = next;
+        while next < spans.len() && spans[next].para == pi {
+            next += 1;
+        }
+        reader.paragraph(pi, para.clone(), &spans[start..next], start);
+    }
+    reader.quotes
+}
+
+/// A speaker found for a quotation.
+#[derive(Debug, Clone)]
+struct Attribution {
+    mention: Mention,
+    speaker: Option<String>,
+    cue: Option<Range<usize>>,
+    confidence: f32,
+}
+
+/// A noun phrase found in tokens: its token range and, when it names a person, the
+/// token range of the name.
+#[derive(Debug, Clone)]
+struct Np {
+    start: usize,
+    end: usize,
+    name: Option<Range<usize>>,
+    kind: MentionKind,
+    /// The head noun of a description, lowercase ("lawyer").
+    head: Option<String>,
+    /// For "who": the phrase it refers back to.
+    antecedent: Option<Box<Np>>,
+}
+
+struct Reader<'t, 'i> {
+    text: &'t str,
+    people: People,
+    quotes: Vec<Quote>,
+    /// The attribution of the last quotation read, with its paragraph: what a following
+    /// quotation without a cue inherits.
+    last: Option<(usize, Attribution)>,
+    interview: Option<&'i transcript::Interview>,
+}
+
+impl Reader<'_, '_> {
+    fn word<'a>(&self, t: &'a Token) -> Option<&'a Token> {
+        t.is_word().then_some(t)
+    }
+
+    fn lower(&self, t: &Token) -> String {
+        t.text(self.text).to_lowercase()
+    }
+
+    fn is_cap(&self, t: &Token) -> bool {
+        t.is_word()
+            && t.text(self.text)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+    }
+
+    fn paragraph(
+        &mut self,
+        pi: usize,
+        para: Range<usize>,
+        spans: &[marks::QuoteSpan],
+        first: usize,
+    ) {
+        let text = self.text;
+        let outer: Vec<(usize, Range<usize>)> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (first + i, s.outer.clone()))
+            .collect();
+        let toks = tokens::tokenize(text, para.clone(), &outer);
+        let answer = self.interview.and_then(|iv| iv.turn(pi));
+
+        if let Some(turn) = &answer {
+            if turn.whole_paragraph {
+                self.quotes.push(Quote {
+                    start: para.start,
+                    end: para.end,
+                    kind: QuoteKind::Transcript,
+                    utterance: self.quotes.len(),
+                    mention: None,
+                    speaker: turn.speaker.clone(),
+                    cue: None,
+                    confidence: if turn.speaker.is_some() { 0.8 } else { 0.0 },
+                });
+            }
+        }
+
+        let mut sentence_start = 0;
+        for k in 0..toks.len() {
+            let t = toks[k];
+            match t.kind {
+                TokKind::Quote(qi) => {
+                    let span = &spans[qi - first];
+                    self.quotation(pi, &toks, k, sentence_start, span, answer.is_some());
+                }
+                TokKind::Word => {
+                    let lower = self.lower(&t);
+                    if self.is_cap(&t) && (k == 0 || !self.is_cap(&toks[k - 1])) {
+                        self.names_from(&toks, k, pi);
+                    }
+                    if lexicon::is_strong_cue(&lower) {
+                        // Who speaks here, quoted or not, is who "he" means next.
+                        if let Some(a) =
+                            self.subject_of(&toks, sentence_start, k, pi, answer.is_some())
+                        {
+                            if let Some(p) = &a.speaker {
+                                self.people.saw_speaker(p, pi);
+                            }
+                        }
+                    }
+                }
+                TokKind::Punct(c) => {
+                    if matches!(c, '.' | '!' | '?') && self.ends_sentence(&toks, k) {
+                        sentence_start = k + 1;
+                    }
+                    if c == ':' && k + 1 == toks.len() {
+                        // "He said:" closing a paragraph introduces the next one's quote.
+                        if let Some(a) =
+                            self.left_rule(&toks, sentence_start, toks.len(), pi, answer.is_some())
+                        {
+                            self.last = Some((pi, a));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first token after the last title in `from..to` ("Turkish President | Recep
+    /// Tayyip Erdogan"), or `from` when there is none.
+    fn after_titles(&self, toks: &[Token], from: usize, to: usize) -> usize {
+        (from..to)
+            .rev()
+            .find(|&i| lexicon::is_title(&self.lower(&toks[i])))
+            .map_or(from, |i| i + 1)
+    }
+
+    /// Whether the sentence punctuation at `i` ends a sentence: "(D-Ore.)" and "U.S.,"
+    /// do not.
+    fn ends_sentence(&self, toks: &[Token], i: usize) -> bool {
+        match toks.get(i + 1) {
+            None => true,
+            Some(n) => match n.kind {
+                TokKind::Word => {
+                    self.is_cap(n)
+                        || n.text(self.text)
+                            .chars()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_digit())
+                }
+                TokKind::Quote(_) => true,
+                TokKind::Punct(c) => !matches!(c, ')' | ',' | ';' | '.' | ']'),
+            },
+        }
+    }
+
+    /// The subject of the sentence starting at `lo`: after an introductory phrase ("Hours
+    /// later,", "On Sunday,") or a dateline ("Washington (AFP) –").
+    fn sentence_subject(&self, toks: &[Token], lo: usize, hi: usize) -> Option<Np> {
+        let mut start = lo;
+        if let Some(first) = toks.get(lo).filter(|t| t.is_word()) {
+            if lexicon::is_intro_word(&self.lower(first)) {
+                let comma = (lo..hi.min(lo + 12)).find(|&i| toks[i].is_punct(','))?;
+                start = comma + 1;
+            }
+        }
+        if let Some(dash) = (start..hi.min(start + 6)).find(|&i| toks[i].is_punct('—')) {
+            start = dash + 1;
+        }
+        let np = self.np_forward(toks, start, hi)?;
+        (np.kind != MentionKind::Description || np.start == start).then_some(np)
+    }
+
+    /// Registers the capitalised run starting at `k` as a name, and binds role nouns next
+    /// to it ("Turkish President Recep Tayyip Erdogan", "lawyer Nikolai Polozov").
+    fn names_from(&mut self, toks: &[Token], k: usize, pi: usize) {
+        let mut end = k;
+        while end < toks.len() && (self.is_cap(&toks[end]) || self.particle_inside(toks, end)) {
+            end += 1;
+        }
+        let mut start = k;
+        while start < end && lexicon::is_capitalized_stopword(&self.lower(&toks[start])) {
+            start += 1;
+        }
+        // A title inside the run binds its role to the name after it.
+        let name_start = self.after_titles(toks, start, end);
+        if end - name_start < 2 {
+            return;
+        }
+        let name = &self.text[toks[name_start].start..toks[end - 1].end];
+        if name.ends_with("’s") || name.ends_with("'s") {
+            // A possessive modifier ("Erdogan’s visit") still names the person.
+            self.people.saw_name(names::strip_possessive(name), pi);
+            return;
+        }
+        self.people.saw_name(name, pi);
+        let role = (start..name_start)
+            .rev()
+            .map(|i| self.lower(&toks[i]))
+            .find(|l| lexicon::is_role_noun(l.trim_end_matches('.')))
+            .or_else(|| {
+                (k > 0 && toks[k - 1].is_word())
+                    .then(|| self.lower(&toks[k - 1]))
+                    .filter(|l| lexicon::is_role_noun(l))
+            });
+        if let Some(role) = role {
+            self.people.bind_role(role.trim_end_matches('.'), name);
+        }
+    }
+
+    fn particle_inside(&self, toks: &[Token], i: usize) -> bool {
+        i > 0
+            && i + 1 < toks.len()
+            && toks[i].is_word()
+            && lexicon::is_name_particle(&self.lower(&toks[i]))
+            && self.is_cap(&toks[i - 1])
+            && self.is_cap(&toks[i + 1])
+    }
+
+    /// Attributes the quotation at token `k`.
+    fn quotation(
+        &mut self,
+        pi: usize,
+        toks: &[Token],
+        k: usize,
+        sentence_start: usize,
+        span: &marks::QuoteSpan,
+        in_answer: bool,
+    ) {
+        let text = self.text;
+        let inner = &text[span.inner.clone()];
+        let last_char = inner
+            .chars()
+            .rev()
+            .find(|c| !matches!(c, '’' | '\'' | '"' | '”' | '»' | ' '))
+            .unwrap_or(' ');
+        let right_end = (k + 1..toks.len())
+            .find(|&i| match toks[i].kind {
+                TokKind::Punct('.' | '!' | '?') => self.ends_sentence(toks, i),
+                TokKind::Quote(_) => true,
+                _ => false,
+            })
+            .unwrap_or(toks.len());
+        let left_start = (sentence_start..k)
+            .rev()
+            .find(|&i| toks[i].quote().is_some())
+            .map_or(sentence_start, |i| i + 1);
+
+        let continues = span.continues && !self.quotes.is_empty();
+        let utterance = if continues {
+            self.quotes.last().map_or(0, |q| q.utterance)
+        } else {
+            self.quotes.len()
+        };
+
+        let _ = last_char;
+        let mut found = self.right_rule(toks, k + 1, right_end, pi, in_answer);
+        if found.is_none() {
+            found = self.left_rule(toks, left_start, k, pi, in_answer);
+        }
+        let prev_token = k.checked_sub(1).map(|i| toks[i]);
+        let partial = is_partial(text, prev_token.as_ref(), inner, k == left_start);
+        if found.is_none() && partial {
+            // "the 'phony' polls, Trump said": an attribution later in the sentence.
+            found = self.right_rule(toks, k + 1, right_end, pi, in_answer);
+        }
+
+        if found.is_none() && partial {
+            // Quoted words inside a sentence about a person are, most often, that person's.
+            if let Some(np) = self
+                .sentence_subject(toks, sentence_start, k)
+                .filter(|np| np.kind != MentionKind::Description)
+            {
+                found = self.attribution(toks, np, None, pi, in_answer, 0.6);
+            }
+        }
+        let mut kind = if partial {
+            QuoteKind::Partial
+        } else {
+            QuoteKind::Direct
+        };
+        let explicit = found.is_some();
+        if found.is_none() {
+            found = self.inherited(pi, continues, k == left_start || left_start + 1 >= k);
+        }
+        if !explicit && is_term(text, toks, k, inner, partial) {
+            kind = QuoteKind::Term;
+            found = None;
+        }
+        if let Some(a) = &found {
+            if let Some(p) = &a.speaker {
+                self.people.saw_speaker(p, pi);
+            }
+            self.last = Some((pi, a.clone()));
+        }
+        let (mention, speaker, cue, confidence) = match found {
+            Some(a) => (Some(a.mention), a.speaker, a.cue, a.confidence),
+            None => (None, None, None, 0.0),
+        };
+        let confidence = if kind == QuoteKind::Partial {
+            confidence * 0.9
+        } else {
+            confidence
+        };
+        self.quotes.push(Quote {
+            start: span.inner.start,
+            end: span.inner.end,
+            kind,
+            utterance,
+            mention,
+            speaker,
+            cue,
+            confidence,
+        });
+    }
+
+    /// A quotation without its own attribution continues the last one's speaker when it
+    /// follows it in the same paragraph, or opens the next paragraph.
+    fn inherited(&self, pi: usize, continues: bool, opens_sentence: bool) -> Option<Attribution> {
+        let (at, a) = self.last.as_ref()?;
+        let ok = *at == pi || continues || (*at + 1 == pi && opens_sentence);
+        ok.then(|| Attribution {
+            confidence: a.confidence.min(0.7),
+            ..a.clone()
+        })
+    }
+
+    /// Attribution after the quotation: `"…," said Smith`, `"…," Smith said`,
+    /// `"…," the lawyer, Nikolai Polozov, wrote`, `"…," according to Smith`.
+    fn right_rule(
+        &mut self,
+        toks: &[Token],
+        lo: usize,
+        hi: usize,
+        pi: usize,
+        in_answer: bool,
+    ) -> Option<Attribution> {
+        let mut i = lo;
+        while i < hi && matches!(toks[i].kind, TokKind::Punct(',' | '—' | '-' | ')' | ';')) {
+            i += 1;
+        }
+        let first = self.word(toks.get(i)?)?;
+        let w = self.lower(first);
+        if w == "according" && toks.get(i + 1).is_some_and(|t| self.lower(t) == "to") {
+            let np = self.np_forward(toks, i + 2, hi)?;
+            return self.attribution(toks, np, Some(i..i + 2), pi, in_answer, 0.9);
+        }
+        if lexicon::is_inverted_cue(&w) {
+            if let Some(np) = self.np_forward(toks, i + 1, hi) {
+                return self.attribution(toks, np, Some(i..i + 1), pi, in_answer, 0.95);
+            }
+        }
+        // Subject then verb: find the first speech verb, then the phrase before it.
+        let limit = hi.min(i + 25);
+        let cue = (i..limit)
+            .find(|&c| toks[c].is_word() && lexicon::is_cue(&self.lower(&toks[c])) && c > i)?;
+        let mut np = self.np_backward(toks, i, cue)?;
+        if np.start != i {
+            let gap = &toks[i..np.start];
+            let modifiers = gap.len() <= 6
+                && gap
+                    .iter()
+                    .all(|t| t.is_word() && !lexicon::is_function_word(&self.lower(t)));
+            // "…, Axelrod said." closing the sentence the quotation sits in.
+            let closing = toks[np.start - 1].is_punct(',')
+                && toks.get(cue + 1).is_none_or(|t| {
+                    matches!(t.kind, TokKind::Punct('.' | ',' | '!' | '?')) || cue + 1 >= hi
+                });
+            if modifiers {
+                np.start = i;
+            } else if !closing {
+                // Words between the quotation and the subject: not an attribution clause.
+                return None;
+            }
+        }
+        self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.95)
+    }
+
+    /// Attribution before the quotation in its sentence: `Smith said: "…"`,
+    /// `He cited the example of Nariman Dzhelal: "…"`, `According to X, "…"`,
+    /// `Trump called the polls "phony"`, or a colon label `Umerov: "…"`.
+    fn left_rule(
+        &mut self,
+        toks: &[Token],
+        lo: usize,
+        hi: usize,
+        pi: usize,
+        in_answer: bool,
+    ) -> Option<Attribution> {
+        if lo >= hi {
+            return None;
+        }
+        // The sentence's first speech verb with a subject: the outermost source speaks
+        // ("Trump said he would deport refugees, who he speculates are "mostly men"").
+        for c in lo..hi {
+            let t = &toks[c];
+            if !t.is_word() {
+                continue;
+            }
+            let w = self.lower(t);
+            if w == "according" && toks.get(c + 1).is_some_and(|n| self.lower(n) == "to") {
+                if let Some(np) = self.np_forward(toks, c + 2, hi) {
+                    return self.attribution(toks, np, Some(c..c + 2), pi, in_answer, 0.9);
+                }
+                continue;
+            }
+            if !lexicon::is_cue(&w) || !self.verb_position(toks, lo, c) {
+                continue;
+            }
+            if w.ends_with("ing") {
+                // "…, saying the agreement goes": the sentence's subject speaks.
+                let before = c.checked_sub(1).map(|b| toks[b]);
+                let subject_first = before.is_some_and(|b| b.is_punct(','))
+                    || self
+                        .np_backward(toks, lo, c)
+                        .is_none_or(|np| np.kind == MentionKind::Description);
+                if subject_first {
+                    if let Some(np) = self.sentence_subject(toks, lo, c) {
+                        return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.85);
+                    }
+                }
+            }
+            if let Some(a) = self.subject_of(toks, lo, c, pi, in_answer) {
+                return Some(a);
+            }
+            let coordinated = c > lo
+                && (toks[c - 1].is_punct(',')
+                    || matches!(self.lower(&toks[c - 1]).as_str(), "and" | "but" | "then"));
+            if coordinated {
+                // "… compared X with Y, and urged people not to "…"": the first verb's subject.
+                if let Some(np) = self.sentence_subject(toks, lo, c) {
+                    return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.8);
+                }
+            }
+            if lexicon::is_inverted_cue(&w) && c == lo {
+                if let Some(np) = self.np_forward(toks, c + 1, hi) {
+                    return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.9);
+                }
+            }
+        }
+        // "Rubio fired back forcefully: "…"": a sentence that introduces the quotation with
+        // a colon is its subject's.
+        if hi >= 2 && toks[hi - 1].is_punct(':') && lo + 1 < hi - 1 {
+            if let Some(np) = self
+                .np_forward(toks, lo, hi - 1)
+                .filter(|np| np.kind != MentionKind::Description)
+            {
+                return self.attribution(toks, np, Some(hi - 1..hi), pi, in_answer, 0.8);
+            }
+        }
+        // A colon label: `Umerov: "…"`.
+        if hi >= 2 && toks[hi - 1].is_punct(':') && lo == 0 {
+            let np = self.np_backward(toks, lo, hi - 1)?;
+            if np.start == lo && np.kind == MentionKind::Name {
+                return self.attribution(toks, np, Some(hi - 1..hi), pi, in_answer, 0.9);
+            }
+        }
+        None
+    }
+
+    /// Whether the cue word at `c` stands where a verb can: not capitalised mid-sentence
+    /// ("State of the Union"), not after a determiner ("his remarks").
+    fn verb_position(&self, toks: &[Token], lo: usize, c: usize) -> bool {
+        if c > lo && self.is_cap(&toks[c]) {
+            return false;
+        }
+        match c.checked_sub(1).filter(|&b| b >= lo).map(|b| toks[b]) {
+            Some(prev) if prev.is_word() => {
+                let l = self.lower(&prev);
+                !(lexicon::is_determiner(&l)
+                    || l.ends_with("’s")
+                    || l.ends_with("'s")
+                    || matches!(l.as_str(), "his" | "her" | "their" | "its"))
+            }
+            _ => true,
+        }
+    }
+
+    /// The subject of the speech verb at `cue`, or its agent in a passive ("stated by X").
+    fn subject_of(
+        &mut self,
+        toks: &[Token],
+        lo: usize,
+        cue: usize,
+        pi: usize,
+        in_answer: bool,
+    ) -> Option<Attribution> {
+        if let Some(np) = self.np_backward(toks, lo, cue) {
+            return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.95);
+        }
+        if toks.get(cue + 1).is_some_and(|t| self.lower(t) == "by") {
+            let np = self.np_forward(toks, cue + 2, toks.len())?;
+            return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.85);
+        }
+        None
+    }
+
+    /// Turns a phrase into an attribution, resolving who it refers to.
+    fn attribution(
+        &mut self,
+        toks: &[Token],
+        np: Np,
+        cue: Option<Range<usize>>,
+        pi: usize,
+        in_answer: bool,
+        base: f32,
+    ) -> Option<Attribution> {
+        let text = self.text;
+        let span = |r: Range<usize>| toks[r.start].start..toks[r.end - 1].end;
+        let mention_range = span(np.start..np.end);
+        let (speaker, confidence) = match np.kind {
+            MentionKind::Name => {
+                let r = np.name.clone().unwrap_or(np.start..np.end);
+                let name = &text[span(r)];
+                (Some(self.people.resolve_name(name)), base)
+            }
+            MentionKind::Pronoun => {
+                let word = toks[np.start].text(text).to_lowercase();
+                let resolved = match word.as_str() {
+                    "i" | "we" if in_answer => self.interview.and_then(|iv| iv.interviewee.clone()),
+                    "i" if self.interview.is_none() => None,
+                    "who" => np.antecedent.as_ref().and_then(|a| self.np_person(toks, a)),
+                    w if lexicon::is_personal_pronoun(w) => self.people.pronoun(pi),
+                    _ => None,
+                };
+                let c = if resolved.is_some() { base - 0.1 } else { 0.5 };
+                (resolved, c)
+            }
+            MentionKind::Description => {
+                let p = self.np_person(toks, &np);
+                let c = if p.is_some() { base - 0.1 } else { 0.6 };
+                (p, c)
+            }
+        };
+        if let (Some(head), Some(name)) = (&np.head, &np.name) {
+            if lexicon::is_role_noun(head) {
+                let name = text[span(name.clone())].to_owned();
+                self.people.bind_role(head, &name);
+            }
+        }
+        Some(Attribution {
+            mention: Mention {
+                start: mention_range.start,
+                end: mention_range.end,
+                kind: np.kind,
+            },
+            speaker,
+            cue: cue.map(span),
+            confidence,
+        })
+    }
+
+    /// The person a phrase names: its name, else the person its role noun is bound to.
+    fn np_person(&self, toks: &[Token], np: &Np) -> Option<String> {
+        if let Some(r) = &np.name {
+            let name = &self.text[toks[r.start].start..toks[r.end - 1].end];
+            return Some(self.people.resolve_name(name));
+        }
+        match np.kind {
+            MentionKind::Name => {
+                let name = &self.text[toks[np.start].start..toks[np.end - 1].end];
+                Some(self.people.resolve_name(name))
+            }
+            MentionKind::Description => {
+                let head = np.head.as_deref()?;
+                if lexicon::is_non_person_head(head) {
+                    return None;
+                }
+                self.people.role(head)
+            }
+            MentionKind::Pronoun => None,
+        }
+    }
+
+    /// The noun phrase that ends right before `end` (skipping adverbs and auxiliaries),
+    /// not reaching before `lo`.
+    fn np_backward(&self, toks: &[Token], lo: usize, end: usize) -> Option<Np> {
+        let mut j = end;
+        while j > lo
+            && toks[j - 1].is_word()
+            && !self.is_cap(&toks[j - 1])
+            && lexicon::is_adverb_or_aux(&self.lower(&toks[j - 1]))
+        {
+            j -= 1;
+        }
+        if j == lo {
+            return None;
+        }
+        self.np_ending_at(toks, lo, j, 0)
+    }
+
+    fn np_ending_at(&self, toks: &[Token], lo: usize, end: usize, depth: u8) -> Option<Np> {
+        if end <= lo || depth > 3 {
+            return None;
+        }
+        let t = toks[end - 1];
+        match t.kind {
+            TokKind::Punct(',') => {
+                // "X, the lawyer for Y, said" / "the lawyer, Nikolai Polozov, wrote"
+                let inner_end = end - 1;
+                let from = inner_end.saturating_sub(25).max(lo);
+                let comma = (from..inner_end).rev().find(|&i| toks[i].is_punct(','))?;
+                let appositive = self.np_forward(toks, comma + 1, inner_end);
+                let head = self.np_ending_at(toks, lo, comma, depth + 1)?;
+                if head.kind == MentionKind::Pronoun {
+                    return None;
+                }
+                let mut np = Np {
+                    end: inner_end,
+                    ..head.clone()
+                };
+                if head.name.is_none() && head.kind == MentionKind::Description {
+                    if let Some(app) = appositive.filter(|a| a.kind == MentionKind::Name) {
+                        np.name = app.name.or(Some(app.start..app.end));
+                    }
+                }
+                Some(np)
+            }
+            TokKind::Punct(')') => {
+                let open = (lo..end - 1).rev().find(|&i| toks[i].is_punct('('))?;
+                let mut np = self.np_ending_at(toks, lo, open, depth + 1)?;
+                np.end = end;
+                Some(np)
+            }
+            TokKind::Word => {
+                let w = self.lower(&t);
+                if lexicon::is_pronoun(&w) {
+                    let antecedent = (w == "who" && end >= 2 && toks[end - 2].is_punct(','))
+                        .then(|| self.np_ending_at(toks, lo, end - 2, depth + 1))
+                        .flatten()
+                        .map(Box::new);
+                    let start = antecedent.as_ref().map_or(end - 1, |a| a.start);
+                    return Some(Np {
+                        start,
+                        end,
+                        name: None,
+                        kind: MentionKind::Pronoun,
+                        head: None,
+                        antecedent,
+                    })
+                    .filter(|np| np.start == end - 1 || w == "who")
+                    .map(|mut np| {
+                        np.start = end - 1;
+                        np
+                    });
+                }
+                if self.is_cap(&t) {
+                    self.name_backward(toks, lo, end, depth)
+                } else {
+                    self.description_backward(toks, lo, end, depth)
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn name_backward(&self, toks: &[Token], lo: usize, end: usize, depth: u8) -> Option<Np> {
+        let mut s = end - 1;
+        while s > lo && (self.is_cap(&toks[s - 1]) || self.particle_inside(toks, s - 1)) {
+            s -= 1;
+        }
+        // Sentence-initial function words are capitalised too: "Meanwhile Trump said".
+        while s < end && lexicon::is_capitalized_stopword(&self.lower(&toks[s])) {
+            s += 1;
+        }
+        if s == end {
+            return None;
+        }
+        let last = toks[end - 1].text(self.text);
+        if last.ends_with("’s") || last.ends_with("'s") {
+            return None;
+        }
+        let name_start = self.after_titles(toks, s, end - 1);
+        let mut np = Np {
+            start: s,
+            end,
+            name: Some(name_start..end),
+            kind: MentionKind::Name,
+            head: None,
+            antecedent: None,
+        };
+        // Role words before the name belong to the mention: "campaign spokesman Jason Miller".
+        let mut b = s;
+        while b > lo && toks[b - 1].is_word() && b + 4 > s {
+            let l = self.lower(&toks[b - 1]);
+            if lexicon::is_role_noun(&l) || lexicon::is_title(&l) {
+                np.head.get_or_insert(l);
+                b -= 1;
+            } else {
+                break;
+            }
+        }
+        np.start = b;
+        // "Joel Pollak of Breitbart California": the person is the phrase before "of".
+        if np.start >= lo + 2
+            && matches!(
+                self.lower(&toks[np.start - 1]).as_str(),
+                "of" | "at" | "for" | "from"
+            )
+        {
+            if let Some(head) = self.np_ending_at(toks, lo, np.start - 1, depth + 1) {
+                if head.kind != MentionKind::Pronoun {
+                    return Some(Np { end, ..head });
+                }
+            }
+        }
+        Some(np)
+    }
+
+    fn description_backward(&self, toks: &[Token], lo: usize, end: usize, depth: u8) -> Option<Np> {
+        let head = self.lower(&toks[end - 1]);
+        let noun_use = end >= lo + 2
+            && toks[end - 2].is_word()
+            && lexicon::is_determiner(&self.lower(&toks[end - 2]));
+        if (lexicon::is_cue(&head) && !noun_use)
+            || lexicon::is_determiner(&head)
+            || lexicon::is_function_word(&head)
+            || head.chars().any(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let mut s = end - 1;
+        let mut anchored = false;
+        while s > lo && end - s < 8 {
+            let prev = toks[s - 1];
+            if !prev.is_word() {
+                break;
+            }
+            let l = self.lower(&prev);
+            if lexicon::is_cue(&l)
+                || matches!(
+                    l.as_str(),
+                    "that" | "and" | "or" | "but" | "which" | "to" | "as" | "than"
+                )
+            {
+                break;
+            }
+            s -= 1;
+            if lexicon::is_determiner(&l) || l.ends_with("’s") || l.ends_with("'s") {
+                anchored = true;
+                break;
+            }
+        }
+        let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us");
+        if !(anchored || plural || lexicon::is_role_noun(&head)) {
+            return None;
+        }
+        if !anchored {
+            s = end - 1;
+        }
+        let mut np = Np {
+            start: s,
+            end,
+            name: None,
+            kind: MentionKind::Description,
+            head: Some(head),
+            antecedent: None,
+        };
+        if np.start >= lo + 2
+            && matches!(
+                self.lower(&toks[np.start - 1]).as_str(),
+                "of" | "for" | "at" | "from"
+            )
+        {
+            if let Some(h) = self.np_ending_at(toks, lo, np.start - 1, depth + 1) {
+                if h.kind != MentionKind::Pronoun {
+                    np = Np { end, ..h };
+                }
+            }
+        }
+        Some(np)
+    }
+
+    /// The noun phrase that starts at `i`: after an inverted verb or "according to".
+    fn np_forward(&self, toks: &[Token], i: usize, hi: usize) -> Option<Np> {
+        let mut i = i;
+        while i < hi
+            && toks[i].is_word()
+            && lexicon::is_adverb_or_aux(&self.lower(&toks[i]))
+            && !self.is_cap(&toks[i])
+        {
+            i += 1;
+        }
+        let t = *toks.get(i).filter(|_| i < hi)?;
+        if !t.is_word() {
+            return None;
+        }
+        let w = self.lower(&t);
+        if lexicon::is_pronoun(&w) {
+            return Some(Np {
+                start: i,
+                end: i + 1,
+                name: None,
+                kind: MentionKind::Pronoun,
+                head: None,
+                antecedent: None,
+            });
+        }
+        if self.is_cap(&t) && !lexicon::is_capitalized_stopword(&w)
+            || (self.is_cap(&t) && lexicon::is_title(&w))
+        {
+            let mut e = i;
+            while e < hi && (self.is_cap(&toks[e]) || self.particle_inside(toks, e)) {
+                e += 1;
+                let prev = toks[e - 1].text(self.text);
+                if prev.ends_with("’s") || prev.ends_with("'s") {
+                    // "said Trump’s spokesman": a description owned by a name.
+                    return self.description_forward(toks, i, e, hi);
+                }
+            }
+            let name_start = self.after_titles(toks, i, e.saturating_sub(1));
+            let mut end = e;
+            if end < hi && toks[end].is_punct('(') {
+                if let Some(close) = (end..hi.min(end + 8)).find(|&j| toks[j].is_punct(')')) {
+                    end = close + 1;
+                }
+            }
+            return Some(Np {
+                start: i,
+                end,
+                name: Some(name_start..e),
+                kind: MentionKind::Name,
+                head: None,
+                antecedent: None,
+            });
+        }
+        if !self.is_cap(&t) {
+            // "former Utah governor Michael Leavitt", "election lawyer Joe Birkenstock"
+            let name_at = (i + 1..hi.min(i + 6))
+                .take_while(|&j| {
+                    toks[j].is_word() && !lexicon::is_function_word(&self.lower(&toks[j]))
+                })
+                .find(|&j| {
+                    self.is_cap(&toks[j])
+                        && !lexicon::is_capitalized_stopword(&self.lower(&toks[j]))
+                });
+            if let Some(j) = name_at {
+                if let Some(mut np) = self.np_forward(toks, j, hi) {
+                    if np.kind == MentionKind::Name {
+                        np.start = i;
+                        np.head = Some(self.lower(&toks[j - 1]));
+                        return Some(np);
+                    }
+                }
+            }
+        }
+        if lexicon::is_determiner(&w) || lexicon::is_role_noun(&w) {
+            return self.description_forward(toks, i, i + 1, hi);
+        }
+        None
+    }
+
+    fn description_forward(
+        &self,
+        toks: &[Token],
+        start: usize,
+        from: usize,
+        hi: usize,
+    ) -> Option<Np> {
+        let mut e = from;
+        while e < hi && e - start < 8 && toks[e].is_word() {
+            let l = self.lower(&toks[e]);
+            if matches!(
+                l.as_str(),
+                "in" | "on"
+                    | "at"
+                    | "during"
+                    | "to"
+                    | "that"
+                    | "who"
+                    | "when"
+                    | "after"
+                    | "before"
+                    | "about"
+                    | "with"
+            ) || lexicon::is_cue(&l)
+            {
+                break;
+            }
+            e += 1;
+        }
+        if e == start {
+            return None;
+        }
+        let head = self.lower(&toks[e - 1]);
+        let mut np = Np {
+            start,
+            end: e,
+            name: None,
+            kind: MentionKind::Description,
+            head: Some(head),
+            antecedent: None,
+        };
+        // "said the lawyer, Nikolai Polozov"
+        if e + 1 < hi && toks[e].is_punct(',') {
+            if let Some(app) = self
+                .np_forward(toks, e + 1, hi)
+                .filter(|a| a.kind == MentionKind::Name)
+            {
+                np.name = app.name;
+                np.end = app.end;
+            }
+        }
+        Some(np)
+    }
+}
+
+/// Whether a quotation sits inside a sentence as part of a paraphrase.
+fn is_partial(text: &str, prev: Option<&Token>, inner: &str, opens_clause: bool) -> bool {
+    let starts_upper = inner.chars().next().is_some_and(|c| c.is_uppercase());
+    match prev {
+        None => false,
+        Some(t) if t.is_punct(':') => false,
+        Some(t) if t.is_punct(',') || t.is_punct('—') => !starts_upper,
+        Some(t) if t.is_word() => {
+            let w = t.text(text).to_lowercase();
+            !(lexicon::is_cue(&w) && starts_upper)
+        }
+        Some(_) => !opens_clause && !starts_upper,
+    }
+}
+
+/// Titles, names, slogans and scare quotes: quoted words that are not an utterance.
+fn is_term(text: &str, toks: &[Token], k: usize, inner: &str, partial: bool) -> bool {
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let prev = k.checked_sub(1).map(|i| toks[i].text(text).to_lowercase());
+    let prev2 = k.checked_sub(2).map(|i| toks[i].text(text).to_lowercase());
+    if matches!(
+        prev.as_deref(),
+        Some(
+            "so-called"
+                | "titled"
+                | "entitled"
+                | "headlined"
+                | "nicknamed"
+                | "hashtag"
+                | "dubbed"
+                | "named"
+                | "slogan"
+                | "word"
+                | "phrase"
+                | "term"
+        )
+    ) || (prev.as_deref() == Some("as") && prev2.as_deref() == Some("known"))
+    {
+        return true;
+    }
+    let bare: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let small = |w: &&str| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "a" | "an"
+                | "the"
+                | "of"
+                | "and"
+                | "or"
+                | "in"
+                | "on"
+                | "at"
+                | "to"
+                | "for"
+                | "with"
+                | "from"
+                | "by"
+                | "&"
+        )
+    };
+    let title_case = !bare.is_empty()
+        && bare.len() <= 8
+        && bare.iter().filter(|w| !small(w)).all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
+        && !inner
+            .trim_end_matches([',', '”', '"'])
+            .ends_with(['.', '!', '?']);
+    if title_case && (partial || bare.len() <= 4) && bare.len() >= 2 {
+        return true;
+    }
+    false
+}
+
+/// Byte offset → Unicode code point offset, for output formats that count characters.
+pub struct CharOffsets {
+    starts: Vec<usize>,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> Self {
+        Self {
+            starts: text.char_indices().map(|(i, _)| i).collect(),
+        }
+    }
+
+    pub fn char_at(&self, byte: usize) -> usize {
+        self.starts.partition_point(|&s| s < byte)
+    }
+}

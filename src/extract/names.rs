@@ -1,0 +1,151 @@
+//! People in a document: name spans, canonical names, and the light coreference that turns
+//! "he", "the lawyer" or "Dzhemilev" into the person named earlier.
+
+use super::lexicon;
+
+/// Canonical form of a name as written: titles dropped, possessive removed, spaces folded.
+/// "Turkish President Recep Tayyip Erdogan’s" → "Recep Tayyip Erdogan".
+pub fn canonical(name: &str) -> String {
+    let mut words: Vec<&str> = name.split_whitespace().collect();
+    if let Some(last) = words.last_mut() {
+        *last = strip_possessive(last);
+    }
+    // Drop leading titles and nationality-like modifiers before a title ("Turkish President").
+    let title_at = words
+        .iter()
+        .rposition(|w| lexicon::is_title(&w.to_lowercase()));
+    if let Some(t) = title_at {
+        if t + 1 < words.len() {
+            words.drain(..=t);
+        }
+    }
+    words.join(" ")
+}
+
+pub fn strip_possessive(word: &str) -> &str {
+    word.strip_suffix("’s")
+        .or_else(|| word.strip_suffix("'s"))
+        .or_else(|| word.strip_suffix('’'))
+        .unwrap_or(word)
+}
+
+/// What the document has said about people so far, in reading order.
+#[derive(Debug, Default)]
+pub struct People {
+    /// Full names (two or more words) in order of appearance.
+    full: Vec<String>,
+    /// Role nouns bound to the person they describe ("lawyer" → "Nikolai Polozov").
+    roles: Vec<(String, String)>,
+    /// The last person who was the subject of a speech verb, with the paragraph.
+    last_speaker: Option<(String, usize)>,
+    /// The last person named at all, with the paragraph.
+    last_named: Option<(String, usize)>,
+}
+
+impl People {
+    /// Records a name seen in the text.
+    pub fn saw_name(&mut self, name: &str, para: usize) {
+        let c = canonical(name);
+        if c.split_whitespace().count() >= 2 {
+            if !self.full.contains(&c) {
+                self.full.push(c.clone());
+            }
+            self.last_named = Some((c, para));
+        } else if !c.is_empty() {
+            let resolved = self.resolve_surname(&c).unwrap_or(c);
+            self.last_named = Some((resolved, para));
+        }
+    }
+
+    /// Records that `role` (a lowercase noun) describes `name`.
+    pub fn bind_role(&mut self, role: &str, name: &str) {
+        let name = self.resolve_name(name);
+        self.roles.retain(|(r, _)| r != role);
+        self.roles.push((role.to_owned(), name));
+    }
+
+    /// Records the subject of a speech verb.
+    pub fn saw_speaker(&mut self, person: &str, para: usize) {
+        self.last_speaker = Some((person.to_owned(), para));
+        self.last_named = Some((person.to_owned(), para));
+    }
+
+    /// A surname or short form joined to the unique full name that ends with it.
+    pub fn resolve_surname(&self, short: &str) -> Option<String> {
+        let mut found = self.full.iter().rev().filter(|f| {
+            let last = f.split_whitespace().last().unwrap_or("");
+            last == short
+                || (f.ends_with(short)
+                    && f.len() > short.len()
+                    && f[..f.len() - short.len()].ends_with(' '))
+        });
+        let first = found.next()?;
+        // Two different people with that surname: only the most recent is a safe guess
+        // when it is the same person as any other match.
+        if found.any(|other| other != first) {
+            return None;
+        }
+        Some(first.clone())
+    }
+
+    /// The canonical person for a name as written.
+    pub fn resolve_name(&self, name: &str) -> String {
+        let c = canonical(name);
+        if c.split_whitespace().count() == 1 {
+            if let Some(full) = self.resolve_surname(&c) {
+                return full;
+            }
+        }
+        c
+    }
+
+    pub fn role(&self, role: &str) -> Option<String> {
+        self.roles
+            .iter()
+            .rev()
+            .find(|(r, _)| r == role)
+            .map(|(_, n)| n.clone())
+    }
+
+    /// The person a singular pronoun in paragraph `para` most likely refers to: the last
+    /// speaker if recent, else the last person named nearby.
+    pub fn pronoun(&self, para: usize) -> Option<String> {
+        if let Some((p, at)) = &self.last_speaker {
+            if para.saturating_sub(*at) <= 3 {
+                return Some(p.clone());
+            }
+        }
+        if let Some((p, at)) = &self.last_named {
+            if para.saturating_sub(*at) <= 1 {
+                return Some(p.clone());
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_drops_titles_and_possessives() {
+        assert_eq!(
+            canonical("Turkish President Recep Tayyip Erdogan’s"),
+            "Recep Tayyip Erdogan"
+        );
+        assert_eq!(canonical("Sen. Ted Cruz"), "Ted Cruz");
+        assert_eq!(canonical("Mustafa Dzhemilev"), "Mustafa Dzhemilev");
+        assert_eq!(canonical("President"), "President");
+    }
+
+    #[test]
+    fn surnames_join_unique_full_names() {
+        let mut p = People::default();
+        p.saw_name("Mustafa Dzhemilev", 0);
+        assert_eq!(p.resolve_name("Dzhemilev"), "Mustafa Dzhemilev");
+        p.saw_name("Hillary Clinton", 1);
+        p.saw_name("Bill Clinton", 2);
+        assert_eq!(p.resolve_name("Clinton"), "Clinton");
+    }
+}
