@@ -300,7 +300,16 @@ impl Reader<'_, '_> {
         if let Some(dash) = (start..hi.min(start + 6)).find(|&i| toks[i].is_punct('—')) {
             start = dash + 1;
         }
-        let np = self.np_forward(toks, start, hi)?;
+        let mut np = self.np_forward(toks, start, hi)?;
+        // "Outraged, he went to …": a one-word introduction, then the subject.
+        if np.end - np.start == 1 && toks.get(np.end).is_some_and(|t| t.is_punct(',')) {
+            if let Some(next) = self.np_forward(toks, np.end + 1, hi) {
+                let w = self.lower(&toks[next.start]);
+                if next.kind != MentionKind::Description && !matches!(w.as_str(), "who" | "which") {
+                    np = next;
+                }
+            }
+        }
         (np.kind != MentionKind::Description || np.start == start).then_some(np)
     }
 
@@ -485,11 +494,17 @@ impl Reader<'_, '_> {
         }
         // Subject then verb: find the first speech verb, then the phrase before it.
         let limit = hi.min(i + 25);
-        let cue = (i..limit)
-            .find(|&c| toks[c].is_word() && lexicon::is_cue(&self.lower(&toks[c])) && c > i)?;
-        let mut np = self.np_backward(toks, i, cue)?;
+        let cue =
+            (i + 1..limit).find(|&c| toks[c].is_word() && lexicon::is_cue(&self.lower(&toks[c])));
+        let Some((cue, mut np)) = cue.and_then(|c| Some((c, self.np_backward(toks, i, c)?))) else {
+            return self.trailing_inverted(toks, i, hi, pi, in_answer);
+        };
         if np.start != i {
-            let gap = &toks[i..np.start];
+            // "another friend, Mariam Emara told CNN": a description set off by one comma.
+            let mut gap = &toks[i..np.start];
+            if gap.last().is_some_and(|t| t.is_punct(',')) {
+                gap = &gap[..gap.len() - 1];
+            }
             let modifiers = gap.len() <= 6
                 && gap
                     .iter()
@@ -503,10 +518,28 @@ impl Reader<'_, '_> {
                 np.start = i;
             } else if !closing {
                 // Words between the quotation and the subject: not an attribution clause.
-                return None;
+                return self.trailing_inverted(toks, i, hi, pi, in_answer);
             }
         }
         self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.95)
+    }
+
+    /// "“…” for Clinton, said Kunin": an inverted attribution closing the sentence.
+    fn trailing_inverted(
+        &mut self,
+        toks: &[Token],
+        lo: usize,
+        hi: usize,
+        pi: usize,
+        in_answer: bool,
+    ) -> Option<Attribution> {
+        let c = (lo + 1..hi).find(|&c| {
+            toks[c - 1].is_punct(',')
+                && toks[c].is_word()
+                && lexicon::is_inverted_cue(&self.lower(&toks[c]))
+        })?;
+        let np = self.np_forward(toks, c + 1, hi)?;
+        self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.85)
     }
 
     /// Attribution before the quotation in its sentence: `Smith said: "…"`,
@@ -538,6 +571,13 @@ impl Reader<'_, '_> {
                 continue;
             }
             if !lexicon::is_cue(&w) || !self.verb_position(toks, lo, c) {
+                continue;
+            }
+            if c == lo
+                && (w.ends_with("ed") || w == "told")
+                && toks.get(c + 1).is_some_and(|t| self.lower(t) == "by")
+            {
+                // "Asked by Laura Ingraham about it, Cruz said:" — the asker does not speak.
                 continue;
             }
             if w.ends_with("ing") {
@@ -573,7 +613,8 @@ impl Reader<'_, '_> {
         }
         // "Rubio fired back forcefully: "…"": a sentence that introduces the quotation with
         // a colon is its subject's.
-        if hi >= 2 && toks[hi - 1].is_punct(':') && lo + 1 < hi - 1 {
+        let after_quote = lo > 0 && toks[lo - 1].quote().is_some();
+        if hi >= 2 && toks[hi - 1].is_punct(':') && lo + 1 < hi - 1 && !after_quote {
             if let Some(np) = self
                 .np_forward(toks, lo, hi - 1)
                 .filter(|np| np.kind != MentionKind::Description)
@@ -600,10 +641,12 @@ impl Reader<'_, '_> {
         match c.checked_sub(1).filter(|&b| b >= lo).map(|b| toks[b]) {
             Some(prev) if prev.is_word() => {
                 let l = self.lower(&prev);
-                !(lexicon::is_determiner(&l)
-                    || l.ends_with("’s")
-                    || l.ends_with("'s")
-                    || matches!(l.as_str(), "his" | "her" | "their" | "its"))
+                // Only pure determiners: "another", "some" or "most" can be the subject.
+                !(matches!(
+                    l.as_str(),
+                    "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "my" | "your"
+                ) || l.ends_with("’s")
+                    || l.ends_with("'s"))
             }
             _ => true,
         }
@@ -621,7 +664,11 @@ impl Reader<'_, '_> {
         if let Some(np) = self.np_backward(toks, lo, cue) {
             return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.95);
         }
-        if toks.get(cue + 1).is_some_and(|t| self.lower(t) == "by") {
+        let asked = matches!(
+            self.lower(&toks[cue]).as_str(),
+            "asked" | "told" | "questioned" | "pressed" | "interviewed"
+        );
+        if !asked && toks.get(cue + 1).is_some_and(|t| self.lower(t) == "by") {
             let np = self.np_forward(toks, cue + 2, toks.len())?;
             return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.85);
         }
@@ -733,6 +780,12 @@ impl Reader<'_, '_> {
                 let inner_end = end - 1;
                 let from = inner_end.saturating_sub(25).max(lo);
                 let comma = (from..inner_end).rev().find(|&i| toks[i].is_punct(','))?;
+                if toks[comma + 1..inner_end]
+                    .iter()
+                    .any(|t| t.is_punct('—') || t.quote().is_some())
+                {
+                    return None;
+                }
                 let appositive = self.np_forward(toks, comma + 1, inner_end);
                 let head = self.np_ending_at(toks, lo, comma, depth + 1)?;
                 if head.kind == MentionKind::Pronoun {
@@ -957,7 +1010,7 @@ impl Reader<'_, '_> {
                 antecedent: None,
             });
         }
-        if !self.is_cap(&t) {
+        if !self.is_cap(&t) && !lexicon::is_function_word(&w) {
             // "former Utah governor Michael Leavitt", "election lawyer Joe Birkenstock"
             let name_at = (i + 1..hi.min(i + 6))
                 .take_while(|&j| {
@@ -993,6 +1046,17 @@ impl Reader<'_, '_> {
         let mut e = from;
         while e < hi && e - start < 8 && toks[e].is_word() {
             let l = self.lower(&toks[e]);
+            // Past the first word, -ed and -ing words are most likely the verb.
+            let verb_like =
+                e > from && (l.ends_with("ed") || l.ends_with("ing")) && !self.is_cap(&toks[e]);
+            if verb_like
+                || matches!(
+                    l.as_str(),
+                    "and" | "or" | "but" | "which" | "where" | "whose"
+                )
+            {
+                break;
+            }
             if matches!(
                 l.as_str(),
                 "in" | "on"
