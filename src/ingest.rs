@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::extract::{self, CharOffsets, Hints};
 use crate::store::documents::{self, SourceKind, SourceRef};
 use crate::store::meta::{self, MetaError, Metadata};
+use crate::store::quotes::{self, NewQuote};
 use crate::store::{self, DocId, Objects, Store};
 use crate::text::{self, DecodeError};
 
@@ -124,6 +126,7 @@ struct Prepared {
     size: u64,
     encoding: &'static str,
     meta: Metadata,
+    quotes: Vec<NewQuote>,
 }
 
 /// Adds `inputs` to the store, reporting each document through `on_event`.
@@ -295,6 +298,8 @@ fn prepare(
         source,
     })?;
     let encoding = decoded.encoding.as_str();
+    let meta = sidecar.unwrap_or_default().overlay(cli_meta);
+    let quotes = quotations(&decoded.text, &meta);
     let id = DocId::of_bytes(&bytes);
     objects.write(&id, &bytes).map_err(|source| AddError::Io {
         path: objects.path(&id),
@@ -306,7 +311,8 @@ fn prepare(
         tracked,
         size: bytes.len() as u64,
         encoding,
-        meta: sidecar.unwrap_or_default().overlay(cli_meta),
+        meta,
+        quotes,
     })
 }
 
@@ -321,6 +327,8 @@ fn flush(
         return Ok(());
     }
     let now = meta::now_rfc3339();
+    let objects = store.objects().clone();
+    let objects = &objects;
     let results = store.write(|tx| -> Result<Vec<Added>, store::Error> {
         let mut out = Vec::with_capacity(batch.len());
         for p in batch.iter() {
@@ -330,6 +338,7 @@ fn flush(
             let meta = match old {
                 None => {
                     documents::insert_document(tx, &p.id, p.size, p.encoding, &now, &p.meta)?;
+                    quotes::replace_quotes(tx, &p.id, &p.quotes)?;
                     p.meta.clone()
                 }
                 Some(old) => {
@@ -337,6 +346,15 @@ fn flush(
                     if merged != old {
                         documents::update_metadata(tx, &p.id, &merged)?;
                         metadata_updated = true;
+                        if hints(&merged) != hints(&old) {
+                            // Who is interviewed changes who speaks: extract again.
+                            let fresh = if hints(&merged) == hints(&p.meta) {
+                                p.quotes.clone()
+                            } else {
+                                reextract(objects, &p.id, &merged)?
+                            };
+                            quotes::replace_quotes(tx, &p.id, &fresh)?;
+                        }
                     }
                     merged
                 }
@@ -383,6 +401,48 @@ fn flush(
         summary.added.push(added);
     }
     Ok(())
+}
+
+/// What extraction needs to know about a document besides its text.
+fn hints(meta: &Metadata) -> Hints {
+    Hints {
+        title: meta.title.clone(),
+        interviewer: meta.interviewer.clone(),
+        interviewee: meta.interviewee.clone(),
+        speakers: meta.speakers.clone(),
+    }
+}
+
+/// Extracts a document's quotations in the form the store keeps (code point offsets).
+pub fn quotations(text: &str, meta: &Metadata) -> Vec<NewQuote> {
+    let offsets = CharOffsets::new(text);
+    extract::extract(text, &hints(meta))
+        .into_iter()
+        .map(|q| NewQuote {
+            start: offsets.char_at(q.start),
+            end: offsets.char_at(q.end),
+            text: text[q.start..q.end].to_owned(),
+            kind: q.kind.as_str().to_owned(),
+            utterance: q.utterance,
+            mention: q.mention.as_ref().map(|m| text[m.start..m.end].to_owned()),
+            mention_start: q.mention.as_ref().map(|m| offsets.char_at(m.start)),
+            mention_end: q.mention.as_ref().map(|m| offsets.char_at(m.end)),
+            speaker: q.speaker,
+            cue: q.cue.map(|c| text[c].to_owned()),
+            confidence: q.confidence,
+        })
+        .collect()
+}
+
+fn reextract(
+    objects: &Objects,
+    id: &DocId,
+    meta: &Metadata,
+) -> Result<Vec<NewQuote>, store::Error> {
+    let bytes = objects.read(id).map_err(store::io_err(objects.path(id)))?;
+    let decoded = text::decode(&bytes)
+        .map_err(|e| store::Error::CorruptRow(format!("document {}: {e}", id.short())))?;
+    Ok(quotations(&decoded.text, meta))
 }
 
 #[cfg(test)]

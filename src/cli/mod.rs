@@ -10,7 +10,9 @@ mod fsck;
 mod init;
 mod log;
 mod output;
+mod quotes;
 mod show;
+mod speakers;
 mod status;
 
 use std::path::PathBuf;
@@ -53,6 +55,8 @@ enum Command {
     Status(status::Args),
     Fsck(fsck::Args),
     Extract(extract::Args),
+    Quotes(quotes::Args),
+    Speakers(speakers::Args),
     Completions(completions::Args),
 }
 
@@ -115,6 +119,8 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Status(args) => status::run(args, &ctx, &mut out),
         Command::Fsck(args) => fsck::run(args, &ctx, &mut out),
         Command::Extract(args) => extract::run(args, &ctx, &mut out),
+        Command::Quotes(args) => quotes::run(args, &ctx, &mut out),
+        Command::Speakers(args) => speakers::run(args, &ctx, &mut out),
         Command::Completions(args) => completions::run(args, &ctx, &mut out),
     }?;
     std::io::Write::flush(&mut out)?;

@@ -48,3 +48,14 @@ pub fn short_date(value: Option<&str>) -> &str {
         None => "-",
     }
 }
+
+/// `text` on one line, cut to `max` characters with an ellipsis.
+pub fn ellipsize(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}

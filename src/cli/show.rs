@@ -1,6 +1,9 @@
 use std::io::Write;
 
+use prov::store::quotes::QuoteFilter;
 use serde_json::json;
+
+use super::output::ellipsize;
 
 use super::{CommandError, Context, Out, exit};
 
@@ -19,8 +22,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         .ok_or_else(|| prov::store::Error::UnknownDocument(args.id.clone()))?;
     let paths = store.paths_of(&id)?;
     let lineage = store.lineage(&id)?;
+    let quotes = store.quotes(&QuoteFilter {
+        doc: Some(id),
+        ..Default::default()
+    })?;
     if out.json {
-        out.json_line(&json!({ "document": doc, "paths": paths, "sources": lineage }))?;
+        out.json_line(
+            &json!({ "document": doc, "paths": paths, "sources": lineage, "quotes": quotes }),
+        )?;
         return Ok(exit::SUCCESS);
     }
     writeln!(out, "document {}", doc.id)?;
@@ -62,6 +71,24 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             line.push_str(&format!("; next {}", nx.doc.short()));
         }
         writeln!(out, "{:<12}{line}", "source:")?;
+    }
+    let speech: Vec<_> = quotes.iter().filter(|q| q.kind != "term").collect();
+    if !speech.is_empty() {
+        writeln!(out, "\nquotes ({}):", speech.len())?;
+    }
+    for q in speech {
+        let who = q
+            .speaker
+            .as_deref()
+            .or(q.mention.as_deref())
+            .unwrap_or("(no speaker)");
+        writeln!(
+            out,
+            "  {}  {:<10} {who}: “{}”",
+            &q.id[..12],
+            q.kind,
+            ellipsize(&q.text, 80)
+        )?;
     }
     Ok(exit::SUCCESS)
 }

@@ -98,7 +98,7 @@ pub struct Quote {
 }
 
 /// What is known about a document besides its text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Hints {
     pub title: Option<String>,
     pub interviewer: Option<String>,
@@ -233,9 +233,15 @@ impl Reader<'_, '_> {
                     }
                     if lexicon::is_strong_cue(&lower) {
                         // Who speaks here, quoted or not, is who "he" means next.
-                        if let Some(a) =
-                            self.subject_of(&toks, sentence_start, k, pi, answer.is_some())
-                        {
+                        let a = self.cue_attribution(
+                            &toks,
+                            sentence_start,
+                            k,
+                            toks.len(),
+                            pi,
+                            answer.is_some(),
+                        );
+                        if let Some(a) = a {
                             if let Some(p) = &a.speaker {
                                 self.people.saw_speaker(p, pi);
                             }
@@ -389,7 +395,7 @@ impl Reader<'_, '_> {
             .map_or(sentence_start, |i| i + 1);
 
         let continues = span.continues && !self.quotes.is_empty();
-        let utterance = if continues {
+        let mut utterance = if continues {
             self.quotes.last().map_or(0, |q| q.utterance)
         } else {
             self.quotes.len()
@@ -407,6 +413,7 @@ impl Reader<'_, '_> {
             found = self.right_rule(toks, k + 1, right_end, pi, in_answer);
         }
 
+        let explicit = found.is_some();
         if found.is_none() && partial {
             // Quoted words inside a sentence about a person are, most often, that person's.
             if let Some(np) = self
@@ -421,9 +428,15 @@ impl Reader<'_, '_> {
         } else {
             QuoteKind::Direct
         };
-        let explicit = found.is_some();
         if found.is_none() {
             found = self.inherited(pi, continues, k == left_start || left_start + 1 >= k);
+            // "“…,” said Caddell. “…”": a quotation interrupted by its attribution is one
+            // utterance.
+            if let (Some(a), Some(prev)) = (&found, self.quotes.last()) {
+                if prev.end < a.mention.start && a.mention.end < span.inner.start {
+                    utterance = prev.utterance;
+                }
+            }
         }
         if !explicit && is_term(text, toks, k, inner, partial) {
             kind = QuoteKind::Term;
@@ -480,6 +493,14 @@ impl Reader<'_, '_> {
         let mut i = lo;
         while i < hi && matches!(toks[i].kind, TokKind::Punct(',' | '—' | '-' | ')' | ';')) {
             i += 1;
+        }
+        // A dash byline: "“…” — Mustafa Dzhemilev".
+        if i > lo && toks[i - 1].is_punct('—') {
+            if let Some(np) = self.np_forward(toks, i, hi) {
+                if np.kind == MentionKind::Name && np.end >= hi {
+                    return self.attribution(toks, np, Some(i - 1..i), pi, in_answer, 0.9);
+                }
+            }
         }
         let first = self.word(toks.get(i)?)?;
         let w = self.lower(first);
@@ -559,56 +580,8 @@ impl Reader<'_, '_> {
         // The sentence's first speech verb with a subject: the outermost source speaks
         // ("Trump said he would deport refugees, who he speculates are "mostly men"").
         for c in lo..hi {
-            let t = &toks[c];
-            if !t.is_word() {
-                continue;
-            }
-            let w = self.lower(t);
-            if w == "according" && toks.get(c + 1).is_some_and(|n| self.lower(n) == "to") {
-                if let Some(np) = self.np_forward(toks, c + 2, hi) {
-                    return self.attribution(toks, np, Some(c..c + 2), pi, in_answer, 0.9);
-                }
-                continue;
-            }
-            if !lexicon::is_cue(&w) || !self.verb_position(toks, lo, c) {
-                continue;
-            }
-            if c == lo
-                && (w.ends_with("ed") || w == "told")
-                && toks.get(c + 1).is_some_and(|t| self.lower(t) == "by")
-            {
-                // "Asked by Laura Ingraham about it, Cruz said:" — the asker does not speak.
-                continue;
-            }
-            if w.ends_with("ing") {
-                // "…, saying the agreement goes": the sentence's subject speaks.
-                let before = c.checked_sub(1).map(|b| toks[b]);
-                let subject_first = before.is_some_and(|b| b.is_punct(','))
-                    || self
-                        .np_backward(toks, lo, c)
-                        .is_none_or(|np| np.kind == MentionKind::Description);
-                if subject_first {
-                    if let Some(np) = self.sentence_subject(toks, lo, c) {
-                        return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.85);
-                    }
-                }
-            }
-            if let Some(a) = self.subject_of(toks, lo, c, pi, in_answer) {
+            if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi, in_answer) {
                 return Some(a);
-            }
-            let coordinated = c > lo
-                && (toks[c - 1].is_punct(',')
-                    || matches!(self.lower(&toks[c - 1]).as_str(), "and" | "but" | "then"));
-            if coordinated {
-                // "… compared X with Y, and urged people not to "…"": the first verb's subject.
-                if let Some(np) = self.sentence_subject(toks, lo, c) {
-                    return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.8);
-                }
-            }
-            if lexicon::is_inverted_cue(&w) && c == lo {
-                if let Some(np) = self.np_forward(toks, c + 1, hi) {
-                    return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.9);
-                }
             }
         }
         // "Rubio fired back forcefully: "…"": a sentence that introduces the quotation with
@@ -628,6 +601,68 @@ impl Reader<'_, '_> {
             if np.start == lo && np.kind == MentionKind::Name {
                 return self.attribution(toks, np, Some(hi - 1..hi), pi, in_answer, 0.9);
             }
+        }
+        None
+    }
+
+    /// Who speaks through the word at `c`, when it is a speech verb (or "according to")
+    /// in a sentence starting at `lo`.
+    fn cue_attribution(
+        &mut self,
+        toks: &[Token],
+        lo: usize,
+        c: usize,
+        hi: usize,
+        pi: usize,
+        in_answer: bool,
+    ) -> Option<Attribution> {
+        let t = &toks[c];
+        if !t.is_word() {
+            return None;
+        }
+        let w = self.lower(t);
+        if w == "according" && toks.get(c + 1).is_some_and(|n| self.lower(n) == "to") {
+            let np = self.np_forward(toks, c + 2, hi)?;
+            return self.attribution(toks, np, Some(c..c + 2), pi, in_answer, 0.9);
+        }
+        if !lexicon::is_cue(&w) || !self.verb_position(toks, lo, c) {
+            return None;
+        }
+        if c == lo
+            && (w.ends_with("ed") || w == "told")
+            && toks.get(c + 1).is_some_and(|t| self.lower(t) == "by")
+        {
+            // "Asked by Laura Ingraham about it, Cruz said:" — the asker does not speak.
+            return None;
+        }
+        if w.ends_with("ing") {
+            // "…, saying the agreement goes": the sentence's subject speaks.
+            let before = c.checked_sub(1).map(|b| toks[b]);
+            let subject_first = before.is_some_and(|b| b.is_punct(','))
+                || self
+                    .np_backward(toks, lo, c)
+                    .is_none_or(|np| np.kind == MentionKind::Description);
+            if subject_first {
+                if let Some(np) = self.sentence_subject(toks, lo, c) {
+                    return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.85);
+                }
+            }
+        }
+        if let Some(a) = self.subject_of(toks, lo, c, pi, in_answer) {
+            return Some(a);
+        }
+        let coordinated = c > lo
+            && (toks[c - 1].is_punct(',')
+                || matches!(self.lower(&toks[c - 1]).as_str(), "and" | "but" | "then"));
+        if coordinated {
+            // "… compared X with Y, and urged people not to "…"": the first verb's subject.
+            if let Some(np) = self.sentence_subject(toks, lo, c) {
+                return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.8);
+            }
+        }
+        if lexicon::is_inverted_cue(&w) && c == lo {
+            let np = self.np_forward(toks, c + 1, hi)?;
+            return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.9);
         }
         None
     }
@@ -786,6 +821,14 @@ impl Reader<'_, '_> {
                 {
                     return None;
                 }
+                // "Outraged, he went to …, saying": a clause, not an apposition.
+                if toks.get(comma + 1).is_some_and(|t| {
+                    t.is_word()
+                        && lexicon::is_personal_pronoun(&self.lower(t))
+                        && self.lower(t) != "who"
+                }) {
+                    return None;
+                }
                 let appositive = self.np_forward(toks, comma + 1, inner_end);
                 let head = self.np_ending_at(toks, lo, comma, depth + 1)?;
                 if head.kind == MentionKind::Pronoun {
@@ -881,7 +924,7 @@ impl Reader<'_, '_> {
         if np.start >= lo + 2
             && matches!(
                 self.lower(&toks[np.start - 1]).as_str(),
-                "of" | "at" | "for" | "from"
+                "of" | "at" | "for" | "from" | "in"
             )
         {
             if let Some(head) = self.np_ending_at(toks, lo, np.start - 1, depth + 1) {
@@ -1196,5 +1239,307 @@ impl CharOffsets {
 
     pub fn char_at(&self, byte: usize) -> usize {
         self.starts.partition_point(|&s| s < byte)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (quoted text, speaker) for each speech quotation of `text`.
+    fn said(text: &str) -> Vec<(String, Option<String>)> {
+        extract(text, &Hints::default())
+            .into_iter()
+            .filter(|q| q.kind != QuoteKind::Term)
+            .map(|q| (text[q.start..q.end].to_owned(), q.speaker))
+            .collect()
+    }
+
+    fn speaker_of(text: &str, quote: &str) -> Option<String> {
+        let all = extract(text, &Hints::default());
+        let q = all
+            .iter()
+            .find(|q| &text[q.start..q.end] == quote)
+            .unwrap_or_else(|| panic!("{quote:?} not found in {all:?}"));
+        q.speaker.clone()
+    }
+
+    fn kind_of(text: &str, quote: &str) -> QuoteKind {
+        extract(text, &Hints::default())
+            .into_iter()
+            .find(|q| &text[q.start..q.end] == quote)
+            .unwrap_or_else(|| panic!("{quote:?} not found"))
+            .kind
+    }
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_owned())
+    }
+
+    #[test]
+    fn quote_then_name_then_verb() {
+        assert_eq!(
+            speaker_of("“We will win,” Jane Smith said.", "We will win,"),
+            some("Jane Smith")
+        );
+    }
+
+    #[test]
+    fn quote_then_verb_then_name() {
+        assert_eq!(
+            speaker_of("\"We will win,\" said Jane Smith.", "We will win,"),
+            some("Jane Smith")
+        );
+        assert_eq!(
+            speaker_of(
+                "“Donbas and Crimea are our red lines,” said Rustem Umerov in an interview.",
+                "Donbas and Crimea are our red lines,"
+            ),
+            some("Rustem Umerov")
+        );
+    }
+
+    #[test]
+    fn name_verb_colon_quote_and_name_verb_quote() {
+        assert_eq!(
+            speaker_of("Jane Smith said: “We will win.”", "We will win."),
+            some("Jane Smith")
+        );
+        assert_eq!(
+            speaker_of("Jane Smith said \"We will win.\"", "We will win."),
+            some("Jane Smith")
+        );
+    }
+
+    #[test]
+    fn colon_label() {
+        assert_eq!(
+            speaker_of(
+                "Umerov: “We will not give up our land.”",
+                "We will not give up our land."
+            ),
+            some("Umerov")
+        );
+    }
+
+    #[test]
+    fn according_to() {
+        assert_eq!(
+            speaker_of(
+                "According to Jane Smith, “the plan is dead.”",
+                "the plan is dead."
+            ),
+            some("Jane Smith")
+        );
+        assert_eq!(
+            speaker_of(
+                "“The plan is dead,” according to Jane Smith.",
+                "The plan is dead,"
+            ),
+            some("Jane Smith")
+        );
+    }
+
+    #[test]
+    fn told_a_reporter() {
+        assert_eq!(
+            speaker_of("Jane Smith told reporters: “We will win.”", "We will win."),
+            some("Jane Smith")
+        );
+    }
+
+    #[test]
+    fn cue_verbs_in_any_tense() {
+        for verb in [
+            "wrote",
+            "tweeted",
+            "added",
+            "noted",
+            "insisted",
+            "argued",
+            "declared",
+            "continued",
+            "explained",
+            "asked",
+            "warned",
+            "stressed",
+            "recalled",
+            "says",
+            "adds",
+            "writes",
+        ] {
+            let text = format!("“The plan is dead,” Jane Smith {verb}.");
+            assert_eq!(
+                speaker_of(&text, "The plan is dead,"),
+                some("Jane Smith"),
+                "{verb}"
+            );
+        }
+    }
+
+    #[test]
+    fn dash_byline() {
+        assert_eq!(
+            speaker_of(
+                "“Freedom is not given, it is won.” — Mustafa Dzhemilev",
+                "Freedom is not given, it is won."
+            ),
+            some("Mustafa Dzhemilev")
+        );
+    }
+
+    #[test]
+    fn titles_and_appositions() {
+        assert_eq!(
+            speaker_of(
+                "“It has happened,” the two men’s lawyer, Nikolai Polozov, wrote on Facebook.",
+                "It has happened,"
+            ),
+            some("Nikolai Polozov")
+        );
+        assert_eq!(
+            speaker_of(
+                "“We are united,” Rep. G.K. Butterfield (D-N.C.), head of the Congressional Black Caucus, said.",
+                "We are united,"
+            ),
+            some("G.K. Butterfield")
+        );
+        assert_eq!(
+            speaker_of("“Stop,” said Sen. Ted Cruz.", "Stop,"),
+            some("Ted Cruz")
+        );
+    }
+
+    #[test]
+    fn pronouns_resolve_to_the_named_person() {
+        let text = "Mustafa Dzhemilev spoke to Ukrinform on Monday.\n“They do not want to release them,” he said.";
+        assert_eq!(
+            speaker_of(text, "They do not want to release them,"),
+            some("Mustafa Dzhemilev")
+        );
+    }
+
+    #[test]
+    fn role_nouns_bound_by_apposition_resolve() {
+        let text = "Russian President Vladimir Putin met the delegation.\n“We will consider it,” the president said.";
+        assert_eq!(
+            speaker_of(text, "We will consider it,"),
+            some("Vladimir Putin")
+        );
+    }
+
+    #[test]
+    fn surnames_are_canonical_within_a_document() {
+        let text =
+            "Mustafa Dzhemilev arrived in Istanbul.\n“It inspires the people,” Dzhemilev said.";
+        assert_eq!(
+            speaker_of(text, "It inspires the people,"),
+            some("Mustafa Dzhemilev")
+        );
+    }
+
+    #[test]
+    fn a_quote_without_cue_continues_the_last_speaker() {
+        let text = "“First part,” Jane Smith said. “Second part in the same paragraph.”\n“Third part in the next paragraph.”";
+        let all = said(text);
+        assert!(
+            all.iter().all(|(_, s)| s.as_deref() == Some("Jane Smith")),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn interrupted_quote_is_one_utterance() {
+        let text =
+            "“One of the things we learned,” said Pat Caddell. “Yesterday, there were more.”";
+        let q = extract(text, &Hints::default());
+        assert_eq!(q.len(), 2);
+        assert_eq!(q[0].utterance, q[1].utterance);
+        assert_eq!(q[1].speaker.as_deref(), Some("Pat Caddell"));
+    }
+
+    #[test]
+    fn multi_paragraph_quote_is_one_utterance() {
+        let text = "Jane Smith said:\n“The first paragraph of it.\n“The second paragraph of it.”\nAfterwards, nothing.";
+        let q = extract(text, &Hints::default());
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert_eq!(q[0].utterance, q[1].utterance);
+        assert!(q.iter().all(|q| q.speaker.as_deref() == Some("Jane Smith")));
+    }
+
+    #[test]
+    fn partial_quotes_take_the_clause_speaker() {
+        let text = "Donald Trump called the polls \"phony\" on Monday.";
+        assert_eq!(kind_of(text, "phony"), QuoteKind::Partial);
+        assert_eq!(speaker_of(text, "phony"), some("Donald Trump"));
+    }
+
+    #[test]
+    fn titles_shows_and_scare_quotes_are_terms_without_speakers() {
+        for (text, quote) in [
+            (
+                "He appeared on \"Meet the Press\" on Sunday.",
+                "Meet the Press",
+            ),
+            (
+                "She starred in “The Apprentice” for years.",
+                "The Apprentice",
+            ),
+            ("The so-called “experts” were wrong.", "experts"),
+        ] {
+            let q = extract(text, &Hints::default());
+            let q = q
+                .iter()
+                .find(|q| &text[q.start..q.end] == quote)
+                .expect(quote);
+            assert_eq!(q.kind, QuoteKind::Term, "{text}");
+            assert_eq!(q.speaker, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn no_speaker_is_better_than_a_wrong_one() {
+        let text = "The declaration specified that “Russia is a terrorist country” and more.";
+        assert_eq!(speaker_of(text, "Russia is a terrorist country"), None);
+        assert_eq!(
+            speaker_of(
+                "“Nobody knows who said this.”",
+                "Nobody knows who said this."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn every_quote_style_is_found() {
+        for (text, quote) in [
+            ("Smith said \"straight quotes.\"", "straight quotes."),
+            ("Smith said “curly quotes.”", "curly quotes."),
+            ("Smith said «guillemets.»", "guillemets."),
+            ("Smith said »reversed guillemets.«", "reversed guillemets."),
+            ("Smith said „low and high.“", "low and high."),
+            ("Smith said „low and right.”", "low and right."),
+            (
+                "Smith said “he told me ‘no’ twice.”",
+                "he told me ‘no’ twice.",
+            ),
+        ] {
+            assert_eq!(speaker_of(text, quote), some("Smith"), "{text}");
+        }
+    }
+
+    #[test]
+    fn apostrophes_and_mismatched_pairs_do_not_derail() {
+        let text = "Chiygoz’s lawyer, in the 1990s’ style, said “a mismatched pair\" and then “a proper one.”";
+        let quotes: Vec<String> = said(text).into_iter().map(|(q, _)| q).collect();
+        assert_eq!(quotes, ["a mismatched pair", "a proper one."]);
+    }
+
+    #[test]
+    fn offsets_count_code_points() {
+        let text = "“Ünïcödé,” she said.";
+        let q = &extract(text, &Hints::default())[0];
+        let offsets = CharOffsets::new(text);
+        assert_eq!((offsets.char_at(q.start), offsets.char_at(q.end)), (1, 9));
     }
 }

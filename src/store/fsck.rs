@@ -125,6 +125,17 @@ impl Store {
                  LEFT JOIN documents d ON d.id = p.doc_id WHERE d.id IS NULL",
                 "tracked path names a document that is not stored",
             ),
+            (
+                "SELECT q.doc_id, 'quotation ' || q.id FROM quotes q \
+                 LEFT JOIN documents d ON d.id = q.doc_id WHERE d.id IS NULL",
+                "quotation belongs to a document that is not stored",
+            ),
+            (
+                "SELECT q.id, 'speaker #' || q.speaker_id FROM quotes q \
+                 LEFT JOIN speakers s ON s.id = q.speaker_id \
+                 WHERE q.speaker_id IS NOT NULL AND s.id IS NULL",
+                "quotation names a speaker that does not exist",
+            ),
         ] {
             let mut stmt = conn.prepare(sql)?;
             let rows = stmt

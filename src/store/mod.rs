@@ -11,6 +11,7 @@ pub mod id;
 pub mod meta;
 mod migrate;
 pub mod objects;
+pub mod quotes;
 pub mod status;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +60,13 @@ pub enum Error {
         prefix: String,
         candidates: Vec<DocId>,
     },
+    #[error("no quotation matches {0}")]
+    UnknownQuote(String),
+    #[error("quotation id prefix {prefix} is ambiguous: it matches {}", candidates.join(", "))]
+    AmbiguousQuote {
+        prefix: String,
+        candidates: Vec<String>,
+    },
     #[error("no source {0:?} is known: give a URL or path that was added")]
     UnknownSource(String),
     #[error("stored row is corrupt: {0}")]
@@ -67,7 +75,7 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+pub fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.into();
     move |source| Error::Io { path, source }
 }

@@ -1,0 +1,36 @@
+-- Quotations extracted from documents, and the people who said them.
+
+-- People, canonical across the store: "Dzhemilev" joins "Mustafa Dzhemilev" when no other
+-- stored person has that surname.
+CREATE TABLE speakers (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+
+-- Every form a speaker's name was written in, including the canonical one.
+CREATE TABLE speaker_aliases (
+    alias      TEXT NOT NULL,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id) ON DELETE CASCADE,
+    PRIMARY KEY (alias, speaker_id)
+) WITHOUT ROWID;
+CREATE INDEX speaker_aliases_by_speaker ON speaker_aliases(speaker_id);
+
+CREATE TABLE quotes (
+    id            TEXT PRIMARY KEY CHECK (length(id) = 64),  -- BLAKE3 of doc id and offsets
+    doc_id        TEXT NOT NULL REFERENCES documents(id),
+    seq           INTEGER NOT NULL,             -- order within the document
+    start         INTEGER NOT NULL,             -- Unicode code point offsets into the
+    "end"         INTEGER NOT NULL,             -- document text, quotation marks excluded
+    text          TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'transcript', 'term')),
+    utterance     INTEGER NOT NULL,             -- pieces of one utterance share it
+    mention       TEXT,                         -- the speaker as written
+    mention_start INTEGER,
+    mention_end   INTEGER,
+    speaker_id    INTEGER REFERENCES speakers(id),
+    cue           TEXT,
+    confidence    REAL NOT NULL,
+    UNIQUE (doc_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX quotes_by_doc ON quotes(doc_id);
+CREATE INDEX quotes_by_speaker ON quotes(speaker_id);

@@ -1,0 +1,73 @@
+use std::io::Write;
+
+use prov::store::quotes::QuoteFilter;
+
+use super::output::ellipsize;
+use super::{CommandError, Context, Out, exit};
+
+/// List quotations found in stored documents: id, speaker, document, text.
+///
+/// Titles, names and scare quotes (kind `term`) are left out unless asked for with
+/// `--kind term`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only quotations by this person (a full name, or any name they were written as).
+    #[arg(long)]
+    speaker: Option<String>,
+    /// Only quotations in this document (id or unique prefix).
+    #[arg(long, value_name = "ID")]
+    doc: Option<String>,
+    /// Only this kind: direct, partial, transcript or term.
+    #[arg(long, value_parser = ["direct", "partial", "transcript", "term"])]
+    kind: Option<String>,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+    let store = ctx.store()?;
+    let doc = args.doc.as_deref().map(|d| store.resolve(d)).transpose()?;
+    let quotes = store.quotes(&QuoteFilter {
+        speaker: args.speaker.clone(),
+        doc,
+        kind: args.kind.clone(),
+    })?;
+    let width = quotes
+        .iter()
+        .filter_map(|q| q.speaker.as_ref())
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(1)
+        .clamp(1, 28);
+    let mut shown = 0;
+    for q in quotes
+        .iter()
+        .filter(|q| args.kind.is_some() || q.kind != "term")
+    {
+        shown += 1;
+        if out.json {
+            out.json_line(q)?;
+        } else {
+            let speaker: String = q
+                .speaker
+                .as_deref()
+                .unwrap_or("-")
+                .chars()
+                .take(width)
+                .collect();
+            writeln!(
+                out,
+                "{}  {:<width$}  {}  “{}”",
+                &q.id[..12],
+                speaker,
+                q.doc.short(),
+                ellipsize(&q.text, 90)
+            )?;
+        }
+    }
+    if shown == 0 && !out.json {
+        super::output::note(match &args.speaker {
+            Some(s) => format!("no quotations by {s:?}; `prov speakers` lists who is quoted"),
+            None => "no quotations found".to_owned(),
+        });
+    }
+    Ok(exit::SUCCESS)
+}

@@ -1,0 +1,397 @@
+//! Stored quotations and speakers.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use super::documents::parse_id;
+use super::id::{DocId, normalize_prefix};
+use super::{Error, Result, Store};
+
+/// A quotation to store, as extraction found it. Offsets are Unicode code points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewQuote {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub kind: String,
+    pub utterance: usize,
+    pub mention: Option<String>,
+    pub mention_start: Option<usize>,
+    pub mention_end: Option<usize>,
+    /// The person, canonical within the document.
+    pub speaker: Option<String>,
+    pub cue: Option<String>,
+    pub confidence: f32,
+}
+
+/// A stored quotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredQuote {
+    pub id: String,
+    pub doc: DocId,
+    pub seq: u32,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub kind: String,
+    pub utterance: usize,
+    pub mention: Option<String>,
+    pub mention_start: Option<usize>,
+    pub mention_end: Option<usize>,
+    /// The person, canonical across the store.
+    pub speaker: Option<String>,
+    pub cue: Option<String>,
+    pub confidence: f32,
+}
+
+/// A person with the names they were written as and how often they are quoted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Speaker {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub quotes: u64,
+    pub documents: u64,
+}
+
+/// Which quotations to list.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteFilter {
+    /// A speaker's name or any of their aliases, case-insensitive.
+    pub speaker: Option<String>,
+    pub doc: Option<DocId>,
+    pub kind: Option<String>,
+}
+
+/// The stable id of a quotation: BLAKE3 of its document id and offsets.
+pub fn quote_id(doc: &DocId, start: usize, end: usize) -> String {
+    blake3::hash(format!("{}:{start}:{end}", doc.to_hex()).as_bytes())
+        .to_hex()
+        .to_string()
+}
+
+/// Replaces the quotations of `doc` with `quotes`.
+pub fn replace_quotes(tx: &Transaction<'_>, doc: &DocId, quotes: &[NewQuote]) -> Result<()> {
+    tx.prepare_cached("DELETE FROM quotes WHERE doc_id = ?1")?
+        .execute([doc.to_hex()])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO quotes (id, doc_id, seq, start, \"end\", text, kind, utterance, mention, \
+         mention_start, mention_end, speaker_id, cue, confidence) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for (seq, q) in quotes.iter().enumerate() {
+        let speaker = match &q.speaker {
+            Some(name) => Some(speaker_id(tx, name, q.mention.as_deref())?),
+            None => None,
+        };
+        insert.execute(params![
+            quote_id(doc, q.start, q.end),
+            doc.to_hex(),
+            seq as i64,
+            q.start as i64,
+            q.end as i64,
+            q.text,
+            q.kind,
+            q.utterance as i64,
+            q.mention,
+            q.mention_start.map(|v| v as i64),
+            q.mention_end.map(|v| v as i64),
+            speaker,
+            q.cue,
+            f64::from(q.confidence),
+        ])?;
+    }
+    Ok(())
+}
+
+fn last_word(name: &str) -> &str {
+    name.split_whitespace().last().unwrap_or(name)
+}
+
+/// The speaker row for `name`, created if new. A one-word name joins the only stored
+/// full name ending in it; a full name adopts an earlier one-word speaker of its surname
+/// when no other full name shares that surname.
+fn speaker_id(tx: &Transaction<'_>, name: &str, mention: Option<&str>) -> Result<i64> {
+    let existing: Option<i64> = tx
+        .prepare_cached(
+            "SELECT speaker_id FROM speaker_aliases WHERE alias = ?1 ORDER BY speaker_id LIMIT 1",
+        )?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
+    let id = match existing {
+        Some(id) => id,
+        None if !name.contains(' ') => {
+            let candidates: Vec<i64> = tx
+                .prepare_cached("SELECT id FROM speakers WHERE name LIKE '% ' || ?1")?
+                .query_map([name], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            match candidates.as_slice() {
+                [one] => *one,
+                _ => insert_speaker(tx, name)?,
+            }
+        }
+        None => {
+            let id = insert_speaker(tx, name)?;
+            let surname = last_word(name);
+            let same_surname: i64 = tx
+                .prepare_cached(
+                    "SELECT count(*) FROM speakers WHERE name LIKE '% ' || ?1 AND id != ?2",
+                )?
+                .query_row(params![surname, id], |r| r.get(0))?;
+            if same_surname == 0 {
+                let short: Option<i64> = tx
+                    .prepare_cached("SELECT id FROM speakers WHERE name = ?1")?
+                    .query_row([surname], |r| r.get(0))
+                    .optional()?;
+                if let Some(short) = short {
+                    tx.prepare_cached("UPDATE quotes SET speaker_id = ?1 WHERE speaker_id = ?2")?
+                        .execute(params![id, short])?;
+                    tx.prepare_cached(
+                        "INSERT OR IGNORE INTO speaker_aliases (alias, speaker_id) \
+                         SELECT alias, ?1 FROM speaker_aliases WHERE speaker_id = ?2",
+                    )?
+                    .execute(params![id, short])?;
+                    tx.prepare_cached("DELETE FROM speakers WHERE id = ?1")?
+                        .execute([short])?;
+                }
+            }
+            id
+        }
+    };
+    for alias in std::iter::once(name).chain(mention.filter(|m| is_name_like(m))) {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO speaker_aliases (alias, speaker_id) VALUES (?1, ?2)",
+        )?
+        .execute(params![alias, id])?;
+    }
+    Ok(id)
+}
+
+/// Whether a mention is a way of writing a name (not "he" or "a spokesman").
+fn is_name_like(mention: &str) -> bool {
+    let words: Vec<&str> = mention.split_whitespace().collect();
+    let pronoun = matches!(
+        mention.to_lowercase().as_str(),
+        "he" | "she" | "they" | "i" | "we" | "it" | "who" | "him" | "her" | "them" | "you"
+    );
+    !pronoun
+        && !words.is_empty()
+        && words.len() <= 6
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+}
+
+fn insert_speaker(tx: &Transaction<'_>, name: &str) -> Result<i64> {
+    tx.prepare_cached("INSERT INTO speakers (name) VALUES (?1)")?
+        .execute([name])?;
+    Ok(tx.last_insert_rowid())
+}
+
+const QUOTE_COLUMNS: &str = "q.id, q.doc_id, q.seq, q.start, q.\"end\", q.text, q.kind, q.utterance, \
+     q.mention, q.mention_start, q.mention_end, s.name, q.cue, q.confidence";
+
+fn quote_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredQuote)> {
+    let doc: String = row.get(1)?;
+    let opt = |i: usize| -> rusqlite::Result<Option<usize>> {
+        Ok(row.get::<_, Option<i64>>(i)?.map(|v| v.max(0) as usize))
+    };
+    Ok((
+        doc,
+        StoredQuote {
+            id: row.get(0)?,
+            doc: DocId::of_bytes(b""),
+            seq: row.get::<_, i64>(2)?.max(0) as u32,
+            start: row.get::<_, i64>(3)?.max(0) as usize,
+            end: row.get::<_, i64>(4)?.max(0) as usize,
+            text: row.get(5)?,
+            kind: row.get(6)?,
+            utterance: row.get::<_, i64>(7)?.max(0) as usize,
+            mention: row.get(8)?,
+            mention_start: opt(9)?,
+            mention_end: opt(10)?,
+            speaker: row.get(11)?,
+            cue: row.get(12)?,
+            confidence: row.get::<_, f64>(13)? as f32,
+        },
+    ))
+}
+
+impl Store {
+    /// Quotations matching `filter`, by document (newest first) then position.
+    pub fn quotes(&self, filter: &QuoteFilter) -> Result<Vec<StoredQuote>> {
+        let sql = format!(
+            "SELECT {QUOTE_COLUMNS} FROM quotes q \
+             LEFT JOIN speakers s ON s.id = q.speaker_id \
+             JOIN documents d ON d.id = q.doc_id \
+             WHERE (?1 IS NULL OR q.doc_id = ?1) \
+               AND (?2 IS NULL OR q.kind = ?2) \
+               AND (?3 IS NULL OR q.speaker_id IN ( \
+                    SELECT speaker_id FROM speaker_aliases WHERE alias = ?3 COLLATE NOCASE \
+                    UNION SELECT id FROM speakers WHERE name = ?3 COLLATE NOCASE \
+                       OR name LIKE '% ' || ?3)) \
+             ORDER BY coalesce(d.published, d.added_at) DESC, d.seq DESC, q.seq"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt
+            .query_map(
+                params![filter.doc.map(|d| d.to_hex()), filter.kind, filter.speaker],
+                quote_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(doc, mut q)| {
+                q.doc = parse_id(&doc)?;
+                Ok(q)
+            })
+            .collect()
+    }
+
+    /// Resolves a quotation id or unique prefix (at least 4 hex characters).
+    pub fn quote(&self, prefix: &str) -> Result<StoredQuote> {
+        let p = normalize_prefix(prefix.trim()).ok_or_else(|| Error::BadId(prefix.to_owned()))?;
+        let sql = format!(
+            "SELECT {QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
+             WHERE q.id >= ?1 AND q.id < ?2 ORDER BY q.id LIMIT 10"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let mut rows = stmt
+            .query_map(params![p, format!("{p}g")], quote_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        match rows.len() {
+            0 => Err(Error::UnknownQuote(prefix.to_owned())),
+            1 => {
+                let (doc, mut q) = rows.remove(0);
+                q.doc = parse_id(&doc)?;
+                Ok(q)
+            }
+            _ => Err(Error::AmbiguousQuote {
+                prefix: p,
+                candidates: rows
+                    .into_iter()
+                    .map(|(_, q)| q.id[..12].to_owned())
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Every speaker with aliases and counts, most quoted first.
+    pub fn speakers(&self) -> Result<Vec<Speaker>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT s.id, s.name, count(q.id), count(DISTINCT q.doc_id) FROM speakers s \
+             LEFT JOIN quotes q ON q.speaker_id = s.id GROUP BY s.id \
+             HAVING count(q.id) > 0 ORDER BY count(q.id) DESC, s.name",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut aliases = self
+            .conn()
+            .prepare("SELECT alias FROM speaker_aliases WHERE speaker_id = ?1 ORDER BY alias")?;
+        rows.into_iter()
+            .map(|(id, name, quotes, documents)| {
+                let aliases = aliases
+                    .query_map([id], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+                    .into_iter()
+                    .filter(|a| *a != name)
+                    .collect();
+                Ok(Speaker {
+                    name,
+                    aliases,
+                    quotes: quotes.max(0) as u64,
+                    documents: documents.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing;
+
+    fn quote(speaker: Option<&str>, mention: Option<&str>) -> NewQuote {
+        NewQuote {
+            start: 0,
+            end: 4,
+            text: "text".into(),
+            kind: "direct".into(),
+            utterance: 0,
+            mention: mention.map(str::to_owned),
+            mention_start: mention.map(|_| 5),
+            mention_end: mention.map(|m| 5 + m.chars().count()),
+            speaker: speaker.map(str::to_owned),
+            cue: None,
+            confidence: 0.9,
+        }
+    }
+
+    fn add_doc(store: &mut Store, bytes: &[u8], quotes: Vec<NewQuote>) -> DocId {
+        let id = DocId::of_bytes(bytes);
+        store
+            .write(|tx| -> Result<()> {
+                super::super::documents::insert_document(
+                    tx,
+                    &id,
+                    bytes.len() as u64,
+                    "utf-8",
+                    "2026-01-01T00:00:00Z",
+                    &Default::default(),
+                )?;
+                replace_quotes(tx, &id, &quotes)
+            })
+            .unwrap();
+        id
+    }
+
+    #[test]
+    fn surnames_join_the_unique_full_name_across_documents() {
+        let (_dir, mut store) = testing::store();
+        add_doc(
+            &mut store,
+            b"a",
+            vec![quote(Some("Dzhemilev"), Some("Dzhemilev"))],
+        );
+        add_doc(
+            &mut store,
+            b"b",
+            vec![quote(Some("Mustafa Dzhemilev"), Some("Mustafa Dzhemilev"))],
+        );
+        add_doc(&mut store, b"c", vec![quote(Some("Dzhemilev"), Some("he"))]);
+        let speakers = store.speakers().unwrap();
+        assert_eq!(speakers.len(), 1, "{speakers:?}");
+        assert_eq!(speakers[0].name, "Mustafa Dzhemilev");
+        assert_eq!(speakers[0].aliases, ["Dzhemilev"]);
+        assert_eq!(speakers[0].quotes, 3);
+        let by_alias = store
+            .quotes(&QuoteFilter {
+                speaker: Some("dzhemilev".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(by_alias.len(), 3);
+    }
+
+    #[test]
+    fn ambiguous_surnames_stay_apart() {
+        let (_dir, mut store) = testing::store();
+        add_doc(&mut store, b"a", vec![quote(Some("Hillary Clinton"), None)]);
+        add_doc(&mut store, b"b", vec![quote(Some("Bill Clinton"), None)]);
+        add_doc(&mut store, b"c", vec![quote(Some("Clinton"), None)]);
+        let names: Vec<_> = store
+            .speakers()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+    }
+}
