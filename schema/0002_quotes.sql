@@ -3,9 +3,12 @@
 -- People, canonical across the store: "Dzhemilev" joins "Mustafa Dzhemilev" when no other
 -- stored person has that surname.
 CREATE TABLE speakers (
-    id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE,
+    surname TEXT NOT NULL,                      -- last word of name, for joining surnames
+    words   INTEGER NOT NULL                    -- how many words the name has
 );
+CREATE INDEX speakers_by_surname ON speakers(surname);
 
 -- Every form a speaker's name was written in, including the canonical one.
 CREATE TABLE speaker_aliases (

@@ -40,8 +40,9 @@ const INVERTED: &str = "\
     testified contended contends pointed assured vowed pledged promised urged lamented
     laments replied interjected chimed volunteered";
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
 
 const PRONOUNS: &str = "\
     he she they i we it who him her them you";
@@ -120,12 +121,12 @@ const LY_NOUNS: &str = "\
     july bully belly jelly anomaly monopoly";
 
 /// A word list as a set, built on first use.
-struct WordSet(LazyLock<HashSet<&'static str>>);
+struct WordSet(LazyLock<FxHashSet<&'static str>>);
 
 macro_rules! word_set {
     ($name:ident, $($list:expr),+) => {
         static $name: WordSet = WordSet(LazyLock::new(|| {
-            let mut set = HashSet::new();
+            let mut set = FxHashSet::default();
             $(set.extend($list.split_whitespace());)+
             set
         }));
@@ -138,8 +139,6 @@ impl WordSet {
     }
 }
 
-word_set!(CUE_SET, CUE_STEMS);
-word_set!(CUE_FORM_SET, CUE_FORMS);
 word_set!(INVERTED_SET, INVERTED);
 word_set!(PRONOUN_SET, PRONOUNS);
 word_set!(ADVERB_SET, ADVERBS_AND_AUX);
@@ -154,36 +153,38 @@ word_set!(PARTICLE_SET, NAME_PARTICLES);
 word_set!(WEAK_CUE_SET, WEAK_CUES);
 word_set!(LY_NOUN_SET, LY_NOUNS);
 
-/// Whether `word` (lowercase) is a form of a speech verb.
-pub fn is_cue(word: &str) -> bool {
-    if CUE_FORM_SET.has(word) {
-        return true;
-    }
-    for suffix in ["", "s", "es", "ed", "d", "ing"] {
-        let Some(stem) = word.strip_suffix(suffix) else {
-            continue;
-        };
-        if CUE_SET.has(stem) {
-            return true;
+/// Every inflected form of every cue stem, built once: say, says, saying, said…
+static CUE_WORDS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
+    let mut set: FxHashSet<String> = CUE_FORMS.split_whitespace().map(str::to_owned).collect();
+    for stem in CUE_STEMS.split_whitespace() {
+        for suffix in ["", "s", "es", "ed", "d", "ing"] {
+            set.insert(format!("{stem}{suffix}"));
         }
-        if suffix.is_empty() {
-            continue;
+        // argue → argued, arguing; describe → describing
+        if let Some(base) = stem.strip_suffix('e') {
+            for suffix in ["ed", "ing", "es"] {
+                set.insert(format!("{base}{suffix}"));
+            }
         }
-        // argued → argu(e), described → describ(e)
-        if CUE_SET.has(format!("{stem}e").as_str()) {
-            return true;
+        // quip → quipped, quipping; blog → blogged
+        if let Some(last) = stem.chars().last().filter(|c| !"aeiouwy".contains(*c)) {
+            for suffix in ["ed", "ing", "es"] {
+                set.insert(format!("{stem}{last}{suffix}"));
+            }
         }
-        // Doubled consonants: quipped → quip, blogging → blog.
-        if suffix.len() >= 2 {
-            let mut cs = stem.chars();
-            if let (Some(last), Some(prev)) = (cs.next_back(), cs.next_back()) {
-                if last == prev && CUE_SET.has(&stem[..stem.len() - last.len_utf8()]) {
-                    return true;
-                }
+        // testify → testified, testifies
+        if let Some(base) = stem.strip_suffix('y') {
+            for suffix in ["ied", "ies"] {
+                set.insert(format!("{base}{suffix}"));
             }
         }
     }
-    false
+    set
+});
+
+/// Whether `word` (lowercase) is a form of a speech verb.
+pub fn is_cue(word: &str) -> bool {
+    CUE_WORDS.contains(word)
 }
 
 /// Speech verbs that are reliable on their own; the rest (think, call, show, read…) cue

@@ -106,8 +106,65 @@ pub struct Hints {
     pub speakers: Vec<String>,
 }
 
+/// Documents larger than this are split at paragraph breaks and read in parallel.
+const PARALLEL_MIN: usize = 4 << 20;
+/// The size of each piece of a large document.
+const PIECE: usize = 1 << 20;
+
 /// Extracts every quotation of `text`, in document order.
+///
+/// A very large document (a transcript archive, a book) is read in pieces of about a
+/// megabyte split at paragraph breaks, one per core; only coreference across a piece
+/// boundary is lost.
 pub fn extract(text: &str, hints: &Hints) -> Vec<Quote> {
+    if text.len() < PARALLEL_MIN {
+        return extract_piece(text, hints);
+    }
+    use rayon::prelude::*;
+    let mut hints = hints.clone();
+    if hints.title.is_none() {
+        hints.title = text.lines().next().map(str::to_owned);
+    }
+    let mut bounds = vec![0];
+    while let Some(&last) = bounds.last() {
+        if text.len() - last <= PIECE {
+            break;
+        }
+        let mut at = last + PIECE;
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        let cut = text[at..]
+            .find("\n\n")
+            .or_else(|| text[at..].find('\n'))
+            .map_or(text.len(), |i| at + i + 1);
+        bounds.push(cut);
+    }
+    bounds.push(text.len());
+    bounds.dedup();
+    let pieces: Vec<(usize, Vec<Quote>)> = bounds
+        .par_windows(2)
+        .map(|w| (w[0], extract_piece(&text[w[0]..w[1]], &hints)))
+        .collect();
+    let mut out = Vec::new();
+    for (base, quotes) in pieces {
+        let first = out.len();
+        out.extend(quotes.into_iter().map(|mut q| {
+            q.start += base;
+            q.end += base;
+            q.utterance += first;
+            if let Some(m) = &mut q.mention {
+                m.start += base;
+                m.end += base;
+            }
+            q.cue = q.cue.map(|c| c.start + base..c.end + base);
+            q
+        }));
+    }
+    out
+}
+
+fn extract_piece(text: &str, hints: &Hints) -> Vec<Quote> {
     let paras = tokens::paragraphs(text);
     let spans = marks::find(text, &paras);
     let interview = transcript::detect(text, &paras, hints);
@@ -1226,19 +1283,40 @@ fn is_term(text: &str, toks: &[Token], k: usize, inner: &str, partial: bool) -> 
 }
 
 /// Byte offset → Unicode code point offset, for output formats that count characters.
-pub struct CharOffsets {
-    starts: Vec<usize>,
+///
+/// Keeps the character count at every [`CharOffsets::STRIDE`] bytes, so memory stays small
+/// on a 100 MB document and each lookup counts at most one stride of text.
+pub struct CharOffsets<'t> {
+    text: &'t str,
+    /// Characters before byte `i * STRIDE` (rounded down to a character boundary).
+    checkpoints: Vec<(usize, usize)>,
 }
 
-impl CharOffsets {
-    pub fn new(text: &str) -> Self {
-        Self {
-            starts: text.char_indices().map(|(i, _)| i).collect(),
+impl<'t> CharOffsets<'t> {
+    const STRIDE: usize = 1024;
+
+    pub fn new(text: &'t str) -> Self {
+        let mut checkpoints = Vec::with_capacity(text.len() / Self::STRIDE + 1);
+        let (mut byte, mut chars) = (0, 0);
+        while byte < text.len() {
+            checkpoints.push((byte, chars));
+            let mut next = (byte + Self::STRIDE).min(text.len());
+            while !text.is_char_boundary(next) {
+                next += 1;
+            }
+            chars += text[byte..next].chars().count();
+            byte = next;
         }
+        checkpoints.push((text.len(), chars));
+        Self { text, checkpoints }
     }
 
+    /// The code point offset of byte offset `byte` (which must be a char boundary).
     pub fn char_at(&self, byte: usize) -> usize {
-        self.starts.partition_point(|&s| s < byte)
+        let byte = byte.min(self.text.len());
+        let i = self.checkpoints.partition_point(|&(b, _)| b <= byte) - 1;
+        let (b, c) = self.checkpoints[i];
+        c + self.text.get(b..byte).map_or(0, |s| s.chars().count())
     }
 }
 
@@ -1533,6 +1611,32 @@ mod tests {
         let text = "Chiygoz’s lawyer, in the 1990s’ style, said “a mismatched pair\" and then “a proper one.”";
         let quotes: Vec<String> = said(text).into_iter().map(|(q, _)| q).collect();
         assert_eq!(quotes, ["a mismatched pair", "a proper one."]);
+    }
+
+    #[test]
+    fn large_documents_read_in_pieces_keep_offsets() {
+        let para = "“We will win the vote,” said Jane Smith in the capital.\n\n";
+        let text = para.repeat(PARALLEL_MIN / para.len() + 10);
+        let quotes = extract(&text, &Hints::default());
+        assert_eq!(quotes.len(), PARALLEL_MIN / para.len() + 10);
+        for q in &quotes {
+            assert_eq!(&text[q.start..q.end], "We will win the vote,");
+            let m = q.mention.as_ref().unwrap();
+            assert_eq!(&text[m.start..m.end], "Jane Smith");
+        }
+        let mut utterances: Vec<_> = quotes.iter().map(|q| q.utterance).collect();
+        utterances.dedup();
+        assert_eq!(utterances.len(), quotes.len());
+    }
+
+    #[test]
+    fn char_offsets_match_a_full_count() {
+        let text = "aé“x”\n".repeat(700);
+        let offsets = CharOffsets::new(&text);
+        for (chars, (byte, _)) in text.char_indices().enumerate() {
+            assert_eq!(offsets.char_at(byte), chars);
+        }
+        assert_eq!(offsets.char_at(text.len()), text.chars().count());
     }
 
     #[test]

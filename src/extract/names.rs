@@ -1,6 +1,8 @@
 //! People in a document: name spans, canonical names, and the light coreference that turns
 //! "he", "the lawyer" or "Dzhemilev" into the person named earlier.
 
+use std::collections::HashMap;
+
 use super::lexicon;
 
 /// Canonical form of a name as written: titles dropped, possessive removed, spaces folded.
@@ -32,10 +34,10 @@ pub fn strip_possessive(word: &str) -> &str {
 /// What the document has said about people so far, in reading order.
 #[derive(Debug, Default)]
 pub struct People {
-    /// Full names (two or more words) in order of appearance.
-    full: Vec<String>,
+    /// Full names (two or more words) by their last word, in order of appearance.
+    by_surname: HashMap<String, Vec<String>>,
     /// Role nouns bound to the person they describe ("lawyer" → "Nikolai Polozov").
-    roles: Vec<(String, String)>,
+    roles: HashMap<String, String>,
     /// The last person who was the subject of a speech verb, with the paragraph.
     last_speaker: Option<(String, usize)>,
     /// The last person named at all, with the paragraph.
@@ -47,8 +49,10 @@ impl People {
     pub fn saw_name(&mut self, name: &str, para: usize) {
         let c = canonical(name);
         if c.split_whitespace().count() >= 2 {
-            if !self.full.contains(&c) {
-                self.full.push(c.clone());
+            let surname = c.split_whitespace().last().unwrap_or_default().to_owned();
+            let names = self.by_surname.entry(surname).or_default();
+            if !names.contains(&c) {
+                names.push(c.clone());
             }
             self.last_named = Some((c, para));
         } else if !c.is_empty() {
@@ -60,8 +64,7 @@ impl People {
     /// Records that `role` (a lowercase noun) describes `name`.
     pub fn bind_role(&mut self, role: &str, name: &str) {
         let name = self.resolve_name(name);
-        self.roles.retain(|(r, _)| r != role);
-        self.roles.push((role.to_owned(), name));
+        self.roles.insert(role.to_owned(), name);
     }
 
     /// Records the subject of a speech verb.
@@ -70,22 +73,13 @@ impl People {
         self.last_named = Some((person.to_owned(), para));
     }
 
-    /// A surname or short form joined to the unique full name that ends with it.
+    /// A surname joined to the unique full name that ends with it.
     pub fn resolve_surname(&self, short: &str) -> Option<String> {
-        let mut found = self.full.iter().rev().filter(|f| {
-            let last = f.split_whitespace().last().unwrap_or("");
-            last == short
-                || (f.ends_with(short)
-                    && f.len() > short.len()
-                    && f[..f.len() - short.len()].ends_with(' '))
-        });
-        let first = found.next()?;
-        // Two different people with that surname: only the most recent is a safe guess
-        // when it is the same person as any other match.
-        if found.any(|other| other != first) {
-            return None;
+        match self.by_surname.get(short)?.as_slice() {
+            [one] => Some(one.clone()),
+            // Two different people with that surname: no guess.
+            _ => None,
         }
-        Some(first.clone())
     }
 
     /// The canonical person for a name as written.
@@ -100,11 +94,7 @@ impl People {
     }
 
     pub fn role(&self, role: &str) -> Option<String> {
-        self.roles
-            .iter()
-            .rev()
-            .find(|(r, _)| r == role)
-            .map(|(_, n)| n.clone())
+        self.roles.get(role).cloned()
     }
 
     /// The person a singular pronoun in paragraph `para` most likely refers to: the last

@@ -121,7 +121,7 @@ fn speaker_id(tx: &Transaction<'_>, name: &str, mention: Option<&str>) -> Result
         Some(id) => id,
         None if !name.contains(' ') => {
             let candidates: Vec<i64> = tx
-                .prepare_cached("SELECT id FROM speakers WHERE name LIKE '% ' || ?1")?
+                .prepare_cached("SELECT id FROM speakers WHERE surname = ?1 AND words > 1")?
                 .query_map([name], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             match candidates.as_slice() {
@@ -134,7 +134,7 @@ fn speaker_id(tx: &Transaction<'_>, name: &str, mention: Option<&str>) -> Result
             let surname = last_word(name);
             let same_surname: i64 = tx
                 .prepare_cached(
-                    "SELECT count(*) FROM speakers WHERE name LIKE '% ' || ?1 AND id != ?2",
+                    "SELECT count(*) FROM speakers WHERE surname = ?1 AND words > 1 AND id != ?2",
                 )?
                 .query_row(params![surname, id], |r| r.get(0))?;
             if same_surname == 0 {
@@ -182,8 +182,12 @@ fn is_name_like(mention: &str) -> bool {
 }
 
 fn insert_speaker(tx: &Transaction<'_>, name: &str) -> Result<i64> {
-    tx.prepare_cached("INSERT INTO speakers (name) VALUES (?1)")?
-        .execute([name])?;
+    tx.prepare_cached("INSERT INTO speakers (name, surname, words) VALUES (?1, ?2, ?3)")?
+        .execute(params![
+            name,
+            last_word(name),
+            name.split_whitespace().count() as i64
+        ])?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -228,7 +232,7 @@ impl Store {
                AND (?3 IS NULL OR q.speaker_id IN ( \
                     SELECT speaker_id FROM speaker_aliases WHERE alias = ?3 COLLATE NOCASE \
                     UNION SELECT id FROM speakers WHERE name = ?3 COLLATE NOCASE \
-                       OR name LIKE '% ' || ?3)) \
+                       OR surname = ?3 COLLATE NOCASE)) \
              ORDER BY coalesce(d.published, d.added_at) DESC, d.seq DESC, q.seq"
         );
         let mut stmt = self.conn().prepare(&sql)?;
