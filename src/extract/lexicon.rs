@@ -15,7 +15,12 @@ const CUE_STEMS: &str = "\
     sneer marvel exclaim gush rave rant argue theorize speculate estimate forecast guess
     figure believe think feel hope fear worry know conclude find show indicate suggest add
     reason surmise write blog message pen editorialize reply interject interrupt chime
-    volunteer offer concur";
+    volunteer offer concur decry condemn denounce hail applaud mock ridicule deride insult lambast scold chide
+    rebuke berate reject rebut refute dispute defend justify swear threaten invite encourage
+    implore exhort remind inform notify reassure counsel portray depict term deem blame
+    credit fault attack bash chastise castigate excoriate remember recollect lecture preach
+    quote paraphrase summarize summarise reckon insinuate imply acknowledge boom bellow
+    declaim intone recite narrate concur grant allow predict warn";
 
 /// Irregular and doubled forms the stem rules below would miss.
 const CUE_FORMS: &str = "\
@@ -38,7 +43,8 @@ const INVERTED: &str = "\
     reports read reads wondered wonders exclaimed exclaims shouted yelled chanted echoed
     offered retorted mused muses emphasized emphasizes emphasised maintained maintains
     testified contended contends pointed assured vowed pledged promised urged lamented
-    laments replied interjected chimed volunteered";
+    laments replied interjected chimed volunteered remembered remembers recalled wrote writes explained explains observed noted
+    concluded cautioned acknowledged insisted stated argued suggested added";
 
 use std::sync::LazyLock;
 
@@ -152,6 +158,8 @@ word_set!(STOPWORD_SET, CAPITALIZED_STOPWORDS);
 word_set!(PARTICLE_SET, NAME_PARTICLES);
 word_set!(WEAK_CUE_SET, WEAK_CUES);
 word_set!(LY_NOUN_SET, LY_NOUNS);
+word_set!(NOUN_CUE_SET, NOUN_CUES);
+word_set!(PRONOUN_DETERMINER_SET, PRONOUN_DETERMINERS);
 
 /// Every inflected form of every cue stem, built once: say, says, saying, said…
 static CUE_WORDS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
@@ -181,6 +189,33 @@ static CUE_WORDS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
     }
     set
 });
+
+/// Cue words that are just as often nouns ("a subsequent tweet", "his remarks").
+const NOUN_CUES: &str = "\
+    tweet tweets report reports comment comments claim claims note notes call calls remark
+    remarks post posts answer answers reply replies question questions warning warnings
+    promise promises pledge pledges vow vows charge charges message messages text texts
+    email emails cry cries shout shouts whisper whispers echo echoes demand demands
+    statement statements quote quotes joke jokes boast boasts caution plea pleas praise
+    blast blasts slam slams label labels brand brands order orders thanks protest protests
+    signal signals hint hints estimate estimates forecast forecasts guess guesses figure
+    figures offer offers reason reasons point points read reads show shows rant rants
+    sigh sighs laugh laughs snap vent retort retorts counter counters state states account
+    accounts response responses mention mentions";
+
+/// Determiners that can stand alone as a subject: "Another said", "Many say".
+const PRONOUN_DETERMINERS: &str =
+    "another others one some many most several few both each all none";
+
+/// Whether a cue word can also be a noun, so its position decides.
+pub fn is_noun_cue(word: &str) -> bool {
+    NOUN_CUE_SET.has(word)
+}
+
+/// Whether a determiner can be a whole subject on its own.
+pub fn is_pronoun_determiner(word: &str) -> bool {
+    PRONOUN_DETERMINER_SET.has(word)
+}
 
 /// Whether `word` (lowercase) is a form of a speech verb.
 pub fn is_cue(word: &str) -> bool {

@@ -355,7 +355,37 @@ impl Reader<'_, '_> {
     fn sentence_subject(&self, toks: &[Token], lo: usize, hi: usize) -> Option<Np> {
         let mut start = lo;
         if let Some(first) = toks.get(lo).filter(|t| t.is_word()) {
-            if lexicon::is_intro_word(&self.lower(first)) {
+            let l = self.lower(first);
+            // "Kicking off the day…,", "Flying home…,", "Fifteen minutes after…,"
+            let opener = lexicon::is_intro_word(&l)
+                || ((l.ends_with("ing") || l.ends_with("ed")) && !lexicon::is_pronoun(&l))
+                || matches!(
+                    l.as_str(),
+                    "one"
+                        | "two"
+                        | "three"
+                        | "four"
+                        | "five"
+                        | "six"
+                        | "seven"
+                        | "eight"
+                        | "nine"
+                        | "ten"
+                        | "fifteen"
+                        | "twenty"
+                        | "thirty"
+                        | "several"
+                        | "moments"
+                        | "shortly"
+                        | "soon"
+                        | "within"
+                        | "amid"
+                        | "following"
+                        | "upon"
+                        | "like"
+                        | "unlike"
+                );
+            if opener {
                 let comma = (lo..hi.min(lo + 12)).find(|&i| toks[i].is_punct(','))?;
                 start = comma + 1;
             }
@@ -458,14 +488,24 @@ impl Reader<'_, '_> {
             self.quotes.len()
         };
 
-        let _ = last_char;
-        let mut found = self.right_rule(toks, k + 1, right_end, pi, in_answer);
+        // A quotation that ends its own sentence ("…insensitive.” He writes that …") is
+        // followed by a new sentence; only a short closing clause ("“Why?” Smith asked.")
+        // still attributes it.
+        let new_sentence = matches!(last_char, '.' | '!' | '?')
+            && toks.get(k + 1).is_some_and(|t| self.is_cap(t))
+            && (right_end - (k + 1) > 6
+                || toks.get(right_end).is_some_and(|t| t.quote().is_some()));
+        let mut found = if new_sentence {
+            None
+        } else {
+            self.right_rule(toks, k + 1, right_end, pi, in_answer)
+        };
         if found.is_none() {
             found = self.left_rule(toks, left_start, k, pi, in_answer);
         }
         let prev_token = k.checked_sub(1).map(|i| toks[i]);
         let partial = is_partial(text, prev_token.as_ref(), inner, k == left_start);
-        if found.is_none() && partial {
+        if found.is_none() && partial && !new_sentence {
             // "the 'phony' polls, Trump said": an attribution later in the sentence.
             found = self.right_rule(toks, k + 1, right_end, pi, in_answer);
         }
@@ -636,6 +676,23 @@ impl Reader<'_, '_> {
         }
         // The sentence's first speech verb with a subject: the outermost source speaks
         // ("Trump said he would deport refugees, who he speculates are "mostly men"").
+        // …unless a new clause begins before the quotation: "Stevens says, but she cautions
+        // that she sees "two different flip sides"" is hers.
+        let clause = (lo + 1..hi).rev().find(|&i| {
+            toks[i - 1].is_punct(';')
+                || (toks[i - 1].is_punct(',')
+                    && matches!(
+                        self.lower(&toks[i]).as_str(),
+                        "but" | "while" | "when" | "although" | "though" | "whereas" | "yet"
+                    ))
+        });
+        if let Some(clause) = clause {
+            for c in clause..hi {
+                if let Some(a) = self.cue_attribution(toks, clause, c, hi, pi, in_answer) {
+                    return Some(a);
+                }
+            }
+        }
         for c in lo..hi {
             if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi, in_answer) {
                 return Some(a);
@@ -717,9 +774,12 @@ impl Reader<'_, '_> {
                 return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.8);
             }
         }
-        if lexicon::is_inverted_cue(&w) && c == lo {
+        // "Said Smith: "…"", or mid-sentence "…schedule, explained Rosenberg, "…"".
+        if lexicon::is_inverted_cue(&w) && (c == lo || toks[c - 1].is_punct(',')) {
             let np = self.np_forward(toks, c + 1, hi)?;
-            return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.9);
+            if c == lo || np.kind == MentionKind::Name {
+                return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.9);
+            }
         }
         None
     }
@@ -729,6 +789,32 @@ impl Reader<'_, '_> {
     fn verb_position(&self, toks: &[Token], lo: usize, c: usize) -> bool {
         if c > lo && self.is_cap(&toks[c]) {
             return false;
+        }
+        // "In a subsequent tweet,": a noun after a determiner and an adjective.
+        if lexicon::is_noun_cue(&self.lower(&toks[c])) && c >= lo + 2 {
+            let (p1, p2) = (toks[c - 1], toks[c - 2]);
+            let pure = |t: &Token| {
+                let l = self.lower(t);
+                matches!(
+                    l.as_str(),
+                    "the"
+                        | "a"
+                        | "an"
+                        | "his"
+                        | "her"
+                        | "their"
+                        | "its"
+                        | "our"
+                        | "my"
+                        | "your"
+                        | "this"
+                        | "that"
+                ) || l.ends_with("’s")
+                    || l.ends_with("'s")
+            };
+            if p1.is_word() && !self.is_cap(&p1) && p2.is_word() && pure(&p2) {
+                return false;
+            }
         }
         match c.checked_sub(1).filter(|&b| b >= lo).map(|b| toks[b]) {
             Some(prev) if prev.is_word() => {
@@ -910,6 +996,28 @@ impl Reader<'_, '_> {
             }
             TokKind::Word => {
                 let w = self.lower(&t);
+                // "He’s predicting", "they’re saying": the pronoun before the contraction.
+                let w = [
+                    "’s", "'s", "’re", "'re", "’m", "'m", "’ve", "'ve", "’d", "'d", "’ll", "'ll",
+                ]
+                .iter()
+                .find_map(|c| w.strip_suffix(c).filter(|p| lexicon::is_pronoun(p)))
+                .map_or(w.clone(), str::to_owned);
+                if lexicon::is_pronoun_determiner(&w)
+                    && (end - 1 == lo
+                        || !toks[end - 2].is_word()
+                        || lexicon::is_adverb_or_aux(&self.lower(&toks[end - 2]))
+                        || self.lower(&toks[end - 2]) == "yet")
+                {
+                    return Some(Np {
+                        start: end - 1,
+                        end,
+                        name: None,
+                        kind: MentionKind::Description,
+                        head: Some(w),
+                        antecedent: None,
+                    });
+                }
                 if lexicon::is_pronoun(&w) {
                     let antecedent = (w == "who" && end >= 2 && toks[end - 2].is_punct(','))
                         .then(|| self.np_ending_at(toks, lo, end - 2, depth + 1))
@@ -1092,6 +1200,26 @@ impl Reader<'_, '_> {
                 if prev.ends_with("’s") || prev.ends_with("'s") {
                     // "said Trump’s spokesman": a description owned by a name.
                     return self.description_forward(toks, i, e, hi);
+                }
+            }
+            // "Clinton campaign chairman John Podesta", "Former Republican presidential
+            // candidate Jeb Bush": lowercase role words bridge to the person's name.
+            let bridge = (e..hi.min(e + 4))
+                .take_while(|&j| toks[j].is_word() && !self.is_cap(&toks[j]))
+                .last()
+                .filter(|&j| {
+                    lexicon::is_role_noun(&self.lower(&toks[j]))
+                        || lexicon::is_title(&self.lower(&toks[j]))
+                });
+            if let Some(j) = bridge {
+                if toks.get(j + 1).is_some_and(|n| self.is_cap(n)) {
+                    if let Some(mut inner) = self.np_forward(toks, j + 1, hi) {
+                        if inner.kind == MentionKind::Name {
+                            inner.start = i;
+                            inner.head = Some(self.lower(&toks[j]));
+                            return Some(inner);
+                        }
+                    }
                 }
             }
             let name_start = self.after_titles(toks, i, e.saturating_sub(1));
