@@ -686,17 +686,91 @@ impl Reader<'_, '_> {
                         "but" | "while" | "when" | "although" | "though" | "whereas" | "yet"
                     ))
         });
-        if let Some(clause) = clause {
-            for c in clause..hi {
-                if let Some(a) = self.cue_attribution(toks, clause, c, hi, pi, in_answer) {
+        // A speech verb that directly introduces the quotation ("…and Clinton said, “…”",
+        // "said in his formal statement: “…”") names its speaker.
+        if hi > lo && (toks[hi - 1].is_punct(':') || toks[hi - 1].is_punct(',')) {
+            let from = hi.saturating_sub(7).max(lo);
+            let adjacent = (from..hi - 1)
+                .rev()
+                .take_while(|&i| toks[i].is_word())
+                .find(|&i| lexicon::is_strong_cue(&self.lower(&toks[i])));
+            if let Some(c) = adjacent {
+                if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi, in_answer) {
+                    if !self.is_relative(&a) {
+                        return Some(a);
+                    }
+                }
+            }
+        }
+        // An introductory clause ("As Trump attacked Clinton, the attendees chanted…",
+        // "When I asked Sanders…, he said") is read after the main clause.
+        let intro_end = toks
+            .get(lo)
+            .filter(|t| {
+                matches!(
+                    self.lower(t).as_str(),
+                    "when"
+                        | "as"
+                        | "after"
+                        | "before"
+                        | "while"
+                        | "if"
+                        | "although"
+                        | "though"
+                        | "because"
+                        | "since"
+                        | "once"
+                        | "until"
+                        | "whenever"
+                        | "unless"
+                )
+            })
+            .and_then(|_| (lo..hi).find(|&i| toks[i].is_punct(',')))
+            .map(|i| i + 1);
+        let mut fallback = None;
+        // Strong speech verbs first: "Asked if he believed it, Carson said that…" is Carson's.
+        for strong in [true, false] {
+            if let Some(main) = intro_end {
+                for c in main..hi {
+                    if strong && !lexicon::is_strong_cue(&self.lower(&toks[c])) {
+                        continue;
+                    }
+                    if let Some(a) = self.cue_attribution(toks, main, c, hi, pi, in_answer) {
+                        return Some(a);
+                    }
+                }
+            }
+            if let Some(clause) = clause {
+                for c in clause..hi {
+                    if toks[c].is_punct(',') {
+                        // ", while being interviewed, called…": an embedded clause.
+                        break;
+                    }
+                    if strong && !lexicon::is_strong_cue(&self.lower(&toks[c])) {
+                        continue;
+                    }
+                    if let Some(a) = self.cue_attribution(toks, clause, c, hi, pi, in_answer) {
+                        return Some(a);
+                    }
+                }
+            }
+            for c in lo..hi {
+                if strong && !lexicon::is_strong_cue(&self.lower(&toks[c])) {
+                    continue;
+                }
+                if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi, in_answer) {
+                    // "Trump, who has told aides…, said in his statement:": the main
+                    // clause's speaker, when it has one.
+                    if self.is_relative(&a) {
+                        fallback.get_or_insert(a);
+                        continue;
+                    }
                     return Some(a);
                 }
             }
         }
-        for c in lo..hi {
-            if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi, in_answer) {
-                return Some(a);
-            }
+        if fallback.is_some() {
+            return fallback;
         }
         // "Rubio fired back forcefully: "…"": a sentence that introduces the quotation with
         // a colon is its subject's.
@@ -784,6 +858,12 @@ impl Reader<'_, '_> {
         None
     }
 
+    /// Whether an attribution names its speaker only through "who".
+    fn is_relative(&self, a: &Attribution) -> bool {
+        a.mention.kind == MentionKind::Pronoun
+            && self.text[a.mention.start..a.mention.end].eq_ignore_ascii_case("who")
+    }
+
     /// Whether the cue word at `c` stands where a verb can: not capitalised mid-sentence
     /// ("State of the Union"), not after a determiner ("his remarks").
     fn verb_position(&self, toks: &[Token], lo: usize, c: usize) -> bool {
@@ -791,8 +871,8 @@ impl Reader<'_, '_> {
             return false;
         }
         // "In a subsequent tweet,": a noun after a determiner and an adjective.
-        if lexicon::is_noun_cue(&self.lower(&toks[c])) && c >= lo + 2 {
-            let (p1, p2) = (toks[c - 1], toks[c - 2]);
+        // "the perceived media attacks": a noun after a determiner and modifiers.
+        if lexicon::is_noun_cue(&self.lower(&toks[c])) {
             let pure = |t: &Token| {
                 let l = self.lower(t);
                 matches!(
@@ -812,8 +892,22 @@ impl Reader<'_, '_> {
                 ) || l.ends_with("’s")
                     || l.ends_with("'s")
             };
-            if p1.is_word() && !self.is_cap(&p1) && p2.is_word() && pure(&p2) {
-                return false;
+            let mut b = c;
+            while b > lo && c - b < 4 {
+                let p = toks[b - 1];
+                if !p.is_word() {
+                    break;
+                }
+                if pure(&p) {
+                    if b < c {
+                        return false;
+                    }
+                    break;
+                }
+                if self.is_cap(&p) && b + 1 == c {
+                    break;
+                }
+                b -= 1;
             }
         }
         match c.checked_sub(1).filter(|&b| b >= lo).map(|b| toks[b]) {
