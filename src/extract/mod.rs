@@ -491,15 +491,21 @@ impl Reader<'_, '_> {
         // A quotation that ends its own sentence ("…insensitive.” He writes that …") is
         // followed by a new sentence; only a short closing clause ("“Why?” Smith asked.")
         // still attributes it.
-        let new_sentence = matches!(last_char, '.' | '!' | '?')
-            && toks.get(k + 1).is_some_and(|t| self.is_cap(t))
-            && (right_end - (k + 1) > 6
-                || toks.get(right_end).is_some_and(|t| t.quote().is_some()));
-        let mut found = if new_sentence {
-            None
-        } else {
-            self.right_rule(toks, k + 1, right_end, pi, in_answer)
-        };
+        let new_sentence =
+            matches!(last_char, '.' | '!' | '?') && toks.get(k + 1).is_some_and(|t| self.is_cap(t));
+        let mut found = self.right_rule(toks, k + 1, right_end, pi, in_answer);
+        if new_sentence {
+            let closes = found
+                .as_ref()
+                .and_then(|a| a.cue.clone())
+                .is_some_and(|cue| {
+                    let at = toks.partition_point(|t| t.start < cue.start);
+                    self.closes_after_cue(toks, at, right_end)
+                });
+            if !closes || toks.get(right_end).is_some_and(|t| t.quote().is_some()) {
+                found = None;
+            }
+        }
         if found.is_none() {
             found = self.left_rule(toks, left_start, k, pi, in_answer);
         }
@@ -628,10 +634,7 @@ impl Reader<'_, '_> {
                     .iter()
                     .all(|t| t.is_word() && !lexicon::is_function_word(&self.lower(t)));
             // "…, Axelrod said." closing the sentence the quotation sits in.
-            let closing = toks[np.start - 1].is_punct(',')
-                && toks.get(cue + 1).is_none_or(|t| {
-                    matches!(t.kind, TokKind::Punct('.' | ',' | '!' | '?')) || cue + 1 >= hi
-                });
+            let closing = toks[np.start - 1].is_punct(',') && self.closes_after_cue(toks, cue, hi);
             if modifiers {
                 np.start = i;
             } else if !closing {
@@ -640,6 +643,60 @@ impl Reader<'_, '_> {
             }
         }
         self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.95)
+    }
+
+    /// Whether the speech verb at `cue` ends an attribution ("Trump said to a crowd.",
+    /// "Hollande said Tuesday") rather than opening reported speech ("Trump said the
+    /// plan…", "He writes that…").
+    fn closes_after_cue(&self, toks: &[Token], cue: usize, hi: usize) -> bool {
+        let Some(next) = toks.get(cue + 1).filter(|_| cue + 1 < hi) else {
+            return true;
+        };
+        if !next.is_word() {
+            return next.quote().is_none();
+        }
+        let w = self.lower(next);
+        // "told CNN", "asked reporters": the listener, then the sentence may close.
+        let listener = matches!(
+            self.lower(&toks[cue]).as_str(),
+            "told" | "tells" | "asked" | "asks"
+        );
+        if listener && (self.is_cap(next) || matches!(w.as_str(), "reporters" | "the" | "a" | "an"))
+        {
+            return true;
+        }
+        !(matches!(
+            w.as_str(),
+            "that"
+                | "the"
+                | "a"
+                | "an"
+                | "his"
+                | "her"
+                | "their"
+                | "its"
+                | "our"
+                | "my"
+                | "your"
+                | "he"
+                | "she"
+                | "they"
+                | "it"
+                | "we"
+                | "i"
+                | "you"
+                | "there"
+                | "if"
+                | "whether"
+                | "some"
+                | "many"
+                | "this"
+                | "these"
+                | "those"
+                | "what"
+                | "how"
+                | "why"
+        ) || (self.is_cap(next) && !lexicon::is_capitalized_stopword(&w)))
     }
 
     /// "“…” for Clinton, said Kunin": an inverted attribution closing the sentence.
