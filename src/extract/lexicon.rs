@@ -70,7 +70,7 @@ const INTRO_WORDS: &str = "\
     although though despite speaking asked asked, for with without under by from instead
     still now once if but and so yet indeed moreover separately previously recently
     addressing writing responding referring appearing monday tuesday wednesday thursday
-    friday saturday sunday";
+    friday saturday sunday perhaps somewhere instead much maybe surely clearly obviously even only already";
 const DETERMINERS: &str = "\
     the a an his her their its our my your one two three four several many some another
     other this that these those most few both each every no any";

@@ -394,8 +394,10 @@ impl Reader<'_, '_> {
             start = dash + 1;
         }
         let mut np = self.np_forward(toks, start, hi)?;
-        // "Outraged, he went to …": a one-word introduction, then the subject.
-        if np.end - np.start == 1 && toks.get(np.end).is_some_and(|t| t.is_punct(',')) {
+        // "Outraged, he went to …", "A month later, he paid …": an introduction, then
+        // the subject.
+        let short_intro = np.end - np.start == 1 || np.kind == MentionKind::Description;
+        if short_intro && toks.get(np.end).is_some_and(|t| t.is_punct(',')) {
             if let Some(next) = self.np_forward(toks, np.end + 1, hi) {
                 let w = self.lower(&toks[next.start]);
                 if next.kind != MentionKind::Description && !matches!(w.as_str(), "who" | "which") {
@@ -1095,7 +1097,48 @@ impl Reader<'_, '_> {
         if j == lo {
             return None;
         }
-        self.np_ending_at(toks, lo, j, 0)
+        let direct = self.np_ending_at(toks, lo, j, 0);
+        if direct
+            .as_ref()
+            .is_some_and(|np| np.kind != MentionKind::Description)
+        {
+            return direct;
+        }
+        // "Trump in his announcement speech called", "Beck, who has in the past
+        // described": a short prepositional phrase between subject and verb.
+        let prep = (j.saturating_sub(5).max(lo)..j).rev().find(|&i| {
+            toks[i].is_word()
+                && matches!(
+                    self.lower(&toks[i]).as_str(),
+                    "in" | "on"
+                        | "at"
+                        | "during"
+                        | "over"
+                        | "after"
+                        | "before"
+                        | "last"
+                        | "earlier"
+                        | "later"
+                        | "via"
+                        | "through"
+                )
+        });
+        if let Some(p) = prep.filter(|&p| toks[p + 1..j].iter().all(Token::is_word)) {
+            let mut b = p;
+            while b > lo
+                && toks[b - 1].is_word()
+                && !self.is_cap(&toks[b - 1])
+                && lexicon::is_adverb_or_aux(&self.lower(&toks[b - 1]))
+            {
+                b -= 1;
+            }
+            if let Some(np) = self.np_ending_at(toks, lo, b, 0) {
+                if np.kind != MentionKind::Description {
+                    return Some(np);
+                }
+            }
+        }
+        direct
     }
 
     fn np_ending_at(&self, toks: &[Token], lo: usize, end: usize, depth: u8) -> Option<Np> {
@@ -1108,6 +1151,50 @@ impl Reader<'_, '_> {
                 // "X, the lawyer for Y, said" / "the lawyer, Nikolai Polozov, wrote"
                 let inner_end = end - 1;
                 let from = inner_end.saturating_sub(25).max(lo);
+                // "Clinton, during a town hall meeting in Columbus, Ohio, said": the
+                // parenthetical opens with a preposition or participle after a comma.
+                let opener = (from..inner_end).rev().find(|&c| {
+                    toks[c].is_punct(',')
+                        && toks.get(c + 1).is_some_and(|t| {
+                            let l = self.lower(t);
+                            t.is_word()
+                                && !self.is_cap(t)
+                                && (matches!(
+                                    l.as_str(),
+                                    "during"
+                                        | "while"
+                                        | "speaking"
+                                        | "campaigning"
+                                        | "appearing"
+                                        | "writing"
+                                        | "also"
+                                        | "meanwhile"
+                                        | "however"
+                                        | "in"
+                                        | "at"
+                                        | "on"
+                                        | "after"
+                                        | "before"
+                                        | "like"
+                                        | "unlike"
+                                        | "though"
+                                        | "himself"
+                                        | "herself"
+                                ) || l.ends_with("ing"))
+                        })
+                });
+                if let Some(c) = opener {
+                    if let Some(head) = self.np_ending_at(toks, lo, c, depth + 1) {
+                        if matches!(head.kind, MentionKind::Name | MentionKind::Pronoun)
+                            && head.end == c
+                        {
+                            return Some(Np {
+                                end: inner_end,
+                                ..head
+                            });
+                        }
+                    }
+                }
                 let comma = (from..inner_end).rev().find(|&i| toks[i].is_punct(','))?;
                 if toks[comma + 1..inner_end]
                     .iter()
