@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::extract::{self, CharOffsets, Hints};
 use crate::store::documents::{self, SourceKind, SourceRef};
+use crate::store::index;
 use crate::store::meta::{self, MetaError, Metadata};
 use crate::store::quotes::{self, NewQuote};
 use crate::store::{self, DocId, Objects, Store};
@@ -127,6 +128,8 @@ struct Prepared {
     encoding: &'static str,
     meta: Metadata,
     quotes: Vec<NewQuote>,
+    /// The decoded text, for the full-text index.
+    text: String,
 }
 
 /// Adds `inputs` to the store, reporting each document through `on_event`.
@@ -313,6 +316,7 @@ fn prepare(
         encoding,
         meta,
         quotes,
+        text: decoded.text.into_owned(),
     })
 }
 
@@ -337,7 +341,9 @@ fn flush(
             let is_new = old.is_none();
             let meta = match old {
                 None => {
-                    documents::insert_document(tx, &p.id, p.size, p.encoding, &now, &p.meta)?;
+                    let seq =
+                        documents::insert_document(tx, &p.id, p.size, p.encoding, &now, &p.meta)?;
+                    index::index_text(tx, seq, &p.text)?;
                     quotes::replace_quotes(tx, &p.id, &p.quotes)?;
                     p.meta.clone()
                 }

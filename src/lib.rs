@@ -5,9 +5,11 @@
 //! decodes their bytes, and [`ingest`] runs the add pipeline over them. The `prov` binary's
 //! `cli` module turns command lines into calls here and renders what comes back.
 
+pub mod align;
 pub mod extract;
 pub mod ingest;
 pub mod store;
 pub mod text;
+pub mod verify;
 
 pub use store::{DocId, Store};

@@ -14,6 +14,7 @@ mod quotes;
 mod show;
 mod speakers;
 mod status;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +58,7 @@ enum Command {
     Extract(extract::Args),
     Quotes(quotes::Args),
     Speakers(speakers::Args),
+    Verify(verify::Args),
     Completions(completions::Args),
 }
 
@@ -121,6 +123,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Extract(args) => extract::run(args, &ctx, &mut out),
         Command::Quotes(args) => quotes::run(args, &ctx, &mut out),
         Command::Speakers(args) => speakers::run(args, &ctx, &mut out),
+        Command::Verify(args) => verify::run(args, &ctx, &mut out),
         Command::Completions(args) => completions::run(args, &ctx, &mut out),
     }?;
     std::io::Write::flush(&mut out)?;

@@ -270,7 +270,7 @@ fn versions_of(conn: &rusqlite::Connection, source_id: i64) -> Result<Vec<Versio
         .collect()
 }
 
-/// Inserts a new document row.
+/// Inserts a new document row; returns its row number (`seq`).
 pub fn insert_document(
     tx: &Transaction<'_>,
     id: &DocId,
@@ -278,7 +278,7 @@ pub fn insert_document(
     encoding: &str,
     added_at: &str,
     meta: &Metadata,
-) -> Result<()> {
+) -> Result<i64> {
     let speakers = (!meta.speakers.is_empty())
         .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
     tx.prepare_cached(&format!(
@@ -299,7 +299,7 @@ pub fn insert_document(
         meta.interviewee,
         speakers,
     ])?;
-    Ok(())
+    Ok(tx.last_insert_rowid())
 }
 
 /// The stored metadata of `id`, if it is stored.

@@ -11,6 +11,7 @@ use super::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0001_init.sql"),
     include_str!("../../schema/0002_quotes.sql"),
+    include_str!("../../schema/0003_index.sql"),
 ];
 
 /// The schema version this build writes.

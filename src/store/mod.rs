@@ -8,6 +8,7 @@
 pub mod documents;
 pub mod fsck;
 pub mod id;
+pub mod index;
 pub mod meta;
 mod migrate;
 pub mod objects;

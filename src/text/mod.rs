@@ -4,6 +4,8 @@
 //! the file agree with prov's. A UTF-8 byte order mark is dropped; UTF-16 needs its BOM.
 //! Anything else that is not valid UTF-8, and anything holding NUL, is refused as binary.
 
+pub mod normalize;
+
 use std::borrow::Cow;
 
 use serde::Serialize;

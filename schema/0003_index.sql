@@ -1,0 +1,30 @@
+-- Full-text index over every document's text, for finding candidate sources of a quote.
+-- Contentless: the text itself lives in the objects, so it is not stored twice. Rows are
+-- keyed by documents.seq. unicode61 folds case and diacritics as prov's normalisation does.
+CREATE VIRTUAL TABLE doc_text USING fts5(
+    body,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- How many documents hold each term: the rarest terms of a quote pick its candidates.
+CREATE VIRTUAL TABLE doc_terms USING fts5vocab(doc_text, 'row');
+
+-- Sampled word 4-grams of quotations, so a quote added later finds the same quote in
+-- documents already stored without scanning them.
+CREATE TABLE quote_grams (
+    gram     INTEGER NOT NULL,
+    quote_id TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+    PRIMARY KEY (gram, quote_id)
+) WITHOUT ROWID;
+
+-- The same quotation found in two documents, verbatim or with drifted wording.
+CREATE TABLE quote_matches (
+    quote_id   TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+    other_id   TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+    verdict    TEXT NOT NULL,                   -- exact, normalized, elided, altered
+    similarity REAL NOT NULL,
+    PRIMARY KEY (quote_id, other_id)
+) WITHOUT ROWID;
+CREATE INDEX quote_matches_by_other ON quote_matches(other_id);

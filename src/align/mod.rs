@@ -1,0 +1,595 @@
+//! Alignment: the passage of a document that best matches a quotation, and how its
+//! wording differs.
+//!
+//! Cost is bounded whatever the input. Seed hits (query words found in the document) vote
+//! for diagonals (document position minus query position); only windows around the best
+//! few diagonals, a little longer than the query, are compared word by word with `similar`
+//! under a deadline. A 10 MB document costs one pass over its words; a query of one
+//! repeated word votes from a bounded number of positions per word.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use similar::{Algorithm, DiffOp};
+
+use crate::text::normalize::{self, Normalized, Word};
+
+/// How well a source supports a quotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The text appears verbatim.
+    Exact,
+    /// Only typography, case or whitespace differ.
+    Normalized,
+    /// The pieces around "…" (or "[…]") appear in order within one passage.
+    Elided,
+    /// A passage differs in words; the diff shows which.
+    Altered,
+    /// The text is found, but every source gives it to someone else.
+    Misattributed,
+    /// Nothing close enough.
+    Unsupported,
+}
+
+impl Verdict {
+    /// Whether the verdict supports the quotation (exit code 0).
+    pub fn supports(self) -> bool {
+        matches!(self, Verdict::Exact | Verdict::Normalized | Verdict::Elided)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Exact => "exact",
+            Verdict::Normalized => "normalized",
+            Verdict::Elided => "elided",
+            Verdict::Altered => "altered",
+            Verdict::Misattributed => "misattributed",
+            Verdict::Unsupported => "unsupported",
+        }
+    }
+}
+
+/// One step of a word diff from the source passage to the quotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// `equal`, `delete` (in the source, missing from the quote) or `insert` (in the
+    /// quote, not in the source).
+    pub op: &'static str,
+    pub text: String,
+}
+
+/// The best passage of a document for a quotation.
+#[derive(Debug, Clone)]
+pub struct Passage {
+    /// Byte range in the document's original text.
+    pub range: Range<usize>,
+    pub verdict: Verdict,
+    /// 0 to 1: twice the matching words over the words of quote and passage.
+    pub similarity: f32,
+    pub diff: Vec<Change>,
+}
+
+/// Similarity below which a passage does not support a quotation at all.
+pub const MIN_SIMILARITY: f32 = 0.6;
+/// Words per side of a window beyond the query's own length.
+const SLACK: usize = 8;
+/// How many diagonals are compared word by word.
+const WINDOWS: usize = 3;
+/// Positions per distinct query word that vote, so repeated words stay cheap.
+const VOTES_PER_WORD: usize = 8;
+/// Longest gap, in words, between the pieces of an elided quotation.
+const MAX_ELISION_GAP: usize = 150;
+
+/// A quotation prepared for matching: normalised, split at ellipses and bracketed
+/// insertions.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub text: String,
+    norm: Normalized,
+    words: Vec<Word>,
+    /// Word ranges of the pieces between elisions; one piece when nothing is elided.
+    pieces: Vec<Range<usize>>,
+}
+
+impl Query {
+    pub fn new(text: &str) -> Query {
+        let text = text
+            .trim()
+            .trim_matches(|c: char| matches!(c, '"' | '“' | '”' | '«' | '»' | '„'))
+            .trim()
+            .to_owned();
+        let norm = normalize::normalize(&text);
+        let words = normalize::words(&norm.text);
+        // Elisions: "...", "…" (both normalise to "..."), "[...]", and bracketed
+        // insertions like "[Democrats]", which stand in for the source's own words.
+        let mut cuts: Vec<Range<usize>> = Vec::new();
+        let t = &norm.text;
+        let mut i = 0;
+        while i < t.len() {
+            if t[i..].starts_with("...") {
+                let end = t[i..].find(|c: char| c != '.').map_or(t.len(), |e| i + e);
+                cuts.push(i..end);
+                i = end;
+            } else if t[i..].starts_with('[') {
+                let end = t[i..].find(']').map_or(t.len(), |e| i + e + 1);
+                cuts.push(i..end);
+                i = end;
+            } else {
+                i += t[i..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        for cut in &cuts {
+            let end = words.partition_point(|w| w.start < cut.start);
+            if end > start {
+                pieces.push(start..end);
+            }
+            start = words.partition_point(|w| w.start < cut.end);
+        }
+        if words.len() > start {
+            pieces.push(start..words.len());
+        }
+        Query {
+            text,
+            norm,
+            words,
+            pieces,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    pub fn is_elided(&self) -> bool {
+        self.pieces.len() > 1 || self.words.len() != self.pieces.first().map_or(0, |p| p.len())
+    }
+
+    /// The distinct words, for looking up candidates.
+    pub fn terms(&self) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        for p in &self.pieces {
+            for w in &self.words[p.clone()] {
+                let t = &self.norm.text[w.start..w.end];
+                if !seen.contains(&t) {
+                    seen.push(t);
+                }
+            }
+        }
+        seen
+    }
+
+    fn word(&self, i: usize) -> &str {
+        let w = self.words[i];
+        &self.norm.text[w.start..w.end]
+    }
+}
+
+/// A document prepared for matching.
+pub struct Document<'t> {
+    pub text: &'t str,
+    norm: Normalized,
+    words: Vec<Word>,
+}
+
+impl<'t> Document<'t> {
+    pub fn new(text: &'t str) -> Document<'t> {
+        let norm = normalize::normalize(text);
+        let words = normalize::words(&norm.text);
+        Document { text, norm, words }
+    }
+
+    fn word(&self, i: usize) -> &str {
+        let w = self.words[i];
+        &self.norm.text[w.start..w.end]
+    }
+
+    /// Original byte range of words `r`.
+    fn original(&self, r: Range<usize>) -> Range<usize> {
+        if r.is_empty() {
+            let at = self
+                .words
+                .get(r.start)
+                .map_or(self.text.len(), |w| self.norm.original(w.start));
+            return at..at;
+        }
+        self.norm.original_range(
+            self.words[r.start].start,
+            self.words[r.end - 1].end,
+            self.text,
+        )
+    }
+}
+
+/// The passage of `doc` that best matches `query`, if any is close enough.
+pub fn best_passage(query: &Query, doc: &Document<'_>, deadline: Duration) -> Option<Passage> {
+    if query.is_empty() || doc.words.is_empty() {
+        return None;
+    }
+    let started = Instant::now();
+    if query.is_elided() {
+        if let Some(p) = elided(query, doc, started + deadline) {
+            return Some(p);
+        }
+    }
+    let all = 0..query.words.len();
+    let mut best: Option<Passage> = None;
+    for (window, _) in diagonals(query, all.clone(), doc, 0..doc.words.len()) {
+        let Some(p) = compare(query, all.clone(), doc, window, started + deadline) else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| p.similarity > b.similarity) {
+            best = Some(p);
+        }
+    }
+    let mut p = best.filter(|p| p.similarity >= MIN_SIMILARITY)?;
+    p.verdict = if p.diff.iter().all(|c| c.op == "equal") {
+        if doc.text[p.range.clone()] == query.text {
+            Verdict::Exact
+        } else {
+            Verdict::Normalized
+        }
+    } else {
+        Verdict::Altered
+    };
+    Some(p)
+}
+
+/// Windows of document words around the diagonals with the most seed hits, best first.
+fn diagonals(
+    query: &Query,
+    q: Range<usize>,
+    doc: &Document<'_>,
+    within: Range<usize>,
+) -> Vec<(Range<usize>, u32)> {
+    let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
+    for i in q.clone() {
+        let v = positions.entry(query.word(i)).or_default();
+        if v.len() < VOTES_PER_WORD {
+            v.push(i - q.start);
+        }
+    }
+    let mut votes: HashMap<i64, u32> = HashMap::new();
+    for j in within.clone() {
+        if let Some(is) = positions.get(doc.word(j)) {
+            for &i in is {
+                *votes.entry(j as i64 - i as i64).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(i64, u32)> = votes.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let len = q.len();
+    let mut out: Vec<(Range<usize>, u32)> = Vec::new();
+    for (d, n) in ranked {
+        if out.len() >= WINDOWS {
+            break;
+        }
+        // Nearby diagonals are the same passage with a word added or dropped.
+        if out
+            .iter()
+            .any(|(w, _)| (w.start as i64) <= d + len as i64 && d <= w.end as i64)
+        {
+            continue;
+        }
+        let slack = SLACK + len / 4;
+        let start = (d - slack as i64).max(within.start as i64) as usize;
+        let end = ((d + (len + slack) as i64).max(0) as usize).min(within.end);
+        if start < end {
+            out.push((start..end, n));
+        }
+    }
+    out
+}
+
+/// Word diff of query words `q` against document words `window`, cut to the span from the
+/// first to the last matching word.
+fn compare(
+    query: &Query,
+    q: Range<usize>,
+    doc: &Document<'_>,
+    window: Range<usize>,
+    deadline: Instant,
+) -> Option<Passage> {
+    let (p, first, last, lead, trail) =
+        compare_once(query, q.clone(), doc, window.clone(), deadline)?;
+    if lead == 0 && trail == 0 {
+        return Some(p);
+    }
+    // Quote words left over at either end may belong just outside the passage, where an
+    // equally cheap alignment put them elsewhere: align once more on a tight window.
+    let tight = (window.start + first)
+        .saturating_sub(lead + 2)
+        .max(window.start)..(window.start + last + trail + 2).min(window.end);
+    match compare_once(query, q, doc, tight, deadline) {
+        Some((again, ..)) if again.similarity > p.similarity => Some(again),
+        _ => Some(p),
+    }
+}
+
+/// One word diff; also returns the passage's bounds in the window and how many quote
+/// words were left unmatched before and after it.
+fn compare_once(
+    query: &Query,
+    q: Range<usize>,
+    doc: &Document<'_>,
+    window: Range<usize>,
+    deadline: Instant,
+) -> Option<(Passage, usize, usize, usize, usize)> {
+    let qw: Vec<&str> = q.clone().map(|i| query.word(i)).collect();
+    let dw: Vec<&str> = window.clone().map(|j| doc.word(j)).collect();
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &dw, &qw, Some(deadline));
+    // The passage is the run of matching blocks with the best similarity: a match far
+    // before the rest (an earlier "Putin") must not stretch the passage over words the
+    // quotation does not have.
+    let blocks: Vec<(usize, usize)> = ops
+        .iter()
+        .filter_map(|op| match *op {
+            DiffOp::Equal { old_index, len, .. } => Some((old_index, len)),
+            _ => None,
+        })
+        .collect();
+    if blocks.is_empty() {
+        return None;
+    }
+    let score = |matched: usize, span: usize| 2.0 * matched as f32 / (qw.len() + span) as f32;
+    let (mut first, mut last, mut matched) = (blocks[0].0, blocks[0].0 + blocks[0].1, blocks[0].1);
+    let mut best = score(matched, last - first);
+    let limit = blocks.len().min(64);
+    for a in 0..limit {
+        let mut m = 0;
+        for b in a..limit {
+            m += blocks[b].1;
+            let (s, e) = (blocks[a].0, blocks[b].0 + blocks[b].1);
+            let sc = score(m, e - s);
+            if sc > best || (sc == best && m > matched) {
+                (first, last, matched, best) = (s, e, m, sc);
+            }
+        }
+    }
+    let similarity = best;
+    let mut diff = Vec::new();
+    let mut push = |op: &'static str, words: &[&str]| {
+        if words.is_empty() {
+            return;
+        }
+        let text = words.join(" ");
+        match diff.last_mut() {
+            Some(Change { op: o, text: t }) if *o == op => {
+                t.push(' ');
+                t.push_str(&text);
+            }
+            _ => diff.push(Change { op, text }),
+        }
+    };
+    let clip = |i: usize, n: usize| (i.max(first), (i + n).min(last));
+    for op in &ops {
+        match *op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                if old_index >= first && old_index + len <= last {
+                    push("equal", &dw[old_index..old_index + len]);
+                } else {
+                    push("insert", &qw[new_index..new_index + len]);
+                }
+            }
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => {
+                let (s, e) = clip(old_index, old_len);
+                if s < e {
+                    push("delete", &dw[s..e]);
+                }
+            }
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => push("insert", &qw[new_index..new_index + new_len]),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                let (s, e) = clip(old_index, old_len);
+                if s < e {
+                    push("delete", &dw[s..e]);
+                }
+                push("insert", &qw[new_index..new_index + new_len]);
+            }
+        }
+    }
+    let _ = matched;
+    let lead = diff
+        .first()
+        .filter(|c| c.op == "insert")
+        .map_or(0, |c| c.text.split(' ').count());
+    let trail = diff
+        .last()
+        .filter(|c| c.op == "insert")
+        .map_or(0, |c| c.text.split(' ').count());
+    let passage = Passage {
+        range: doc.original(window.start + first..window.start + last),
+        verdict: Verdict::Altered,
+        similarity,
+        diff,
+    };
+    Some((passage, first, last, lead, trail))
+}
+
+/// An elided quotation: each piece in order, close together, in one passage.
+fn elided(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passage> {
+    let first = query.pieces.first()?.clone();
+    let mut best: Option<Passage> = None;
+    for (window, _) in diagonals(query, first.clone(), doc, 0..doc.words.len()) {
+        let Some(p0) = compare(query, first.clone(), doc, window, deadline) else {
+            continue;
+        };
+        let mut ranges = vec![p0.range.clone()];
+        let mut diff = p0.diff.clone();
+        let mut sims = vec![p0.similarity];
+        let mut after = doc
+            .words
+            .partition_point(|w| doc.norm.original(w.start) < p0.range.end);
+        let mut ok = p0.similarity >= 0.9;
+        for piece in &query.pieces[1..] {
+            if !ok {
+                break;
+            }
+            let within = after..(after + MAX_ELISION_GAP + piece.len() * 2).min(doc.words.len());
+            let found = diagonals(query, piece.clone(), doc, within)
+                .into_iter()
+                .filter_map(|(w, _)| compare(query, piece.clone(), doc, w, deadline))
+                .filter(|p| p.range.start >= ranges.last().map_or(0, |r| r.end))
+                .max_by(|a, b| a.similarity.total_cmp(&b.similarity));
+            match found {
+                Some(p) if p.similarity >= 0.9 => {
+                    diff.push(Change {
+                        op: "delete",
+                        text: "…".into(),
+                    });
+                    diff.extend(p.diff.clone());
+                    after = doc
+                        .words
+                        .partition_point(|w| doc.norm.original(w.start) < p.range.end);
+                    sims.push(p.similarity);
+                    ranges.push(p.range);
+                }
+                _ => ok = false,
+            }
+        }
+        if !ok {
+            continue;
+        }
+        let similarity = sims.iter().sum::<f32>() / sims.len() as f32;
+        let exact_pieces = diff.iter().all(|c| c.op == "equal" || c.text == "…");
+        let range = ranges[0].start..ranges.last().map_or(ranges[0].end, |r| r.end);
+        let p = Passage {
+            range,
+            verdict: if exact_pieces {
+                Verdict::Elided
+            } else {
+                Verdict::Altered
+            },
+            similarity,
+            diff,
+        };
+        if best.as_ref().is_none_or(|b| p.similarity > b.similarity) {
+            best = Some(p);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "He cited the example of Nariman Dzhelal: \"President Erdogan called Putin in my presence with a request to release Dzhelal. Putin promised to consider it, but nothing changed for three years. Then the Russians wanted to exchange him for 60 of their soldiers.\"";
+
+    fn check(query: &str) -> Option<Passage> {
+        best_passage(
+            &Query::new(query),
+            &Document::new(SOURCE),
+            Duration::from_millis(200),
+        )
+    }
+
+    #[test]
+    fn verbatim_is_exact_at_original_offsets() {
+        let q = "Putin promised to consider it, but nothing changed for three years";
+        let p = check(q).unwrap();
+        assert_eq!(p.verdict, Verdict::Exact, "{:?}", p.diff);
+        assert_eq!(&SOURCE[p.range.clone()], q);
+        assert_eq!(p.similarity, 1.0);
+    }
+
+    #[test]
+    fn typography_and_case_are_normalized() {
+        let p =
+            check("PUTIN promised to consider it — but nothing changed for three years").unwrap();
+        assert_eq!(p.verdict, Verdict::Normalized);
+    }
+
+    #[test]
+    fn a_changed_word_is_altered_with_both_words_in_the_diff() {
+        let p = check("Putin promised to consider it, but nothing changed for two years").unwrap();
+        assert_eq!(p.verdict, Verdict::Altered);
+        assert!(
+            p.diff.contains(&Change {
+                op: "delete",
+                text: "three".into()
+            }),
+            "{:?}",
+            p.diff
+        );
+        assert!(
+            p.diff.contains(&Change {
+                op: "insert",
+                text: "two".into()
+            }),
+            "{:?}",
+            p.diff
+        );
+    }
+
+    #[test]
+    fn an_added_not_is_altered() {
+        let p = check("Putin promised not to consider it, but nothing changed for three years")
+            .unwrap();
+        assert_eq!(p.verdict, Verdict::Altered);
+        assert!(p.diff.contains(&Change {
+            op: "insert",
+            text: "not".into()
+        }));
+    }
+
+    #[test]
+    fn elisions_are_elided() {
+        for q in [
+            "President Erdogan called Putin … nothing changed for three years",
+            "President Erdogan called Putin [...] nothing changed for three years",
+            "Putin promised to consider [Dzhelal's release], but nothing changed for three years",
+        ] {
+            let p = check(q).unwrap_or_else(|| panic!("{q}"));
+            assert_eq!(p.verdict, Verdict::Elided, "{q}: {:?}", p.diff);
+        }
+    }
+
+    #[test]
+    fn invented_text_is_unsupported() {
+        assert!(check("The weather in Kyiv was unusually warm for the season this year").is_none());
+    }
+
+    #[test]
+    fn stitched_passages_are_never_supported() {
+        let doc = format!(
+            "{SOURCE} {}",
+            "Filler sentence about nothing in particular. ".repeat(40)
+        ) + "Completely separate statement about the harvest in the south.";
+        let q = Query::new("Putin promised to consider it, the harvest in the south");
+        if let Some(p) = best_passage(&q, &Document::new(&doc), Duration::from_millis(200)) {
+            assert!(!p.verdict.supports(), "{:?}", p.verdict);
+        }
+    }
+
+    #[test]
+    fn cost_is_bounded_on_adversarial_input() {
+        let doc = "the ".repeat(500_000);
+        let q = "the ".repeat(5_000);
+        let p = best_passage(
+            &Query::new(&q),
+            &Document::new(&doc),
+            Duration::from_millis(200),
+        )
+        .unwrap();
+        assert!(p.similarity > 0.9);
+        assert!(p.range.len() >= q.trim_end().len());
+    }
+}

@@ -1,0 +1,178 @@
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use prov::Store;
+use prov::align::{Change, Verdict};
+use prov::verify::{self, VerifyError, VerifyOptions, VerifyReport};
+
+use super::output::short_date;
+use super::{CommandError, Context, Out, exit};
+
+/// Check a quotation against the store: which sources support it, where, said by whom,
+/// and how the wording differs.
+///
+/// The verdict is `exact`, `normalized` (only typography, case or spacing differ),
+/// `elided` (the pieces around "…" appear in order in one passage), `altered` (words
+/// differ; the diff shows which), `misattributed` (with --speaker: found, but every
+/// source gives it to someone else) or `unsupported`. Exit code 0 when supported (exact,
+/// normalized, elided), 1 when not.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The quotation to check.
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    quote: Option<String>,
+    /// Who the quotation is attributed to: the attribution is checked too.
+    #[arg(long)]
+    speaker: Option<String>,
+    /// Check one quotation per line of FILE (`-` for standard input), in one process;
+    /// one result per line, in the same order.
+    #[arg(long, value_name = "FILE")]
+    batch: Option<PathBuf>,
+    /// How many sources to show in the human output (JSON lists them all).
+    #[arg(long, default_value_t = 5)]
+    show: usize,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+    let store = ctx.store()?;
+    let options = VerifyOptions {
+        speaker: args.speaker.clone(),
+        ..VerifyOptions::default()
+    };
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut all_supported = true;
+    let mut check = |quote: &str, out: &mut Out| -> Result<(), CommandError> {
+        let report = run_one(&store, quote, &options)?;
+        all_supported &= report.verdict.supports();
+        if out.json {
+            out.json_line(&report)?;
+        } else {
+            render(out, &report, args.show, color)?;
+        }
+        Ok(())
+    };
+    match &args.batch {
+        Some(path) => {
+            let (reader, name): (Box<dyn Read>, String) = if path.as_os_str() == "-" {
+                (Box::new(std::io::stdin()), "standard input".into())
+            } else {
+                let f = std::fs::File::open(path)
+                    .map_err(|e| CommandError::new(format!("{}: {e}", path.display())))?;
+                (Box::new(f), path.display().to_string())
+            };
+            for (n, line) in BufReader::new(reader).lines().enumerate() {
+                let line =
+                    line.map_err(|e| CommandError::new(format!("{name}: line {}: {e}", n + 1)))?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                check(&line, out)?;
+            }
+        }
+        None => check(args.quote.as_deref().unwrap_or_default(), out)?,
+    }
+    Ok(if all_supported {
+        exit::SUCCESS
+    } else {
+        exit::FINDING
+    })
+}
+
+fn run_one(
+    store: &Store,
+    quote: &str,
+    options: &VerifyOptions,
+) -> Result<VerifyReport, CommandError> {
+    verify::verify(store, quote, options).map_err(|e| match e {
+        VerifyError::Store(s) => s.into(),
+        VerifyError::Empty => CommandError::usage(e.to_string()),
+        other => CommandError::new(other.to_string()).hint("run `prov fsck` to check the store"),
+    })
+}
+
+fn paint(text: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io::Result<()> {
+    let code = match r.verdict {
+        Verdict::Exact | Verdict::Normalized | Verdict::Elided => "1;32",
+        Verdict::Altered | Verdict::Misattributed => "1;33",
+        Verdict::Unsupported => "1;31",
+    };
+    let supporting = r.evidence.iter().filter(|e| e.verdict.supports()).count();
+    let summary = match r.verdict {
+        Verdict::Unsupported => {
+            "no stored document has this text or anything close to it".to_owned()
+        }
+        Verdict::Misattributed => format!("the sources give it to {}", r.said_by.join(", ")),
+        Verdict::Altered => "the closest passage differs in wording".to_owned(),
+        _ => format!(
+            "supported by {supporting} source{}",
+            if supporting == 1 { "" } else { "s" }
+        ),
+    };
+    writeln!(out, "{}  {summary}", paint(r.verdict.as_str(), code, color))?;
+    writeln!(out, "  quote: “{}”", r.query)?;
+    for e in r.evidence.iter().take(show) {
+        writeln!(out)?;
+        let mut head = vec![e.doc.short()];
+        head.push(format!("[{}]", e.verdict.as_str()));
+        if let Some(o) = &e.outlet {
+            head.push(o.clone());
+        }
+        head.push(short_date(e.published.as_deref()).to_owned());
+        if let Some(t) = &e.title {
+            head.push(format!("“{t}”"));
+        }
+        writeln!(out, "  {}", head.join("  "))?;
+        if let Some(u) = &e.url {
+            writeln!(out, "    {u}")?;
+        }
+        let who = match (&e.speaker, &e.mention) {
+            (Some(s), Some(m)) if m != s => format!("said by {s} (as “{m}”)"),
+            (Some(s), _) => format!("said by {s}"),
+            (None, Some(m)) => format!("attributed to “{m}”"),
+            (None, None) => "not a quotation with a speaker there".to_owned(),
+        };
+        writeln!(
+            out,
+            "    {who}; characters {}–{}; similarity {:.3}",
+            e.start, e.end, e.similarity
+        )?;
+        writeln!(
+            out,
+            "    …{}{}{}…",
+            e.before,
+            paint(&format!("«{}»", e.text), "1", color),
+            e.after
+        )?;
+        if e.diff.iter().any(|c| c.op != "equal") {
+            writeln!(out, "    wording: {}", render_diff(&e.diff, color))?;
+        }
+    }
+    if r.evidence.len() > show {
+        writeln!(
+            out,
+            "\n  … and {} more (--show N, or --json for all)",
+            r.evidence.len() - show
+        )?;
+    }
+    Ok(())
+}
+
+/// A word diff for people: `nothing changed for [-three-] {+two+} years`.
+pub fn render_diff(diff: &[Change], color: bool) -> String {
+    diff.iter()
+        .map(|c| match c.op {
+            "delete" => paint(&format!("[-{}-]", c.text), "31", color),
+            "insert" => paint(&format!("{{+{}+}}", c.text), "32", color),
+            _ => c.text.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,124 @@
+//! The full-text index: candidate documents for a quotation, without scanning the store.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use unicode_normalization::UnicodeNormalization;
+
+use super::documents::parse_id;
+use super::id::DocId;
+use super::{Result, Store};
+
+/// Words too common to pick candidates by ("he said" must not flood them).
+const STOPWORDS: &[&str] = &[
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
+    "from", "is", "was", "are", "were", "be", "been", "it", "that", "this", "he", "she", "they",
+    "we", "i", "you", "his", "her", "their", "our", "my", "said", "says", "not", "as", "have",
+    "has", "had", "will", "would", "do", "does", "did", "so", "if", "there", "what", "who",
+    "which", "all", "t", "s", "about", "up", "out", "no", "can", "its", "me", "him", "them", "us",
+];
+
+/// Adds a document's text to the index under its row number.
+pub fn index_text(tx: &Transaction<'_>, seq: i64, text: &str) -> Result<()> {
+    tx.prepare_cached("INSERT INTO doc_text (rowid, body) VALUES (?1, ?2)")?
+        .execute(params![seq, text])?;
+    Ok(())
+}
+
+/// Splits a word the way the index's tokenizer does: letters and digits, case and
+/// diacritics folded.
+pub fn index_tokens(word: &str) -> Vec<String> {
+    let folded: String = word
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl Store {
+    /// Documents most likely to hold a passage with these words: the rarest few words
+    /// that any document has, ranked by BM25. At most `limit` documents.
+    pub fn candidates(&self, words: &[&str], limit: usize) -> Result<Vec<DocId>> {
+        let mut tokens: Vec<String> = words.iter().flat_map(|w| index_tokens(w)).collect();
+        tokens.sort();
+        tokens.dedup();
+        let informative: Vec<String> = tokens
+            .iter()
+            .filter(|t| !STOPWORDS.contains(&t.as_str()))
+            .cloned()
+            .collect();
+        let pool = if informative.len() >= 2 {
+            informative
+        } else {
+            tokens
+        };
+        let mut counted: Vec<(i64, String)> = Vec::new();
+        let mut df = self
+            .conn()
+            .prepare_cached("SELECT doc FROM doc_terms WHERE term = ?1")?;
+        for t in pool {
+            let n: Option<i64> = df.query_row([&t], |r| r.get(0)).optional()?;
+            if let Some(n) = n.filter(|&n| n > 0) {
+                counted.push((n, t));
+            }
+        }
+        if counted.is_empty() {
+            return Ok(Vec::new());
+        }
+        counted.sort();
+        let expr = counted
+            .iter()
+            .take(8)
+            .map(|(_, t)| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT d.id FROM doc_text JOIN documents d ON d.seq = doc_text.rowid \
+             WHERE doc_text MATCH ?1 ORDER BY rank LIMIT ?2",
+        )?;
+        let ids = stmt
+            .query_map(params![expr, limit as i64], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.iter().map(|h| parse_id(h)).collect()
+    }
+
+    /// The speaker the document gives to the passage at code points `start..end`: the
+    /// stored quotation overlapping it most, with its mention as written.
+    pub fn speaker_at(
+        &self,
+        doc: &DocId,
+        start: usize,
+        end: usize,
+    ) -> Result<Option<(Option<String>, Option<String>)>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT s.name, q.mention FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
+                 WHERE q.doc_id = ?1 AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
+                 ORDER BY min(q.\"end\", ?3) - max(q.start, ?2) DESC LIMIT 1",
+            )?
+            .query_row(params![doc.to_hex(), start as i64, end as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Whether `name` is the speaker `canonical` or one of the names they were written as.
+    pub fn same_speaker(&self, name: &str, canonical: &str) -> Result<bool> {
+        if name.eq_ignore_ascii_case(canonical)
+            || canonical.to_lowercase().rsplit(' ').next() == Some(&name.to_lowercase())
+        {
+            return Ok(true);
+        }
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT 1 FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker_id \
+                 WHERE s.name = ?2 AND a.alias = ?1 COLLATE NOCASE",
+            )?
+            .query_row(params![name, canonical], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+}

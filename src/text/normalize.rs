@@ -1,0 +1,222 @@
+//! Normalisation for matching, with a map back to the original text.
+//!
+//! Two texts that differ only in typography must compare equal: Unicode compatibility forms
+//! (NFKC), case, curly and straight quotes and apostrophes, dashes, the ellipsis character,
+//! non-breaking and other spaces, and words hyphenated across a line break. Every byte of
+//! the normalised text maps back to the byte of the original it came from, so matches are
+//! always reported at original offsets.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A normalised text and, for each of its bytes, where it came from in the original.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub text: String,
+    /// `origin[i]` is the original byte offset of normalised byte `i`; one extra entry
+    /// holds the original length, so ranges map with `origin[start]..origin[end]`.
+    origin: Vec<u32>,
+}
+
+impl Normalized {
+    /// The original byte offset of normalised byte offset `i`.
+    pub fn original(&self, i: usize) -> usize {
+        self.origin[i.min(self.origin.len() - 1)] as usize
+    }
+
+    /// The original byte range of normalised range `start..end` (end exclusive): from the
+    /// first byte's origin to just past the last byte's character.
+    pub fn original_range(
+        &self,
+        start: usize,
+        end: usize,
+        original: &str,
+    ) -> std::ops::Range<usize> {
+        let s = self.original(start);
+        if end <= start {
+            return s..s;
+        }
+        let last = self.original(end - 1);
+        let e = original[last..]
+            .chars()
+            .next()
+            .map_or(last, |c| last + c.len_utf8());
+        s..e.max(s)
+    }
+}
+
+/// How one character normalises, before case folding.
+fn fold_punct(c: char) -> Option<&'static str> {
+    Some(match c {
+        '‘' | '’' | '‚' | '‛' | '′' | '`' | '´' => "'",
+        '“' | '”' | '„' | '‟' | '″' | '«' | '»' | '‹' | '›' | '〝' | '〞' | '＂' => {
+            "\""
+        }
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '⁃' => "-",
+        '…' => "...",
+        _ => return None,
+    })
+}
+
+/// Normalises `text` for matching.
+pub fn normalize(text: &str) -> Normalized {
+    let mut out = String::with_capacity(text.len());
+    let mut origin: Vec<u32> = Vec::with_capacity(text.len() + 1);
+    let mut pending_space: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    let push = |out: &mut String, origin: &mut Vec<u32>, s: &str, at: usize| {
+        out.push_str(s);
+        origin.extend(std::iter::repeat_n(at as u32, s.len()));
+    };
+    while let Some((i, c)) = chars.next() {
+        // A word hyphenated across a line break joins up: "nego-\ntiations".
+        if c == '-' || c == '\u{00AD}' {
+            let prev_alpha = out.chars().next_back().is_some_and(char::is_alphabetic);
+            let mut look = chars.clone();
+            let mut saw_newline = false;
+            while let Some(&(_, n)) = look.peek() {
+                if n == '\n' {
+                    saw_newline = true;
+                } else if !(n == ' ' || n == '\t' || n == '\r') {
+                    break;
+                }
+                look.next();
+            }
+            let next_lower = look.peek().is_some_and(|&(_, n)| n.is_lowercase());
+            if prev_alpha && saw_newline && next_lower {
+                chars = look;
+                continue;
+            }
+            if c == '\u{00AD}' {
+                continue;
+            }
+        }
+        if c.is_whitespace() {
+            pending_space.get_or_insert(i);
+            continue;
+        }
+        if let Some(at) = pending_space.take() {
+            if !out.is_empty() {
+                push(&mut out, &mut origin, " ", at);
+            }
+        }
+        if let Some(s) = fold_punct(c) {
+            push(&mut out, &mut origin, s, i);
+            continue;
+        }
+        if c.is_ascii() {
+            let l = c.to_ascii_lowercase();
+            out.push(l);
+            origin.push(i as u32);
+            continue;
+        }
+        for d in std::iter::once(c).nfkc() {
+            if let Some(s) = fold_punct(d) {
+                push(&mut out, &mut origin, s, i);
+            } else if d.is_whitespace() {
+                push(&mut out, &mut origin, " ", i);
+            } else {
+                for l in d.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    push(&mut out, &mut origin, l.encode_utf8(&mut buf), i);
+                }
+            }
+        }
+    }
+    origin.push(text.len() as u32);
+    Normalized { text: out, origin }
+}
+
+/// A word of a normalised text: letters and digits, with inner apostrophes and hyphens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    /// Byte range in the normalised text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The words of a normalised text, in order.
+pub fn words(norm: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let bytes = norm.as_bytes();
+    let mut start: Option<usize> = None;
+    for (i, c) in norm.char_indices() {
+        let inner = (c == '\'' || c == '-')
+            && start.is_some()
+            && norm[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+        if c.is_alphanumeric() || inner {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push(Word { start: s, end: i });
+        }
+    }
+    if let Some(s) = start {
+        out.push(Word {
+            start: s,
+            end: bytes.len(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn typography_folds() {
+        let n = normalize("“Don’t” — he said…  Ｆｕｌｌ\u{00A0}width");
+        assert_eq!(n.text, "\"don't\" - he said... full width");
+    }
+
+    #[test]
+    fn hyphenation_at_line_breaks_joins() {
+        assert_eq!(
+            normalize("nego-\ntiations and well-known").text,
+            "negotiations and well-known"
+        );
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_original() {
+        let original = "Said “Ünïcode’s” here";
+        let n = normalize(original);
+        let at = n.text.find("ünïcode's").unwrap();
+        let r = n.original_range(at, at + "ünïcode's".len(), original);
+        assert_eq!(&original[r], "Ünïcode’s");
+    }
+
+    #[test]
+    fn words_keep_inner_apostrophes() {
+        let n = normalize("He said: don't, well-known 'quotes'.");
+        let w: Vec<&str> = words(&n.text)
+            .iter()
+            .map(|w| &n.text[w.start..w.end])
+            .collect();
+        assert_eq!(w, ["he", "said", "don't", "well-known", "quotes"]);
+    }
+
+    proptest! {
+        /// Every normalised byte maps to a character boundary of the original, in order,
+        /// and every word maps back to original text that normalises to the same word.
+        #[test]
+        fn offset_map_round_trips(text in "\\PC{0,120}") {
+            let n = normalize(&text);
+            let mut last = 0;
+            for i in 0..n.text.len() {
+                let o = n.original(i);
+                prop_assert!(text.is_char_boundary(o));
+                prop_assert!(o >= last);
+                last = o;
+            }
+            for w in words(&n.text) {
+                let r = n.original_range(w.start, w.end, &text);
+                let again = normalize(&text[r]);
+                prop_assert!(again.text.contains(&n.text[w.start..w.end]), "{:?} vs {:?}", again.text, &n.text[w.start..w.end]);
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Verifying a quotation against the store: which documents support it, where, said by
+//! whom, and how the wording differs.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::align::{self, Change, Query, Verdict};
+use crate::extract::CharOffsets;
+use crate::store::{self, DocId, Store};
+use crate::text;
+
+/// How to verify.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Who the quotation is attributed to, to check the attribution too.
+    pub speaker: Option<String>,
+    /// How many candidate documents to align.
+    pub candidates: usize,
+    /// Time budget for aligning one document.
+    pub deadline: Duration,
+    /// A document to leave out (the one a quotation was found in).
+    pub exclude: Option<DocId>,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        Self {
+            speaker: None,
+            candidates: 12,
+            deadline: Duration::from_millis(50),
+            exclude: None,
+        }
+    }
+}
+
+/// One document's support for a quotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// The document's full id.
+    pub doc: DocId,
+    pub verdict: Verdict,
+    /// Unicode code point offsets of the passage in the document's text.
+    pub start: usize,
+    pub end: usize,
+    /// The passage as the source has it.
+    pub text: String,
+    /// Up to a sentence of text around it, for people.
+    #[serde(skip)]
+    pub before: String,
+    #[serde(skip)]
+    pub after: String,
+    pub similarity: f32,
+    /// Who the source says spoke the passage, if it is a quotation there.
+    pub speaker: Option<String>,
+    /// The speaker as the source wrote them ("he", "the lawyer").
+    pub mention: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub diff: Vec<Change>,
+}
+
+/// The answer to "is this quotation supported?".
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub query: String,
+    pub verdict: Verdict,
+    /// When misattributed: who the sources say spoke it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub said_by: Vec<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Why verification failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the quotation is empty: give some words to look for")]
+    Empty,
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    #[error("reading document {doc}: {source}")]
+    Object { doc: String, source: std::io::Error },
+}
+
+/// Verifies `quote` against every document in the store.
+pub fn verify(
+    store: &Store,
+    quote: &str,
+    options: &VerifyOptions,
+) -> Result<VerifyReport, VerifyError> {
+    let query = Query::new(quote);
+    if query.is_empty() {
+        return Err(VerifyError::Empty);
+    }
+    let mut evidence = Vec::new();
+    for doc_id in store.candidates(&query.terms(), options.candidates)? {
+        if options.exclude == Some(doc_id) {
+            continue;
+        }
+        let bytes = store
+            .objects()
+            .read(&doc_id)
+            .map_err(|source| VerifyError::Object {
+                doc: doc_id.short(),
+                source,
+            })?;
+        let Ok(decoded) = text::decode(&bytes) else {
+            continue;
+        };
+        let text = decoded.text.as_ref();
+        let doc = align::Document::new(text);
+        let Some(p) = align::best_passage(&query, &doc, options.deadline) else {
+            continue;
+        };
+        let offsets = CharOffsets::new(text);
+        let (start, end) = (offsets.char_at(p.range.start), offsets.char_at(p.range.end));
+        let (speaker, mention) = store
+            .speaker_at(&doc_id, start, end)?
+            .unwrap_or((None, None));
+        let meta = store.document(&doc_id)?.map(|d| d.meta).unwrap_or_default();
+        evidence.push(Evidence {
+            doc: doc_id,
+            verdict: p.verdict,
+            start,
+            end,
+            text: text[p.range.clone()].to_owned(),
+            before: context_before(text, p.range.start),
+            after: context_after(text, p.range.end),
+            similarity: (p.similarity * 1000.0).round() / 1000.0,
+            speaker,
+            mention,
+            outlet: meta.outlet,
+            published: meta.published,
+            url: meta.url,
+            title: meta.title,
+            diff: p.diff,
+        });
+    }
+    // Strongest first, then by date so the first appearance shows.
+    evidence.sort_by(|a, b| {
+        a.verdict
+            .cmp(&b.verdict)
+            .then(b.similarity.total_cmp(&a.similarity))
+            .then_with(|| match (&a.published, &b.published) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+    });
+    let mut verdict = evidence.first().map_or(Verdict::Unsupported, |e| e.verdict);
+    let mut said_by = Vec::new();
+    if let Some(name) = options.speaker.as_deref().filter(|n| !n.trim().is_empty()) {
+        let mut anyone_else = false;
+        let mut confirmed = false;
+        for e in &evidence {
+            if let Some(s) = &e.speaker {
+                if store.same_speaker(name.trim(), s)? {
+                    confirmed = true;
+                } else {
+                    anyone_else = true;
+                    if !said_by.contains(s) {
+                        said_by.push(s.clone());
+                    }
+                }
+            }
+        }
+        if anyone_else && !confirmed && verdict != Verdict::Unsupported {
+            verdict = Verdict::Misattributed;
+        } else {
+            said_by.clear();
+        }
+    }
+    Ok(VerifyReport {
+        query: query.text.clone(),
+        verdict,
+        said_by,
+        evidence,
+    })
+}
+
+fn context_before(text: &str, at: usize) -> String {
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .nth(80)
+        .map_or(0, |(i, _)| i);
+    let s = &text[start..at];
+    let s = s.rsplit('\n').next().unwrap_or(s);
+    s.to_owned()
+}
+
+fn context_after(text: &str, at: usize) -> String {
+    let end = text[at..]
+        .char_indices()
+        .nth(80)
+        .map_or(text.len(), |(i, _)| at + i);
+    let s = &text[at..end];
+    s.split('\n').next().unwrap_or(s).to_owned()
+}
