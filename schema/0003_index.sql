@@ -1,10 +1,13 @@
 -- Full-text index over every document's text, for finding candidate sources of a quote.
 -- Contentless: the text itself lives in the objects, so it is not stored twice. Rows are
 -- keyed by documents.seq. unicode61 folds case and diacritics as prov's normalisation does.
+-- detail=none keeps only which documents hold each term: candidates need no positions
+-- (alignment reads the document itself), and the index is several times smaller.
 CREATE VIRTUAL TABLE doc_text USING fts5(
     body,
     content = '',
     contentless_delete = 1,
+    detail = none,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 

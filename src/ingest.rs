@@ -130,6 +130,8 @@ struct Prepared {
     quotes: Vec<NewQuote>,
     /// The decoded text, for the full-text index.
     text: String,
+    /// Each quotation's sampled word 4-grams, for matching it across documents.
+    grams: Vec<Vec<i64>>,
 }
 
 /// Adds `inputs` to the store, reporting each document through `on_event`.
@@ -175,27 +177,58 @@ pub fn add(
         let prepared = prepare(store.objects(), "-".into(), None, bytes, None, &cli_meta);
         push(store, prepared, &mut batch, &mut summary, on_event)?;
     }
-    // Reading, decoding, hashing and writing objects is per-file work with no shared state
-    // and, on small files, dominated by the kernel's file creation: spread it over the
-    // cores, then record each batch in order in one transaction.
-    for chunk in files.chunks(BATCH_FILES) {
-        let tracked = chunk
-            .iter()
-            .map(|p| store.tracked_path(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let objects = store.objects().clone();
-        let prepared: Vec<_> = chunk
-            .par_iter()
-            .zip(tracked)
-            .map(|(path, tracked)| prepare_file(&objects, path, tracked, &cli_meta))
-            .collect();
-        for p in prepared {
-            push(store, p, &mut batch, &mut summary, on_event)?;
-        }
-        flush(store, &mut batch, &mut summary, on_event)?;
+    // Reading, decoding, extracting, hashing and writing objects is per-file work with no
+    // shared state and, on small files, dominated by the kernel's file creation: spread it
+    // over the cores. While one batch is committed (one writer, on this thread), the next
+    // is prepared on the others.
+    let objects = store.objects().clone();
+    let (objects, cli_meta) = (&objects, &cli_meta);
+    let chunks: Vec<&[PathBuf]> = files.chunks(BATCH_FILES).collect();
+    let mut tracked = Vec::with_capacity(chunks.len());
+    for chunk in &chunks {
+        tracked.push(
+            chunk
+                .iter()
+                .map(|p| store.tracked_path(p))
+                .collect::<Result<Vec<_>, _>>()?,
+        );
     }
+    std::thread::scope(|scope| -> Result<(), AddError> {
+        let spawn =
+            |chunk, tracked| prepare_in_background(scope, chunk, tracked, objects, cli_meta);
+        let mut work = chunks.iter().copied().zip(tracked);
+        let mut pending = work.next().map(|(c, t)| spawn(c, t));
+        while let Some(handle) = pending.take() {
+            let prepared = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            pending = work.next().map(|(c, t)| spawn(c, t));
+            for p in prepared {
+                push(store, p, &mut batch, &mut summary, on_event)?;
+            }
+            flush(store, &mut batch, &mut summary, on_event)?;
+        }
+        Ok(())
+    })?;
     flush(store, &mut batch, &mut summary, on_event)?;
     Ok(summary)
+}
+
+/// Prepares a batch of files on the worker threads while the caller goes on.
+fn prepare_in_background<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    chunk: &'env [PathBuf],
+    tracked: Vec<String>,
+    objects: &'env Objects,
+    cli_meta: &'env Metadata,
+) -> std::thread::ScopedJoinHandle<'scope, Vec<Result<Prepared, AddError>>> {
+    scope.spawn(move || {
+        chunk
+            .par_iter()
+            .zip(tracked)
+            .map(|(path, tracked)| prepare_file(objects, path, tracked, cli_meta))
+            .collect()
+    })
 }
 
 fn prepare_file(
@@ -315,6 +348,16 @@ fn prepare(
         size: bytes.len() as u64,
         encoding,
         meta,
+        grams: quotes
+            .iter()
+            .map(|q| {
+                if q.kind == "term" {
+                    Vec::new()
+                } else {
+                    grams(&q.text)
+                }
+            })
+            .collect(),
         quotes,
         text: decoded.text.into_owned(),
     })
@@ -345,6 +388,7 @@ fn flush(
                         documents::insert_document(tx, &p.id, p.size, p.encoding, &now, &p.meta)?;
                     index::index_text(tx, seq, &p.text)?;
                     quotes::replace_quotes(tx, &p.id, &p.quotes)?;
+                    match_quotes(tx, &p.id, &p.quotes, &p.grams)?;
                     p.meta.clone()
                 }
                 Some(old) => {
@@ -405,6 +449,88 @@ fn flush(
     for added in results {
         on_event(Event::Added(&added));
         summary.added.push(added);
+    }
+    Ok(())
+}
+
+/// Quotations shorter than this are too generic to trace across documents.
+const MATCH_MIN_WORDS: usize = 6;
+
+/// Sampled hashes of a quotation's word 4-grams: all of them for short quotes, about half
+/// for long ones (a shared passage of any length still shares several).
+fn grams(text: &str) -> Vec<i64> {
+    use std::hash::{Hash, Hasher};
+    let norm = crate::text::normalize::normalize(text);
+    let words: Vec<&str> = crate::text::normalize::words(&norm.text)
+        .iter()
+        .map(|w| &norm.text[w.start..w.end])
+        .collect();
+    if words.len() < MATCH_MIN_WORDS {
+        return Vec::new();
+    }
+    let mut out: Vec<i64> = words
+        .windows(4)
+        .map(|w| {
+            let mut h = rustc_hash::FxHasher::default();
+            w.hash(&mut h);
+            h.finish() as i64
+        })
+        .collect();
+    // Long quotations keep the grams whose hash is 0 mod 4: the choice depends only on the
+    // words, so a passage shared by two quotations keeps the same grams in both.
+    if out.len() > 12 {
+        out.retain(|g| g.rem_euclid(4) == 0);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Finds each new quotation in documents already stored and records the matches.
+fn match_quotes(
+    tx: &rusqlite::Transaction<'_>,
+    doc: &DocId,
+    new: &[NewQuote],
+    all_grams: &[Vec<i64>],
+) -> Result<(), store::Error> {
+    use crate::align::{self, Query};
+    let deadline = std::time::Duration::from_millis(20);
+    let own: Vec<String> = new
+        .iter()
+        .map(|q| quotes::quote_id(doc, q.start, q.end))
+        .collect();
+    for (q, g) in new.iter().zip(all_grams) {
+        if g.is_empty() {
+            continue;
+        }
+        let id = quotes::quote_id(doc, q.start, q.end);
+        let need = 2.max(g.len() / 4);
+        for (other, shared) in store::matches::shared_grams(tx, g)? {
+            if shared < need.min(g.len()) || own.contains(&other) {
+                continue;
+            }
+            let (other_text, _) = store::matches::quote_text(tx, &other)?;
+            // Either may be the shorter (a truncated reprint): align both ways.
+            let forward = align::best_passage(
+                &Query::new(&q.text),
+                &align::Document::new(&other_text),
+                deadline,
+            );
+            let backward = align::best_passage(
+                &Query::new(&other_text),
+                &align::Document::new(&q.text),
+                deadline,
+            );
+            let best = [forward, backward].into_iter().flatten().min_by(|a, b| {
+                a.verdict
+                    .cmp(&b.verdict)
+                    .then(b.similarity.total_cmp(&a.similarity))
+            });
+            if let Some(p) = best {
+                store::matches::record(tx, &id, &other, p.verdict.as_str(), p.similarity)?;
+            }
+        }
+        store::matches::add_grams(tx, &id, g)?;
     }
     Ok(())
 }

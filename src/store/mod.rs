@@ -9,6 +9,7 @@ pub mod documents;
 pub mod fsck;
 pub mod id;
 pub mod index;
+pub mod matches;
 pub mod meta;
 mod migrate;
 pub mod objects;

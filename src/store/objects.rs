@@ -54,10 +54,15 @@ impl Objects {
         if let Some(dir) = dest.parent() {
             fs::create_dir_all(dir)?;
         }
-        fs::create_dir_all(&self.tmp)?;
+        // One temp directory per worker thread: creating files in a shared directory
+        // serialises the workers on its lock (measured: most of an add's kernel time).
+        let tmp_dir = self
+            .tmp
+            .join(rayon::current_thread_index().unwrap_or(0).to_string());
+        fs::create_dir_all(&tmp_dir)?;
         let mut tmp = tempfile::Builder::new()
             .prefix("obj-")
-            .tempfile_in(&self.tmp)?;
+            .tempfile_in(&tmp_dir)?;
         tmp.write_all(bytes)?;
         tmp.as_file().sync_data()?;
         let mut perms = tmp.as_file().metadata()?.permissions();
@@ -131,10 +136,21 @@ impl Objects {
     /// Removes temporary files left by writers that died; only files older than an hour,
     /// so a concurrent writer's file is never pulled from under it.
     pub fn clean_tmp(&self) {
-        let Ok(entries) = fs::read_dir(&self.tmp) else {
+        let Ok(dirs) = fs::read_dir(&self.tmp) else {
             return;
         };
-        for entry in entries.flatten() {
+        let entries = dirs.flatten().flat_map(|d| {
+            if d.file_type().is_ok_and(|t| t.is_dir()) {
+                fs::read_dir(d.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .collect::<Vec<_>>()
+            } else {
+                vec![d]
+            }
+        });
+        for entry in entries {
             let old = entry
                 .metadata()
                 .and_then(|m| m.modified())
