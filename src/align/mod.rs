@@ -228,7 +228,16 @@ pub fn best_passage(query: &Query, doc: &Document<'_>, deadline: Duration) -> Op
     }
     let mut p = best.filter(|p| p.similarity >= MIN_SIMILARITY)?;
     p.verdict = if p.diff.iter().all(|c| c.op == "equal") {
-        if doc.text[p.range.clone()] == query.text {
+        // Verbatim, counting the quotation's own punctuation before its first word and
+        // after its last ("…diplomatic work.").
+        let lead = query.norm.original(query.words[0].start);
+        let exact = p.range.start >= lead
+            && doc
+                .text
+                .get(p.range.start - lead..)
+                .is_some_and(|rest| rest.starts_with(&query.text));
+        if exact {
+            p.range = p.range.start - lead..p.range.start - lead + query.text.len();
             Verdict::Exact
         } else {
             Verdict::Normalized
@@ -508,6 +517,14 @@ mod tests {
         assert_eq!(p.verdict, Verdict::Exact, "{:?}", p.diff);
         assert_eq!(&SOURCE[p.range.clone()], q);
         assert_eq!(p.similarity, 1.0);
+    }
+
+    #[test]
+    fn the_quotes_own_punctuation_stays_exact() {
+        let q = "Putin promised to consider it, but nothing changed for three years.";
+        let p = check(q).unwrap();
+        assert_eq!(p.verdict, Verdict::Exact);
+        assert_eq!(&SOURCE[p.range.clone()], q);
     }
 
     #[test]

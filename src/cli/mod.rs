@@ -9,11 +9,13 @@ mod extract;
 mod fsck;
 mod init;
 mod log;
+mod matches;
 mod output;
 mod quotes;
 mod show;
 mod speakers;
 mod status;
+mod trace;
 mod verify;
 
 use std::path::PathBuf;
@@ -59,6 +61,8 @@ enum Command {
     Quotes(quotes::Args),
     Speakers(speakers::Args),
     Verify(verify::Args),
+    Trace(trace::Args),
+    Matches(matches::Args),
     Completions(completions::Args),
 }
 
@@ -124,6 +128,8 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Quotes(args) => quotes::run(args, &ctx, &mut out),
         Command::Speakers(args) => speakers::run(args, &ctx, &mut out),
         Command::Verify(args) => verify::run(args, &ctx, &mut out),
+        Command::Trace(args) => trace::run(args, &ctx, &mut out),
+        Command::Matches(args) => matches::run(args, &ctx, &mut out),
         Command::Completions(args) => completions::run(args, &ctx, &mut out),
     }?;
     std::io::Write::flush(&mut out)?;

@@ -104,6 +104,18 @@ impl Store {
             .optional()?)
     }
 
+    /// The text of the stored quotation overlapping code points `start..end` most.
+    pub fn quote_text_at(&self, doc: &DocId, start: usize, end: usize) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT text FROM quotes WHERE doc_id = ?1 AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
+                 ORDER BY min(\"end\", ?3) - max(start, ?2) DESC LIMIT 1",
+            )?
+            .query_row(params![doc.to_hex(), start as i64, end as i64], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Whether `name` is the speaker `canonical` or one of the names they were written as.
     pub fn same_speaker(&self, name: &str, canonical: &str) -> Result<bool> {
         if name.eq_ignore_ascii_case(canonical)

@@ -68,6 +68,20 @@ pub fn record(
 }
 
 impl Store {
+    /// Quotations recorded as the same as `quote`, in either direction.
+    pub fn matched_quotes(&self, quote: &str) -> Result<Vec<(String, String, f32)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT other_id, verdict, similarity FROM quote_matches WHERE quote_id = ?1 \
+             UNION SELECT quote_id, verdict, similarity FROM quote_matches WHERE other_id = ?1",
+        )?;
+        let rows = stmt
+            .query_map([quote], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, f64>(2)? as f32))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     /// Recorded matches, optionally only those touching one document.
     pub fn matches(&self, doc: Option<&super::DocId>) -> Result<Vec<QuoteMatch>> {
         let mut stmt = self.conn().prepare(

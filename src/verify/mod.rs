@@ -200,3 +200,133 @@ fn context_after(text: &str, at: usize) -> String {
     let s = &text[at..end];
     s.split('\n').next().unwrap_or(s).to_owned()
 }
+
+/// One appearance of a quotation in a trace.
+#[derive(Debug, Clone, Serialize)]
+pub struct Appearance {
+    #[serde(flatten)]
+    pub evidence: Evidence,
+    /// Whether this is the earliest appearance.
+    pub first: bool,
+    /// The wording against the first appearance, when it differs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+    /// Set when this source gives the words to someone other than the first one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker_changed_from: Option<String>,
+}
+
+/// Every appearance of a quotation across the store, in publication order.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceReport {
+    pub query: String,
+    pub appearances: Vec<Appearance>,
+}
+
+/// Traces `quote` through the store: the first appearance, then every reprint, with where
+/// the wording or the speaker changed on the way.
+///
+/// When `from` names a stored quotation, the quotations recorded as matching it at add
+/// time are included too (a truncated reprint may be too short to verify the whole).
+pub fn trace(
+    store: &Store,
+    quote: &str,
+    from: Option<&store::quotes::StoredQuote>,
+    options: &VerifyOptions,
+) -> Result<TraceReport, VerifyError> {
+    let report = verify(
+        store,
+        quote,
+        &VerifyOptions {
+            speaker: None,
+            ..options.clone()
+        },
+    )?;
+    let mut found: Vec<Evidence> = report.evidence.into_iter().collect();
+    if let Some(q) = from {
+        for (other, verdict, similarity) in store.matched_quotes(&q.id)? {
+            let o = store.quote(&other)?;
+            if found.iter().any(|e| e.doc == o.doc) {
+                continue;
+            }
+            let meta = store.document(&o.doc)?.map(|d| d.meta).unwrap_or_default();
+            let verdict = match verdict.as_str() {
+                "exact" => Verdict::Exact,
+                "normalized" => Verdict::Normalized,
+                "elided" => Verdict::Elided,
+                _ => Verdict::Altered,
+            };
+            found.push(Evidence {
+                doc: o.doc,
+                verdict,
+                start: o.start,
+                end: o.end,
+                text: o.text,
+                before: String::new(),
+                after: String::new(),
+                similarity,
+                speaker: o.speaker,
+                mention: o.mention,
+                outlet: meta.outlet,
+                published: meta.published,
+                url: meta.url,
+                title: meta.title,
+                diff: Vec::new(),
+            });
+        }
+    }
+    // Dated sources in date order, then undated ones.
+    found.sort_by(|a, b| match (&a.published, &b.published) {
+        (Some(x), Some(y)) => x.cmp(y).then(a.verdict.cmp(&b.verdict)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.verdict.cmp(&b.verdict),
+    });
+    let mut appearances = Vec::with_capacity(found.len());
+    let first_text = found.first().map(|e| e.text.clone());
+    let first_speaker = found.first().and_then(|e| e.speaker.clone());
+    for (i, e) in found.into_iter().enumerate() {
+        let mut changes = Vec::new();
+        let mut speaker_changed_from = None;
+        if i > 0 {
+            if let Some(first) = &first_text {
+                // The reprint's own words: the whole quotation there, when it is one.
+                let own = store
+                    .quote_text_at(&e.doc, e.start, e.end)?
+                    .unwrap_or_else(|| e.text.clone());
+                // Diffed so that "delete" is what the reprint dropped from the first
+                // appearance and "insert" what it added.
+                let p = align::best_passage(
+                    &Query::new(&own),
+                    &align::Document::new(first),
+                    options.deadline,
+                );
+                match p {
+                    Some(p) if p.diff.iter().any(|c| c.op != "equal") => changes = p.diff,
+                    Some(_) => {}
+                    None => {
+                        changes = vec![Change {
+                            op: "insert",
+                            text: own,
+                        }]
+                    }
+                }
+            }
+            if let (Some(was), Some(now)) = (&first_speaker, &e.speaker) {
+                if was != now {
+                    speaker_changed_from = Some(was.clone());
+                }
+            }
+        }
+        appearances.push(Appearance {
+            evidence: e,
+            first: i == 0,
+            changes,
+            speaker_changed_from,
+        });
+    }
+    Ok(TraceReport {
+        query: report.query,
+        appearances,
+    })
+}

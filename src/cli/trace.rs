@@ -1,0 +1,85 @@
+use std::io::{IsTerminal, Write};
+
+use prov::verify::{self, VerifyError, VerifyOptions};
+
+use super::output::short_date;
+use super::verify::render_diff;
+use super::{CommandError, Context, Out, exit};
+
+/// Show every appearance of a quotation across outlets, in publication order: the first
+/// appearance, each later reprint, and where the wording or the speaker changed.
+///
+/// Give a quotation id (or a unique prefix of 4+ hex characters, from `prov quotes`) or
+/// the text itself.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A quotation id or prefix, or the quoted text.
+    quote: String,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+    let store = ctx.store()?;
+    let from = match store.quote(&args.quote) {
+        Ok(q) => Some(q),
+        Err(prov::store::Error::BadId(_) | prov::store::Error::UnknownQuote(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let text = from
+        .as_ref()
+        .map_or_else(|| args.quote.clone(), |q| q.text.clone());
+    let report = verify::trace(&store, &text, from.as_ref(), &VerifyOptions::default()).map_err(
+        |e| match e {
+            VerifyError::Store(s) => CommandError::from(s),
+            other => CommandError::new(other.to_string()),
+        },
+    )?;
+    if out.json {
+        out.json_line(&report)?;
+        return Ok(exit::SUCCESS);
+    }
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    writeln!(out, "trace of “{}”", report.query)?;
+    if report.appearances.is_empty() {
+        writeln!(out, "  not found in any stored document")?;
+        return Ok(exit::FINDING);
+    }
+    for a in &report.appearances {
+        let e = &a.evidence;
+        let label = if a.first {
+            "first appearance"
+        } else {
+            "reprint"
+        };
+        writeln!(
+            out,
+            "\n  {:<10}  {}  {}  [{}]  {}",
+            short_date(e.published.as_deref()),
+            e.doc.short(),
+            e.outlet.as_deref().unwrap_or("-"),
+            e.verdict.as_str(),
+            label
+        )?;
+        if let Some(t) = &e.title {
+            writeln!(out, "    “{t}”")?;
+        }
+        match &e.speaker {
+            Some(s) => writeln!(out, "    said by {s}")?,
+            None => writeln!(out, "    no speaker given there")?,
+        }
+        if let Some(was) = &a.speaker_changed_from {
+            writeln!(
+                out,
+                "    speaker changed: {was} → {}",
+                e.speaker.as_deref().unwrap_or("-")
+            )?;
+        }
+        if !a.changes.is_empty() {
+            writeln!(
+                out,
+                "    wording changed: {}",
+                render_diff(&a.changes, color)
+            )?;
+        }
+    }
+    Ok(exit::SUCCESS)
+}
