@@ -110,6 +110,10 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
             "no stored document has this text or anything close to it".to_owned()
         }
         Verdict::Misattributed => format!("the sources give it to {}", r.said_by.join(", ")),
+        Verdict::Altered if !r.said_by.is_empty() => format!(
+            "the closest passage differs in wording, and the sources give it to {}",
+            r.said_by.join(", ")
+        ),
         Verdict::Altered => "the closest passage differs in wording".to_owned(),
         _ => format!(
             "supported by {supporting} source{}",

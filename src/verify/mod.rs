@@ -67,7 +67,7 @@ pub struct Evidence {
 pub struct VerifyReport {
     pub query: String,
     pub verdict: Verdict,
-    /// When misattributed: who the sources say spoke it.
+    /// With a speaker to check: who the sources say spoke it instead, when none agrees.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub said_by: Vec<String>,
     pub evidence: Vec<Evidence>,
@@ -167,10 +167,12 @@ pub fn verify(
                 }
             }
         }
-        if anyone_else && !confirmed && verdict != Verdict::Unsupported {
-            verdict = Verdict::Misattributed;
-        } else {
+        if !anyone_else || confirmed {
             said_by.clear();
+        } else if verdict.supports() {
+            // The words are the source's; the speaker is not. (Altered words stay
+            // "altered", with who the sources name in `said_by`.)
+            verdict = Verdict::Misattributed;
         }
     }
     Ok(VerifyReport {
