@@ -18,10 +18,14 @@ CREATE TABLE speaker_aliases (
 ) WITHOUT ROWID;
 CREATE INDEX speaker_aliases_by_speaker ON speaker_aliases(speaker_id);
 
+-- Rows refer to documents by their integer row (documents.seq) and to each other by
+-- integer rows: 64-character hex ids repeated in every row and index would make the store
+-- several times the size of its text.
 CREATE TABLE quotes (
-    id            TEXT PRIMARY KEY CHECK (length(id) = 64),  -- BLAKE3 of doc id and offsets
-    doc_id        TEXT NOT NULL REFERENCES documents(id),
-    seq           INTEGER NOT NULL,             -- order within the document
+    qid           INTEGER PRIMARY KEY,
+    id            BLOB NOT NULL UNIQUE CHECK (length(id) = 32),  -- BLAKE3 of doc id and offsets
+    doc           INTEGER NOT NULL REFERENCES documents(seq),
+    ord           INTEGER NOT NULL,             -- order within the document
     start         INTEGER NOT NULL,             -- Unicode code point offsets into the
     "end"         INTEGER NOT NULL,             -- document text, quotation marks excluded
     text          TEXT NOT NULL,
@@ -33,7 +37,6 @@ CREATE TABLE quotes (
     speaker_id    INTEGER REFERENCES speakers(id),
     cue           TEXT,
     confidence    REAL NOT NULL,
-    UNIQUE (doc_id, seq)
-) WITHOUT ROWID;
-CREATE INDEX quotes_by_doc ON quotes(doc_id);
+    UNIQUE (doc, ord)
+);
 CREATE INDEX quotes_by_speaker ON quotes(speaker_id);

@@ -17,17 +17,17 @@ CREATE VIRTUAL TABLE doc_terms USING fts5vocab(doc_text, 'row');
 -- Sampled word 4-grams of quotations, so a quote added later finds the same quote in
 -- documents already stored without scanning them.
 CREATE TABLE quote_grams (
-    gram     INTEGER NOT NULL,
-    quote_id TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
-    PRIMARY KEY (gram, quote_id)
+    gram INTEGER NOT NULL,
+    qid  INTEGER NOT NULL REFERENCES quotes(qid) ON DELETE CASCADE,
+    PRIMARY KEY (gram, qid)
 ) WITHOUT ROWID;
 
 -- The same quotation found in two documents, verbatim or with drifted wording.
 CREATE TABLE quote_matches (
-    quote_id   TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
-    other_id   TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+    qid        INTEGER NOT NULL REFERENCES quotes(qid) ON DELETE CASCADE,
+    other      INTEGER NOT NULL REFERENCES quotes(qid) ON DELETE CASCADE,
     verdict    TEXT NOT NULL,                   -- exact, normalized, elided, altered
     similarity REAL NOT NULL,
-    PRIMARY KEY (quote_id, other_id)
+    PRIMARY KEY (qid, other)
 ) WITHOUT ROWID;
-CREATE INDEX quote_matches_by_other ON quote_matches(other_id);
+CREATE INDEX quote_matches_by_other ON quote_matches(other);

@@ -387,8 +387,8 @@ fn flush(
                     let seq =
                         documents::insert_document(tx, &p.id, p.size, p.encoding, &now, &p.meta)?;
                     index::index_text(tx, seq, &p.text)?;
-                    quotes::replace_quotes(tx, &p.id, &p.quotes)?;
-                    match_quotes(tx, &p.id, &p.quotes, &p.grams)?;
+                    let rows = quotes::replace_quotes(tx, &p.id, &p.quotes)?;
+                    match_quotes(tx, &rows, &p.quotes, &p.grams)?;
                     p.meta.clone()
                 }
                 Some(old) => {
@@ -489,27 +489,22 @@ fn grams(text: &str) -> Vec<i64> {
 /// Finds each new quotation in documents already stored and records the matches.
 fn match_quotes(
     tx: &rusqlite::Transaction<'_>,
-    doc: &DocId,
+    rows: &[i64],
     new: &[NewQuote],
     all_grams: &[Vec<i64>],
 ) -> Result<(), store::Error> {
     use crate::align::{self, Query};
     let deadline = std::time::Duration::from_millis(20);
-    let own: Vec<String> = new
-        .iter()
-        .map(|q| quotes::quote_id(doc, q.start, q.end))
-        .collect();
-    for (q, g) in new.iter().zip(all_grams) {
+    for ((q, g), &qid) in new.iter().zip(all_grams).zip(rows) {
         if g.is_empty() {
             continue;
         }
-        let id = quotes::quote_id(doc, q.start, q.end);
         let need = 2.max(g.len() / 4);
         for (other, shared) in store::matches::shared_grams(tx, g)? {
-            if shared < need.min(g.len()) || own.contains(&other) {
+            if shared < need.min(g.len()) || rows.contains(&other) {
                 continue;
             }
-            let (other_text, _) = store::matches::quote_text(tx, &other)?;
+            let other_text = store::matches::quote_text(tx, other)?;
             // Either may be the shorter (a truncated reprint): align both ways.
             let forward = align::best_passage(
                 &Query::new(&q.text),
@@ -527,10 +522,10 @@ fn match_quotes(
                     .then(b.similarity.total_cmp(&a.similarity))
             });
             if let Some(p) = best {
-                store::matches::record(tx, &id, &other, p.verdict.as_str(), p.similarity)?;
+                store::matches::record(tx, qid, other, p.verdict.as_str(), p.similarity)?;
             }
         }
-        store::matches::add_grams(tx, &id, g)?;
+        store::matches::add_grams(tx, qid, g)?;
     }
     Ok(())
 }

@@ -126,12 +126,12 @@ impl Store {
                 "tracked path names a document that is not stored",
             ),
             (
-                "SELECT q.doc_id, 'quotation ' || q.id FROM quotes q \
-                 LEFT JOIN documents d ON d.id = q.doc_id WHERE d.id IS NULL",
+                "SELECT 'document #' || q.doc, 'quotation ' || hex(q.id) FROM quotes q \
+                 LEFT JOIN documents d ON d.seq = q.doc WHERE d.seq IS NULL",
                 "quotation belongs to a document that is not stored",
             ),
             (
-                "SELECT q.id, 'speaker #' || q.speaker_id FROM quotes q \
+                "SELECT lower(hex(q.id)), 'speaker #' || q.speaker_id FROM quotes q \
                  LEFT JOIN speakers s ON s.id = q.speaker_id \
                  WHERE q.speaker_id IS NOT NULL AND s.id IS NULL",
                 "quotation names a speaker that does not exist",

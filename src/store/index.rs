@@ -16,6 +16,9 @@ const STOPWORDS: &[&str] = &[
     "which", "all", "t", "s", "about", "up", "out", "no", "can", "its", "me", "him", "them", "us",
 ];
 
+/// The most documents read from one term's posting list.
+const POSTINGS_LIMIT: i64 = 20_000;
+
 /// Adds a document's text to the index under its row number.
 pub fn index_text(tx: &Transaction<'_>, seq: i64, text: &str) -> Result<()> {
     tx.prepare_cached("INSERT INTO doc_text (rowid, body) VALUES (?1, ?2)")?
@@ -69,20 +72,43 @@ impl Store {
             return Ok(Vec::new());
         }
         counted.sort();
-        let expr = counted
-            .iter()
-            .take(8)
-            .map(|(_, t)| format!("\"{t}\""))
-            .collect::<Vec<_>>()
-            .join(" OR ");
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT d.id FROM doc_text JOIN documents d ON d.seq = doc_text.rowid \
-             WHERE doc_text MATCH ?1 ORDER BY rank LIMIT ?2",
-        )?;
-        let ids = stmt
-            .query_map(params![expr, limit as i64], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        ids.iter().map(|h| parse_id(h)).collect()
+        // Score documents by the summed rarity (IDF) of the query terms they hold, over the
+        // rarest terms' posting lists. The index keeps no positions (detail=none), so this
+        // replaces BM25; a term held by a large share of the store says little and is
+        // read only when nothing rarer exists.
+        let total = self.document_count()?.max(1) as f64;
+        let mut scores: rustc_hash::FxHashMap<i64, f64> = rustc_hash::FxHashMap::default();
+        let mut postings = self
+            .conn()
+            .prepare_cached("SELECT rowid FROM doc_text WHERE doc_text MATCH ?1 LIMIT ?2")?;
+        for (i, (n, term)) in counted.iter().take(8).enumerate() {
+            if i >= 3 && (*n as f64) > total / 4.0 {
+                break;
+            }
+            let idf = (total / *n as f64).ln() + 1.0;
+            let rows = postings
+                .query_map(params![format!("\"{term}\""), POSTINGS_LIMIT], |r| {
+                    r.get::<_, i64>(0)
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for row in rows {
+                *scores.entry(row).or_default() += idf;
+            }
+        }
+        let mut ranked: Vec<(i64, f64)> = scores.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        let mut by_seq = self
+            .conn()
+            .prepare_cached("SELECT id FROM documents WHERE seq = ?1")?;
+        let mut out = Vec::with_capacity(ranked.len());
+        for (seq, _) in ranked {
+            let hex: Option<String> = by_seq.query_row([seq], |r| r.get(0)).optional()?;
+            if let Some(h) = hex {
+                out.push(parse_id(&h)?);
+            }
+        }
+        Ok(out)
     }
 
     /// The speaker the document gives to the passage at code points `start..end`: the
@@ -97,7 +123,7 @@ impl Store {
             .conn()
             .prepare_cached(
                 "SELECT s.name, q.mention FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
-                 WHERE q.doc_id = ?1 AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
+                 WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
                  ORDER BY min(q.\"end\", ?3) - max(q.start, ?2) DESC LIMIT 1",
             )?
             .query_row(params![doc.to_hex(), start as i64, end as i64], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -109,7 +135,7 @@ impl Store {
         Ok(self
             .conn()
             .prepare_cached(
-                "SELECT text FROM quotes WHERE doc_id = ?1 AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
+                "SELECT text FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1) AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
                  ORDER BY min(\"end\", ?3) - max(start, ?2) DESC LIMIT 1",
             )?
             .query_row(params![doc.to_hex(), start as i64, end as i64], |r| r.get(0))

@@ -64,28 +64,71 @@ pub struct QuoteFilter {
 
 /// The stable id of a quotation: BLAKE3 of its document id and offsets.
 pub fn quote_id(doc: &DocId, start: usize, end: usize) -> String {
-    blake3::hash(format!("{}:{start}:{end}", doc.to_hex()).as_bytes())
-        .to_hex()
-        .to_string()
+    quote_hash(doc, start, end).to_hex().to_string()
 }
 
-/// Replaces the quotations of `doc` with `quotes`.
-pub fn replace_quotes(tx: &Transaction<'_>, doc: &DocId, quotes: &[NewQuote]) -> Result<()> {
-    tx.prepare_cached("DELETE FROM quotes WHERE doc_id = ?1")?
-        .execute([doc.to_hex()])?;
+fn quote_hash(doc: &DocId, start: usize, end: usize) -> blake3::Hash {
+    blake3::hash(format!("{}:{start}:{end}", doc.to_hex()).as_bytes())
+}
+
+/// The row number of a stored document.
+pub fn doc_seq(conn: &rusqlite::Connection, doc: &DocId) -> Result<i64> {
+    conn.prepare_cached("SELECT seq FROM documents WHERE id = ?1")?
+        .query_row([doc.to_hex()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::UnknownDocument(doc.to_hex()))
+}
+
+/// Byte bounds `[lower, upper)` of the ids that start with hex `prefix`; no upper bound when
+/// the prefix is all `f`.
+fn blob_range(prefix: &str) -> (Vec<u8>, Option<Vec<u8>>) {
+    let pad = |p: &str| -> Vec<u8> {
+        let mut p = p.to_owned();
+        if p.len() % 2 == 1 {
+            p.push('0');
+        }
+        (0..p.len())
+            .step_by(2)
+            .filter_map(|i| u8::from_str_radix(&p[i..i + 2], 16).ok())
+            .collect()
+    };
+    let lower = pad(prefix);
+    let mut digits: Vec<u8> = prefix
+        .bytes()
+        .map(|b| (b as char).to_digit(16).unwrap_or(0) as u8)
+        .collect();
+    while let Some(last) = digits.pop() {
+        if last < 15 {
+            digits.push(last + 1);
+            let hex: String = digits
+                .iter()
+                .map(|d| char::from_digit(u32::from(*d), 16).unwrap_or('0'))
+                .collect();
+            return (lower, Some(pad(&hex)));
+        }
+    }
+    (lower, None)
+}
+
+/// Replaces the quotations of `doc` with `quotes`; returns their row numbers, in order.
+pub fn replace_quotes(tx: &Transaction<'_>, doc: &DocId, quotes: &[NewQuote]) -> Result<Vec<i64>> {
+    let doc_row = doc_seq(tx, doc)?;
+    tx.prepare_cached("DELETE FROM quotes WHERE doc = ?1")?
+        .execute([doc_row])?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO quotes (id, doc_id, seq, start, \"end\", text, kind, utterance, mention, \
+        "INSERT INTO quotes (id, doc, ord, start, \"end\", text, kind, utterance, mention, \
          mention_start, mention_end, speaker_id, cue, confidence) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?;
+    let mut rows = Vec::with_capacity(quotes.len());
     for (seq, q) in quotes.iter().enumerate() {
         let speaker = match &q.speaker {
             Some(name) => Some(speaker_id(tx, name, q.mention.as_deref())?),
             None => None,
         };
         insert.execute(params![
-            quote_id(doc, q.start, q.end),
-            doc.to_hex(),
+            quote_hash(doc, q.start, q.end).as_bytes().as_slice(),
+            doc_row,
             seq as i64,
             q.start as i64,
             q.end as i64,
@@ -99,8 +142,9 @@ pub fn replace_quotes(tx: &Transaction<'_>, doc: &DocId, quotes: &[NewQuote]) ->
             q.cue,
             f64::from(q.confidence),
         ])?;
+        rows.push(tx.last_insert_rowid());
     }
-    Ok(())
+    Ok(rows)
 }
 
 fn last_word(name: &str) -> &str {
@@ -191,7 +235,8 @@ fn insert_speaker(tx: &Transaction<'_>, name: &str) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
-const QUOTE_COLUMNS: &str = "q.id, q.doc_id, q.seq, q.start, q.\"end\", q.text, q.kind, q.utterance, \
+/// Columns of a stored quotation; queries join `documents d` and `speakers s`.
+const QUOTE_COLUMNS: &str = "q.id, d.id, q.ord, q.start, q.\"end\", q.text, q.kind, q.utterance, \
      q.mention, q.mention_start, q.mention_end, s.name, q.cue, q.confidence";
 
 fn quote_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredQuote)> {
@@ -199,10 +244,12 @@ fn quote_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredQu
     let opt = |i: usize| -> rusqlite::Result<Option<usize>> {
         Ok(row.get::<_, Option<i64>>(i)?.map(|v| v.max(0) as usize))
     };
+    let id: Vec<u8> = row.get(0)?;
+    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
     Ok((
         doc,
         StoredQuote {
-            id: row.get(0)?,
+            id,
             doc: DocId::of_bytes(b""),
             seq: row.get::<_, i64>(2)?.max(0) as u32,
             start: row.get::<_, i64>(3)?.max(0) as usize,
@@ -226,14 +273,14 @@ impl Store {
         let sql = format!(
             "SELECT {QUOTE_COLUMNS} FROM quotes q \
              LEFT JOIN speakers s ON s.id = q.speaker_id \
-             JOIN documents d ON d.id = q.doc_id \
-             WHERE (?1 IS NULL OR q.doc_id = ?1) \
+             JOIN documents d ON d.seq = q.doc \
+             WHERE (?1 IS NULL OR d.id = ?1) \
                AND (?2 IS NULL OR q.kind = ?2) \
                AND (?3 IS NULL OR q.speaker_id IN ( \
                     SELECT speaker_id FROM speaker_aliases WHERE alias = ?3 COLLATE NOCASE \
                     UNION SELECT id FROM speakers WHERE name = ?3 COLLATE NOCASE \
                        OR surname = ?3 COLLATE NOCASE)) \
-             ORDER BY coalesce(d.published, d.added_at) DESC, d.seq DESC, q.seq"
+             ORDER BY coalesce(d.published, d.added_at) DESC, d.seq DESC, q.ord"
         );
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt
@@ -253,14 +300,20 @@ impl Store {
     /// Resolves a quotation id or unique prefix (at least 4 hex characters).
     pub fn quote(&self, prefix: &str) -> Result<StoredQuote> {
         let p = normalize_prefix(prefix.trim()).ok_or_else(|| Error::BadId(prefix.to_owned()))?;
+        let (lower, upper) = blob_range(&p);
         let sql = format!(
             "SELECT {QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
-             WHERE q.id >= ?1 AND q.id < ?2 ORDER BY q.id LIMIT 10"
+             JOIN documents d ON d.seq = q.doc \
+             WHERE q.id >= ?1 AND (?2 IS NULL OR q.id < ?2) ORDER BY q.id LIMIT 10"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let mut rows = stmt
-            .query_map(params![p, format!("{p}g")], quote_from_row)?
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params![lower, upper], quote_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut rows: Vec<_> = rows
+            .into_iter()
+            .filter(|(_, q)| q.id.starts_with(&p))
+            .collect();
         match rows.len() {
             0 => Err(Error::UnknownQuote(prefix.to_owned())),
             1 => {
@@ -278,12 +331,36 @@ impl Store {
         }
     }
 
+    /// The stored quotation at row `qid`.
+    pub fn quote_by_row(&self, qid: i64) -> Result<StoredQuote> {
+        let sql = format!(
+            "SELECT {QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
+             JOIN documents d ON d.seq = q.doc WHERE q.qid = ?1"
+        );
+        let (doc, mut q) = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([qid], quote_from_row)?;
+        q.doc = parse_id(&doc)?;
+        Ok(q)
+    }
+
+    /// The row number of a quotation by its full hex id.
+    pub fn quote_row(&self, id: &str) -> Result<Option<i64>> {
+        let (bytes, _) = blob_range(id);
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT qid FROM quotes WHERE id = ?1")?
+            .query_row([bytes], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Every speaker with aliases and counts, most quoted first.
     pub fn speakers(&self) -> Result<Vec<Speaker>> {
         let mut stmt = self.conn().prepare(
-            "SELECT s.id, s.name, count(q.id), count(DISTINCT q.doc_id) FROM speakers s \
+            "SELECT s.id, s.name, count(q.qid), count(DISTINCT q.doc) FROM speakers s \
              LEFT JOIN quotes q ON q.speaker_id = s.id GROUP BY s.id \
-             HAVING count(q.id) > 0 ORDER BY count(q.id) DESC, s.name",
+             HAVING count(q.qid) > 0 ORDER BY count(q.qid) DESC, s.name",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -350,7 +427,7 @@ mod tests {
                     "2026-01-01T00:00:00Z",
                     &Default::default(),
                 )?;
-                replace_quotes(tx, &id, &quotes)
+                replace_quotes(tx, &id, &quotes).map(|_| ())
             })
             .unwrap();
         id
@@ -382,6 +459,20 @@ mod tests {
             })
             .unwrap();
         assert_eq!(by_alias.len(), 3);
+    }
+
+    #[test]
+    fn id_prefixes_cover_odd_lengths_and_all_f() {
+        assert_eq!(
+            blob_range("abc"),
+            (vec![0xab, 0xc0], Some(vec![0xab, 0xd0]))
+        );
+        assert_eq!(
+            blob_range("abcd"),
+            (vec![0xab, 0xcd], Some(vec![0xab, 0xce]))
+        );
+        assert_eq!(blob_range("ffff"), (vec![0xff, 0xff], None));
+        assert_eq!(blob_range("aff"), (vec![0xaf, 0xf0], Some(vec![0xb0])));
     }
 
     #[test]

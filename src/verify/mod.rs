@@ -245,9 +245,9 @@ pub fn trace(
         },
     )?;
     let mut found: Vec<Evidence> = report.evidence.into_iter().collect();
-    if let Some(q) = from {
-        for (other, verdict, similarity) in store.matched_quotes(&q.id)? {
-            let o = store.quote(&other)?;
+    if let Some(qid) = from.map(|q| store.quote_row(&q.id)).transpose()?.flatten() {
+        for (other, verdict, similarity) in store.matched_quotes(qid)? {
+            let o = store.quote_by_row(other)?;
             if found.iter().any(|e| e.doc == o.doc) {
                 continue;
             }

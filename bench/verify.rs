@@ -1,0 +1,84 @@
+//! Verify latency against a built store, in one process as `prov verify --batch` runs.
+//!
+//!     cargo bench --bench verify -- STORE_DIR QUERIES.tsv
+//!
+//! QUERIES.tsv holds `kind<TAB>quotation` lines (kind: exact, altered, elided, invented).
+//! bench/verify.sh builds the stores and the queries and runs this beside `rg -F`.
+
+use std::time::Instant;
+
+use prov::Store;
+use prov::verify::{VerifyOptions, verify};
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let [store_dir, queries] = args.as_slice() else {
+        eprintln!(
+            "usage: cargo bench --bench verify -- STORE_DIR QUERIES.tsv (bench/verify.sh runs it)"
+        );
+        return;
+    };
+    let store = Store::open(std::path::Path::new(store_dir)).expect("open store");
+    let text = std::fs::read_to_string(queries).expect("read queries");
+    let options = VerifyOptions::default();
+    let mut by_kind: Vec<(String, Vec<f64>, usize, usize)> = Vec::new();
+    let mut all = Vec::new();
+    let started = Instant::now();
+    for line in text.lines() {
+        let Some((kind, q)) = line.split_once('\t') else {
+            continue;
+        };
+        let t0 = Instant::now();
+        let report = verify(&store, q, &options).expect("verify");
+        let ms = t0.elapsed().as_secs_f64() * 1000.0;
+        all.push(ms);
+        let expected = match kind {
+            "exact" => report.verdict.supports(),
+            "elided" => report.verdict.supports(),
+            "altered" => report.verdict.as_str() == "altered" || report.verdict.supports(),
+            _ => report.verdict.as_str() == "unsupported",
+        };
+        match by_kind.iter_mut().find(|(k, ..)| k == kind) {
+            Some((_, v, n, ok)) => {
+                v.push(ms);
+                *n += 1;
+                *ok += expected as usize;
+            }
+            None => by_kind.push((kind.to_owned(), vec![ms], 1, expected as usize)),
+        }
+    }
+    let total = started.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    println!(
+        "all       {:>5} queries  {:>7.1} q/s  p50 {:>6.2} ms  p95 {:>6.2} ms  max {:>7.2} ms",
+        all.len(),
+        all.len() as f64 / total,
+        percentile(&all, 0.5),
+        percentile(&all, 0.95),
+        all.last().copied().unwrap_or(0.0)
+    );
+    for (kind, mut v, n, ok) in by_kind {
+        v.sort_by(f64::total_cmp);
+        let what = if kind == "invented" {
+            "unsupported"
+        } else {
+            "found"
+        };
+        println!(
+            "{kind:<9} {n:>5} queries  {what} {ok}/{n}  p50 {:>6.2} ms  p95 {:>6.2} ms  mean {:>6.2} ms",
+            percentile(&v, 0.5),
+            percentile(&v, 0.95),
+            v.iter().sum::<f64>() / v.len() as f64
+        );
+    }
+}
