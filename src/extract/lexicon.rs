@@ -207,6 +207,16 @@ const NOUN_CUES: &str = "\
 const PRONOUN_DETERMINERS: &str =
     "another others one some many most several few both each all none";
 
+/// Articles, possessive determiners and possessive names ("Trump’s"): what makes the
+/// next word a noun.
+pub fn is_article_or_possessive(word: &str) -> bool {
+    matches!(
+        word,
+        "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "my" | "your"
+    ) || word.ends_with("’s")
+        || word.ends_with("'s")
+}
+
 /// Whether a cue word can also be a noun, so its position decides.
 pub fn is_noun_cue(word: &str) -> bool {
     NOUN_CUE_SET.has(word)

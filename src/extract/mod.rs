@@ -934,22 +934,7 @@ impl Reader<'_, '_> {
         if lexicon::is_noun_cue(&self.lower(&toks[c])) {
             let pure = |t: &Token| {
                 let l = self.lower(t);
-                matches!(
-                    l.as_str(),
-                    "the"
-                        | "a"
-                        | "an"
-                        | "his"
-                        | "her"
-                        | "their"
-                        | "its"
-                        | "our"
-                        | "my"
-                        | "your"
-                        | "this"
-                        | "that"
-                ) || l.ends_with("’s")
-                    || l.ends_with("'s")
+                lexicon::is_article_or_possessive(&l) || matches!(l.as_str(), "this" | "that")
             };
             let mut b = c;
             while b > lo && c - b < 4 {
@@ -972,12 +957,9 @@ impl Reader<'_, '_> {
         match c.checked_sub(1).filter(|&b| b >= lo).map(|b| toks[b]) {
             Some(prev) if prev.is_word() => {
                 let l = self.lower(&prev);
-                // Only pure determiners: "another", "some" or "most" can be the subject.
-                !(matches!(
-                    l.as_str(),
-                    "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "my" | "your"
-                ) || l.ends_with("’s")
-                    || l.ends_with("'s"))
+                // Only articles and possessives: "another", "some" or "most" can be the
+                // subject.
+                !lexicon::is_article_or_possessive(&l)
             }
             _ => true,
         }
