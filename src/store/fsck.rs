@@ -61,6 +61,18 @@ impl Store {
             });
         }
 
+        // The full-text index checks its own structure.
+        if let Err(e) = conn.execute(
+            "INSERT INTO doc_text (doc_text) VALUES ('integrity-check')",
+            [],
+        ) {
+            report.problems.push(Problem {
+                kind: ProblemKind::Corrupt,
+                item: "text index".into(),
+                detail: format!("{e}; rebuild it by adding the documents to a fresh store"),
+            });
+        }
+
         let mut stmt = conn.prepare("SELECT id, size FROM documents ORDER BY id")?;
         let docs = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
