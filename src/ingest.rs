@@ -453,6 +453,9 @@ fn flush(
     Ok(())
 }
 
+/// How many stored quotations sharing grams with a new one are aligned with it.
+const MATCH_CANDIDATES: usize = 4;
+
 /// Quotations shorter than this are too generic to trace across documents.
 const MATCH_MIN_WORDS: usize = 6;
 
@@ -499,23 +502,36 @@ fn match_quotes(
         if g.is_empty() {
             continue;
         }
-        let need = 2.max(g.len() / 4);
-        for (other, shared) in store::matches::shared_grams(tx, g)? {
-            if shared < need.min(g.len()) || rows.contains(&other) {
+        let need = 2.max(g.len() / 4).min(g.len());
+        let mut candidates: Vec<(i64, usize)> = store::matches::shared_grams(tx, g)?
+            .into_iter()
+            .filter(|&(other, shared)| shared >= need && !rows.contains(&other))
+            .collect();
+        // The quotations sharing the most grams are the likeliest copies.
+        candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.truncate(MATCH_CANDIDATES);
+        for (other, _) in candidates {
+            let other_text = store::matches::quote_text(tx, other)?;
+            if other_text == q.text {
+                // A verbatim reprint, the common case: no alignment needed.
+                store::matches::record(tx, qid, other, "exact", 1.0)?;
                 continue;
             }
-            let other_text = store::matches::quote_text(tx, other)?;
-            // Either may be the shorter (a truncated reprint): align both ways.
+            // Either may be the shorter (a truncated reprint): align both ways unless the
+            // first way already finds it verbatim.
             let forward = align::best_passage(
                 &Query::new(&q.text),
                 &align::Document::new(&other_text),
                 deadline,
             );
-            let backward = align::best_passage(
-                &Query::new(&other_text),
-                &align::Document::new(&q.text),
-                deadline,
-            );
+            let backward = match &forward {
+                Some(p) if p.verdict == crate::align::Verdict::Exact => None,
+                _ => align::best_passage(
+                    &Query::new(&other_text),
+                    &align::Document::new(&q.text),
+                    deadline,
+                ),
+            };
             let best = [forward, backward].into_iter().flatten().min_by(|a, b| {
                 a.verdict
                     .cmp(&b.verdict)

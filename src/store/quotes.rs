@@ -201,7 +201,12 @@ fn speaker_id(tx: &Transaction<'_>, name: &str, mention: Option<&str>) -> Result
             id
         }
     };
-    for alias in std::iter::once(name).chain(mention.filter(|m| is_name_like(m))) {
+    // A name found through its alias needs no new alias row, only a new way of writing it.
+    let known = existing.is_some();
+    let new_forms = std::iter::once(name)
+        .filter(|_| !known)
+        .chain(mention.filter(|m| is_name_like(m) && *m != name));
+    for alias in new_forms {
         tx.prepare_cached(
             "INSERT OR IGNORE INTO speaker_aliases (alias, speaker_id) VALUES (?1, ?2)",
         )?
