@@ -95,29 +95,31 @@ impl Store {
                 *scores.entry(row).or_default() += idf;
             }
         }
-        // Documents holding every word of the quotation come first: for a quote made of
-        // common words ("there should be no deal") the rarity scores tie across hundreds
-        // of documents, but few hold them all. An altered quote misses a word, and is
-        // served by the scores.
-        let mut all_terms = self
-            .conn()
-            .prepare_cached("SELECT rowid FROM doc_text WHERE doc_text MATCH ?1 LIMIT ?2")?;
-        let conjunction = tokens
-            .iter()
-            .map(|t| format!("\"{t}\""))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let holding_all = all_terms
-            .query_map(params![conjunction, limit as i64], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut ranked: Vec<(i64, f64)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.retain(|(row, _)| !holding_all.contains(row));
-        let mut ranked: Vec<(i64, f64)> = holding_all
-            .into_iter()
-            .map(|r| (r, f64::INFINITY))
-            .chain(ranked)
-            .collect();
+        // For a quote made of common words ("there should be no deal") the rarity scores tie
+        // across hundreds of documents and the right one may fall past the cut; then the
+        // documents holding every word of it come first. (An altered quote misses a word
+        // and is served by the scores.)
+        let tied_at_cut = ranked.len() > limit && ranked[limit].1 >= ranked[0].1;
+        if tied_at_cut {
+            let conjunction = tokens
+                .iter()
+                .map(|t| format!("\"{t}\""))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            let holding_all = self
+                .conn()
+                .prepare_cached("SELECT rowid FROM doc_text WHERE doc_text MATCH ?1 LIMIT ?2")?
+                .query_map(params![conjunction, limit as i64], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            ranked.retain(|(row, _)| !holding_all.contains(row));
+            ranked = holding_all
+                .into_iter()
+                .map(|r| (r, f64::INFINITY))
+                .chain(ranked)
+                .collect();
+        }
         ranked.truncate(limit);
         let mut by_seq = self
             .conn()
