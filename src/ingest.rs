@@ -498,6 +498,8 @@ fn match_quotes(
 ) -> Result<(), store::Error> {
     use crate::align::{self, Query};
     let deadline = std::time::Duration::from_millis(20);
+    // The document's own quotations never match it (a set: a long transcript has many).
+    let own: rustc_hash::FxHashSet<i64> = rows.iter().copied().collect();
     for ((q, g), &qid) in new.iter().zip(all_grams).zip(rows) {
         if g.is_empty() {
             continue;
@@ -505,7 +507,7 @@ fn match_quotes(
         let need = 2.max(g.len() / 4).min(g.len());
         let mut candidates: Vec<(i64, usize)> = store::matches::shared_grams(tx, g)?
             .into_iter()
-            .filter(|&(other, shared)| shared >= need && !rows.contains(&other))
+            .filter(|&(other, shared)| shared >= need && !own.contains(&other))
             .collect();
         // The quotations sharing the most grams are the likeliest copies.
         candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -1,0 +1,78 @@
+//! No input makes extraction or alignment panic, and every offset they report lies on a
+//! character boundary inside the text.
+
+use std::time::Duration;
+
+use proptest::prelude::*;
+use prov::align::{self, Query};
+use prov::extract::{self, CharOffsets, Hints};
+
+/// Text made of the characters the rules care about, so the strategies reach them.
+fn newsy() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\"".to_owned()),
+        Just("“".to_owned()),
+        Just("”".to_owned()),
+        Just("«".to_owned()),
+        Just("»".to_owned()),
+        Just("„".to_owned()),
+        Just("’".to_owned()),
+        Just("'".to_owned()),
+        Just(", ".to_owned()),
+        Just(". ".to_owned()),
+        Just(": ".to_owned()),
+        Just("\n".to_owned()),
+        Just("\n\n".to_owned()),
+        Just(" said ".to_owned()),
+        Just(" according to ".to_owned()),
+        Just("He".to_owned()),
+        Just("Mustafa Dzhemilev".to_owned()),
+        Just("the lawyer".to_owned()),
+        Just(" — ".to_owned()),
+        Just("…".to_owned()),
+        Just("[".to_owned()),
+        Just("]".to_owned()),
+        "\\PC{0,8}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn extraction_never_panics_and_offsets_are_sound(text in newsy(), title in proptest::option::of("\\PC{0,30}")) {
+        let hints = Hints { title, ..Hints::default() };
+        let offsets = CharOffsets::new(&text);
+        for q in extract::extract(&text, &hints) {
+            prop_assert!(q.start <= q.end && q.end <= text.len());
+            prop_assert!(text.is_char_boundary(q.start) && text.is_char_boundary(q.end));
+            if let Some(m) = &q.mention {
+                prop_assert!(m.start <= m.end && m.end <= text.len());
+                prop_assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+            }
+            prop_assert!(offsets.char_at(q.end) <= text.chars().count());
+        }
+    }
+
+    #[test]
+    fn alignment_never_panics_and_passages_are_sound(doc in newsy(), quote in newsy()) {
+        let d = align::Document::new(&doc);
+        if let Some(p) = align::best_passage(&Query::new(&quote), &d, Duration::from_millis(50)) {
+            prop_assert!(p.range.start <= p.range.end && p.range.end <= doc.len());
+            prop_assert!(doc.is_char_boundary(p.range.start) && doc.is_char_boundary(p.range.end));
+            prop_assert!((0.0..=1.0).contains(&p.similarity));
+        }
+    }
+
+    /// A verbatim piece of a document always verifies as exact or normalized.
+    #[test]
+    fn a_verbatim_substring_always_verifies(words in prop::collection::vec("[a-z]{2,9}", 12..40), from in 0usize..6, len in 6usize..10) {
+        let doc = words.join(" ");
+        let piece = words[from..(from + len).min(words.len())].join(" ");
+        let p = align::best_passage(&Query::new(&piece), &align::Document::new(&doc), Duration::from_millis(200));
+        let p = p.expect("a substring is found");
+        prop_assert!(p.verdict.supports(), "{:?}", p.verdict);
+        prop_assert!(doc[p.range.clone()].contains(&piece) || piece.contains(&doc[p.range.clone()]));
+    }
+}
