@@ -20,7 +20,7 @@ const CUE_STEMS: &str = "\
     implore exhort remind inform notify reassure counsel portray depict term deem blame
     credit fault attack bash chastise castigate excoriate remember recollect lecture preach
     quote paraphrase summarize summarise reckon insinuate imply acknowledge boom bellow
-    declaim intone recite narrate concur grant allow predict warn bark snarl growl cackle roar hiss sneer bellow holler rasp murmur";
+    declaim intone recite narrate concur grant allow predict warn bark snarl growl cackle roar hiss sneer bellow holler rasp murmur retaliate";
 
 /// Irregular and doubled forms the stem rules below would miss.
 const CUE_FORMS: &str = "\

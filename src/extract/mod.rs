@@ -835,15 +835,16 @@ impl Reader<'_, '_> {
         // a colon is its subject's.
         let after_quote = lo > 0 && toks[lo - 1].quote().is_some();
         if hi >= 2 && toks[hi - 1].is_punct(':') && lo + 1 < hi - 1 && !after_quote {
+            // "When Trump suggested…, Rubio fired back forcefully: “…”"
             if let Some(np) = self
-                .np_forward(toks, lo, hi - 1)
+                .sentence_subject(toks, lo, hi - 1)
                 .filter(|np| np.kind != MentionKind::Description)
             {
                 return self.attribution(toks, np, Some(hi - 1..hi), pi, in_answer, 0.8);
             }
         }
-        // A colon label: `Umerov: "…"`.
-        if hi >= 2 && toks[hi - 1].is_punct(':') && lo == 0 {
+        // A colon label: `Umerov: "…"`, also between quotations: `Clinton: "…" Bush: "…"`.
+        if hi >= 2 && toks[hi - 1].is_punct(':') && (lo == 0 || after_quote) {
             let np = self.np_backward(toks, lo, hi - 1)?;
             if np.start == lo && np.kind == MentionKind::Name {
                 return self.attribution(toks, np, Some(hi - 1..hi), pi, in_answer, 0.9);
@@ -890,6 +891,17 @@ impl Reader<'_, '_> {
                     .np_backward(toks, lo, c)
                     .is_none_or(|np| np.kind == MentionKind::Description);
             if subject_first {
+                // "Nefzi said, adding, "…"": the speaker of the verb it continues.
+                let earlier = (lo..c.saturating_sub(1)).rev().find(|&e| {
+                    toks[e].is_word()
+                        && lexicon::is_strong_cue(&self.lower(&toks[e]))
+                        && !self.lower(&toks[e]).ends_with("ing")
+                });
+                if let Some(e) = earlier {
+                    if let Some(a) = self.subject_of(toks, lo, e, pi, in_answer) {
+                        return Some(a);
+                    }
+                }
                 if let Some(np) = self.sentence_subject(toks, lo, c) {
                     return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.85);
                 }
