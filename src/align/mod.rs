@@ -414,7 +414,6 @@ fn compare_once(
             }
         }
     }
-    let _ = matched;
     let lead = diff
         .first()
         .filter(|c| c.op == "insert")

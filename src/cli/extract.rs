@@ -46,7 +46,8 @@ struct Line {
 const BATCH: usize = 64;
 
 pub fn run(args: Args, _ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
-    let _ = args.jsonl;
+    // `--jsonl` is required: JSON lines are the only format so far, so nothing to choose.
+    debug_assert!(args.jsonl);
     let (reader, name): (Box<dyn Read>, String) = match &args.input {
         Some(p) if p.as_os_str() != "-" => (
             Box::new(
