@@ -512,11 +512,13 @@ fn match_quotes(
         // The quotations sharing the most grams are the likeliest copies.
         candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         candidates.truncate(MATCH_CANDIDATES);
+        let mut verbatim = false;
         for (other, _) in candidates {
             let other_text = store::matches::quote_text(tx, other)?;
             if other_text == q.text {
                 // A verbatim reprint, the common case: no alignment needed.
                 store::matches::record(tx, qid, other, "exact", 1.0)?;
+                verbatim = true;
                 continue;
             }
             // Either may be the shorter (a truncated reprint): align both ways unless the
@@ -543,7 +545,11 @@ fn match_quotes(
                 store::matches::record(tx, qid, other, p.verdict.as_str(), p.similarity)?;
             }
         }
-        store::matches::add_grams(tx, qid, g)?;
+        // A verbatim copy adds no grams of its own: the stored copy's grams find the next
+        // reprint, and matches chain through it. Reprint-heavy stores stay small and fast.
+        if !verbatim {
+            store::matches::add_grams(tx, qid, g)?;
+        }
     }
     Ok(())
 }
