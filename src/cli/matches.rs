@@ -28,7 +28,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             "{}  {:.3}  “{}”",
             m.verdict,
             m.similarity,
-            ellipsize(&a.text, 80)
+            ellipsize(&a.quote.text, 80)
         )?;
         for q in [&a, &b] {
             writeln!(
@@ -36,7 +36,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 "    {}  {}  {}",
                 &q.id[..12],
                 q.doc.short(),
-                q.speaker.as_deref().unwrap_or("(no speaker)")
+                q.quote.speaker.as_deref().unwrap_or("(no speaker)")
             )?;
         }
     }

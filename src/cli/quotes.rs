@@ -32,7 +32,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     })?;
     let width = quotes
         .iter()
-        .filter_map(|q| q.speaker.as_ref())
+        .filter_map(|q| q.quote.speaker.as_ref())
         .map(|s| s.chars().count())
         .max()
         .unwrap_or(1)
@@ -40,13 +40,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let mut shown = 0;
     for q in quotes
         .iter()
-        .filter(|q| args.kind.is_some() || q.kind != "term")
+        .filter(|q| args.kind.is_some() || q.quote.kind != "term")
     {
         shown += 1;
         if out.json {
             out.json_line(q)?;
         } else {
             let speaker: String = q
+                .quote
                 .speaker
                 .as_deref()
                 .unwrap_or("-")
@@ -59,7 +60,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 &q.id[..12],
                 speaker,
                 q.doc.short(),
-                ellipsize(&q.text, 90)
+                ellipsize(&q.quote.text, 90)
             )?;
         }
     }

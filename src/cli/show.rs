@@ -72,22 +72,23 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         }
         writeln!(out, "{:<12}{line}", "source:")?;
     }
-    let speech: Vec<_> = quotes.iter().filter(|q| q.kind != "term").collect();
+    let speech: Vec<_> = quotes.iter().filter(|q| q.quote.kind != "term").collect();
     if !speech.is_empty() {
         writeln!(out, "\nquotes ({}):", speech.len())?;
     }
     for q in speech {
         let who = q
+            .quote
             .speaker
             .as_deref()
-            .or(q.mention.as_deref())
+            .or(q.quote.mention.as_deref())
             .unwrap_or("(no speaker)");
         writeln!(
             out,
             "  {}  {:<10} {who}: “{}”",
             &q.id[..12],
-            q.kind,
-            ellipsize(&q.text, 80)
+            q.quote.kind,
+            ellipsize(&q.quote.text, 80)
         )?;
     }
     Ok(exit::SUCCESS)

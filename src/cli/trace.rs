@@ -26,7 +26,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     };
     let text = from
         .as_ref()
-        .map_or_else(|| args.quote.clone(), |q| q.text.clone());
+        .map_or_else(|| args.quote.clone(), |q| q.quote.text.clone());
     let report = verify::trace(&store, &text, from.as_ref(), &VerifyOptions::default()).map_err(
         |e| match e {
             VerifyError::Store(s) => CommandError::from(s),

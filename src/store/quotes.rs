@@ -7,8 +7,9 @@ use super::documents::parse_id;
 use super::id::{DocId, normalize_prefix};
 use super::{Error, Result, Store};
 
-/// A quotation to store, as extraction found it. Offsets are Unicode code points.
-#[derive(Debug, Clone, PartialEq)]
+/// A quotation as extraction found it, to store or as stored. Offsets are Unicode code
+/// points into the document text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewQuote {
     pub start: usize,
     pub end: usize,
@@ -18,30 +19,21 @@ pub struct NewQuote {
     pub mention: Option<String>,
     pub mention_start: Option<usize>,
     pub mention_end: Option<usize>,
-    /// The person, canonical within the document.
+    /// The person: canonical within the document as extracted, canonical across the
+    /// store once stored.
     pub speaker: Option<String>,
     pub cue: Option<String>,
     pub confidence: f32,
 }
 
-/// A stored quotation.
+/// A stored quotation: its id, document and place, and what extraction found.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredQuote {
     pub id: String,
     pub doc: DocId,
     pub seq: u32,
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-    pub kind: String,
-    pub utterance: usize,
-    pub mention: Option<String>,
-    pub mention_start: Option<usize>,
-    pub mention_end: Option<usize>,
-    /// The person, canonical across the store.
-    pub speaker: Option<String>,
-    pub cue: Option<String>,
-    pub confidence: f32,
+    #[serde(flatten)]
+    pub quote: NewQuote,
 }
 
 /// A person with the names they were written as and how often they are quoted.
@@ -257,17 +249,19 @@ fn quote_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredQu
             id,
             doc: DocId::of_bytes(b""),
             seq: row.get::<_, i64>(2)?.max(0) as u32,
-            start: row.get::<_, i64>(3)?.max(0) as usize,
-            end: row.get::<_, i64>(4)?.max(0) as usize,
-            text: row.get(5)?,
-            kind: row.get(6)?,
-            utterance: row.get::<_, i64>(7)?.max(0) as usize,
-            mention: row.get(8)?,
-            mention_start: opt(9)?,
-            mention_end: opt(10)?,
-            speaker: row.get(11)?,
-            cue: row.get(12)?,
-            confidence: row.get::<_, f64>(13)? as f32,
+            quote: NewQuote {
+                start: row.get::<_, i64>(3)?.max(0) as usize,
+                end: row.get::<_, i64>(4)?.max(0) as usize,
+                text: row.get(5)?,
+                kind: row.get(6)?,
+                utterance: row.get::<_, i64>(7)?.max(0) as usize,
+                mention: row.get(8)?,
+                mention_start: opt(9)?,
+                mention_end: opt(10)?,
+                speaker: row.get(11)?,
+                cue: row.get(12)?,
+                confidence: row.get::<_, f64>(13)? as f32,
+            },
         },
     ))
 }
