@@ -6,6 +6,7 @@
 //! `cli` module turns command lines into calls here and renders what comes back.
 
 pub mod align;
+pub mod check;
 pub mod extract;
 pub mod ingest;
 pub mod store;

@@ -3,9 +3,11 @@
 
 mod add;
 mod cat;
+mod check;
 mod completions;
 mod error;
 mod extract;
+mod formats;
 mod fsck;
 mod init;
 mod log;
@@ -61,6 +63,7 @@ enum Command {
     Quotes(quotes::Args),
     Speakers(speakers::Args),
     Verify(verify::Args),
+    Check(check::Args),
     Trace(trace::Args),
     Matches(matches::Args),
     Completions(completions::Args),
@@ -128,6 +131,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Quotes(args) => quotes::run(args, &ctx, &mut out),
         Command::Speakers(args) => speakers::run(args, &ctx, &mut out),
         Command::Verify(args) => verify::run(args, &ctx, &mut out),
+        Command::Check(args) => check::run(args, &ctx, &mut out),
         Command::Trace(args) => trace::run(args, &ctx, &mut out),
         Command::Matches(args) => matches::run(args, &ctx, &mut out),
         Command::Completions(args) => completions::run(args, &ctx, &mut out),

@@ -145,6 +145,30 @@ impl Store {
         rows.map(|r| finish(r?)).collect()
     }
 
+    /// The document for `url`: the newest version of that source, else a document whose
+    /// metadata names it.
+    pub fn document_by_url(&self, url: &str) -> Result<Option<DocId>> {
+        let newest: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT v.doc_id FROM versions v JOIN sources s ON s.id = v.source_id \
+                 WHERE s.kind = 'url' AND s.locator = ?1 ORDER BY v.seq DESC LIMIT 1",
+            )?
+            .query_row([url], |r| r.get(0))
+            .optional()?;
+        let hex = match newest {
+            Some(h) => Some(h),
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT id FROM documents WHERE url = ?1 ORDER BY seq DESC LIMIT 1",
+                )?
+                .query_row([url], |r| r.get(0))
+                .optional()?,
+        };
+        hex.map(|h| parse_id(&h)).transpose()
+    }
+
     pub fn document_count(&self) -> Result<u64> {
         Ok(self
             .conn

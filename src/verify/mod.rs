@@ -21,6 +21,8 @@ pub struct VerifyOptions {
     pub deadline: Duration,
     /// A document to leave out (the one a quotation was found in).
     pub exclude: Option<DocId>,
+    /// Check against this document only (a cited source).
+    pub only: Option<DocId>,
 }
 
 impl Default for VerifyOptions {
@@ -30,6 +32,7 @@ impl Default for VerifyOptions {
             candidates: 12,
             deadline: Duration::from_millis(50),
             exclude: None,
+            only: None,
         }
     }
 }
@@ -95,7 +98,11 @@ pub fn verify(
         return Err(VerifyError::Empty);
     }
     let mut evidence = Vec::new();
-    for doc_id in store.candidates(&query.terms(), options.candidates)? {
+    let candidates = match options.only {
+        Some(doc) => vec![doc],
+        None => store.candidates(&query.terms(), options.candidates)?,
+    };
+    for doc_id in candidates {
         if options.exclude == Some(doc_id) {
             continue;
         }

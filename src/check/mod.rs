@@ -1,0 +1,256 @@
+//! Checking drafts: every quotation in a draft verified against the store, so a CI job
+//! fails when a quote drifted from its source.
+//!
+//! A draft is read with the same extractor as documents. A quotation followed by a
+//! citation (a Markdown link to a stored URL, or `prov:ID`) is checked against that source
+//! only; otherwise against the whole store. The speaker the draft gives is checked too.
+
+use serde::Serialize;
+
+use crate::align::{Change, Verdict};
+use crate::extract::{self, Hints, QuoteKind};
+use crate::store::{self, DocId, Store};
+use crate::verify::{self, VerifyError, VerifyOptions};
+
+/// What is wrong with a quotation in a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// The source says something close but different.
+    Drifted,
+    /// Nothing in the store (or the cited source) says it.
+    Unsupported,
+    /// The draft gives the words to someone the sources do not.
+    Misattributed,
+    /// The draft cites a source that is not in the store.
+    UnknownSource,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Drifted => "drifted",
+            FindingKind::Unsupported => "unsupported",
+            FindingKind::Misattributed => "misattributed",
+            FindingKind::UnknownSource => "unknown-source",
+        }
+    }
+
+    /// The severity a finding of this kind has unless configured otherwise.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            FindingKind::UnknownSource => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// How serious a finding is; `--fail-level` compares against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One problem in a draft, where a person can find it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub path: String,
+    /// 1-based line and column (in characters) of the quotation's first character.
+    pub line: usize,
+    pub column: usize,
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub quote: String,
+    pub message: String,
+    /// The source document compared against, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<DocId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diff: Vec<Change>,
+}
+
+/// Quotations shorter than this are too generic to check ("phony", "a disaster").
+const MIN_WORDS: usize = 4;
+
+/// Checks every quotation of one draft.
+pub fn check_draft(store: &Store, path: &str, text: &str) -> Result<Vec<Finding>, VerifyError> {
+    let mut findings = Vec::new();
+    for q in extract::extract(text, &Hints::default()) {
+        if !matches!(q.kind, QuoteKind::Direct | QuoteKind::Partial) {
+            continue;
+        }
+        let quote = &text[q.start..q.end];
+        if quote.split_whitespace().count() < MIN_WORDS || exempt(text, q.start) {
+            continue;
+        }
+        let (line, column) = line_column(text, q.start);
+        let mut finding =
+            |kind: FindingKind, message: String, source: Option<DocId>, diff: Vec<Change>| {
+                findings.push(Finding {
+                    path: path.to_owned(),
+                    line,
+                    column,
+                    kind,
+                    severity: kind.default_severity(),
+                    quote: quote.to_owned(),
+                    message,
+                    source,
+                    diff,
+                });
+            };
+        let cited = match citation(text, q.end) {
+            None => None,
+            Some(c) => match resolve(store, &c)? {
+                Some(doc) => Some(doc),
+                None => {
+                    finding(
+                        FindingKind::UnknownSource,
+                        format!("cites {c}, which is not in the store (add it with `prov add`)"),
+                        None,
+                        Vec::new(),
+                    );
+                    continue;
+                }
+            },
+        };
+        let options = VerifyOptions {
+            speaker: q.speaker.clone(),
+            only: cited,
+            ..VerifyOptions::default()
+        };
+        let report = verify::verify(store, quote, &options)?;
+        let best = report.evidence.first();
+        match report.verdict {
+            Verdict::Exact | Verdict::Normalized | Verdict::Elided => {}
+            Verdict::Altered => finding(
+                FindingKind::Drifted,
+                match best {
+                    Some(e) => format!("the source says something different: “{}”", e.text),
+                    None => "the source says something different".to_owned(),
+                },
+                best.map(|e| e.doc),
+                best.map(|e| e.diff.clone()).unwrap_or_default(),
+            ),
+            Verdict::Misattributed => finding(
+                FindingKind::Misattributed,
+                format!(
+                    "attributed to {}, but the sources give it to {}",
+                    q.speaker.as_deref().unwrap_or("?"),
+                    report.said_by.join(", ")
+                ),
+                best.map(|e| e.doc),
+                Vec::new(),
+            ),
+            Verdict::Unsupported => finding(
+                FindingKind::Unsupported,
+                match cited {
+                    Some(d) => format!(
+                        "the cited source {} does not contain this quotation",
+                        d.short()
+                    ),
+                    None => "no stored source contains this quotation".to_owned(),
+                },
+                cited,
+                Vec::new(),
+            ),
+        }
+    }
+    Ok(findings)
+}
+
+/// 1-based line and character column of byte offset `at`.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..at].chars().count() + 1)
+}
+
+/// Whether an inline exemption covers the quotation at `at`: `prov:ignore` (with a reason)
+/// in a comment on its line or the line before.
+fn exempt(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prev_start = text[..line_start.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    text[prev_start..line_end].contains("prov:ignore")
+}
+
+/// The citation right after a quotation, in the rest of its paragraph: `prov:HEX`, or a
+/// Markdown link `[text](URL)`.
+fn citation(text: &str, quote_end: usize) -> Option<String> {
+    let rest = &text[quote_end..];
+    let para = rest.find("\n\n").map_or(rest, |i| &rest[..i]);
+    let prov = para.find("prov:").map(|i| {
+        let id: String = para[i + 5..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
+        (i, format!("prov:{id}"))
+    });
+    let link = para.find("](").and_then(|i| {
+        let url: String = para[i + 2..]
+            .chars()
+            .take_while(|c| *c != ')' && !c.is_whitespace())
+            .collect();
+        (!url.is_empty()).then_some((i, url))
+    });
+    match (prov, link) {
+        (Some(p), Some(l)) => Some(if p.0 < l.0 { p.1 } else { l.1 }),
+        (Some(p), None) => Some(p.1),
+        (None, Some(l)) => Some(l.1),
+        (None, None) => None,
+    }
+    .filter(|c| c != "prov:")
+}
+
+/// The stored document a citation names, if it is stored.
+fn resolve(store: &Store, citation: &str) -> Result<Option<DocId>, VerifyError> {
+    if let Some(id) = citation.strip_prefix("prov:") {
+        return match store.resolve(id) {
+            Ok(d) => Ok(Some(d)),
+            Err(store::Error::UnknownDocument(_) | store::Error::BadId(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        };
+    }
+    Ok(store.document_by_url(citation)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_and_citations() {
+        let t = "# Title\n\nShe said “one two three four” [here](https://x.test/a).\n";
+        let at = t.find("one").unwrap();
+        assert_eq!(line_column(t, at), (3, 11));
+        assert_eq!(
+            citation(t, t.find("” [").unwrap()).as_deref(),
+            Some("https://x.test/a")
+        );
+        assert_eq!(
+            citation("” (prov:abcd12).", 0).as_deref(),
+            Some("prov:abcd12")
+        );
+        assert_eq!(citation("” and then nothing.", 0), None);
+        assert!(exempt(
+            "<!-- prov:ignore paraphrased on purpose -->\n“x”",
+            45
+        ));
+    }
+}

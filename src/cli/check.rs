@@ -1,0 +1,113 @@
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use prov::check::{self, Finding, Severity};
+use prov::verify::VerifyError;
+
+use super::formats::{Format, Github, Human, Json, Junit, Sarif};
+use super::output::note;
+use super::{CommandError, Context, Out, exit};
+
+/// Check the quotations in drafts against the store, for CI.
+///
+/// Reads Markdown and plain-text files (directories are walked for .md, .markdown and
+/// .txt), finds every quotation with the same extractor as documents, and verifies each:
+/// against the source it cites (a Markdown link to a stored URL, or `prov:ID`), otherwise
+/// against the whole store, including who the draft says spoke. Findings: `drifted`,
+/// `unsupported`, `misattributed`, `unknown-source`. A quotation with `prov:ignore` and a
+/// reason in a comment on its line or the line before is exempt.
+/// Exit code 1 when a finding reaches --fail-level, 0 when clean, 2 on errors.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Draft files or directories.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, default_value = "human", value_parser = ["human", "json", "sarif", "github", "junit"])]
+    format: String,
+    /// The lowest severity that fails the check.
+    #[arg(long, default_value = "error", value_parser = ["error", "warning", "note"])]
+    fail_level: String,
+}
+
+fn drafts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CommandError> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta =
+            std::fs::metadata(p).map_err(|e| CommandError::new(format!("{}: {e}", p.display())))?;
+        if !meta.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(p)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for e in walker.flatten() {
+            let is_draft = e.file_type().is_file()
+                && e.path()
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| matches!(x, "md" | "markdown" | "txt"));
+            if is_draft {
+                out.push(e.into_path());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn shown(p: &Path) -> String {
+    p.display().to_string()
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+    let store = ctx.store()?;
+    let files = drafts(&args.paths)?;
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut names = Vec::with_capacity(files.len());
+    for f in &files {
+        let bytes =
+            std::fs::read(f).map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
+        let decoded = prov::text::decode(&bytes)
+            .map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
+        let name = shown(f);
+        findings.extend(
+            check::check_draft(&store, &name, &decoded.text).map_err(|e| match e {
+                VerifyError::Store(s) => CommandError::from(s),
+                other => CommandError::new(format!("{name}: {other}")),
+            })?,
+        );
+        names.push(name);
+    }
+    let format: Box<dyn Format> = match args.format.as_str() {
+        "json" => Box::new(Json),
+        "sarif" => Box::new(Sarif),
+        "github" => Box::new(Github),
+        "junit" => Box::new(Junit),
+        _ => Box::new(Human {
+            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }),
+    };
+    format.write(out, &findings, &names)?;
+    let fail_at = match args.fail_level.as_str() {
+        "note" => Severity::Note,
+        "warning" => Severity::Warning,
+        _ => Severity::Error,
+    };
+    if args.format == "human" {
+        std::io::Write::flush(out)?;
+        note(format!(
+            "{} finding{} in {} draft{}",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            names.len(),
+            if names.len() == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(if findings.iter().any(|f| f.severity >= fail_at) {
+        exit::FINDING
+    } else {
+        exit::SUCCESS
+    })
+}

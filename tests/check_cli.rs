@@ -1,0 +1,177 @@
+//! `prov check` over a Markdown draft that quotes the seeds: one quote faithful, one with a
+//! changed word, one fabricated, one misattributed. Exactly the three bad ones are reported,
+//! at their lines, in every format.
+
+mod common;
+
+use common::Env;
+use serde_json::Value;
+
+fn seeded_with_draft() -> Env {
+    let env = Env::new();
+    env.with_seeds();
+    env.ok(&["add", "seeds"]);
+    let draft = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/draft.md"),
+    )
+    .unwrap();
+    env.write("drafts/draft.md", draft);
+    env
+}
+
+fn run(env: &Env, args: &[&str]) -> (i32, String) {
+    let out = env.prov().args(args).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn the_three_bad_quotes_are_reported_at_their_lines() {
+    let env = seeded_with_draft();
+    let (code, out) = run(&env, &["check", "--format", "json", "drafts"]);
+    assert_eq!(code, 1);
+    let findings: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(u64, &str)> = findings
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [(5, "drifted"), (7, "unsupported"), (9, "misattributed")]
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["path"] == "drafts/draft.md" && f["severity"] == "error")
+    );
+    let diff = findings[0]["diff"].as_array().unwrap();
+    assert!(
+        diff.iter()
+            .any(|c| c["op"] == "insert" && c["text"] == "now"),
+        "{diff:?}"
+    );
+    assert!(
+        findings[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Mustafa Dzhemilev")
+    );
+}
+
+#[test]
+fn every_format_reports_the_same_three() {
+    let env = seeded_with_draft();
+    let (code, human) = run(&env, &["check", "drafts/draft.md"]);
+    assert_eq!(code, 1);
+    for line in [
+        "drafts/draft.md:5:36: error[drifted]",
+        "drafts/draft.md:7:22: error[unsupported]",
+        "drafts/draft.md:9:22: error[misattributed]",
+    ] {
+        assert!(human.contains(line), "{line}\n{human}");
+    }
+    assert_eq!(human.matches(": error[").count(), 3);
+
+    let (_, github) = run(&env, &["check", "--format", "github", "drafts"]);
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[0].starts_with("::error file=drafts/draft.md,line=5,col=36,title=prov drifted::")
+    );
+
+    let (_, junit) = run(&env, &["check", "--format", "junit", "drafts"]);
+    assert!(junit.starts_with("<?xml"));
+    assert_eq!(junit.matches("<failure ").count(), 3);
+    assert!(junit.contains(r#"failures="3""#));
+
+    let (_, sarif) = run(&env, &["check", "--format", "sarif", "drafts"]);
+    // Deserialising into types generated from the SARIF 2.1.0 schema checks the shape.
+    let parsed: serde_sarif::sarif::Sarif =
+        serde_json::from_str(&sarif).expect("valid SARIF 2.1.0");
+    let v: Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let lines: Vec<u64> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lines, [5, 7, 9]);
+    assert_eq!(parsed.runs.len(), 1);
+}
+
+#[test]
+fn clean_drafts_pass_and_citations_bind_to_their_source() {
+    let env = seeded_with_draft();
+    let polozov = env
+        .json(&["log"])
+        .into_iter()
+        .find(|d| d["author"] == "Matthew Kupfer")
+        .unwrap();
+    let id = polozov["id"].as_str().unwrap();
+    let clean = format!(
+        "Nikolai Polozov wrote: \"What everyone has long been waiting for has finally happened,\" ([source](prov:{}))\n",
+        &id[..10]
+    );
+    env.write("clean/ok.md", clean);
+    assert_eq!(run(&env, &["check", "clean"]).0, 0);
+
+    // Cited to a source that does not hold it: unsupported there, even though another
+    // document has the words.
+    let seed_001 = env
+        .json(&["log"])
+        .into_iter()
+        .find(|d| d["outlet"] == "Ukrinform")
+        .unwrap();
+    let wrong = format!(
+        "He said: \"What everyone has long been waiting for has finally happened\" (prov:{}).\n",
+        &seed_001["id"].as_str().unwrap()[..10]
+    );
+    env.write("cited/wrong.md", wrong);
+    let (code, out) = run(&env, &["check", "--format", "json", "cited"]);
+    assert_eq!(code, 1);
+    assert!(out.contains(r#""kind":"unsupported""#), "{out}");
+}
+
+#[test]
+fn unknown_sources_warn_and_fail_level_decides() {
+    let env = seeded_with_draft();
+    env.write(
+        "unknown/u.md",
+        "Mustafa Dzhemilev said: \"Putin promised to consider it, but nothing changed for three years\" [link](https://nowhere.example/story).\n",
+    );
+    let (code, out) = run(&env, &["check", "--format", "json", "unknown"]);
+    assert_eq!(code, 0, "a warning does not fail at the default level");
+    assert!(
+        out.contains(r#""kind":"unknown-source""#) && out.contains(r#""severity":"warning""#),
+        "{out}"
+    );
+    assert_eq!(
+        run(&env, &["check", "--fail-level", "warning", "unknown"]).0,
+        1
+    );
+}
+
+#[test]
+fn an_inline_exemption_skips_one_quote() {
+    let env = seeded_with_draft();
+    env.write(
+        "exempt/e.md",
+        "<!-- prov:ignore paraphrased by the editor on purpose -->\nRustem Umerov said: \"We will hand over Crimea to Russia after the next round of talks.\"\n",
+    );
+    assert_eq!(run(&env, &["check", "exempt"]).0, 0);
+}
+
+#[test]
+fn a_missing_draft_is_an_error() {
+    let env = seeded_with_draft();
+    env.prov().args(["check", "nope.md"]).assert().code(2);
+}
