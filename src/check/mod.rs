@@ -248,9 +248,9 @@ mod tests {
             Some("prov:abcd12")
         );
         assert_eq!(citation("” and then nothing.", 0), None);
-        assert!(exempt(
-            "<!-- prov:ignore paraphrased on purpose -->\n“x”",
-            45
-        ));
+        let t = "<!-- prov:ignore paraphrased on purpose -->\n“x”";
+        assert!(exempt(t, t.find('x').unwrap()));
+        let t = "An unrelated line.\n\n“x”";
+        assert!(!exempt(t, t.find('x').unwrap()));
     }
 }
