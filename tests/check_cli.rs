@@ -175,3 +175,34 @@ fn a_missing_draft_is_an_error() {
     let env = seeded_with_draft();
     env.prov().args(["check", "nope.md"]).assert().code(2);
 }
+
+#[test]
+fn a_source_edited_after_it_was_added_is_caught_by_sources() {
+    let env = seeded_with_draft();
+    let path = "seeds/002_d1ff87d1d822e755.txt";
+    let text = std::fs::read_to_string(env.path().join(path)).unwrap();
+    env.write(
+        path,
+        text.replace("has finally happened", "has happened at long last"),
+    );
+    let (code, out) = run(&env, &["check", "--sources", "--format", "json"]);
+    assert_eq!(code, 1);
+    let findings: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(findings.len(), 1, "{out}");
+    assert_eq!(findings[0]["path"], path);
+    assert_eq!(findings[0]["kind"], "drifted");
+    assert_eq!(findings[0]["line"], 10);
+    assert!(
+        findings[0]["quote"]
+            .as_str()
+            .unwrap()
+            .contains("has finally happened")
+    );
+    // The edit is recorded as a new version of that source.
+    assert_eq!(env.json(&["log", "--versions", path]).len(), 2);
+    // Nothing changed since: clean.
+    assert_eq!(run(&env, &["check", "--sources"]).0, 0);
+}

@@ -254,3 +254,106 @@ mod tests {
         assert!(!exempt(t, t.find('x').unwrap()));
     }
 }
+
+/// Source drift: re-reads every tracked source file, records a changed one as a new
+/// version, and reports the stored quotations of its previous version that the newest
+/// version no longer has (with the diff when a close passage remains). Findings name the
+/// source's path and the quotation's line in the previous version.
+pub fn check_sources(store: &mut Store) -> Result<Vec<Finding>, SourcesError> {
+    use crate::ingest::{self, AddOptions, Input};
+    use crate::store::quotes::QuoteFilter;
+    use crate::store::status::PathState;
+
+    let root = store.root().to_path_buf();
+    let changed: Vec<_> = store
+        .status(&root)?
+        .into_iter()
+        .filter(|s| s.state == PathState::Modified)
+        .collect();
+    let mut findings = Vec::new();
+    for s in changed {
+        let file = store.worktree_path(&s.path);
+        let summary = ingest::add(
+            store,
+            vec![Input::Path(file)],
+            &AddOptions::default(),
+            &mut |_| {},
+        )?;
+        let Some(newest) = summary.added.first().map(|a| a.id) else {
+            continue;
+        };
+        let old_bytes = store
+            .objects()
+            .read(&s.stored)
+            .map_err(|e| SourcesError::Store(store::io_err(store.objects().path(&s.stored))(e)))?;
+        let Ok(old) = crate::text::decode(&old_bytes) else {
+            continue;
+        };
+        let old_text = old.text.as_ref();
+        let quotes = store.quotes(&QuoteFilter {
+            doc: Some(s.stored),
+            ..QuoteFilter::default()
+        })?;
+        for q in quotes.iter().filter(|q| q.quote.kind != "term") {
+            let words = q.quote.text.split_whitespace().count();
+            if words < MIN_WORDS {
+                continue;
+            }
+            let options = VerifyOptions {
+                only: Some(newest),
+                ..VerifyOptions::default()
+            };
+            let report = verify::verify(store, &q.quote.text, &options)?;
+            if report.verdict.supports() {
+                continue;
+            }
+            let at = old_text
+                .char_indices()
+                .nth(q.quote.start)
+                .map_or(old_text.len(), |(i, _)| i);
+            let (line, column) = line_column(old_text, at);
+            let (kind, message, diff) = match report.evidence.first() {
+                Some(e) => (
+                    FindingKind::Drifted,
+                    format!(
+                        "the source was edited: version {} now says “{}”",
+                        newest.short(),
+                        e.text
+                    ),
+                    e.diff.clone(),
+                ),
+                None => (
+                    FindingKind::Unsupported,
+                    format!(
+                        "the source was edited: version {} no longer has this quotation",
+                        newest.short()
+                    ),
+                    Vec::new(),
+                ),
+            };
+            findings.push(Finding {
+                path: s.path.clone(),
+                line,
+                column,
+                kind,
+                severity: kind.default_severity(),
+                quote: q.quote.text.clone(),
+                message,
+                source: Some(newest),
+                diff,
+            });
+        }
+    }
+    Ok(findings)
+}
+
+/// Why a source-drift check failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SourcesError {
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    #[error(transparent)]
+    Add(#[from] crate::ingest::AddError),
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+}

@@ -20,8 +20,12 @@ use super::{CommandError, Context, Out, exit};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Draft files or directories.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "sources", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Also re-read every tracked source file, record changed ones as new versions, and
+    /// report stored quotations the newest version no longer has.
+    #[arg(long)]
+    sources: bool,
     /// Output format.
     #[arg(long, default_value = "human", value_parser = ["human", "json", "sarif", "github", "junit"])]
     format: String,
@@ -62,10 +66,24 @@ fn shown(p: &Path) -> String {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
-    let store = ctx.store()?;
+    let mut store = ctx.store()?;
     let files = drafts(&args.paths)?;
     let mut findings: Vec<Finding> = Vec::new();
     let mut names = Vec::with_capacity(files.len());
+    if args.sources {
+        let drift = check::check_sources(&mut store).map_err(|e| match e {
+            check::SourcesError::Store(s) => CommandError::from(s),
+            check::SourcesError::Add(a) => CommandError::from(a),
+            check::SourcesError::Verify(VerifyError::Store(s)) => CommandError::from(s),
+            other => CommandError::new(other.to_string()),
+        })?;
+        for f in &drift {
+            if !names.contains(&f.path) {
+                names.push(f.path.clone());
+            }
+        }
+        findings.extend(drift);
+    }
     for f in &files {
         let bytes =
             std::fs::read(f).map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
@@ -98,7 +116,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     if args.format == "human" {
         std::io::Write::flush(out)?;
         note(format!(
-            "{} finding{} in {} draft{}",
+            "{} finding{} in {} file{}",
             findings.len(),
             if findings.len() == 1 { "" } else { "s" },
             names.len(),
