@@ -206,3 +206,44 @@ fn a_source_edited_after_it_was_added_is_caught_by_sources() {
     // Nothing changed since: clean.
     assert_eq!(run(&env, &["check", "--sources"]).0, 0);
 }
+
+#[test]
+fn prov_toml_sets_paths_ignores_and_severities() {
+    let env = seeded_with_draft();
+    env.write("drafts/archive/old.md", "Rustem Umerov said: \"We will hand over Crimea to Russia after the next round of talks.\"\n");
+    env.write(
+        "prov.toml",
+        "[check]\npaths = [\"drafts\"]\nignore = [\"drafts/archive/**\"]\n\n[check.severity]\nmisattributed = \"warning\"\n",
+    );
+    // No paths given: prov.toml's; the archive is ignored; misattribution is a warning.
+    let (code, out) = run(&env, &["check", "--format", "json"]);
+    let findings: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("drifted", "error"),
+            ("unsupported", "error"),
+            ("misattributed", "warning")
+        ]
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f["path"].as_str().unwrap().contains("archive"))
+    );
+    assert_eq!(code, 1);
+
+    // A wrong value is an error naming the file and the value.
+    env.write("prov.toml", "[check.severity]\nmisattributed = \"loud\"\n");
+    let out = env.prov().args(["check", "drafts"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("prov.toml") && err.contains("loud"), "{err}");
+}

@@ -5,7 +5,11 @@
 //! citation (a Markdown link to a stored URL, or `prov:ID`) is checked against that source
 //! only; otherwise against the whole store. The speaker the draft gives is checked too.
 
+pub mod config;
+
 use serde::Serialize;
+
+pub use config::CheckConfig;
 
 use crate::align::{Change, Verdict};
 use crate::extract::{self, Hints, QuoteKind};
@@ -82,18 +86,20 @@ pub struct Finding {
     pub diff: Vec<Change>,
 }
 
-/// Quotations shorter than this are too generic to check ("phony", "a disaster").
-const MIN_WORDS: usize = 4;
-
 /// Checks every quotation of one draft.
-pub fn check_draft(store: &Store, path: &str, text: &str) -> Result<Vec<Finding>, VerifyError> {
+pub fn check_draft(
+    store: &Store,
+    path: &str,
+    text: &str,
+    config: &CheckConfig,
+) -> Result<Vec<Finding>, VerifyError> {
     let mut findings = Vec::new();
     for q in extract::extract(text, &Hints::default()) {
         if !matches!(q.kind, QuoteKind::Direct | QuoteKind::Partial) {
             continue;
         }
         let quote = &text[q.start..q.end];
-        if quote.split_whitespace().count() < MIN_WORDS || exempt(text, q.start) {
+        if quote.split_whitespace().count() < config.min_words || exempt(text, q.start) {
             continue;
         }
         let (line, column) = line_column(text, q.start);
@@ -104,7 +110,7 @@ pub fn check_draft(store: &Store, path: &str, text: &str) -> Result<Vec<Finding>
                     line,
                     column,
                     kind,
-                    severity: kind.default_severity(),
+                    severity: config.severity(kind),
                     quote: quote.to_owned(),
                     message,
                     source,
@@ -129,6 +135,7 @@ pub fn check_draft(store: &Store, path: &str, text: &str) -> Result<Vec<Finding>
         let options = VerifyOptions {
             speaker: q.speaker.clone(),
             only: cited,
+            min_similarity: config.min_similarity,
             ..VerifyOptions::default()
         };
         let report = verify::verify(store, quote, &options)?;
@@ -259,7 +266,10 @@ mod tests {
 /// version, and reports the stored quotations of its previous version that the newest
 /// version no longer has (with the diff when a close passage remains). Findings name the
 /// source's path and the quotation's line in the previous version.
-pub fn check_sources(store: &mut Store) -> Result<Vec<Finding>, SourcesError> {
+pub fn check_sources(
+    store: &mut Store,
+    config: &CheckConfig,
+) -> Result<Vec<Finding>, SourcesError> {
     use crate::ingest::{self, AddOptions, Input};
     use crate::store::quotes::QuoteFilter;
     use crate::store::status::PathState;
@@ -296,11 +306,12 @@ pub fn check_sources(store: &mut Store) -> Result<Vec<Finding>, SourcesError> {
         })?;
         for q in quotes.iter().filter(|q| q.quote.kind != "term") {
             let words = q.quote.text.split_whitespace().count();
-            if words < MIN_WORDS {
+            if words < config.min_words {
                 continue;
             }
             let options = VerifyOptions {
                 only: Some(newest),
+                min_similarity: config.min_similarity,
                 ..VerifyOptions::default()
             };
             let report = verify::verify(store, &q.quote.text, &options)?;
@@ -336,7 +347,7 @@ pub fn check_sources(store: &mut Store) -> Result<Vec<Finding>, SourcesError> {
                 line,
                 column,
                 kind,
-                severity: kind.default_severity(),
+                severity: config.severity(kind),
                 quote: q.quote.text.clone(),
                 message,
                 source: Some(newest),

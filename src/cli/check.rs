@@ -1,7 +1,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use prov::check::{self, Finding, Severity};
+use prov::check::{self, CheckConfig, Finding, Severity};
 use prov::verify::VerifyError;
 
 use super::formats::{Format, Github, Human, Json, Junit, Sarif};
@@ -19,8 +19,8 @@ use super::{CommandError, Context, Out, exit};
 /// Exit code 1 when a finding reaches --fail-level, 0 when clean, 2 on errors.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Draft files or directories.
-    #[arg(required_unless_present = "sources", value_name = "PATH")]
+    /// Draft files or directories (default: `paths` in prov.toml).
+    #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Also re-read every tracked source file, record changed ones as new versions, and
     /// report stored quotations the newest version no longer has.
@@ -29,9 +29,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, default_value = "human", value_parser = ["human", "json", "sarif", "github", "junit"])]
     format: String,
-    /// The lowest severity that fails the check.
-    #[arg(long, default_value = "error", value_parser = ["error", "warning", "note"])]
-    fail_level: String,
+    /// The lowest severity that fails the check (default: prov.toml's, else error).
+    #[arg(long, value_parser = ["error", "warning", "note"])]
+    fail_level: Option<String>,
 }
 
 fn drafts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CommandError> {
@@ -67,11 +67,37 @@ fn shown(p: &Path) -> String {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let mut store = ctx.store()?;
-    let files = drafts(&args.paths)?;
+    let root = store.root().to_path_buf();
+    let config = CheckConfig::load(&root).map_err(|e| {
+        CommandError::new(e.to_string()).hint("see `prov help check` and the README for prov.toml")
+    })?;
+    let ignore = config.ignore_set().map_err(|e| {
+        CommandError::new(format!(
+            "{}: ignore pattern: {e}",
+            root.join(check::config::FILE).display()
+        ))
+    })?;
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        config.paths.iter().map(|p| root.join(p)).collect()
+    } else {
+        args.paths.clone()
+    };
+    if paths.is_empty() && !args.sources {
+        return Err(CommandError::usage("no drafts to check")
+            .hint("give draft files or directories, set `paths` under [check] in prov.toml, or use --sources"));
+    }
+    let files: Vec<PathBuf> = drafts(&paths)?
+        .into_iter()
+        .filter(|f| {
+            let abs = std::path::absolute(f).unwrap_or_else(|_| f.clone());
+            let rel = abs.strip_prefix(&root).unwrap_or(&abs);
+            !ignore.is_match(rel)
+        })
+        .collect();
     let mut findings: Vec<Finding> = Vec::new();
     let mut names = Vec::with_capacity(files.len());
     if args.sources {
-        let drift = check::check_sources(&mut store).map_err(|e| match e {
+        let drift = check::check_sources(&mut store, &config).map_err(|e| match e {
             check::SourcesError::Store(s) => CommandError::from(s),
             check::SourcesError::Add(a) => CommandError::from(a),
             check::SourcesError::Verify(VerifyError::Store(s)) => CommandError::from(s),
@@ -91,7 +117,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             .map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
         let name = shown(f);
         findings.extend(
-            check::check_draft(&store, &name, &decoded.text).map_err(|e| match e {
+            check::check_draft(&store, &name, &decoded.text, &config).map_err(|e| match e {
                 VerifyError::Store(s) => CommandError::from(s),
                 other => CommandError::new(format!("{name}: {other}")),
             })?,
@@ -108,11 +134,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         }),
     };
     format.write(out, &findings, &names)?;
-    let fail_at = match args.fail_level.as_str() {
-        "note" => Severity::Note,
-        "warning" => Severity::Warning,
-        _ => Severity::Error,
-    };
+    let fail_at = args
+        .fail_level
+        .as_deref()
+        .or(config.fail_level.as_deref())
+        .and_then(check::config::parse_severity)
+        .unwrap_or(Severity::Error);
     if args.format == "human" {
         std::io::Write::flush(out)?;
         note(format!(

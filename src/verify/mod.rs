@@ -23,6 +23,8 @@ pub struct VerifyOptions {
     pub exclude: Option<DocId>,
     /// Check against this document only (a cited source).
     pub only: Option<DocId>,
+    /// A passage less similar than this does not count as a source.
+    pub min_similarity: f32,
 }
 
 impl Default for VerifyOptions {
@@ -33,6 +35,7 @@ impl Default for VerifyOptions {
             deadline: Duration::from_millis(50),
             exclude: None,
             only: None,
+            min_similarity: align::MIN_SIMILARITY,
         }
     }
 }
@@ -121,6 +124,9 @@ pub fn verify(
         let Some(p) = align::best_passage(&query, &doc, options.deadline) else {
             continue;
         };
+        if p.similarity < options.min_similarity {
+            continue;
+        }
         let offsets = CharOffsets::new(text);
         let (start, end) = (offsets.char_at(p.range.start), offsets.char_at(p.range.end));
         let (speaker, mention) = store
