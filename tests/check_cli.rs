@@ -106,6 +106,22 @@ fn every_format_reports_the_same_three() {
         .collect();
     assert_eq!(lines, [5, 7, 9]);
     assert_eq!(parsed.runs.len(), 1);
+    // And against the OASIS SARIF 2.1.0 JSON Schema itself.
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    // The published schema's `pattern` for run.language has a stray "]" (an erratum), which
+    // is not a valid regular expression; use the language-tag pattern it means.
+    let mut schema = schema;
+    fix_language_pattern(&mut schema);
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
 }
 
 #[test]
@@ -246,4 +262,23 @@ fn prov_toml_sets_paths_ignores_and_severities() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("prov.toml") && err.contains("loud"), "{err}");
+}
+
+/// Replaces the published SARIF schema's malformed language-tag pattern, wherever it occurs.
+fn fix_language_pattern(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if k == "pattern"
+                    && child.as_str() == Some("^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$")
+                {
+                    *child = Value::from("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
+                } else {
+                    fix_language_pattern(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(fix_language_pattern),
+        _ => {}
+    }
 }
