@@ -282,3 +282,33 @@ fn fix_language_pattern(v: &mut Value) {
         _ => {}
     }
 }
+
+#[test]
+fn html_drafts_footnotes_and_globs() {
+    let env = seeded_with_draft();
+    let html = "<html><head><style>p { color: red }</style></head><body>\n<p>Nikolai Polozov wrote: &ldquo;What everyone has long been waiting for has now happened.&rdquo;</p>\n<!-- an editor's comment with “quoted words that are not speech at all” -->\n</body></html>\n";
+    env.write("web/story.html", html);
+    let (code, out) = run(&env, &["check", "--format", "json", "web"]);
+    assert_eq!(code, 1);
+    let f: Value = serde_json::from_str(out.lines().next().expect("one finding")).unwrap();
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert_eq!(
+        (f["line"].as_u64(), f["kind"].as_str()),
+        (Some(2), Some("drifted"))
+    );
+    // The column counts characters of the file as written, entity and all.
+    assert_eq!(f["column"], 34);
+
+    let polozov = env
+        .json(&["log"])
+        .into_iter()
+        .find(|d| d["author"] == "Matthew Kupfer")
+        .unwrap();
+    let footnoted = format!(
+        "Nikolai Polozov wrote: \"What everyone has long been waiting for has finally happened\"[^1].\n\n[^1]: Kyiv report, prov:{}\n",
+        &polozov["id"].as_str().unwrap()[..12]
+    );
+    env.write("notes/f.md", footnoted);
+    assert_eq!(run(&env, &["check", "notes/*.md"]).0, 0);
+    env.prov().args(["check", "nothing/*.md"]).assert().code(2);
+}

@@ -86,11 +86,13 @@ pub struct Finding {
     pub diff: Vec<Change>,
 }
 
-/// Checks every quotation of one draft.
+/// Checks every quotation of one draft. `original` is the file as written when `text` is a
+/// same-offset rendering of it ([`html_as_text`]), so lines and columns point into the file.
 pub fn check_draft(
     store: &Store,
     path: &str,
     text: &str,
+    original: &str,
     config: &CheckConfig,
 ) -> Result<Vec<Finding>, VerifyError> {
     let mut findings = Vec::new();
@@ -102,7 +104,7 @@ pub fn check_draft(
         if quote.split_whitespace().count() < config.min_words || exempt(text, q.start) {
             continue;
         }
-        let (line, column) = line_column(text, q.start);
+        let (line, column) = line_column(original, q.start);
         let mut finding =
             |kind: FindingKind, message: String, source: Option<DocId>, diff: Vec<Change>| {
                 findings.push(Finding {
@@ -178,8 +180,13 @@ pub fn check_draft(
     Ok(findings)
 }
 
-/// 1-based line and character column of byte offset `at`.
+/// 1-based line and character column of byte offset `at` (moved back to a character
+/// boundary if it falls inside one).
 fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -197,32 +204,141 @@ fn exempt(text: &str, at: usize) -> bool {
     text[prev_start..line_end].contains("prov:ignore")
 }
 
-/// The citation right after a quotation, in the rest of its paragraph: `prov:HEX`, or a
-/// Markdown link `[text](URL)`.
+/// The citation right after a quotation, in the rest of its paragraph: `prov:HEX`, a
+/// Markdown link `[text](URL)`, a footnote `[^n]` (whose definition holds the URL or
+/// `prov:` id), or an HTML `href="…"` / `cite="…"`; the first one wins.
 fn citation(text: &str, quote_end: usize) -> Option<String> {
     let rest = &text[quote_end..];
     let para = rest.find("\n\n").map_or(rest, |i| &rest[..i]);
-    let prov = para.find("prov:").map(|i| {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    if let Some(i) = para.find("prov:") {
         let id: String = para[i + 5..]
             .chars()
             .take_while(char::is_ascii_hexdigit)
             .collect();
-        (i, format!("prov:{id}"))
-    });
-    let link = para.find("](").and_then(|i| {
-        let url: String = para[i + 2..]
-            .chars()
-            .take_while(|c| *c != ')' && !c.is_whitespace())
-            .collect();
-        (!url.is_empty()).then_some((i, url))
-    });
-    match (prov, link) {
-        (Some(p), Some(l)) => Some(if p.0 < l.0 { p.1 } else { l.1 }),
-        (Some(p), None) => Some(p.1),
-        (None, Some(l)) => Some(l.1),
-        (None, None) => None,
+        if !id.is_empty() {
+            found.push((i, format!("prov:{id}")));
+        }
     }
-    .filter(|c| c != "prov:")
+    if let Some(i) = para.find("](") {
+        found.extend(target(&para[i + 2..], ')').map(|u| (i, u)));
+    }
+    for attr in ["href=\"", "cite=\""] {
+        if let Some(i) = para.find(attr) {
+            found.extend(target(&para[i + attr.len()..], '"').map(|u| (i, u)));
+        }
+    }
+    if let Some(i) = para.find("[^") {
+        let label: String = para[i + 2..].chars().take_while(|c| *c != ']').collect();
+        let definition = format!("[^{label}]:");
+        let def = text.lines().find_map(|l| {
+            l.trim_start()
+                .strip_prefix(definition.as_str())
+                .map(str::trim)
+        });
+        if let Some(def) = def {
+            let cited = match def.find("prov:") {
+                Some(p) => Some(format!(
+                    "prov:{}",
+                    def[p + 5..]
+                        .chars()
+                        .take_while(char::is_ascii_hexdigit)
+                        .collect::<String>()
+                )),
+                None => def.split_whitespace().find(|w| w.contains("://")).map(|w| {
+                    w.trim_matches(|c: char| matches!(c, '<' | '>' | '(' | ')'))
+                        .to_owned()
+                }),
+            };
+            found.extend(cited.map(|c| (i, c)));
+        }
+    }
+    found
+        .into_iter()
+        .min_by_key(|(i, _)| *i)
+        .map(|(_, c)| c)
+        .filter(|c| c != "prov:")
+}
+
+/// The text up to `end` (a link target), if it is not empty.
+fn target(s: &str, end: char) -> Option<String> {
+    let t: String = s
+        .chars()
+        .take_while(|c| *c != end && !c.is_whitespace())
+        .collect();
+    (!t.is_empty()).then_some(t)
+}
+
+/// HTML as text for checking, at the same byte offsets (so lines and columns point into
+/// the file): tags, comments, scripts and styles become spaces (newlines kept), and the
+/// common quotation-mark and space entities become their character padded with spaces.
+pub fn html_as_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    // One space per byte, newlines kept, so offsets, lines and columns stay put.
+    let blank = |s: &str, out: &mut String| {
+        for c in s.chars() {
+            if c == '\n' {
+                out.push('\n');
+            } else {
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
+    };
+    let mut i = 0;
+    let lower = html.to_ascii_lowercase();
+    while i < html.len() {
+        let rest = &html[i..];
+        let end = if rest.starts_with("<!--") {
+            rest.find("-->").map_or(html.len(), |e| i + e + 3)
+        } else if lower[i..].starts_with("<script") || lower[i..].starts_with("<style") {
+            let close = if lower[i..].starts_with("<script") {
+                "</script>"
+            } else {
+                "</style>"
+            };
+            lower[i..]
+                .find(close)
+                .map_or(html.len(), |e| i + e + close.len())
+        } else if rest.starts_with('<') {
+            rest.find('>').map_or(html.len(), |e| i + e + 1)
+        } else if rest.starts_with('&') {
+            let entity = rest.find(';').filter(|&e| e <= 8).map(|e| &rest[..=e]);
+            let ch = entity.and_then(|e| match e {
+                "&ldquo;" | "&#8220;" => Some('“'),
+                "&rdquo;" | "&#8221;" => Some('”'),
+                "&lsquo;" | "&#8216;" => Some('‘'),
+                "&rsquo;" | "&#8217;" => Some('’'),
+                "&quot;" | "&#34;" => Some('"'),
+                "&laquo;" => Some('«'),
+                "&raquo;" => Some('»'),
+                "&amp;" => Some('&'),
+                "&nbsp;" | "&#160;" => Some(' '),
+                "&mdash;" => Some('—'),
+                _ => None,
+            });
+            match (entity, ch) {
+                (Some(e), Some(c)) => {
+                    out.push(c);
+                    out.extend(std::iter::repeat_n(' ', e.len() - c.len_utf8()));
+                    i += e.len();
+                    continue;
+                }
+                _ => {
+                    out.push('&');
+                    i += 1;
+                    continue;
+                }
+            }
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        };
+        blank(&html[i..end], &mut out);
+        i = end;
+    }
+    out
 }
 
 /// The stored document a citation names, if it is stored.
@@ -242,6 +358,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn html_keeps_offsets() {
+        let html = "<p class=\"x\">He said &ldquo;one two&rdquo;</p>\n<script>var a = \"no\";</script>&amp;";
+        let text = html_as_text(html);
+        assert_eq!(text.len(), html.len());
+        assert_eq!(text.matches('\n').count(), 1);
+        assert!(text.contains("He said “    one two”    "), "{text:?}");
+        assert!(!text.contains("no"));
+        assert!(text.ends_with('&') || text.trim_end().ends_with('&'));
+    }
+
+    #[test]
     fn positions_and_citations() {
         let t = "# Title\n\nShe said “one two three four” [here](https://x.test/a).\n";
         let at = t.find("one").unwrap();
@@ -255,6 +382,16 @@ mod tests {
             Some("prov:abcd12")
         );
         assert_eq!(citation("” and then nothing.", 0), None);
+        let t = "“one two three four”[^1] more.\n\n[^1]: Ukrinform, https://x.test/b\n";
+        assert_eq!(
+            citation(t, t.find('”').unwrap()).as_deref(),
+            Some("https://x.test/b")
+        );
+        let t = "“one two three four” (<a href=\"https://x.test/c\">source</a>)";
+        assert_eq!(
+            citation(t, t.find('”').unwrap()).as_deref(),
+            Some("https://x.test/c")
+        );
         let t = "<!-- prov:ignore paraphrased on purpose -->\n“x”";
         assert!(exempt(t, t.find('x').unwrap()));
         let t = "An unrelated line.\n\n“x”";

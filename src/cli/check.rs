@@ -10,8 +10,8 @@ use super::{CommandError, Context, Out, exit};
 
 /// Check the quotations in drafts against the store, for CI.
 ///
-/// Reads Markdown and plain-text files (directories are walked for .md, .markdown and
-/// .txt), finds every quotation with the same extractor as documents, and verifies each:
+/// Reads Markdown, plain-text and HTML files (directories are walked for .md, .markdown,
+/// .txt, .html and .htm; quoted glob patterns work too), finds every quotation with the same extractor as documents, and verifies each:
 /// against the source it cites (a Markdown link to a stored URL, or `prov:ID`), otherwise
 /// against the whole store, including who the draft says spoke. Findings: `drifted`,
 /// `unsupported`, `misattributed`, `unknown-source`. A quotation with `prov:ignore` and a
@@ -34,9 +34,34 @@ pub struct Args {
     fail_level: Option<String>,
 }
 
+/// Draft files named by `paths`: files as given, directories walked for drafts, and glob
+/// patterns (`"drafts/**/*.md"`, quoted so the shell leaves them) matched under the
+/// working directory.
 fn drafts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CommandError> {
     let mut out = Vec::new();
     for p in paths {
+        let pattern = p.to_string_lossy();
+        if !p.exists() && pattern.contains(['*', '?', '[']) {
+            let glob = globset::Glob::new(&pattern)
+                .map_err(|e| CommandError::usage(format!("{pattern}: {e}")))?
+                .compile_matcher();
+            let matched: Vec<PathBuf> = walkdir::WalkDir::new(".")
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                })
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.path().strip_prefix(".").unwrap_or(e.path()).to_path_buf())
+                .filter(|p| glob.is_match(p))
+                .collect();
+            if matched.is_empty() {
+                return Err(CommandError::usage(format!("{pattern}: no file matches")));
+            }
+            out.extend(matched);
+            continue;
+        }
         let meta =
             std::fs::metadata(p).map_err(|e| CommandError::new(format!("{}: {e}", p.display())))?;
         if !meta.is_dir() {
@@ -52,7 +77,7 @@ fn drafts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CommandError> {
                 && e.path()
                     .extension()
                     .and_then(|x| x.to_str())
-                    .is_some_and(|x| matches!(x, "md" | "markdown" | "txt"));
+                    .is_some_and(|x| matches!(x, "md" | "markdown" | "txt" | "html" | "htm"));
             if is_draft {
                 out.push(e.into_path());
             }
@@ -116,11 +141,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         let decoded = prov::text::decode(&bytes)
             .map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
         let name = shown(f);
+        let is_html = f
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| x.eq_ignore_ascii_case("html") || x.eq_ignore_ascii_case("htm"));
+        let text = if is_html {
+            check::html_as_text(&decoded.text)
+        } else {
+            decoded.text.to_string()
+        };
         findings.extend(
-            check::check_draft(&store, &name, &decoded.text, &config).map_err(|e| match e {
-                VerifyError::Store(s) => CommandError::from(s),
-                other => CommandError::new(format!("{name}: {other}")),
-            })?,
+            check::check_draft(&store, &name, &text, &decoded.text, &config).map_err(
+                |e| match e {
+                    VerifyError::Store(s) => CommandError::from(s),
+                    other => CommandError::new(format!("{name}: {other}")),
+                },
+            )?,
         );
         names.push(name);
     }
