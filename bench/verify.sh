@@ -60,7 +60,7 @@ grep '^exact' "$WORK/queries.tsv" | cut -f2 > "$WORK/exact.txt"
 # A 2,000-word draft with 20 quotations (real ones, in sentences of filler) for prov check.
 head -20 "$WORK/exact.txt" | awk -v sentences="$WORK/sentences.txt" 'BEGIN { srand(5); while ((getline l < sentences) > 0) s[++n] = l }
     { para = ""; for (j = 0; j < 4; j++) para = para s[1 + int(rand() * n)] " "
-      printf "%s\n\nA spokesperson said: \"%s\"\n\n", para, $0 }' > "$WORK/draft.md"
+      printf "%s\n\n\"%s\"\n\n", para, $0 }' > "$WORK/draft.md"
 draft_words=$(wc -w < "$WORK/draft.md")
 
 BENCH=$(ls -t "$ROOT"/target/release/deps/verify-* | grep -v '\.d$' | head -1)
