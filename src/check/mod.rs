@@ -193,15 +193,25 @@ fn line_column(text: &str, at: usize) -> (usize, usize) {
     (line, text[line_start..at].chars().count() + 1)
 }
 
-/// Whether an inline exemption covers the quotation at `at`: `prov:ignore` (with a reason)
-/// in a comment on its line or the line before.
+/// Whether an inline exemption covers the quotation at `at`: `prov:ignore REASON` in a
+/// comment on its line or the line before. Without a reason it does not count.
 fn exempt(text: &str, at: usize) -> bool {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let prev_start = text[..line_start.saturating_sub(1)]
         .rfind('\n')
         .map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    text[prev_start..line_end].contains("prov:ignore")
+    // The reason is required: an exemption nobody explained is not one.
+    text[prev_start..line_end].lines().any(|l| {
+        l.find("prov:ignore").is_some_and(|i| {
+            let reason = l[i + "prov:ignore".len()..]
+                .split("-->")
+                .next()
+                .unwrap_or("")
+                .trim();
+            reason.chars().any(char::is_alphanumeric)
+        })
+    })
 }
 
 /// The citation right after a quotation, in the rest of its paragraph: `prov:HEX`, a
@@ -396,6 +406,8 @@ mod tests {
         assert!(exempt(t, t.find('x').unwrap()));
         let t = "An unrelated line.\n\n“x”";
         assert!(!exempt(t, t.find('x').unwrap()));
+        let t = "<!-- prov:ignore -->\n“x”";
+        assert!(!exempt(t, t.find('x').unwrap()), "no reason given");
     }
 }
 
