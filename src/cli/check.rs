@@ -1,11 +1,10 @@
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use prov::check::{self, CheckConfig, Finding, Severity};
 use prov::verify::VerifyError;
 
 use super::formats::{Format, Github, Human, Json, Junit, Sarif};
-use super::output::note;
+use super::output::{color_stdout, note};
 use super::{CommandError, Context, Out, exit};
 
 /// Check the quotations in drafts against the store, for CI.
@@ -122,12 +121,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let mut findings: Vec<Finding> = Vec::new();
     let mut names = Vec::with_capacity(files.len());
     if args.sources {
-        let drift = check::check_sources(&mut store, &config).map_err(|e| match e {
-            check::SourcesError::Store(s) => CommandError::from(s),
-            check::SourcesError::Add(a) => CommandError::from(a),
-            check::SourcesError::Verify(VerifyError::Store(s)) => CommandError::from(s),
-            other => CommandError::new(other.to_string()),
-        })?;
+        let drift = check::check_sources(&mut store, &config)?;
         for f in &drift {
             if !names.contains(&f.path) {
                 names.push(f.path.clone());
@@ -154,7 +148,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             check::check_draft(&store, &name, &text, &decoded.text, &config).map_err(
                 |e| match e {
                     VerifyError::Store(s) => CommandError::from(s),
-                    other => CommandError::new(format!("{name}: {other}")),
+                    other => CommandError::from(other).context(&name),
                 },
             )?,
         );
@@ -166,7 +160,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         "github" => Box::new(Github),
         "junit" => Box::new(Junit),
         _ => Box::new(Human {
-            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            color: color_stdout(),
         }),
     };
     format.write(out, &findings, &names)?;

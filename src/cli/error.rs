@@ -4,8 +4,10 @@
 use std::fmt;
 use std::io;
 
+use prov::check::SourcesError;
 use prov::ingest::AddError;
 use prov::store;
+use prov::verify::VerifyError;
 
 /// Exit codes, as the README documents them.
 pub mod exit {
@@ -39,6 +41,12 @@ impl CommandError {
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Prefixes the message with what it concerns (a file's name).
+    pub fn context(mut self, what: &str) -> Self {
+        self.message = format!("{what}: {}", self.message);
         self
     }
 
@@ -94,6 +102,28 @@ impl From<store::Error> for CommandError {
             hint,
             code: exit::ERROR,
             broken_pipe: false,
+        }
+    }
+}
+
+impl From<VerifyError> for CommandError {
+    fn from(e: VerifyError) -> Self {
+        match e {
+            VerifyError::Store(s) => s.into(),
+            VerifyError::Empty => CommandError::usage(e.to_string()),
+            other => {
+                CommandError::new(other.to_string()).hint("run `prov fsck` to check the store")
+            }
+        }
+    }
+}
+
+impl From<SourcesError> for CommandError {
+    fn from(e: SourcesError) -> Self {
+        match e {
+            SourcesError::Store(s) => s.into(),
+            SourcesError::Add(a) => a.into(),
+            SourcesError::Verify(v) => v.into(),
         }
     }
 }

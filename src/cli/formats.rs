@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use prov::check::{Finding, FindingKind};
 use serde_json::json;
 
+use super::output::paint;
 use super::verify::render_diff;
 
 /// Writes a check's findings in one format.
@@ -26,16 +27,12 @@ impl Format for Human {
         _drafts: &[String],
     ) -> io::Result<()> {
         for f in findings {
-            let sev = if self.color {
-                let code = if f.severity.as_str() == "error" {
-                    "1;31"
-                } else {
-                    "1;33"
-                };
-                format!("\x1b[{code}m{}\x1b[0m", f.severity.as_str())
+            let code = if f.severity.as_str() == "error" {
+                "1;31"
             } else {
-                f.severity.as_str().to_owned()
+                "1;33"
             };
+            let sev = paint(f.severity.as_str(), code, self.color);
             writeln!(
                 out,
                 "{}:{}:{}: {sev}[{}]: {}",

@@ -2,7 +2,7 @@ use std::io::Write;
 
 use serde_json::json;
 
-use super::output::short_date;
+use super::output::{column_width, short_date};
 use super::{CommandError, Context, Out, cwd, exit};
 
 /// List stored documents, newest first: id, date, outlet, title.
@@ -53,13 +53,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     }
 
     let docs = store.log()?;
-    let outlet_width = docs
-        .iter()
-        .filter_map(|d| d.meta.outlet.as_ref())
-        .map(|o| o.chars().count())
-        .max()
-        .unwrap_or(1)
-        .clamp(1, 24);
+    let outlet_width = column_width(docs.iter().filter_map(|d| d.meta.outlet.as_ref()), 24);
     for doc in &docs {
         if out.json {
             out.json_line(doc)?;

@@ -1,6 +1,6 @@
 //! Writing to stdout: data only, buffered, with errors (a closed pipe) passed up.
 
-use std::io::{self, BufWriter, StdoutLock, Write};
+use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 
 use serde::Serialize;
 
@@ -38,6 +38,29 @@ impl Write for Out {
 /// a closed stderr must not turn success into an error.
 pub fn note(message: impl std::fmt::Display) {
     let _ = writeln!(io::stderr(), "{message}");
+}
+
+/// Whether stdout is a terminal that wants colour (and `NO_COLOR` is not set).
+pub fn color_stdout() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// `text` in an ANSI style (`"1;31"`: bold red) when `color` is on.
+pub fn paint(text: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The width of a list column: the longest value, at least 1, at most `max`.
+pub fn column_width<'a>(values: impl Iterator<Item = &'a String>, max: usize) -> usize {
+    values
+        .map(|v| v.chars().count())
+        .max()
+        .unwrap_or(1)
+        .clamp(1, max)
 }
 
 /// The date part of a stored date or timestamp, for one-line listings.

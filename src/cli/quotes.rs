@@ -2,7 +2,7 @@ use std::io::Write;
 
 use prov::store::quotes::QuoteFilter;
 
-use super::output::ellipsize;
+use super::output::{column_width, ellipsize};
 use super::{CommandError, Context, Out, exit};
 
 /// List quotations found in stored documents: id, speaker, document, text.
@@ -30,13 +30,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         doc,
         kind: args.kind.clone(),
     })?;
-    let width = quotes
-        .iter()
-        .filter_map(|q| q.quote.speaker.as_ref())
-        .map(|s| s.chars().count())
-        .max()
-        .unwrap_or(1)
-        .clamp(1, 28);
+    let width = column_width(quotes.iter().filter_map(|q| q.quote.speaker.as_ref()), 28);
     let mut shown = 0;
     for q in quotes
         .iter()

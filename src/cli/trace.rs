@@ -1,8 +1,8 @@
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-use prov::verify::{self, VerifyError, VerifyOptions};
+use prov::verify::{self, VerifyOptions};
 
-use super::output::short_date;
+use super::output::{color_stdout, short_date};
 use super::verify::render_diff;
 use super::{CommandError, Context, Out, exit};
 
@@ -27,17 +27,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let text = from
         .as_ref()
         .map_or_else(|| args.quote.clone(), |q| q.quote.text.clone());
-    let report = verify::trace(&store, &text, from.as_ref(), &VerifyOptions::default()).map_err(
-        |e| match e {
-            VerifyError::Store(s) => CommandError::from(s),
-            other => CommandError::new(other.to_string()),
-        },
-    )?;
+    let report = verify::trace(&store, &text, from.as_ref(), &VerifyOptions::default())?;
     if out.json {
         out.json_line(&report)?;
         return Ok(exit::SUCCESS);
     }
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = color_stdout();
     writeln!(out, "trace of “{}”", report.query)?;
     if report.appearances.is_empty() {
         writeln!(out, "  not found in any stored document")?;

@@ -1,11 +1,11 @@
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
 use prov::Store;
 use prov::align::{Change, Verdict};
-use prov::verify::{self, VerifyError, VerifyOptions, VerifyReport};
+use prov::verify::{self, VerifyOptions, VerifyReport};
 
-use super::output::short_date;
+use super::output::{color_stdout, paint, short_date};
 use super::{CommandError, Context, Out, exit};
 
 /// Check a quotation against the store: which sources support it, where, said by whom,
@@ -39,7 +39,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         speaker: args.speaker.clone(),
         ..VerifyOptions::default()
     };
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = color_stdout();
     let mut all_supported = true;
     let mut check = |quote: &str, out: &mut Out| -> Result<(), CommandError> {
         let report = run_one(&store, quote, &options)?;
@@ -83,19 +83,7 @@ fn run_one(
     quote: &str,
     options: &VerifyOptions,
 ) -> Result<VerifyReport, CommandError> {
-    verify::verify(store, quote, options).map_err(|e| match e {
-        VerifyError::Store(s) => s.into(),
-        VerifyError::Empty => CommandError::usage(e.to_string()),
-        other => CommandError::new(other.to_string()).hint("run `prov fsck` to check the store"),
-    })
-}
-
-fn paint(text: &str, code: &str, color: bool) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_owned()
-    }
+    Ok(verify::verify(store, quote, options)?)
 }
 
 fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io::Result<()> {
