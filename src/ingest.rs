@@ -378,6 +378,8 @@ fn flush(
     let objects = &objects;
     let results = store.write(|tx| -> Result<Vec<Added>, store::Error> {
         let mut out = Vec::with_capacity(batch.len());
+        let mut pending = Vec::new();
+        let mut to_index = Vec::new();
         for p in batch.iter() {
             let mut metadata_updated = false;
             let old = documents::stored_metadata(tx, &p.id)?;
@@ -386,9 +388,9 @@ fn flush(
                 None => {
                     let seq =
                         documents::insert_document(tx, &p.id, p.size, p.encoding, &now, &p.meta)?;
-                    index::index_text(tx, seq, &p.text)?;
+                    to_index.push((seq, &p.text));
                     let rows = quotes::replace_quotes(tx, &p.id, &p.quotes)?;
-                    match_quotes(tx, &rows, &p.quotes, &p.grams)?;
+                    find_matches(tx, &rows, &p.quotes, &p.grams, &mut pending)?;
                     p.meta.clone()
                 }
                 Some(old) => {
@@ -443,6 +445,14 @@ fn flush(
                 metadata_updated,
             });
         }
+        align_matches(tx, &pending)?;
+        // The full-text index last: FTS5 flushes its pending terms into a new segment
+        // whenever a later statement opens a statement journal (an INSERT OR REPLACE, a
+        // foreign-key check), so indexing between other writes would leave one tiny
+        // segment per document and merge them over and over.
+        for (seq, text) in to_index {
+            index::index_text(tx, seq, text)?;
+        }
         Ok(out)
     })?;
     batch.clear();
@@ -489,15 +499,24 @@ fn grams(text: &str) -> Vec<i64> {
     out
 }
 
-/// Finds each new quotation in documents already stored and records the matches.
-fn match_quotes(
+/// A stored quotation to align with a new one: (new row, stored row, new text, stored text).
+struct PendingMatch {
+    qid: i64,
+    other: i64,
+    text: String,
+    other_text: String,
+}
+
+/// Finds stored quotations that share enough grams with each new one. Verbatim reprints
+/// (the common case) are recorded at once; the rest are returned to be aligned, which is
+/// CPU work done for a whole batch at a time on all cores (see [`align_matches`]).
+fn find_matches(
     tx: &rusqlite::Transaction<'_>,
     rows: &[i64],
     new: &[NewQuote],
     all_grams: &[Vec<i64>],
+    pending: &mut Vec<PendingMatch>,
 ) -> Result<(), store::Error> {
-    use crate::align::{self, Query};
-    let deadline = std::time::Duration::from_millis(20);
     // The document's own quotations never match it (a set: a long transcript has many).
     let own: rustc_hash::FxHashSet<i64> = rows.iter().copied().collect();
     for ((q, g), &qid) in new.iter().zip(all_grams).zip(rows) {
@@ -516,39 +535,67 @@ fn match_quotes(
         for (other, _) in candidates {
             let other_text = store::matches::quote_text(tx, other)?;
             if other_text == q.text {
-                // A verbatim reprint, the common case: no alignment needed.
+                // A verbatim reprint: no alignment needed.
                 store::matches::record(tx, qid, other, "exact", 1.0)?;
                 verbatim = true;
-                continue;
-            }
-            // Either may be the shorter (a truncated reprint): align both ways unless the
-            // first way already finds it verbatim.
-            let forward = align::best_passage(
-                &Query::new(&q.text),
-                &align::Document::new(&other_text),
-                deadline,
-            );
-            let backward = match &forward {
-                Some(p) if p.verdict == crate::align::Verdict::Exact => None,
-                _ => align::best_passage(
-                    &Query::new(&other_text),
-                    &align::Document::new(&q.text),
-                    deadline,
-                ),
-            };
-            let best = [forward, backward].into_iter().flatten().min_by(|a, b| {
-                a.verdict
-                    .cmp(&b.verdict)
-                    .then(b.similarity.total_cmp(&a.similarity))
-            });
-            if let Some(p) = best {
-                store::matches::record(tx, qid, other, p.verdict.as_str(), p.similarity)?;
+            } else {
+                pending.push(PendingMatch {
+                    qid,
+                    other,
+                    text: q.text.clone(),
+                    other_text,
+                });
             }
         }
         // A verbatim copy adds no grams of its own: the stored copy's grams find the next
         // reprint, and matches chain through it. Reprint-heavy stores stay small and fast.
         if !verbatim {
             store::matches::add_grams(tx, qid, g)?;
+        }
+    }
+    Ok(())
+}
+
+/// Aligns the pending pairs of a batch in parallel and records those close enough. Only
+/// the recording touches the store, so the write transaction stays on one thread.
+fn align_matches(
+    tx: &rusqlite::Transaction<'_>,
+    pending: &[PendingMatch],
+) -> Result<(), store::Error> {
+    use crate::align::{self, Query, Verdict};
+    let deadline = std::time::Duration::from_millis(20);
+    let found: Vec<Option<(Verdict, f32)>> = pending
+        .par_iter()
+        .map(|m| {
+            // Either may be the shorter (a truncated reprint): align both ways unless the
+            // first way already finds it verbatim.
+            let forward = align::best_passage(
+                &Query::new(&m.text),
+                &align::Document::new(&m.other_text),
+                deadline,
+            );
+            let backward = match &forward {
+                Some(p) if p.verdict == Verdict::Exact => None,
+                _ => align::best_passage(
+                    &Query::new(&m.other_text),
+                    &align::Document::new(&m.text),
+                    deadline,
+                ),
+            };
+            [forward, backward]
+                .into_iter()
+                .flatten()
+                .min_by(|a, b| {
+                    a.verdict
+                        .cmp(&b.verdict)
+                        .then(b.similarity.total_cmp(&a.similarity))
+                })
+                .map(|p| (p.verdict, p.similarity))
+        })
+        .collect();
+    for (m, best) in pending.iter().zip(found) {
+        if let Some((verdict, similarity)) = best {
+            store::matches::record(tx, m.qid, m.other, verdict.as_str(), similarity)?;
         }
     }
     Ok(())
