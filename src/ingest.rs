@@ -12,7 +12,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::extract::{self, CharOffsets, Hints};
-use crate::store::documents::{self, SourceKind, SourceRef};
+use crate::fetch::{self, FetchError, FetchOptions, Fetched};
+use crate::store::documents::{self, DocForm, FetchRecord, SourceKind, SourceRef};
 use crate::store::index;
 use crate::store::meta::{self, MetaError, Metadata};
 use crate::store::quotes::{self, NewQuote};
@@ -31,6 +32,8 @@ pub enum Input {
     Path(PathBuf),
     /// Bytes read from standard input.
     Stdin(Vec<u8>),
+    /// A web page (or any text) to fetch over HTTP(S).
+    Url(String),
 }
 
 /// How to add.
@@ -38,6 +41,8 @@ pub enum Input {
 pub struct AddOptions {
     /// Metadata given on the command line; it overrides sidecars field by field.
     pub meta: Metadata,
+    /// Timeouts and limits for URLs.
+    pub fetch: FetchOptions,
 }
 
 /// What happened to one document.
@@ -87,6 +92,8 @@ pub enum AddError {
     Decode { path: PathBuf, source: DecodeError },
     #[error("{path}: {source}")]
     Meta { path: PathBuf, source: MetaError },
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
     #[error("--url names one source, but {count} files were given")]
     UrlNeedsOneFile { count: usize },
     #[error(transparent)]
@@ -125,8 +132,12 @@ struct Prepared {
     shown: String,
     tracked: Option<String>,
     size: u64,
-    encoding: &'static str,
+    encoding: String,
     meta: Metadata,
+    /// Whether the text is the bytes or an HTML page's article, and where that text is.
+    form: DocForm,
+    /// How the bytes were fetched, for a URL.
+    fetch: Option<FetchRecord>,
     quotes: Vec<NewQuote>,
     /// The decoded text, for the full-text index.
     text: String,
@@ -157,16 +168,18 @@ pub fn add(
     let mut summary = AddSummary::default();
     let mut files = Vec::new();
     let mut stdin = Vec::new();
+    let mut urls = Vec::new();
     for input in inputs {
         match input {
             Input::Path(p) => expand(&p, &mut files, &mut summary.refused),
             Input::Stdin(bytes) => stdin.push(bytes),
+            Input::Url(u) => urls.push(u),
         }
     }
     for e in &summary.refused {
         on_event(Event::Refused(e));
     }
-    let count = files.len() + stdin.len();
+    let count = files.len() + stdin.len() + urls.len();
     if cli_meta.url.is_some() && count > 1 {
         return Err(AddError::UrlNeedsOneFile { count });
     }
@@ -174,7 +187,22 @@ pub fn add(
 
     let mut batch = Vec::new();
     for bytes in stdin {
-        let prepared = prepare(store.objects(), "-".into(), None, bytes, None, &cli_meta);
+        let prepared = prepare(store.objects(), Source::Stdin, bytes, None, &cli_meta);
+        push(store, prepared, &mut batch, &mut summary, on_event)?;
+    }
+    // Fetches wait on the network, not the CPU: a few at a time, each bounded by its
+    // timeout.
+    let objects = store.objects().clone();
+    let fetched: Vec<Result<Prepared, AddError>> = urls
+        .par_iter()
+        .with_max_len(1)
+        .map(|url| {
+            let fetched = fetch::fetch(url, &options.fetch)?;
+            let body = fetched.body.clone();
+            prepare(&objects, Source::Web(fetched), body, None, &cli_meta)
+        })
+        .collect();
+    for prepared in fetched {
         push(store, prepared, &mut batch, &mut summary, on_event)?;
     }
     // Reading, decoding, extracting, hashing and writing objects is per-file work with no
@@ -247,12 +275,33 @@ fn prepare_file(
     })?;
     prepare(
         objects,
-        path.display().to_string(),
-        Some(tracked),
+        Source::File {
+            shown: path.display().to_string(),
+            tracked,
+            html: is_html_path(path),
+        },
         bytes,
         sidecar,
         cli_meta,
     )
+}
+
+/// Where a document's bytes came from.
+enum Source {
+    File {
+        shown: String,
+        tracked: String,
+        /// The file's extension says HTML.
+        html: bool,
+    },
+    Stdin,
+    Web(Fetched),
+}
+
+fn is_html_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "html" | "htm" | "xhtml"))
 }
 
 fn push(
@@ -320,27 +369,81 @@ fn expand(path: &Path, files: &mut Vec<PathBuf>, refused: &mut Vec<AddError>) {
     }
 }
 
-/// Checks, hashes and writes one document's object; no rows yet.
+/// Checks, hashes and writes one document's object (and an HTML page's article text);
+/// no rows yet.
 fn prepare(
     objects: &Objects,
-    shown: String,
-    tracked: Option<String>,
+    source: Source,
     bytes: Vec<u8>,
     sidecar: Option<Metadata>,
     cli_meta: &Metadata,
 ) -> Result<Prepared, AddError> {
-    let decoded = text::decode(&bytes).map_err(|source| AddError::Decode {
-        path: PathBuf::from(&shown),
-        source,
-    })?;
-    let encoding = decoded.encoding.as_str();
-    let meta = sidecar.unwrap_or_default().overlay(cli_meta);
-    let quotes = quotations(&decoded.text, &meta);
+    let (shown, tracked, fetched, html, charset) = match source {
+        Source::File {
+            shown,
+            tracked,
+            html,
+        } => {
+            let html = html || text::html::sniff(&bytes);
+            (shown, Some(tracked), None, html, None)
+        }
+        Source::Stdin => ("-".to_owned(), None, None, text::html::sniff(&bytes), None),
+        Source::Web(f) => {
+            let html = f.is_html() || (f.content_type.is_none() && text::html::sniff(&bytes));
+            let charset = f.charset().map(str::to_owned);
+            let record = FetchRecord {
+                url: f.url.clone(),
+                final_url: f.final_url,
+                status: f.status,
+                content_type: f.content_type,
+                fetched_at: f.fetched_at,
+            };
+            (f.url, None, Some(record), html, charset)
+        }
+    };
+    let io = |path: PathBuf| move |source| AddError::Io { path, source };
+    let mut meta = sidecar.unwrap_or_default();
+    let (text, encoding, form) = if html {
+        let (page, encoding) = text::html::decode(&bytes, charset.as_deref());
+        let article = text::html::article(&page);
+        // What the page says about itself comes under the sidecar and the flags.
+        meta = article.meta.overlay(&meta);
+        let text_id = DocId::of_bytes(article.text.as_bytes());
+        objects
+            .write(&text_id, article.text.as_bytes())
+            .map_err(io(objects.path(&text_id)))?;
+        let form = DocForm {
+            format: "html",
+            text_id: Some(text_id),
+            canonical: article.canonical,
+        };
+        (article.text, encoding.to_owned(), form)
+    } else {
+        let (text, encoding) = match (text::decode(&bytes), &charset) {
+            (Ok(d), _) => (d.text.into_owned(), d.encoding.as_str().to_owned()),
+            // A server that names its charset is believed (text/plain in latin-1, say).
+            (Err(_), Some(label)) if fetched.is_some() => {
+                let enc = encoding_rs::Encoding::for_label(label.as_bytes())
+                    .unwrap_or(encoding_rs::WINDOWS_1252);
+                let (t, used, _) = enc.decode(&bytes);
+                (t.into_owned(), used.name().to_ascii_lowercase())
+            }
+            (Err(source), _) => {
+                return Err(AddError::Decode {
+                    path: PathBuf::from(&shown),
+                    source,
+                });
+            }
+        };
+        (text, encoding, DocForm::default())
+    };
+    if let Some(f) = &fetched {
+        meta.url = Some(f.url.clone());
+    }
+    let meta = meta.overlay(cli_meta);
+    let quotes = quotations(&text, &meta);
     let id = DocId::of_bytes(&bytes);
-    objects.write(&id, &bytes).map_err(|source| AddError::Io {
-        path: objects.path(&id),
-        source,
-    })?;
+    objects.write(&id, &bytes).map_err(io(objects.path(&id)))?;
     Ok(Prepared {
         id,
         shown,
@@ -348,6 +451,8 @@ fn prepare(
         size: bytes.len() as u64,
         encoding,
         meta,
+        form,
+        fetch: fetched,
         grams: quotes
             .iter()
             .map(|q| {
@@ -359,7 +464,7 @@ fn prepare(
             })
             .collect(),
         quotes,
-        text: decoded.text.into_owned(),
+        text,
     })
 }
 
@@ -386,8 +491,15 @@ fn flush(
             let is_new = old.is_none();
             let meta = match old {
                 None => {
-                    let seq =
-                        documents::insert_document(tx, &p.id, p.size, p.encoding, &now, &p.meta)?;
+                    let seq = documents::insert_document(
+                        tx,
+                        &p.id,
+                        p.size,
+                        &p.encoding,
+                        &now,
+                        &p.meta,
+                        &p.form,
+                    )?;
                     to_index.push((seq, &p.text));
                     let rows = quotes::replace_quotes(tx, &p.id, &p.quotes)?;
                     find_matches(tx, &rows, &p.quotes, &p.grams, &mut pending)?;
@@ -403,7 +515,7 @@ fn flush(
                             let fresh = if hints(&merged) == hints(&p.meta) {
                                 p.quotes.clone()
                             } else {
-                                reextract(objects, &p.id, &merged)?
+                                reextract(tx, objects, &p.id, &merged)?
                             };
                             quotes::replace_quotes(tx, &p.id, &fresh)?;
                         }
@@ -431,6 +543,9 @@ fn flush(
             };
             if let Some(path) = &p.tracked {
                 documents::track_path(tx, path, &p.id, &now)?;
+            }
+            if let Some(fetch) = &p.fetch {
+                documents::record_fetch(tx, fetch, &p.id)?;
             }
             out.push(Added {
                 id: p.id,
@@ -633,14 +748,27 @@ pub fn quotations(text: &str, meta: &Metadata) -> Vec<NewQuote> {
 }
 
 fn reextract(
+    tx: &rusqlite::Transaction<'_>,
     objects: &Objects,
     id: &DocId,
     meta: &Metadata,
 ) -> Result<Vec<NewQuote>, store::Error> {
-    let bytes = objects.read(id).map_err(store::io_err(objects.path(id)))?;
-    let decoded = text::decode(&bytes)
-        .map_err(|e| store::Error::CorruptRow(format!("document {}: {e}", id.short())))?;
-    Ok(quotations(&decoded.text, meta))
+    // An HTML document's quotes point into its stored article text.
+    let text_id = documents::stored_text_id(tx, id)?;
+    let object = text_id.unwrap_or(*id);
+    let bytes = objects
+        .read(&object)
+        .map_err(store::io_err(objects.path(&object)))?;
+    let text = match text_id {
+        Some(_) => String::from_utf8(bytes).map_err(|_| {
+            store::Error::CorruptRow(format!("article text of {} is not UTF-8", id.short()))
+        })?,
+        None => text::decode(&bytes)
+            .map_err(|e| store::Error::CorruptRow(format!("document {}: {e}", id.short())))?
+            .text
+            .into_owned(),
+    };
+    Ok(quotations(&text, meta))
 }
 
 #[cfg(test)]

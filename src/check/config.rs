@@ -93,10 +93,14 @@ impl CheckConfig {
         for (kind, level) in &c.severity {
             if !matches!(
                 kind.as_str(),
-                "drifted" | "unsupported" | "misattributed" | "unknown-source"
+                "drifted"
+                    | "unsupported"
+                    | "misattributed"
+                    | "unknown-source"
+                    | "unreachable-source"
             ) {
                 return Err(invalid(format!(
-                    "[check.severity] has unknown finding kind {kind:?}: use drifted, unsupported, misattributed or unknown-source"
+                    "[check.severity] has unknown finding kind {kind:?}: use drifted, unsupported, misattributed, unknown-source or unreachable-source"
                 )));
             }
             if parse_severity(level).is_none() {

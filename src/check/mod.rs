@@ -28,6 +28,8 @@ pub enum FindingKind {
     Misattributed,
     /// The draft cites a source that is not in the store.
     UnknownSource,
+    /// A tracked URL could not be fetched again (gone, moved, or the network is down).
+    UnreachableSource,
 }
 
 impl FindingKind {
@@ -37,13 +39,14 @@ impl FindingKind {
             FindingKind::Unsupported => "unsupported",
             FindingKind::Misattributed => "misattributed",
             FindingKind::UnknownSource => "unknown-source",
+            FindingKind::UnreachableSource => "unreachable-source",
         }
     }
 
     /// The severity a finding of this kind has unless configured otherwise.
     pub fn default_severity(self) -> Severity {
         match self {
-            FindingKind::UnknownSource => Severity::Warning,
+            FindingKind::UnknownSource | FindingKind::UnreachableSource => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -411,98 +414,142 @@ mod tests {
     }
 }
 
-/// Source drift: re-reads every tracked source file, records a changed one as a new
-/// version, and reports the stored quotations of its previous version that the newest
-/// version no longer has (with the diff when a close passage remains). Findings name the
-/// source's path and the quotation's line in the previous version.
+/// Source drift: re-reads every tracked source file and re-fetches every fetched URL,
+/// records a changed one as a new version, and reports the stored quotations of its
+/// previous version that the newest version no longer has (with the diff when a close
+/// passage remains). Findings name the source's path or URL and the quotation's line in
+/// the previous version's text. A URL that can no longer be fetched is a finding too.
 pub fn check_sources(
     store: &mut Store,
     config: &CheckConfig,
+    fetch: &crate::fetch::FetchOptions,
 ) -> Result<Vec<Finding>, SourcesError> {
-    use crate::ingest::{self, AddOptions, Input};
-    use crate::store::quotes::QuoteFilter;
+    use crate::ingest::{self, AddError, AddOptions, Input};
     use crate::store::status::PathState;
 
     let root = store.root().to_path_buf();
-    let changed: Vec<_> = store
+    let mut changed: Vec<(String, Input, DocId)> = store
         .status(&root)?
         .into_iter()
         .filter(|s| s.state == PathState::Modified)
+        .map(|s| {
+            (
+                s.path.clone(),
+                Input::Path(store.worktree_path(&s.path)),
+                s.stored,
+            )
+        })
         .collect();
     let mut findings = Vec::new();
-    for s in changed {
-        let file = store.worktree_path(&s.path);
-        let summary = ingest::add(
-            store,
-            vec![Input::Path(file)],
-            &AddOptions::default(),
-            &mut |_| {},
-        )?;
+    for url in store.fetched_urls()? {
+        let source = crate::store::SourceRef {
+            kind: crate::store::SourceKind::Url,
+            locator: url.clone(),
+        };
+        if let Some(newest) = store.versions(&source)?.last() {
+            changed.push((url.clone(), Input::Url(url), newest.doc));
+        }
+    }
+    let options = AddOptions {
+        fetch: fetch.clone(),
+        ..AddOptions::default()
+    };
+    for (label, input, stored) in changed {
+        let is_url = matches!(input, Input::Url(_));
+        let summary = ingest::add(store, vec![input], &options, &mut |_| {})?;
+        if let Some(AddError::Fetch(e)) = summary.refused.first() {
+            let kind = FindingKind::UnreachableSource;
+            findings.push(Finding {
+                path: label,
+                line: 1,
+                column: 1,
+                kind,
+                severity: config.severity(kind),
+                quote: String::new(),
+                message: format!("cannot fetch the source again: {e}"),
+                source: Some(stored),
+                diff: Vec::new(),
+            });
+            continue;
+        }
         let Some(newest) = summary.added.first().map(|a| a.id) else {
             continue;
         };
-        let old_bytes = store
-            .objects()
-            .read(&s.stored)
-            .map_err(|e| SourcesError::Store(store::io_err(store.objects().path(&s.stored))(e)))?;
-        let Ok(old) = crate::text::decode(&old_bytes) else {
+        if is_url && newest == stored {
             continue;
-        };
-        let old_text = old.text.as_ref();
-        let quotes = store.quotes(&QuoteFilter {
-            doc: Some(s.stored),
-            ..QuoteFilter::default()
-        })?;
-        for q in quotes.iter().filter(|q| q.quote.kind != "term") {
-            let words = q.quote.text.split_whitespace().count();
-            if words < config.min_words {
-                continue;
-            }
-            let options = VerifyOptions {
-                only: Some(newest),
-                min_similarity: config.min_similarity,
-                ..VerifyOptions::default()
-            };
-            let report = verify::verify(store, &q.quote.text, &options)?;
-            if report.verdict.supports() {
-                continue;
-            }
-            let at = old_text
-                .char_indices()
-                .nth(q.quote.start)
-                .map_or(old_text.len(), |(i, _)| i);
-            let (line, column) = line_column(old_text, at);
-            let (kind, message, diff) = match report.evidence.first() {
-                Some(e) => (
-                    FindingKind::Drifted,
-                    format!(
-                        "the source was edited: version {} now says “{}”",
-                        newest.short(),
-                        e.text
-                    ),
-                    e.diff.clone(),
-                ),
-                None => (
-                    FindingKind::Unsupported,
-                    format!(
-                        "the source was edited: version {} no longer has this quotation",
-                        newest.short()
-                    ),
-                    Vec::new(),
-                ),
-            };
-            findings.push(Finding {
-                path: s.path.clone(),
-                line,
-                column,
-                kind,
-                severity: config.severity(kind),
-                quote: q.quote.text.clone(),
-                message,
-                source: Some(newest),
-                diff,
-            });
         }
+        findings.extend(drift(store, config, &label, stored, newest)?);
+    }
+    Ok(findings)
+}
+
+/// The quotations of `old` that `newest` (a later version of the same source) lost or
+/// changed.
+fn drift(
+    store: &Store,
+    config: &CheckConfig,
+    label: &str,
+    old: DocId,
+    newest: DocId,
+) -> Result<Vec<Finding>, SourcesError> {
+    use crate::store::quotes::QuoteFilter;
+    let Ok(old_text) = crate::text::document_text(store, &old) else {
+        return Ok(Vec::new());
+    };
+    let quotes = store.quotes(&QuoteFilter {
+        doc: Some(old),
+        ..QuoteFilter::default()
+    })?;
+    let mut findings = Vec::new();
+    for q in quotes.iter().filter(|q| q.quote.kind != "term") {
+        let words = q.quote.text.split_whitespace().count();
+        if words < config.min_words {
+            continue;
+        }
+        let options = VerifyOptions {
+            only: Some(newest),
+            min_similarity: config.min_similarity,
+            ..VerifyOptions::default()
+        };
+        let report = verify::verify(store, &q.quote.text, &options)?;
+        if report.verdict.supports() {
+            continue;
+        }
+        let at = old_text
+            .char_indices()
+            .nth(q.quote.start)
+            .map_or(old_text.len(), |(i, _)| i);
+        let (line, column) = line_column(&old_text, at);
+        let (kind, message, diff) = match report.evidence.first() {
+            Some(e) => (
+                FindingKind::Drifted,
+                format!(
+                    "the source was edited: version {} now says “{}”",
+                    newest.short(),
+                    e.text
+                ),
+                e.diff.clone(),
+            ),
+            None => (
+                FindingKind::Unsupported,
+                format!(
+                    "the source was edited: version {} no longer has this quotation",
+                    newest.short()
+                ),
+                Vec::new(),
+            ),
+        };
+        findings.push(Finding {
+            path: label.to_owned(),
+            line,
+            column,
+            kind,
+            severity: config.severity(kind),
+            quote: q.quote.text.clone(),
+            message,
+            source: Some(newest),
+            diff,
+        });
     }
     Ok(findings)
 }

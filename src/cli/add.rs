@@ -9,16 +9,21 @@ use serde_json::json;
 use super::output::note;
 use super::{CommandError, Context, Out, exit};
 
-/// Add documents to the store: files, directories (recursively), or `-` for standard input.
+/// Add documents to the store: files, directories (recursively), URLs, or `-` for
+/// standard input.
 ///
 /// Each document is stored under the BLAKE3 hash of its exact bytes; adding the same bytes
-/// again changes nothing. Metadata comes from the flags below or from a sidecar
-/// `FILE.meta.toml` / `FILE.meta.json` next to the file (flags win). A file added again
-/// with different bytes (same --url, or without one the same path) becomes a new version.
+/// again changes nothing. Metadata comes from the flags below, from a sidecar
+/// `FILE.meta.toml` / `FILE.meta.json` next to the file, or from an HTML page's own tags
+/// (flags win, then the sidecar). A file added again with different bytes (same --url, or
+/// without one the same path) becomes a new version; so does a URL that serves different
+/// bytes when fetched again. HTML pages (.html files and pages fetched from the web) are
+/// read as their article text: headline and paragraphs, without navigation or scripts.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files or directories to add; `-` reads one document from standard input.
-    #[arg(required = true, value_name = "PATH")]
+    /// Files, directories or http(s):// URLs to add; `-` reads one document from standard
+    /// input.
+    #[arg(required = true, value_name = "PATH|URL")]
     paths: Vec<PathBuf>,
     /// The document's title.
     #[arg(long)]
@@ -38,6 +43,51 @@ pub struct Args {
     /// Language tag (en, uk, …).
     #[arg(long)]
     lang: Option<String>,
+    /// Give up on a URL after this many seconds (connecting, redirects and body).
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    timeout: std::time::Duration,
+    /// Refuse a URL whose body is larger than this (bytes; K, M and G suffixes allowed).
+    #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = parse_size)]
+    max_size: u64,
+}
+
+pub(super) fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .trim_end_matches('s')
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds (e.g. 30 or 2.5)"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!(
+            "{s:?}: the timeout must be above 0 and at most a day"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&t[..i], t[i..].trim().to_ascii_uppercase()),
+        None => (t, String::new()),
+    };
+    let scale: u64 = match unit.trim_end_matches("IB").trim_end_matches('B') {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "{s:?}: expected a size like 500000, 512K, 20M or 1G"
+            ));
+        }
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{s:?}: expected a size like 500000, 512K, 20M or 1G"))
 }
 
 /// Progress bars only pay off for long adds.
@@ -53,6 +103,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 .read_to_end(&mut bytes)
                 .map_err(|e| CommandError::new(format!("reading standard input: {e}")))?;
             inputs.push(Input::Stdin(bytes));
+        } else if let Some(url) = path.to_str().filter(|p| prov::fetch::is_url(p)) {
+            inputs.push(Input::Url(url.to_owned()));
         } else {
             inputs.push(Input::Path(path));
         }
@@ -66,6 +118,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             author: args.author,
             lang: args.lang,
             ..Metadata::default()
+        },
+        fetch: prov::fetch::FetchOptions {
+            timeout: args.timeout,
+            max_bytes: args.max_size,
+            ..prov::fetch::FetchOptions::default()
         },
     };
 

@@ -13,7 +13,8 @@ use super::{CommandError, Context, Out, exit};
 /// .txt, .html and .htm; quoted glob patterns work too), finds every quotation with the same extractor as documents, and verifies each:
 /// against the source it cites (a Markdown link to a stored URL, or `prov:ID`), otherwise
 /// against the whole store, including who the draft says spoke. Findings: `drifted`,
-/// `unsupported`, `misattributed`, `unknown-source`. A quotation with `prov:ignore` and a
+/// `unsupported`, `misattributed`, `unknown-source`, and with --sources
+/// `unreachable-source`. A quotation with `prov:ignore` and a
 /// reason in a comment on its line or the line before is exempt.
 /// Exit code 1 when a finding reaches --fail-level, 0 when clean, 2 on errors.
 #[derive(Debug, clap::Args)]
@@ -21,10 +22,14 @@ pub struct Args {
     /// Draft files or directories (default: `paths` in prov.toml).
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Also re-read every tracked source file, record changed ones as new versions, and
-    /// report stored quotations the newest version no longer has.
+    /// Also re-read every tracked source file and re-fetch every fetched URL, record
+    /// changed ones as new versions, and report stored quotations the newest version no
+    /// longer has.
     #[arg(long)]
     sources: bool,
+    /// With --sources: give up on a URL after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = super::add::parse_seconds)]
+    timeout: std::time::Duration,
     /// Output format.
     #[arg(long, default_value = "human", value_parser = ["human", "json", "sarif", "github", "junit"])]
     format: String,
@@ -121,7 +126,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let mut findings: Vec<Finding> = Vec::new();
     let mut names = Vec::with_capacity(files.len());
     if args.sources {
-        let drift = check::check_sources(&mut store, &config)?;
+        let fetch = prov::fetch::FetchOptions {
+            timeout: args.timeout,
+            ..prov::fetch::FetchOptions::default()
+        };
+        let drift = check::check_sources(&mut store, &config, &fetch)?;
         for f in &drift {
             if !names.contains(&f.path) {
                 names.push(f.path.clone());

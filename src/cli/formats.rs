@@ -191,6 +191,10 @@ impl Format for Sarif {
                 FindingKind::UnknownSource,
                 "The cited source is not in the store.",
             ),
+            (
+                FindingKind::UnreachableSource,
+                "A tracked URL could not be fetched again.",
+            ),
         ]
         .iter()
         .map(|(k, d)| json!({ "id": k.as_str(), "shortDescription": { "text": d } }))

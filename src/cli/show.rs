@@ -26,10 +26,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         doc: Some(id),
         ..Default::default()
     })?;
+    let fetches = store.fetches_of(&id)?;
     if out.json {
-        out.json_line(
-            &json!({ "document": doc, "paths": paths, "sources": lineage, "quotes": quotes }),
-        )?;
+        out.json_line(&json!({
+            "document": doc, "paths": paths, "sources": lineage, "fetches": fetches,
+            "quotes": quotes
+        }))?;
         return Ok(exit::SUCCESS);
     }
     writeln!(out, "document {}", doc.id)?;
@@ -51,10 +53,36 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     if !m.speakers.is_empty() {
         writeln!(out, "{:<12}{}", "speakers:", m.speakers.join(", "))?;
     }
-    writeln!(out, "{:<12}{} bytes, {}", "size:", doc.size, doc.encoding)?;
+    if let Some(c) = doc
+        .canonical
+        .as_ref()
+        .filter(|c| m.url.as_ref() != Some(*c))
+    {
+        writeln!(out, "{:<12}{c}", "canonical:")?;
+    }
+    let format = if doc.format == "html" {
+        ", HTML (quotes refer to its article text: `prov cat --text`)"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "{:<12}{} bytes, {}{format}",
+        "size:", doc.size, doc.encoding
+    )?;
     writeln!(out, "{:<12}{}", "added:", doc.added_at)?;
     for p in &paths {
         writeln!(out, "{:<12}{p}", "path:")?;
+    }
+    for f in &fetches {
+        let mut line = format!("{} {}", f.fetched_at, f.status);
+        if let Some(ct) = &f.content_type {
+            line.push_str(&format!(" {ct}"));
+        }
+        if f.final_url != f.url {
+            line.push_str(&format!(", redirected to {}", f.final_url));
+        }
+        writeln!(out, "{:<12}{line}", "fetched:")?;
     }
     for l in &lineage {
         let n = l.versions.len();

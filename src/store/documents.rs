@@ -23,6 +23,45 @@ pub struct Document {
     pub added_at: String,
     #[serde(flatten)]
     pub meta: Metadata,
+    /// `text` or `html`.
+    pub format: String,
+    /// The object holding the article text of an HTML document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_id: Option<DocId>,
+    /// The URL the page names as its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canonical: Option<String>,
+}
+
+/// How a new document's text relates to its bytes.
+#[derive(Debug, Clone)]
+pub struct DocForm {
+    /// `text` (the text is the bytes, decoded) or `html` (the text is the article).
+    pub format: &'static str,
+    /// For HTML: the object holding the article text.
+    pub text_id: Option<DocId>,
+    pub canonical: Option<String>,
+}
+
+impl Default for DocForm {
+    fn default() -> Self {
+        DocForm {
+            format: "text",
+            text_id: None,
+            canonical: None,
+        }
+    }
+}
+
+/// One fetch of a URL, as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct FetchRecord {
+    pub url: String,
+    pub final_url: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    pub fetched_at: String,
 }
 
 /// Where versions come from: a URL, or a path when the document has no URL.
@@ -66,7 +105,8 @@ pub struct Lineage {
 }
 
 const DOC_COLUMNS: &str = "id, size, encoding, added_at, title, outlet, url, published, \
-                           author, lang, interviewer, interviewee, speakers";
+                           author, lang, interviewer, interviewee, speakers, format, text_id, \
+                           canonical";
 
 fn doc_from_row(row: &Row<'_>) -> rusqlite::Result<(String, Document)> {
     let hex: String = row.get(0)?;
@@ -89,6 +129,11 @@ fn doc_from_row(row: &Row<'_>) -> rusqlite::Result<(String, Document)> {
                 .and_then(|s| serde_json::from_str(&s).ok())
                 .unwrap_or_default(),
         },
+        format: row.get(13)?,
+        text_id: row
+            .get::<_, Option<String>>(14)?
+            .and_then(|h| DocId::from_hex(&h)),
+        canonical: row.get(15)?,
     };
     Ok((hex, doc))
 }
@@ -158,10 +203,12 @@ impl Store {
             .optional()?;
         let hex = match newest {
             Some(h) => Some(h),
+            // A page is also known by where its redirects led and by its canonical URL.
             None => self
                 .conn
                 .prepare_cached(
-                    "SELECT id FROM documents WHERE url = ?1 ORDER BY seq DESC LIMIT 1",
+                    "SELECT id FROM documents WHERE url = ?1 OR canonical = ?1 \
+                     UNION ALL SELECT doc_id FROM fetches WHERE final_url = ?1 LIMIT 1",
                 )?
                 .query_row([url], |r| r.get(0))
                 .optional()?,
@@ -247,6 +294,46 @@ impl Store {
             .collect()
     }
 
+    /// The object holding `id`'s article text, for documents whose text is not their bytes.
+    pub fn text_object(&self, id: &DocId) -> Result<Option<DocId>> {
+        let hex: Option<Option<String>> = self
+            .conn
+            .prepare_cached("SELECT text_id FROM documents WHERE id = ?1")?
+            .query_row([id.to_hex()], |r| r.get(0))
+            .optional()?;
+        hex.flatten().map(|h| parse_id(&h)).transpose()
+    }
+
+    /// Every fetch that found `id`, oldest first.
+    pub fn fetches_of(&self, id: &DocId) -> Result<Vec<FetchRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT url, final_url, status, content_type, fetched_at FROM fetches \
+             WHERE doc_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([id.to_hex()], |r| {
+                Ok(FetchRecord {
+                    url: r.get(0)?,
+                    final_url: r.get(1)?,
+                    status: r.get::<_, i64>(2)?.clamp(0, 999) as u16,
+                    content_type: r.get(3)?,
+                    fetched_at: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Every URL source, for re-fetching: those whose versions were fetched by prov.
+    pub fn fetched_urls(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.locator FROM sources s WHERE s.kind = 'url' \
+             AND EXISTS (SELECT 1 FROM fetches f WHERE f.url = s.locator) ORDER BY s.locator",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Working-tree paths whose last add stored `id`.
     pub fn paths_of(&self, id: &DocId) -> Result<Vec<String>> {
         let mut stmt = self
@@ -302,11 +389,13 @@ pub fn insert_document(
     encoding: &str,
     added_at: &str,
     meta: &Metadata,
+    form: &DocForm,
 ) -> Result<i64> {
     let speakers = (!meta.speakers.is_empty())
         .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
     tx.prepare_cached(&format!(
-        "INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        "INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
+         ?11, ?12, ?13, ?14, ?15, ?16)"
     ))?
     .execute(params![
         id.to_hex(),
@@ -322,6 +411,9 @@ pub fn insert_document(
         meta.interviewer,
         meta.interviewee,
         speakers,
+        form.format,
+        form.text_id.map(|t| t.to_hex()),
+        form.canonical,
     ])?;
     Ok(tx.last_insert_rowid())
 }
@@ -334,6 +426,15 @@ pub fn stored_metadata(tx: &Transaction<'_>, id: &DocId) -> Result<Option<Metada
         .query_row([id.to_hex()], doc_from_row)
         .optional()?;
     Ok(row.map(|(_, d)| d.meta))
+}
+
+/// The article text object of a stored document, if it has one.
+pub fn stored_text_id(tx: &Transaction<'_>, id: &DocId) -> Result<Option<DocId>> {
+    let hex: Option<Option<String>> = tx
+        .prepare_cached("SELECT text_id FROM documents WHERE id = ?1")?
+        .query_row([id.to_hex()], |r| r.get(0))
+        .optional()?;
+    hex.flatten().map(|h| parse_id(&h)).transpose()
 }
 
 /// Replaces the metadata of an existing document.
@@ -388,6 +489,23 @@ pub fn append_version(
     )?
     .execute(params![sid, seq, id.to_hex(), added_at])?;
     Ok(Some((seq as u32, previous)))
+}
+
+/// Records a fetch of a URL that found `id`.
+pub fn record_fetch(tx: &Transaction<'_>, fetch: &FetchRecord, id: &DocId) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO fetches (url, final_url, status, content_type, fetched_at, doc_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        fetch.url,
+        fetch.final_url,
+        fetch.status,
+        fetch.content_type,
+        fetch.fetched_at,
+        id.to_hex()
+    ])?;
+    Ok(())
 }
 
 /// Records that the file at `path` held `id` when it was last added.

@@ -73,13 +73,19 @@ impl Store {
             });
         }
 
-        let mut stmt = conn.prepare("SELECT id, size FROM documents ORDER BY id")?;
+        let mut stmt = conn.prepare("SELECT id, size, text_id FROM documents ORDER BY id")?;
         let docs = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         report.documents = docs.len() as u64;
         let mut known = HashSet::with_capacity(docs.len());
-        for (i, (hex, size)) in docs.iter().enumerate() {
+        for (i, (hex, size, text_hex)) in docs.iter().enumerate() {
             progress(i as u64 + 1, docs.len() as u64);
             let Ok(id) = parse_id(hex) else {
                 report.problems.push(Problem {
@@ -90,33 +96,21 @@ impl Store {
                 continue;
             };
             known.insert(id);
-            let path = self.objects().path(&id);
-            match self.objects().rehash(&id) {
-                Ok(None) => report.problems.push(Problem {
-                    kind: ProblemKind::Missing,
-                    item: id.to_hex(),
-                    detail: format!("object file {} is gone", path.display()),
-                }),
-                Ok(Some(actual)) if actual != id => report.problems.push(Problem {
-                    kind: ProblemKind::Corrupt,
-                    item: id.to_hex(),
-                    detail: format!("object {} now hashes to {}", path.display(), actual),
-                }),
-                Ok(Some(_)) => {
-                    let on_disk = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                    if on_disk != *size as u64 {
-                        report.problems.push(Problem {
-                            kind: ProblemKind::Corrupt,
-                            item: id.to_hex(),
-                            detail: format!("row says {size} bytes, object has {on_disk}"),
-                        });
+            self.check_object(&id, &id, Some(*size as u64), "object", &mut report);
+            // An HTML document's article text is an object too: evidence offsets point
+            // into it.
+            if let Some(text_hex) = text_hex {
+                match parse_id(text_hex) {
+                    Ok(text_id) => {
+                        known.insert(text_id);
+                        self.check_object(&id, &text_id, None, "article text", &mut report);
                     }
+                    Err(_) => report.problems.push(Problem {
+                        kind: ProblemKind::Corrupt,
+                        item: id.to_hex(),
+                        detail: format!("document row has a malformed text id {text_hex:?}"),
+                    }),
                 }
-                Err(e) => report.problems.push(Problem {
-                    kind: ProblemKind::Corrupt,
-                    item: id.to_hex(),
-                    detail: format!("cannot read object {}: {e}", path.display()),
-                }),
             }
         }
 
@@ -131,6 +125,11 @@ impl Store {
                 "SELECT v.doc_id, 'source #' || v.source_id || ' version ' || v.seq FROM versions v \
                  LEFT JOIN sources s ON s.id = v.source_id WHERE s.id IS NULL",
                 "version row names a source that does not exist",
+            ),
+            (
+                "SELECT f.doc_id, f.url || ' fetched ' || f.fetched_at FROM fetches f \
+                 LEFT JOIN documents d ON d.id = f.doc_id WHERE d.id IS NULL",
+                "fetch record names a document that is not stored",
             ),
             (
                 "SELECT p.doc_id, p.path FROM paths p \
@@ -174,5 +173,47 @@ impl Store {
             .filter(|id| !known.contains(id))
             .collect();
         Ok(report)
+    }
+
+    /// Re-hashes one object of document `doc`, noting what is wrong with it.
+    fn check_object(
+        &self,
+        doc: &DocId,
+        id: &DocId,
+        size: Option<u64>,
+        what: &str,
+        report: &mut FsckReport,
+    ) {
+        let path = self.objects().path(id);
+        let problem = match self.objects().rehash(id) {
+            Ok(None) => Some((
+                ProblemKind::Missing,
+                format!("{what} file {} is gone", path.display()),
+            )),
+            Ok(Some(actual)) if actual != *id => Some((
+                ProblemKind::Corrupt,
+                format!("{what} {} now hashes to {}", path.display(), actual),
+            )),
+            Ok(Some(_)) => {
+                let on_disk = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                size.filter(|&s| s != on_disk).map(|s| {
+                    (
+                        ProblemKind::Corrupt,
+                        format!("row says {s} bytes, object has {on_disk}"),
+                    )
+                })
+            }
+            Err(e) => Some((
+                ProblemKind::Corrupt,
+                format!("cannot read {what} {}: {e}", path.display()),
+            )),
+        };
+        if let Some((kind, detail)) = problem {
+            report.problems.push(Problem {
+                kind,
+                item: doc.to_hex(),
+                detail,
+            });
+        }
     }
 }

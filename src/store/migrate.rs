@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0001_init.sql"),
     include_str!("../../schema/0002_quotes.sql"),
     include_str!("../../schema/0003_index.sql"),
+    include_str!("../../schema/0004_web.sql"),
 ];
 
 /// The schema version this build writes.

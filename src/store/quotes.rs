@@ -425,6 +425,7 @@ mod tests {
                     "utf-8",
                     "2026-01-01T00:00:00Z",
                     &Default::default(),
+                    &Default::default(),
                 )?;
                 replace_quotes(tx, &id, &quotes).map(|_| ())
             })

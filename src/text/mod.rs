@@ -4,6 +4,7 @@
 //! the file agree with prov's. A UTF-8 byte order mark is dropped; UTF-16 needs its BOM.
 //! Anything else that is not valid UTF-8, and anything holding NUL, is refused as binary.
 
+pub mod html;
 pub mod normalize;
 
 use std::borrow::Cow;
@@ -60,6 +61,36 @@ pub struct Decoded<'a> {
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The text every stage reads for a stored document: the article text object of an HTML
+/// document, else its bytes decoded. Quote offsets and evidence point into this text.
+pub fn document_text(
+    store: &crate::store::Store,
+    id: &crate::store::DocId,
+) -> Result<String, crate::store::Error> {
+    use crate::store::{Error, io_err};
+    let objects = store.objects();
+    match store.text_object(id)? {
+        Some(text_id) => {
+            let bytes = objects
+                .read(&text_id)
+                .map_err(io_err(objects.path(&text_id)))?;
+            String::from_utf8(bytes).map_err(|_| {
+                Error::CorruptRow(format!(
+                    "article text {} of document {} is not UTF-8",
+                    text_id.short(),
+                    id.short()
+                ))
+            })
+        }
+        None => {
+            let bytes = objects.read(id).map_err(io_err(objects.path(id)))?;
+            decode(&bytes)
+                .map(|d| d.text.into_owned())
+                .map_err(|e| Error::CorruptRow(format!("document {}: {e}", id.short())))
+        }
+    }
+}
 
 /// Decodes document bytes, borrowing them when they are UTF-8 already.
 ///

@@ -109,17 +109,19 @@ pub fn verify(
         if options.exclude == Some(doc_id) {
             continue;
         }
-        let bytes = store
-            .objects()
-            .read(&doc_id)
-            .map_err(|source| VerifyError::Object {
-                doc: doc_id.short(),
-                source,
-            })?;
-        let Ok(decoded) = text::decode(&bytes) else {
-            continue;
+        let text = match text::document_text(store, &doc_id) {
+            Ok(t) => t,
+            // A document prov cannot read as text supports nothing; fsck reports it.
+            Err(store::Error::CorruptRow(_)) => continue,
+            Err(store::Error::Io { path, source }) => {
+                return Err(VerifyError::Object {
+                    doc: format!("{} ({})", doc_id.short(), path.display()),
+                    source,
+                });
+            }
+            Err(e) => return Err(e.into()),
         };
-        let text = decoded.text.as_ref();
+        let text = text.as_str();
         let doc = align::Document::new(text);
         let Some(p) = align::best_passage(&query, &doc, options.deadline) else {
             continue;

@@ -88,3 +88,4 @@ impl Env {
 pub fn b3(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
 }
+pub mod http;

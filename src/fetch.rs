@@ -1,0 +1,314 @@
+//! Fetching sources from the web: the exact bytes a URL serves, and how they were served.
+//!
+//! One GET with a maintained client (ureq over rustls: no OpenSSL to build), following
+//! redirects and recording where they led. Every fetch is bounded: a connect timeout, an
+//! overall deadline that covers redirects and the body, and a body size limit, so a slow
+//! or endless server never hangs an add. Only a successful (2xx) response whose content is
+//! text is returned: an error page is never mistaken for the article.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// How to fetch.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// The whole fetch, redirects and body included.
+    pub timeout: Duration,
+    /// The largest body accepted, in bytes.
+    pub max_bytes: u64,
+    /// Redirects followed before giving up.
+    pub max_redirects: u32,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            timeout: Duration::from_secs(30),
+            max_bytes: 20 * 1024 * 1024,
+            max_redirects: 10,
+        }
+    }
+}
+
+/// A response that was stored, or is about to be.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fetched {
+    /// The URL as requested.
+    pub url: String,
+    /// Where the redirects (if any) led.
+    pub final_url: String,
+    pub status: u16,
+    /// The `Content-Type` header as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// When the response arrived, RFC 3339 UTC.
+    pub fetched_at: String,
+    #[serde(skip)]
+    pub body: Vec<u8>,
+}
+
+impl Fetched {
+    /// Whether the server said the body is HTML.
+    pub fn is_html(&self) -> bool {
+        self.mime()
+            .is_some_and(|m| m == "text/html" || m == "application/xhtml+xml")
+    }
+
+    /// The `charset` parameter of the content type.
+    pub fn charset(&self) -> Option<&str> {
+        let ct = self.content_type.as_deref()?;
+        ct.split(';').skip(1).find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            (k.trim().eq_ignore_ascii_case("charset")).then(|| v.trim().trim_matches('"'))
+        })
+    }
+
+    fn mime(&self) -> Option<String> {
+        mime_of(self.content_type.as_deref()?)
+    }
+}
+
+fn mime_of(content_type: &str) -> Option<String> {
+    let m = content_type.split(';').next()?.trim().to_ascii_lowercase();
+    (!m.is_empty()).then_some(m)
+}
+
+/// Why a URL could not be fetched. Every variant names the URL.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("{url}: not an http:// or https:// URL")]
+    BadUrl { url: String },
+    #[error("{url}: the server answered {status}{}; nothing was stored", reason_suffix(*status))]
+    Status { url: String, status: u16 },
+    #[error("{url}: cannot resolve host {host:?} (DNS); check the spelling and the network")]
+    Dns { url: String, host: String },
+    #[error("{url}: connection refused; is the server running?")]
+    Refused { url: String },
+    #[error("{url}: no complete response within {seconds}s; retry, or raise --timeout")]
+    Timeout { url: String, seconds: f64 },
+    #[error("{url}: TLS failed: {message}; check the certificate, or that the server speaks https")]
+    Tls { url: String, message: String },
+    #[error("{url}: the body is larger than {limit} bytes; raise --max-size to accept it")]
+    TooLarge { url: String, limit: u64 },
+    #[error("{url}: more than {limit} redirects")]
+    TooManyRedirects { url: String, limit: u32 },
+    #[error(
+        "{url}: content type {content_type} is not text; prov stores HTML and plain-text sources"
+    )]
+    NotText { url: String, content_type: String },
+    #[error("{url}: {message}")]
+    Other { url: String, message: String },
+}
+
+fn reason_suffix(status: u16) -> String {
+    let reason = match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        410 => "Gone",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return String::new(),
+    };
+    format!(" {reason}")
+}
+
+/// Whether a command-line argument is a URL to fetch rather than a path.
+pub fn is_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// Fetches `url`.
+pub fn fetch(url: &str, options: &FetchOptions) -> Result<Fetched, FetchError> {
+    if !is_url(url) {
+        return Err(FetchError::BadUrl {
+            url: url.to_owned(),
+        });
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(options.timeout))
+        .timeout_connect(Some(options.timeout.min(Duration::from_secs(10))))
+        .max_redirects(options.max_redirects)
+        .http_status_as_error(false)
+        .user_agent(concat!("prov/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let fail = |e: ureq::Error| classify(url, e, options);
+    let mut response = agent.get(url).call().map_err(fail)?;
+    let status = response.status().as_u16();
+    if !(200..300).contains(&status) {
+        return Err(FetchError::Status {
+            url: url.to_owned(),
+            status,
+        });
+    }
+    let final_url = ureq::ResponseExt::get_uri(&response).to_string();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(m) = content_type.as_deref().and_then(mime_of) {
+        let textual = m.starts_with("text/")
+            || m == "application/xhtml+xml"
+            || m == "application/xml"
+            || m.ends_with("+xml");
+        if !textual {
+            return Err(FetchError::NotText {
+                url: url.to_owned(),
+                content_type: m,
+            });
+        }
+    }
+    // The limit is checked as the body streams in: an endless body stops at the limit.
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(options.max_bytes)
+        .read_to_vec()
+        .map_err(fail)?;
+    Ok(Fetched {
+        url: url.to_owned(),
+        final_url,
+        status,
+        content_type,
+        fetched_at: now_rfc3339(),
+        body,
+    })
+}
+
+fn classify(url: &str, e: ureq::Error, options: &FetchOptions) -> FetchError {
+    let url = url.to_owned();
+    match e {
+        ureq::Error::StatusCode(status) => FetchError::Status { url, status },
+        ureq::Error::HostNotFound => FetchError::Dns {
+            host: host_of(&url),
+            url,
+        },
+        ureq::Error::Timeout(_) => FetchError::Timeout {
+            url,
+            seconds: options.timeout.as_secs_f64(),
+        },
+        ureq::Error::BodyExceedsLimit(limit) => FetchError::TooLarge { url, limit },
+        ureq::Error::TooManyRedirects => FetchError::TooManyRedirects {
+            url,
+            limit: options.max_redirects,
+        },
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => FetchError::BadUrl { url },
+        ureq::Error::Tls(m) => FetchError::Tls {
+            url,
+            message: m.to_owned(),
+        },
+        ureq::Error::Rustls(e) => FetchError::Tls {
+            url,
+            message: e.to_string(),
+        },
+        ureq::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => FetchError::Refused { url },
+            // The standard resolver's failure (getaddrinfo) has no error kind of its own.
+            _ if io.to_string().contains("failed to lookup address") => FetchError::Dns {
+                host: host_of(&url),
+                url,
+            },
+            // rustls reports a failed handshake as invalid data on the socket.
+            std::io::ErrorKind::InvalidData if url.to_ascii_lowercase().starts_with("https") => {
+                FetchError::Tls {
+                    message: io.to_string(),
+                    url,
+                }
+            }
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => FetchError::Timeout {
+                url,
+                seconds: options.timeout.as_secs_f64(),
+            },
+            _ => match io.get_ref().and_then(|i| i.downcast_ref::<ureq::Error>()) {
+                Some(ureq::Error::BodyExceedsLimit(limit)) => {
+                    FetchError::TooLarge { url, limit: *limit }
+                }
+                Some(ureq::Error::Timeout(_)) => FetchError::Timeout {
+                    url,
+                    seconds: options.timeout.as_secs_f64(),
+                },
+                _ => FetchError::Other {
+                    url,
+                    message: io.to_string(),
+                },
+            },
+        },
+        other => FetchError::Other {
+            url,
+            message: other.to_string(),
+        },
+    }
+}
+
+fn now_rfc3339() -> String {
+    use time::format_description::well_known::Rfc3339;
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&Rfc3339).unwrap_or_default()
+}
+
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    host.rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host, |(h, _)| h)
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_told_from_paths() {
+        assert!(is_url("https://example.com/a"));
+        assert!(is_url("HTTP://example.com"));
+        assert!(!is_url("seeds/000.txt"));
+        assert!(!is_url("http"));
+        assert!(!is_url("ftp://example.com"));
+    }
+
+    #[test]
+    fn hosts_are_read_from_urls() {
+        assert_eq!(
+            host_of("https://user@news.example:8443/a?b"),
+            "news.example"
+        );
+        assert_eq!(host_of("http://127.0.0.1:80"), "127.0.0.1");
+    }
+
+    #[test]
+    fn content_types_say_html_and_charset() {
+        let f = |ct: &str| Fetched {
+            url: String::new(),
+            final_url: String::new(),
+            status: 200,
+            content_type: Some(ct.to_owned()),
+            fetched_at: String::new(),
+            body: Vec::new(),
+        };
+        assert!(f("Text/HTML; charset=\"ISO-8859-1\"").is_html());
+        assert_eq!(
+            f("text/html; charset=\"ISO-8859-1\"").charset(),
+            Some("ISO-8859-1")
+        );
+        assert!(!f("text/plain").is_html());
+        assert_eq!(f("text/plain").charset(), None);
+    }
+
+    #[test]
+    fn a_non_url_is_refused_without_a_request() {
+        let e = fetch("file:///etc/passwd", &FetchOptions::default()).unwrap_err();
+        assert!(matches!(e, FetchError::BadUrl { .. }), "{e}");
+    }
+}

@@ -1,0 +1,776 @@
+//! HTML documents: the article text a reader sees, and what the page says about itself.
+//!
+//! A web page is stored as the exact bytes served, but quotations, offsets and alignment
+//! work on its article text: the headline and paragraphs of the story, with navigation,
+//! scripts, styles, comments, forms, share bars and lists of related links left out,
+//! entities decoded, and one blank line between paragraphs (as in a plain-text article).
+//!
+//! The article is found the way reading modes find it: an element marked as the article
+//! body (`itemprop="articleBody"`), else the `<article>` or `<main>` holding the most
+//! paragraph text, else the element whose own paragraphs hold the most text. Inside it,
+//! elements whose class or id names page furniture (share, related, newsletter, comments…)
+//! and blocks that are mostly links are dropped.
+//!
+//! Metadata comes from JSON-LD (`NewsArticle` and kin: headline, datePublished, author,
+//! publisher), then Open Graph and `<meta>` tags, then `<title>` and the canonical link.
+
+use ego_tree::NodeRef;
+use scraper::{Html, Node};
+use serde_json::Value;
+
+use crate::store::meta::{Metadata, parse_published};
+
+/// An HTML page read as an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Headline and paragraphs, separated by blank lines.
+    pub text: String,
+    /// What the page says about itself (title, outlet, date, author, canonical URL, lang).
+    pub meta: Metadata,
+    /// The canonical URL (`<link rel="canonical">`, else `og:url`), when the page gives one.
+    pub canonical: Option<String>,
+}
+
+/// Reads a decoded HTML page as an article.
+///
+/// ```
+/// let page = r#"<html><head><title>Site</title>
+///   <meta property="og:site_name" content="The Courier"></head>
+///   <body><nav><a href="/">Home</a></nav>
+///   <article><h1>Talks stall</h1><p>&ldquo;We will not give up,&rdquo; he said.</p></article>
+///   <script>var x = "not text";</script></body></html>"#;
+/// let article = prov::text::html::article(page);
+/// assert_eq!(article.text, "Talks stall\n\n“We will not give up,” he said.");
+/// assert_eq!(article.meta.outlet.as_deref(), Some("The Courier"));
+/// ```
+pub fn article(html: &str) -> Article {
+    let doc = Html::parse_document(html);
+    let (meta, canonical) = page_metadata(&doc);
+    let root = article_root(&doc);
+    let mut text = TextBuilder::default();
+    if let Some(root) = root {
+        let whole_page = root
+            .value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "body" | "html"));
+        walk(root, whole_page, &mut text);
+    }
+    Article {
+        text: text.finish(),
+        meta,
+        canonical,
+    }
+}
+
+/// Whether bytes look like an HTML page (for files without a telling extension).
+pub fn sniff(bytes: &[u8]) -> bool {
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let head: Vec<u8> = start
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(15)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    head.starts_with(b"<!doctype html") || head.starts_with(b"<html")
+}
+
+/// Decodes an HTML page's bytes: a byte order mark, else the charset the server sent, else
+/// a `<meta charset>` near the top, else UTF-8 when the bytes are valid UTF-8, else
+/// windows-1252 (what browsers assume). Returns the text and the encoding's name.
+pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> (String, &'static str) {
+    let declared = http_charset
+        .and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()))
+        .or_else(|| meta_charset(bytes));
+    let encoding = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((enc, _)) => enc,
+        None => match declared {
+            Some(enc) => enc,
+            None if std::str::from_utf8(bytes).is_ok() => encoding_rs::UTF_8,
+            None => encoding_rs::WINDOWS_1252,
+        },
+    };
+    // A page that declares UTF-16 in a meta tag cannot be UTF-16 (the tag was readable as
+    // ASCII): browsers read it as UTF-8, and so does prov.
+    let encoding = if encoding_rs::Encoding::for_bom(bytes).is_none()
+        && (encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE)
+    {
+        encoding_rs::UTF_8
+    } else {
+        encoding
+    };
+    let (text, used, _) = encoding.decode(bytes);
+    (text.into_owned(), encoding_name(used))
+}
+
+fn encoding_name(enc: &'static encoding_rs::Encoding) -> &'static str {
+    match enc.name() {
+        "UTF-8" => "utf-8",
+        "UTF-16LE" => "utf-16le",
+        "UTF-16BE" => "utf-16be",
+        other => other,
+    }
+}
+
+/// The charset a `<meta charset=…>` or `<meta http-equiv content="…; charset=…">` in the
+/// first kilobyte names.
+fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let at = memchr::memmem::find(&lower, b"charset=")? + b"charset=".len();
+    let rest = &lower[at..];
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let end = rest
+        .iter()
+        .position(|b| matches!(b, b'"' | b'\'' | b';' | b'>' | b'/' | b' '))
+        .unwrap_or(rest.len());
+    encoding_rs::Encoding::for_label(&rest[..end])
+}
+
+/// Elements whose content is never article text.
+const SKIPPED: &[&str] = &[
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "nav",
+    "aside",
+    "footer",
+    "form",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "label",
+    "dialog",
+    "figure",
+    "figcaption",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "audio",
+    "video",
+    "picture",
+    "img",
+    "map",
+];
+
+/// Elements that begin and end a paragraph of text.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "address",
+    "center",
+    "hr",
+    "body",
+    "html",
+    "details",
+    "summary",
+];
+
+/// Words in a class or id that mark page furniture rather than the story.
+const FURNITURE: &[&str] = &[
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "comment",
+    "comments",
+    "newsletter",
+    "promo",
+    "advert",
+    "advertisement",
+    "ad",
+    "ads",
+    "sponsor",
+    "sponsored",
+    "cookie",
+    "cookies",
+    "subscribe",
+    "subscription",
+    "breadcrumb",
+    "breadcrumbs",
+    "sidebar",
+    "footer",
+    "nav",
+    "navigation",
+    "menu",
+    "popup",
+    "modal",
+    "signup",
+    "recommended",
+    "recommendations",
+    "outbrain",
+    "taboola",
+    "paywall",
+    "banner",
+    "toolbar",
+    "tags",
+    "byline-share",
+    "most-read",
+    "mostread",
+    "trending",
+    "skip",
+    "visually-hidden",
+    "sr-only",
+    "hidden",
+];
+
+/// Words in a class or id that mark the story itself; they outweigh furniture words
+/// ("article-share" is furniture, "article-body" is not).
+const STORY: &[&str] = &[
+    "article", "story", "content", "body", "text", "entry", "post",
+];
+
+fn is_furniture(e: &scraper::node::Element) -> bool {
+    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if let Some(style) = e.attr("style") {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if style.contains("display:none") || style.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    let names = e.attr("class").into_iter().chain(e.id());
+    let mut furniture = false;
+    for name in names {
+        for token in name.split_whitespace() {
+            let token = token.to_ascii_lowercase();
+            if FURNITURE.contains(&token.as_str()) {
+                furniture = true;
+                continue;
+            }
+            let parts: Vec<&str> = token.split(['-', '_']).filter(|p| !p.is_empty()).collect();
+            if parts.iter().any(|p| STORY.contains(p)) && !token.contains("share") {
+                continue;
+            }
+            if parts.iter().any(|p| FURNITURE.contains(p)) {
+                furniture = true;
+            }
+        }
+    }
+    furniture
+}
+
+/// Collects text into paragraphs, collapsing whitespace the way a browser renders it.
+#[derive(Default)]
+struct TextBuilder {
+    paragraphs: Vec<String>,
+    current: String,
+    /// Characters of `current` inside links, to drop blocks that are mostly links.
+    link_chars: usize,
+    in_link: usize,
+    in_pre: usize,
+}
+
+impl TextBuilder {
+    fn push_text(&mut self, s: &str) {
+        if self.in_pre > 0 {
+            self.current.push_str(s);
+            if self.in_link > 0 {
+                self.link_chars += s.chars().count();
+            }
+            return;
+        }
+        for (i, piece) in s.split(char::is_whitespace).enumerate() {
+            if i > 0 && !self.current.is_empty() && !self.current.ends_with([' ', '\n']) {
+                self.current.push(' ');
+            }
+            if !piece.is_empty() {
+                self.current.push_str(piece);
+                if self.in_link > 0 {
+                    self.link_chars += piece.chars().count();
+                }
+            }
+        }
+    }
+
+    fn line_break(&mut self) {
+        let trimmed = self.current.trim_end_matches(' ').len();
+        self.current.truncate(trimmed);
+        if !self.current.is_empty() && !self.current.ends_with('\n') {
+            self.current.push('\n');
+        }
+    }
+
+    /// Ends the current paragraph; a block mostly made of links (a list of related
+    /// stories, "Read more", share links) is dropped.
+    fn end_paragraph(&mut self) {
+        let text = std::mem::take(&mut self.current);
+        let links = std::mem::replace(&mut self.link_chars, 0);
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let chars = text.chars().count();
+        if links * 2 > chars && chars < 200 {
+            return;
+        }
+        self.paragraphs.push(text.to_owned());
+    }
+
+    fn finish(mut self) -> String {
+        self.end_paragraph();
+        self.paragraphs.join("\n\n")
+    }
+}
+
+fn walk(node: NodeRef<'_, Node>, whole_page: bool, out: &mut TextBuilder) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => out.push_text(&t.text),
+            Node::Element(e) => {
+                let name = e.name();
+                if SKIPPED.contains(&name) || (whole_page && name == "header") || is_furniture(e) {
+                    continue;
+                }
+                match name {
+                    "br" => {
+                        out.line_break();
+                        continue;
+                    }
+                    "q" => {
+                        // Browsers render <q> with quotation marks; nested ones with single.
+                        let nested = child
+                            .ancestors()
+                            .any(|a| a.value().as_element().is_some_and(|e| e.name() == "q"));
+                        let (open, close) = if nested {
+                            ("‘", "’")
+                        } else {
+                            ("“", "”")
+                        };
+                        out.push_text(open);
+                        walk(child, whole_page, out);
+                        out.push_text(close);
+                        continue;
+                    }
+                    _ => {}
+                }
+                let block = BLOCKS.contains(&name);
+                if block {
+                    out.end_paragraph();
+                }
+                let link = name == "a";
+                out.in_link += usize::from(link);
+                out.in_pre += usize::from(name == "pre");
+                walk(child, whole_page, out);
+                out.in_link -= usize::from(link);
+                out.in_pre -= usize::from(name == "pre");
+                if block {
+                    out.end_paragraph();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The element holding the story.
+fn article_root(doc: &Html) -> Option<NodeRef<'_, Node>> {
+    let elements = || {
+        doc.tree
+            .root()
+            .descendants()
+            .filter(|n| n.value().as_element().is_some())
+    };
+    if let Some(body) = elements().find(|n| {
+        n.value()
+            .as_element()
+            .is_some_and(|e| e.attr("itemprop") == Some("articleBody"))
+    }) {
+        return Some(body);
+    }
+    for names in [&["article"][..], &["main"][..]] {
+        let best = elements()
+            .filter(|n| {
+                n.value()
+                    .as_element()
+                    .is_some_and(|e| names.contains(&e.name()))
+            })
+            .map(|n| (paragraph_chars(&n), n))
+            .filter(|(chars, _)| *chars > 0)
+            .max_by_key(|(chars, _)| *chars);
+        if let Some((_, n)) = best {
+            return Some(n);
+        }
+    }
+    let body = elements().find(|n| n.value().as_element().is_some_and(|e| e.name() == "body"));
+    let scored = best_inside_scored(doc.tree.root());
+    scored.or(body).or_else(|| Some(doc.tree.root()))
+}
+
+/// The element whose own `<p>` children hold the most text, readability-style: a page
+/// with no article markup still has its story in one container of paragraphs.
+fn best_inside_scored(root: NodeRef<'_, Node>) -> Option<NodeRef<'_, Node>> {
+    let mut best: Option<(usize, NodeRef<'_, Node>)> = None;
+    for n in root.descendants() {
+        let Some(e) = n.value().as_element() else {
+            continue;
+        };
+        if SKIPPED.contains(&e.name()) || is_furniture(e) {
+            continue;
+        }
+        let own: usize = n
+            .children()
+            .filter(|c| c.value().as_element().is_some_and(|e| e.name() == "p"))
+            .map(|p| text_chars(p))
+            .filter(|&chars| chars >= 25)
+            .sum();
+        if own > 0 && best.as_ref().is_none_or(|(b, _)| own > *b) {
+            best = Some((own, n));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
+/// Characters of text in the `<p>` elements under `n`.
+fn paragraph_chars(n: &NodeRef<'_, Node>) -> usize {
+    n.descendants()
+        .filter(|d| d.value().as_element().is_some_and(|e| e.name() == "p"))
+        .map(text_chars)
+        .sum()
+}
+
+fn text_chars(n: NodeRef<'_, Node>) -> usize {
+    n.descendants()
+        .filter_map(|d| match d.value() {
+            Node::Text(t) => Some(t.trim().chars().count()),
+            _ => None,
+        })
+        .sum()
+}
+
+/// The text of an element, whitespace collapsed.
+fn element_text(n: NodeRef<'_, Node>) -> String {
+    let mut s = String::new();
+    for d in n.descendants() {
+        if let Node::Text(t) = d.value() {
+            s.push_str(&t.text);
+            s.push(' ');
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Metadata from `<head>` and JSON-LD, and the canonical URL.
+fn page_metadata(doc: &Html) -> (Metadata, Option<String>) {
+    let mut title_tag = None;
+    let mut canonical = None;
+    let mut metas: Vec<(String, String)> = Vec::new();
+    let mut ld: Vec<Value> = Vec::new();
+    let mut lang = None;
+    for n in doc.tree.root().descendants() {
+        let Some(e) = n.value().as_element() else {
+            continue;
+        };
+        match e.name() {
+            "html" => lang = e.attr("lang").map(str::to_owned),
+            "title" if title_tag.is_none() => title_tag = Some(element_text(n)),
+            "link" => {
+                let rel = e.attr("rel").unwrap_or("").to_ascii_lowercase();
+                if rel.split_whitespace().any(|r| r == "canonical") && canonical.is_none() {
+                    canonical = e.attr("href").map(str::to_owned);
+                }
+            }
+            "meta" => {
+                let key = e.attr("property").or_else(|| e.attr("name"));
+                if let (Some(key), Some(content)) = (key, e.attr("content")) {
+                    metas.push((key.to_ascii_lowercase(), content.to_owned()));
+                }
+            }
+            "script"
+                if e.attr("type")
+                    .is_some_and(|t| t.trim() == "application/ld+json") =>
+            {
+                if let Ok(v) = serde_json::from_str::<Value>(&element_text(n)) {
+                    ld.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    let meta_tag = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            metas
+                .iter()
+                .find(|(key, v)| key == k && !v.trim().is_empty())
+                .map(|(_, v)| v.trim().to_owned())
+        })
+    };
+    let news = ld.iter().find_map(find_news_article);
+    let ld_str = |field: &str| news.and_then(|a| a.get(field)).and_then(text_of);
+    let title = ld_str("headline")
+        .or_else(|| meta_tag(&["og:title", "twitter:title"]))
+        .or(title_tag.filter(|t| !t.is_empty()));
+    let published = ld_str("datePublished")
+        .or_else(|| {
+            meta_tag(&[
+                "article:published_time",
+                "datepublished",
+                "pubdate",
+                "date",
+                "dc.date",
+                "dc.date.issued",
+                "parsely-pub-date",
+            ])
+        })
+        .and_then(|d| lenient_date(&d));
+    let author = news
+        .and_then(|a| a.get("author"))
+        .and_then(names_of)
+        .or_else(|| meta_tag(&["author", "article:author", "byl"]).filter(|a| !is_url(a)));
+    let outlet = news
+        .and_then(|a| a.get("publisher"))
+        .and_then(names_of)
+        .or_else(|| meta_tag(&["og:site_name", "application-name"]));
+    let canonical = canonical
+        .filter(|c| is_url(c))
+        .or_else(|| meta_tag(&["og:url"]).filter(|c| is_url(c)));
+    let meta = Metadata {
+        title,
+        outlet,
+        url: None,
+        published,
+        author,
+        lang: lang.filter(|l| !l.trim().is_empty()),
+        ..Metadata::default()
+    };
+    (meta, canonical)
+}
+
+fn is_url(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+/// A date as pages write it, in prov's form: RFC 3339 as is, or its date part when the
+/// rest is unusual (`2025-06-23T08:42:00+0000`), or nothing.
+fn lenient_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    parse_published(s).ok().or_else(|| {
+        let day = s.get(..10)?;
+        parse_published(day).ok()
+    })
+}
+
+/// The first JSON-LD object typed as a news article (or any article), searching arrays
+/// and `@graph`.
+fn find_news_article(v: &Value) -> Option<&Value> {
+    match v {
+        Value::Array(items) => items.iter().find_map(find_news_article),
+        Value::Object(map) => {
+            let typed = |t: &Value| match t {
+                Value::String(s) => is_article_type(s),
+                Value::Array(ts) => ts.iter().any(|t| t.as_str().is_some_and(is_article_type)),
+                _ => false,
+            };
+            if map.get("@type").is_some_and(typed) {
+                return Some(v);
+            }
+            map.get("@graph").and_then(find_news_article)
+        }
+        _ => None,
+    }
+}
+
+fn is_article_type(t: &str) -> bool {
+    t.ends_with("Article") || t == "BlogPosting" || t == "ReportageNewsArticle" || t == "Report"
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    let s = v.as_str()?.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!s.is_empty()).then_some(s)
+}
+
+/// A person or organisation as JSON-LD gives it: a string, `{"name": …}`, or a list of
+/// either (joined with commas).
+fn names_of(v: &Value) -> Option<String> {
+    let one = |v: &Value| match v {
+        Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty() && !is_url(s)),
+        Value::Object(m) => m.get("name").and_then(text_of),
+        _ => None,
+    };
+    match v {
+        Value::Array(items) => {
+            let names: Vec<String> = items.iter().filter_map(one).collect();
+            (!names.is_empty()).then(|| names.join(", "))
+        }
+        other => one(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r##"<!DOCTYPE html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Crimea talks | The Courier</title>
+<link rel="canonical" href="https://courier.example/crimea-talks">
+<meta property="og:title" content="OG title">
+<meta property="og:site_name" content="The Courier">
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@graph": [
+  {"@type": "WebSite", "name": "The Courier"},
+  {"@type": "NewsArticle", "headline": "Tatar leader: \"nothing changed\"",
+   "datePublished": "2025-06-23T10:42:00+02:00",
+   "author": [{"@type": "Person", "name": "Anna Reyes"}, {"@type": "Person", "name": "Li Wei"}],
+   "publisher": {"@type": "Organization", "name": "The Courier Ltd"}}]}
+</script>
+<style>p { color: red }</style>
+</head>
+<body>
+<header class="site-header"><a href="/">The Courier</a> <a href="/world">World</a></header>
+<nav><ul><li><a href="/a">Politics</a></li></ul></nav>
+<main>
+<article>
+  <h1>Tatar leader says nothing changed</h1>
+  <div class="share-bar"><a href="#">Share on X</a> <a href="#">Email</a></div>
+  <p>Mustafa Dzhemilev said on Monday:
+     &ldquo;Putin promised to consider it, but nothing changed for three years.&rdquo;</p>
+  <!-- an editor's comment: "not for print" -->
+  <p>He added that the lawyer had told him: <q>They said <q>wait</q> again</q>.</p>
+  <script>document.write("<p>injected</p>")</script>
+  <p>Caf&eacute; owners &amp; others&nbsp;agreed.<br>A second line.</p>
+  <aside><p>Read more: Another story about something else entirely</p></aside>
+  <ul class="related-links"><li><a href="/x">Related: Crimea votes</a></li></ul>
+  <figure><img src="a.jpg"><figcaption>A photo caption</figcaption></figure>
+</article>
+</main>
+<footer><p>Copyright The Courier</p></footer>
+</body></html>"##;
+
+    #[test]
+    fn article_text_keeps_the_story_and_drops_the_page() {
+        let a = article(PAGE);
+        assert_eq!(
+            a.text,
+            "Tatar leader says nothing changed\n\n\
+             Mustafa Dzhemilev said on Monday: “Putin promised to consider it, but nothing \
+             changed for three years.”\n\n\
+             He added that the lawyer had told him: “They said ‘wait’ again”.\n\n\
+             Café owners & others agreed.\nA second line."
+        );
+    }
+
+    #[test]
+    fn metadata_prefers_json_ld_then_open_graph_then_title() {
+        let a = article(PAGE);
+        assert_eq!(
+            a.meta.title.as_deref(),
+            Some("Tatar leader: \"nothing changed\"")
+        );
+        assert_eq!(a.meta.published.as_deref(), Some("2025-06-23T08:42:00Z"));
+        assert_eq!(a.meta.author.as_deref(), Some("Anna Reyes, Li Wei"));
+        assert_eq!(a.meta.outlet.as_deref(), Some("The Courier Ltd"));
+        assert_eq!(a.meta.lang.as_deref(), Some("en"));
+        assert_eq!(
+            a.canonical.as_deref(),
+            Some("https://courier.example/crimea-talks")
+        );
+
+        let og = article(
+            r#"<head><title> Plain  title </title><meta property="og:title" content="OG title">
+            <meta property="article:published_time" content="2024-01-02T03:04:05+0000">
+            <meta name="author" content="https://example.com/staff/x"></head><p>x</p>"#,
+        );
+        assert_eq!(og.meta.title.as_deref(), Some("OG title"));
+        assert_eq!(og.meta.published.as_deref(), Some("2024-01-02"));
+        assert_eq!(
+            og.meta.author, None,
+            "an author that is a URL is not a name"
+        );
+
+        let bare = article("<title> Plain\n title </title><p>x</p>");
+        assert_eq!(bare.meta.title.as_deref(), Some("Plain title"));
+        assert_eq!(bare.canonical, None);
+    }
+
+    #[test]
+    fn pages_without_article_markup_use_the_densest_paragraphs() {
+        let page = r#"<body><div id="menu"><p>Home About Contact Subscribe today now</p></div>
+            <div class="col"><p>A short teaser that is long enough to count.</p></div>
+            <div class="col">
+              <p>"The first paragraph of the story is here," said the minister on Tuesday.</p>
+              <p>The second paragraph of the story continues with more details.</p>
+            </div>
+            <div class="footer"><p>All rights reserved by the publisher of this page.</p></div>
+            </body>"#;
+        assert_eq!(
+            article(page).text,
+            "\"The first paragraph of the story is here,\" said the minister on Tuesday.\n\n\
+             The second paragraph of the story continues with more details."
+        );
+    }
+
+    #[test]
+    fn broken_markup_and_empty_pages_do_not_fail() {
+        assert_eq!(article("").text, "");
+        assert_eq!(
+            article("<p>unclosed <b>bold <i>text").text,
+            "unclosed bold text"
+        );
+        assert_eq!(article("just text, no tags").text, "just text, no tags");
+        let json = article(r#"<script type="application/ld+json">{not json</script><p>ok</p>"#);
+        assert_eq!(json.text, "ok");
+        assert_eq!(json.meta.title, None);
+    }
+
+    #[test]
+    fn charsets_follow_bom_then_http_then_meta() {
+        let latin1 = b"<meta charset=\"iso-8859-1\"><p>caf\xE9</p>";
+        let (text, enc) = decode(latin1, None);
+        assert!(text.contains("café"));
+        assert_eq!(enc, "windows-1252");
+        let (text, enc) = decode("<p>café</p>".as_bytes(), Some("utf-8"));
+        assert!(text.contains("café"));
+        assert_eq!(enc, "utf-8");
+        let (_, enc) = decode(b"<p>caf\xE9</p>", None);
+        assert_eq!(enc, "windows-1252", "invalid UTF-8 without a charset");
+        let (text, _) = decode(b"\xEF\xBB\xBF<p>x</p>", Some("iso-8859-1"));
+        assert_eq!(text, "<p>x</p>", "a BOM wins over the server");
+    }
+
+    #[test]
+    fn sniffing_finds_html_only_at_the_start() {
+        assert!(sniff(b"  <!DOCTYPE html><html>"));
+        assert!(sniff(b"\xEF\xBB\xBF<HTML lang=en>"));
+        assert!(!sniff(b"He wrote <html> in a sentence."));
+    }
+}

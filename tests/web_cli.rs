@@ -1,0 +1,353 @@
+//! URL sources and HTML articles: `prov add URL` against a server on 127.0.0.1 that the test
+//! starts itself, and local .html files.
+
+mod common;
+
+use common::Env;
+use common::http::{Route, Server};
+use serde_json::Value;
+
+/// An article page with everything that is not the article: a script that writes quotes,
+/// a comment holding one, a style block, navigation, a share bar, related links, entities,
+/// and quotations nested three ways (curly marks, <q> elements, single inside double).
+const PAGE_V1: &str = r##"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Tatar leader speaks | The Courier</title>
+<link rel="canonical" href="https://courier.example/news/tatar-leader">
+<meta property="og:site_name" content="The Courier">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+ "headline":"Tatar leader: nothing changed for three years",
+ "datePublished":"2025-06-23T08:42:00Z",
+ "author":{"@type":"Person","name":"Anna Reyes"},
+ "publisher":{"@type":"Organization","name":"The Courier"}}</script>
+<style>.quote { font-style: italic }</style>
+<script>var fake = "“This is not a quotation from anyone,” said Nobody.";</script>
+</head><body>
+<nav><a href="/">Home</a> | <a href="/world">World</a></nav>
+<article>
+<h1>Tatar leader: nothing changed for three years</h1>
+<div class="social-share"><a href="#">Share</a> <a href="#">Tweet</a></div>
+<p>Mustafa Dzhemilev, the veteran Crimean Tatar leader, spoke on Monday.</p>
+<p>&ldquo;Putin promised to consider it, but nothing changed for three years,&rdquo; Dzhemilev said.</p>
+<!-- editor: “Delete this line before publishing,” said the editor. -->
+<p>His lawyer, Nikolai Polozov, wrote: <q>The court told us to <q>wait</q> once more, and we waited</q>.</p>
+<p>&ldquo;They call it &lsquo;temporary&rsquo; but it has lasted for years,&rdquo; Polozov added &amp; left.</p>
+<ul class="related"><li><a href="/a">Related: Crimea votes</a></li></ul>
+</article>
+<footer>&copy; The Courier</footer>
+</body></html>
+"##;
+
+fn page_v2() -> String {
+    PAGE_V1.replace(
+        "but nothing changed for three years,&rdquo;",
+        "but nothing changed for two years,&rdquo;",
+    )
+}
+
+fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
+    let out = env.prov().args(args).output().expect("run prov");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn show(env: &Env, id: &str) -> Value {
+    env.json(&["show", id]).remove(0)
+}
+
+fn object_files(env: &Env) -> usize {
+    walkdir::WalkDir::new(env.path().join(".prov/objects"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && !e.path().to_string_lossy().contains("/tmp/"))
+        .count()
+}
+
+#[test]
+fn a_url_is_stored_as_served_and_read_as_its_article() {
+    let server = Server::start();
+    server.set("/news/tatar", Route::html(PAGE_V1));
+    let env = Env::new();
+    let url = server.url("/news/tatar");
+    let added = env.json(&["add", &url]);
+    assert_eq!(added[0]["outcome"], "added");
+    let id = added[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        id,
+        common::b3(PAGE_V1.as_bytes()),
+        "the id is the hash of the body"
+    );
+
+    // The exact bytes served, and the article text prov reads.
+    assert_eq!(env.ok(&["cat", &id]), PAGE_V1);
+    let text = env.ok(&["cat", "--text", &id]);
+    assert_eq!(
+        text,
+        "Tatar leader: nothing changed for three years\n\n\
+         Mustafa Dzhemilev, the veteran Crimean Tatar leader, spoke on Monday.\n\n\
+         “Putin promised to consider it, but nothing changed for three years,” Dzhemilev said.\n\n\
+         His lawyer, Nikolai Polozov, wrote: “The court told us to ‘wait’ once more, and we waited”.\n\n\
+         “They call it ‘temporary’ but it has lasted for years,” Polozov added & left.\n"
+    );
+
+    // Metadata from the page, and how it was fetched.
+    let shown = show(&env, &id);
+    let doc = &shown["document"];
+    assert_eq!(doc["url"], url.as_str());
+    assert_eq!(doc["format"], "html");
+    assert_eq!(
+        doc["title"],
+        "Tatar leader: nothing changed for three years"
+    );
+    assert_eq!(doc["published"], "2025-06-23T08:42:00Z");
+    assert_eq!(doc["author"], "Anna Reyes");
+    assert_eq!(doc["outlet"], "The Courier");
+    assert_eq!(doc["lang"], "en");
+    assert_eq!(
+        doc["canonical"],
+        "https://courier.example/news/tatar-leader"
+    );
+    let fetch = &shown["fetches"][0];
+    assert_eq!(fetch["status"], 200);
+    assert_eq!(fetch["final_url"], url.as_str());
+    assert_eq!(fetch["content_type"], "text/html; charset=utf-8");
+    assert!(fetch["fetched_at"].as_str().unwrap().ends_with('Z'));
+
+    // Quotes come from the article only: not the script, not the comment.
+    let quotes = env.json(&["quotes", "--doc", &id]);
+    let texts: Vec<&str> = quotes.iter().map(|q| q["text"].as_str().unwrap()).collect();
+    assert!(
+        texts.contains(&"Putin promised to consider it, but nothing changed for three years,"),
+        "{texts:?}"
+    );
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("not a quotation") || t.contains("Delete this"))
+    );
+    let putin = quotes
+        .iter()
+        .find(|q| q["text"].as_str().unwrap().starts_with("Putin promised"))
+        .unwrap();
+    assert_eq!(putin["speaker"], "Mustafa Dzhemilev");
+    let nested = quotes
+        .iter()
+        .find(|q| q["text"].as_str().unwrap().starts_with("The court told us"))
+        .expect("the <q> quotation");
+    assert_eq!(nested["speaker"], "Nikolai Polozov");
+
+    // Offsets point into the article text.
+    let start = putin["start"].as_u64().unwrap() as usize;
+    let end = putin["end"].as_u64().unwrap() as usize;
+    let piece: String = text.chars().skip(start).take(end - start).collect();
+    assert_eq!(piece, putin["text"].as_str().unwrap());
+
+    // Verify finds it, at those offsets, with its speaker.
+    let report = env.json(&[
+        "verify",
+        "Putin promised to consider it, but nothing changed for three years",
+    ]);
+    assert_eq!(report[0]["verdict"], "exact");
+    let evidence = &report[0]["evidence"][0];
+    assert_eq!(evidence["doc"], id.as_str());
+    assert_eq!(evidence["url"], url.as_str());
+    assert_eq!(evidence["speaker"], "Mustafa Dzhemilev");
+    let (code, _, _) = run(&env, &["verify", "This is not a quotation from anyone"]);
+    assert_eq!(code, 1, "script text is not evidence");
+
+    // A draft citing the canonical URL binds to this document.
+    env.write(
+        "draft.md",
+        "Dzhemilev said: \"Putin promised to consider it, but nothing changed for three \
+         years\" ([The Courier](https://courier.example/news/tatar-leader)).\n",
+    );
+    assert_eq!(run(&env, &["check", "draft.md"]).0, 0);
+
+    env.ok(&["fsck"]);
+}
+
+#[test]
+fn redirects_are_followed_and_the_final_url_recorded() {
+    let server = Server::start();
+    server.set("/old", Route::Redirect("/moved".into()));
+    server.set("/moved", Route::Redirect("/news/tatar".into()));
+    server.set("/news/tatar", Route::html(PAGE_V1));
+    let env = Env::new();
+    let url = server.url("/old");
+    let added = env.json(&["add", &url]);
+    let id = added[0]["id"].as_str().unwrap();
+    let shown = show(&env, id);
+    assert_eq!(
+        shown["document"]["url"],
+        url.as_str(),
+        "the source is the URL asked for"
+    );
+    assert_eq!(shown["fetches"][0]["final_url"], server.url("/news/tatar"));
+    let human = env.ok(&["show", id]);
+    assert!(human.contains("redirected to"), "{human}");
+}
+
+#[test]
+fn error_responses_and_failures_store_nothing() {
+    let server = Server::start();
+    server.set("/slow", Route::Slow(std::time::Duration::from_secs(10)));
+    server.set("/endless", Route::Endless);
+    server.set(
+        "/image",
+        Route::Page {
+            status: 200,
+            content_type: "image/png",
+            body: b"\x89PNG\r\n".to_vec(),
+        },
+    );
+    server.set(
+        "/error",
+        Route::Page {
+            status: 503,
+            content_type: "text/html",
+            body: b"<p>\xe2\x80\x9cWe are down,\xe2\x80\x9d said the server.</p>".to_vec(),
+        },
+    );
+    let refused_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let env = Env::new();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec![server.url("/missing")], "404 Not Found"),
+        (vec![server.url("/error")], "503 Service Unavailable"),
+        (
+            vec!["--timeout".into(), "1".into(), server.url("/slow")],
+            "within 1s",
+        ),
+        (
+            vec!["--max-size".into(), "64K".into(), server.url("/endless")],
+            "larger than 65536 bytes",
+        ),
+        (vec![server.url("/image")], "image/png is not text"),
+        (
+            vec![format!("http://127.0.0.1:{refused_port}/a")],
+            "connection refused",
+        ),
+        (
+            vec!["http://no-such-host.invalid/a".into()],
+            "cannot resolve host",
+        ),
+        (
+            vec![format!("https://127.0.0.1:{}/news", server.port())],
+            "TLS",
+        ),
+    ];
+    for (args, expect) in cases {
+        let mut full = vec!["add".to_owned()];
+        full.extend(args.iter().cloned());
+        let full: Vec<&str> = full.iter().map(String::as_str).collect();
+        let (code, _, err) = run(&env, &full);
+        assert_eq!(code, 2, "{full:?}: {err}");
+        assert!(
+            err.contains(expect),
+            "{full:?}: expected {expect:?} in {err}"
+        );
+        let url = args.last().unwrap();
+        assert!(err.contains(url.as_str()), "the error names the URL: {err}");
+    }
+    assert_eq!(env.doc_count(), 0);
+    assert_eq!(object_files(&env), 0, "no error page was stored");
+    env.ok(&["fsck"]);
+}
+
+#[test]
+fn a_stealth_edit_is_a_new_version_and_check_sources_reports_it() {
+    let server = Server::start();
+    server.set("/news/tatar", Route::html(PAGE_V1));
+    let env = Env::new();
+    let url = server.url("/news/tatar");
+    env.ok(&["add", &url]);
+
+    // Fetching the same bytes again records the fetch but no new version.
+    let again = env.json(&["add", &url]);
+    assert_eq!(again[0]["outcome"], "unchanged");
+    let first = again[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(show(&env, &first)["fetches"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        run(&env, &["check", "--sources"]).0,
+        0,
+        "unchanged source: clean"
+    );
+
+    // The article is edited on the server: "three years" becomes "two years".
+    server.set("/news/tatar", Route::html(page_v2()));
+    let (code, out, err) = run(&env, &["check", "--sources", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let findings: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(findings.len(), 1, "{out}");
+    let f = &findings[0];
+    assert_eq!(f["path"], url.as_str());
+    assert_eq!(f["kind"], "drifted");
+    assert_eq!(
+        f["line"], 5,
+        "the line of the quotation in the old article text"
+    );
+    assert!(f["quote"].as_str().unwrap().contains("three years"));
+    let diff = serde_json::to_string(&f["diff"]).unwrap();
+    assert!(diff.contains("three") && diff.contains("two"), "{diff}");
+
+    let versions = env.json(&["log", "--versions", &url]);
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        run(&env, &["check", "--sources"]).0,
+        0,
+        "nothing changed since"
+    );
+
+    // A source that disappears is reported, not silently skipped.
+    server.set(
+        "/news/tatar",
+        Route::Page {
+            status: 410,
+            content_type: "text/html",
+            body: b"gone".to_vec(),
+        },
+    );
+    let (code, out, _) = run(&env, &["check", "--sources", "--format", "json"]);
+    assert!(
+        out.contains("unreachable-source") && out.contains("410"),
+        "{out}"
+    );
+    assert_eq!(code, 0, "an unreachable source is a warning by default");
+    let (code, _, _) = run(&env, &["check", "--sources", "--fail-level", "warning"]);
+    assert_eq!(code, 1);
+    env.ok(&["fsck"]);
+}
+
+#[test]
+fn a_local_html_file_is_read_as_its_article() {
+    let env = Env::new();
+    env.write("saved/page.html", PAGE_V1);
+    let added = env.json(&["add", "saved/page.html"]);
+    let id = added[0]["id"].as_str().unwrap();
+    let text = env.ok(&["cat", "--text", id]);
+    assert!(text.starts_with("Tatar leader: nothing changed for three years\n\n"));
+    assert!(!text.contains("fake") && !text.contains("<"));
+    let doc = &show(&env, id)["document"];
+    assert_eq!(doc["format"], "html");
+    assert_eq!(doc["outlet"], "The Courier");
+    let report = env.json(&[
+        "verify",
+        "They call it 'temporary' but it has lasted for years",
+    ]);
+    assert_eq!(report[0]["verdict"], "normalized");
+    assert_eq!(report[0]["evidence"][0]["speaker"], "Nikolai Polozov");
+
+    // Plain-text `cat` of a text document is unchanged by --text.
+    env.write("note.txt", "“Plain words,” she said.\n");
+    let added = env.json(&["add", "note.txt"]);
+    let id = added[0]["id"].as_str().unwrap();
+    assert_eq!(env.ok(&["cat", "--text", id]), env.ok(&["cat", id]));
+}
