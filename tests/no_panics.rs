@@ -76,3 +76,45 @@ proptest! {
         prop_assert!(doc[p.range.clone()].contains(&piece) || piece.contains(&doc[p.range.clone()]));
     }
 }
+
+/// Markup made of the pieces HTML article reading cares about.
+fn htmly() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("<p>".to_owned()),
+        Just("</p>".to_owned()),
+        Just("<article>".to_owned()),
+        Just("</article>".to_owned()),
+        Just("<q>".to_owned()),
+        Just("</q>".to_owned()),
+        Just("<script>".to_owned()),
+        Just("</script>".to_owned()),
+        Just("<!-- ".to_owned()),
+        Just(" -->".to_owned()),
+        Just("<br>".to_owned()),
+        Just("<pre>".to_owned()),
+        Just(r#"<div class="share related">"#.to_owned()),
+        Just(r#"<script type="application/ld+json">{"@type":"NewsArticle","author":["#.to_owned()),
+        Just(r#"<meta charset="iso-8859-1">"#.to_owned()),
+        Just("&amp;".to_owned()),
+        Just("&ldquo;".to_owned()),
+        Just("&#x0;".to_owned()),
+        Just("<a href=x>".to_owned()),
+        "\\PC{0,8}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any bytes decode and any markup reads as an article without panicking, and the
+    /// article text never holds markup prov removed (scripts) or blank paragraphs.
+    #[test]
+    fn html_reading_never_panics(page in htmly(), noise in prop::collection::vec(any::<u8>(), 0..64)) {
+        let (decoded, _) = prov::text::html::decode(&noise, Some("no-such-charset"));
+        let _ = prov::text::html::article(&decoded);
+        let article = prov::text::html::article(&page);
+        prop_assert!(!article.text.contains("\n\n\n"));
+        prop_assert_eq!(article.text.trim(), article.text.as_str());
+    }
+}
