@@ -282,6 +282,14 @@ impl Reader<'_, '_> {
                 TokKind::Quote(qi) => {
                     let span = &spans[qi - first];
                     self.quotation(pi, &toks, k, sentence_start, span, answer.is_some());
+                    // “…about.” He commanded …: a quotation that ends its sentence, then a
+                    // capitalised word, starts the next sentence.
+                    let inner = text[span.inner.clone()].trim_end_matches(['’', '\'', '"', '”', ' ']);
+                    if inner.ends_with(['.', '!', '?'])
+                        && toks.get(k + 1).is_some_and(|t| t.is_word() && self.is_cap(t))
+                    {
+                        sentence_start = k + 1;
+                    }
                 }
                 TokKind::Word => {
                     let lower = self.lower(&t);
@@ -385,7 +393,20 @@ impl Reader<'_, '_> {
                         | "like"
                         | "unlike"
                 );
-            if opener {
+            // "Then he cut into Bush, calling him …": an adverb right before a subject
+            // pronoun is no introductory phrase to skip.
+            let adverb_then_subject = matches!(
+                l.as_str(),
+                "then" | "also" | "still" | "now" | "but" | "and" | "so" | "yet" | "later"
+                    | "earlier" | "today" | "yesterday" | "perhaps" | "indeed" | "instead"
+                    | "previously" | "recently" | "separately" | "even" | "only" | "already"
+            ) && toks.get(lo + 1).is_some_and(|t| {
+                t.is_word()
+                    && matches!(self.lower(t).as_str(), "he" | "she" | "they" | "we" | "i")
+            });
+            if adverb_then_subject {
+                start = lo + 1;
+            } else if opener {
                 let comma = (lo..hi.min(lo + 12)).find(|&i| toks[i].is_punct(','))?;
                 start = comma + 1;
             }
@@ -760,6 +781,28 @@ impl Reader<'_, '_> {
                     }
                 }
             }
+        }
+        // A parenthetical attribution ("…no different, he said, from Bush calling Reagan's
+        // policies “voodoo economics”") speaks for the clause around it, which holds the
+        // quotation: the nearest one wins over the sentence's first speech verb.
+        for c in (lo + 2..hi.saturating_sub(1)).rev() {
+            if !toks[c + 1].is_punct(',') || !lexicon::is_strong_cue(&self.lower(&toks[c])) {
+                continue;
+            }
+            let Some(comma) = (c.saturating_sub(4).max(lo)..c)
+                .rev()
+                .find(|&i| toks[i].is_punct(','))
+            else {
+                continue;
+            };
+            if (comma + 1..c).all(|i| toks[i].is_word()) {
+                if let Some(a) = self.cue_attribution(toks, comma + 1, c, hi, pi, in_answer) {
+                    if a.mention.kind != MentionKind::Description {
+                        return Some(a);
+                    }
+                }
+            }
+            break;
         }
         // An introductory clause ("As Trump attacked Clinton, the attendees chanted…",
         // "When I asked Sanders…, he said") is read after the main clause.
