@@ -181,7 +181,7 @@ fn extract_piece(text: &str, hints: &Hints) -> Vec<Quote> {
         .chain(&hints.interviewer)
         .chain(&hints.speakers)
     {
-        reader.people.saw_name(name, 0);
+        reader.people.saw_name(name, 0, 0);
     }
     let mut next = 0;
     for (pi, para) in paras.iter().enumerate() {
@@ -284,9 +284,12 @@ impl Reader<'_, '_> {
                     self.quotation(pi, &toks, k, sentence_start, span, answer.is_some());
                     // “…about.” He commanded …: a quotation that ends its sentence, then a
                     // capitalised word, starts the next sentence.
-                    let inner = text[span.inner.clone()].trim_end_matches(['’', '\'', '"', '”', ' ']);
+                    let inner =
+                        text[span.inner.clone()].trim_end_matches(['’', '\'', '"', '”', ' ']);
                     if inner.ends_with(['.', '!', '?'])
-                        && toks.get(k + 1).is_some_and(|t| t.is_word() && self.is_cap(t))
+                        && toks
+                            .get(k + 1)
+                            .is_some_and(|t| t.is_word() && self.is_cap(t))
                     {
                         sentence_start = k + 1;
                     }
@@ -308,7 +311,7 @@ impl Reader<'_, '_> {
                         );
                         if let Some(a) = a {
                             if let Some(p) = &a.speaker {
-                                self.people.saw_speaker(p, pi);
+                                self.people.saw_speaker(p, pi, a.mention.start);
                             }
                         }
                     }
@@ -397,12 +400,29 @@ impl Reader<'_, '_> {
             // pronoun is no introductory phrase to skip.
             let adverb_then_subject = matches!(
                 l.as_str(),
-                "then" | "also" | "still" | "now" | "but" | "and" | "so" | "yet" | "later"
-                    | "earlier" | "today" | "yesterday" | "perhaps" | "indeed" | "instead"
-                    | "previously" | "recently" | "separately" | "even" | "only" | "already"
+                "then"
+                    | "also"
+                    | "still"
+                    | "now"
+                    | "but"
+                    | "and"
+                    | "so"
+                    | "yet"
+                    | "later"
+                    | "earlier"
+                    | "today"
+                    | "yesterday"
+                    | "perhaps"
+                    | "indeed"
+                    | "instead"
+                    | "previously"
+                    | "recently"
+                    | "separately"
+                    | "even"
+                    | "only"
+                    | "already"
             ) && toks.get(lo + 1).is_some_and(|t| {
-                t.is_word()
-                    && matches!(self.lower(t).as_str(), "he" | "she" | "they" | "we" | "i")
+                t.is_word() && matches!(self.lower(t).as_str(), "he" | "she" | "they" | "we" | "i")
             });
             if adverb_then_subject {
                 start = lo + 1;
@@ -448,10 +468,11 @@ impl Reader<'_, '_> {
         let name = &self.text[toks[name_start].start..toks[end - 1].end];
         if name.ends_with("’s") || name.ends_with("'s") {
             // A possessive modifier ("Erdogan’s visit") still names the person.
-            self.people.saw_name(names::strip_possessive(name), pi);
+            self.people
+                .saw_name(names::strip_possessive(name), pi, toks[name_start].start);
             return;
         }
-        self.people.saw_name(name, pi);
+        self.people.saw_name(name, pi, toks[name_start].start);
         let role = (start..name_start)
             .rev()
             .map(|i| self.lower(&toks[i]))
@@ -570,7 +591,7 @@ impl Reader<'_, '_> {
         }
         if let Some(a) = &found {
             if let Some(p) = &a.speaker {
-                self.people.saw_speaker(p, pi);
+                self.people.saw_speaker(p, pi, a.mention.start);
             }
             self.last = Some((pi, a.clone()));
         }
@@ -1068,7 +1089,9 @@ impl Reader<'_, '_> {
                     "i" | "we" if in_answer => self.interview.and_then(|iv| iv.interviewee.clone()),
                     "i" if self.interview.is_none() => None,
                     "who" => np.antecedent.as_ref().and_then(|a| self.np_person(toks, a)),
-                    w if lexicon::is_personal_pronoun(w) => self.people.pronoun(pi),
+                    w if lexicon::is_personal_pronoun(w) => {
+                        self.people.pronoun(pi, mention_range.start)
+                    }
                     _ => None,
                 };
                 let c = if resolved.is_some() { base - 0.1 } else { 0.5 };
@@ -1745,6 +1768,19 @@ mod tests {
         q.speaker.clone()
     }
 
+    /// The speaker mention as written, and the person it resolves to.
+    fn mention_of(text: &str, quote: &str) -> (Option<String>, Option<String>) {
+        let all = extract(text, &Hints::default());
+        let q = all
+            .iter()
+            .find(|q| &text[q.start..q.end] == quote)
+            .unwrap_or_else(|| panic!("{quote:?} not found in {all:?}"));
+        (
+            q.mention.as_ref().map(|m| text[m.start..m.end].to_owned()),
+            q.speaker.clone(),
+        )
+    }
+
     fn kind_of(text: &str, quote: &str) -> QuoteKind {
         extract(text, &Hints::default())
             .into_iter()
@@ -1953,6 +1989,35 @@ mod tests {
         let text = "Donald Trump called the polls \"phony\" on Monday.";
         assert_eq!(kind_of(text, "phony"), QuoteKind::Partial);
         assert_eq!(speaker_of(text, "phony"), some("Donald Trump"));
+    }
+
+    #[test]
+    fn a_sentence_ending_inside_a_quotation_starts_a_new_subject() {
+        let text = "Bill Sanders credited the win to \"a closed primary.\" He urged the party \
+                    to \"open its doors to people who are prepared to fight.\"";
+        let quote = "open its doors to people who are prepared to fight.";
+        assert_eq!(mention_of(text, quote), (some("He"), some("Bill Sanders")));
+    }
+
+    #[test]
+    fn an_adverb_before_the_subject_pronoun_is_not_an_introduction() {
+        let text = "Donald Trump attacked Ted Cruz on Monday. Then he cut into Jeb Bush, \
+                    calling him a \"stiff\" and worse.";
+        assert_eq!(
+            mention_of(text, "stiff"),
+            (some("he"), some("Donald Trump"))
+        );
+    }
+
+    #[test]
+    fn a_parenthetical_attribution_speaks_for_its_clause() {
+        let text = "Chris Christie said that was part of the race, no different, he said, \
+                    from George Bush calling the policies \"voodoo economics\" in 1980.";
+        // "he" is Christie: a pronoun refers back, never to a name that follows it.
+        assert_eq!(
+            mention_of(text, "voodoo economics"),
+            (some("he"), some("Chris Christie"))
+        );
     }
 
     #[test]

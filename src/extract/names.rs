@@ -38,15 +38,24 @@ pub struct People {
     by_surname: HashMap<String, Vec<String>>,
     /// Role nouns bound to the person they describe ("lawyer" → "Nikolai Polozov").
     roles: HashMap<String, String>,
-    /// The last person who was the subject of a speech verb, with the paragraph.
-    last_speaker: Option<(String, usize)>,
-    /// The last person named at all, with the paragraph.
-    last_named: Option<(String, usize)>,
+    /// People as they were named or spoke, in the order prov read them: (person,
+    /// paragraph, byte offset of the mention, whether it was a speech verb's subject).
+    /// Offsets let a pronoun see only who came before it: in "…, he said, from Bush
+    /// calling …", "he" cannot be Bush.
+    seen: Vec<Seen>,
+}
+
+#[derive(Debug)]
+struct Seen {
+    person: String,
+    para: usize,
+    at: usize,
+    speaker: bool,
 }
 
 impl People {
     /// Records a name seen in the text.
-    pub fn saw_name(&mut self, name: &str, para: usize) {
+    pub fn saw_name(&mut self, name: &str, para: usize, at: usize) {
         let c = canonical(name);
         if c.split_whitespace().count() >= 2 {
             let surname = c.split_whitespace().last().unwrap_or_default().to_owned();
@@ -54,11 +63,20 @@ impl People {
             if !names.contains(&c) {
                 names.push(c.clone());
             }
-            self.last_named = Some((c, para));
+            self.note(c, para, at, false);
         } else if !c.is_empty() {
             let resolved = self.resolve_surname(&c).unwrap_or(c);
-            self.last_named = Some((resolved, para));
+            self.note(resolved, para, at, false);
         }
+    }
+
+    fn note(&mut self, person: String, para: usize, at: usize, speaker: bool) {
+        self.seen.push(Seen {
+            person,
+            para,
+            at,
+            speaker,
+        });
     }
 
     /// Records that `role` (a lowercase noun) describes `name`.
@@ -68,9 +86,8 @@ impl People {
     }
 
     /// Records the subject of a speech verb.
-    pub fn saw_speaker(&mut self, person: &str, para: usize) {
-        self.last_speaker = Some((person.to_owned(), para));
-        self.last_named = Some((person.to_owned(), para));
+    pub fn saw_speaker(&mut self, person: &str, para: usize, at: usize) {
+        self.note(person.to_owned(), para, at, true);
     }
 
     /// A surname joined to the unique full name that ends with it.
@@ -97,20 +114,19 @@ impl People {
         self.roles.get(role).cloned()
     }
 
-    /// The person a singular pronoun in paragraph `para` most likely refers to: the last
-    /// speaker if recent, else the last person named nearby.
-    pub fn pronoun(&self, para: usize) -> Option<String> {
-        if let Some((p, at)) = &self.last_speaker {
-            if para.saturating_sub(*at) <= 3 {
-                return Some(p.clone());
+    /// The person a singular pronoun at byte `at` of paragraph `para` most likely refers
+    /// to: the last speaker before it if recent, else the last person named just before.
+    pub fn pronoun(&self, para: usize, at: usize) -> Option<String> {
+        let before = || self.seen.iter().rev().filter(|s| s.at < at);
+        if let Some(s) = before().find(|s| s.speaker) {
+            if para.saturating_sub(s.para) <= 3 {
+                return Some(s.person.clone());
             }
         }
-        if let Some((p, at)) = &self.last_named {
-            if para.saturating_sub(*at) <= 1 {
-                return Some(p.clone());
-            }
-        }
-        None
+        before()
+            .next()
+            .filter(|s| para.saturating_sub(s.para) <= 1)
+            .map(|s| s.person.clone())
     }
 }
 
@@ -132,10 +148,10 @@ mod tests {
     #[test]
     fn surnames_join_unique_full_names() {
         let mut p = People::default();
-        p.saw_name("Mustafa Dzhemilev", 0);
+        p.saw_name("Mustafa Dzhemilev", 0, 0);
         assert_eq!(p.resolve_name("Dzhemilev"), "Mustafa Dzhemilev");
-        p.saw_name("Hillary Clinton", 1);
-        p.saw_name("Bill Clinton", 2);
+        p.saw_name("Hillary Clinton", 1, 10);
+        p.saw_name("Bill Clinton", 2, 20);
         assert_eq!(p.resolve_name("Clinton"), "Clinton");
     }
 }
