@@ -1050,6 +1050,13 @@ impl Reader<'_, '_> {
         pi: usize,
         in_answer: bool,
     ) -> Option<Attribution> {
+        // "He looked into the camera, furrowed his brow and said": the speech verb shares
+        // the subject of the verbs it is coordinated with.
+        if cue > lo + 1 && self.lower(&toks[cue - 1]) == "and" {
+            if let Some(np) = self.coordinated_subject(toks, lo, cue - 1) {
+                return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.85);
+            }
+        }
         if let Some(np) = self.np_backward(toks, lo, cue) {
             return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.95);
         }
@@ -1062,6 +1069,20 @@ impl Reader<'_, '_> {
             return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.85);
         }
         None
+    }
+
+    /// The subject of the clause before the "and" at `and` ("Reid caucused in Nevada on
+    /// Saturday and says"): the sentence's subject, read past an introductory phrase, when
+    /// a verb follows it.
+    fn coordinated_subject(&self, toks: &[Token], lo: usize, and: usize) -> Option<Np> {
+        if (lo..and).any(|i| toks[i].is_punct(';')) {
+            return None;
+        }
+        let np = self.sentence_subject(toks, lo, and)?;
+        let verb_follows = toks
+            .get(np.end)
+            .is_some_and(|n| n.is_word() && !self.is_cap(n));
+        verb_follows.then_some(np)
     }
 
     /// Turns a phrase into an attribution, resolving who it refers to.
@@ -2018,6 +2039,19 @@ mod tests {
             mention_of(text, "voodoo economics"),
             (some("he"), some("Chris Christie"))
         );
+    }
+
+    #[test]
+    fn a_speech_verb_after_and_shares_the_subject_of_its_clause() {
+        let text = "Harry Reid caucused in Nevada on Saturday and says he is \"very confident\" \
+                    about the result.";
+        assert_eq!(
+            mention_of(text, "very confident"),
+            (some("Harry Reid"), some("Harry Reid"))
+        );
+        let text = "Asked about Bernie Sanders, she looked into the camera, furrowed her brow \
+                    and said, \"I am not going anywhere.\"";
+        assert_eq!(mention_of(text, "I am not going anywhere.").0, some("she"));
     }
 
     #[test]
