@@ -197,8 +197,8 @@ pub fn add(
         .par_iter()
         .with_max_len(1)
         .map(|url| {
-            let fetched = fetch::fetch(url, &options.fetch)?;
-            let body = fetched.body.clone();
+            let mut fetched = fetch::fetch(url, &options.fetch)?;
+            let body = std::mem::take(&mut fetched.body);
             prepare(&objects, Source::Web(fetched), body, None, &cli_meta)
         })
         .collect();
