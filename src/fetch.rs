@@ -31,9 +31,9 @@ impl Default for FetchOptions {
     }
 }
 
-/// A response that was stored, or is about to be.
+/// How a URL was fetched: what `prov show` lists and the store records for every fetch.
 #[derive(Debug, Clone, Serialize)]
-pub struct Fetched {
+pub struct FetchRecord {
     /// The URL as requested.
     pub url: String,
     /// Where the redirects (if any) led.
@@ -44,11 +44,9 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// When the response arrived, RFC 3339 UTC.
     pub fetched_at: String,
-    #[serde(skip)]
-    pub body: Vec<u8>,
 }
 
-impl Fetched {
+impl FetchRecord {
     /// Whether the server said the body is HTML.
     pub fn is_html(&self) -> bool {
         self.mime()
@@ -67,6 +65,13 @@ impl Fetched {
     fn mime(&self) -> Option<String> {
         mime_of(self.content_type.as_deref()?)
     }
+}
+
+/// A successful response: how it was fetched, and the exact body.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub record: FetchRecord,
+    pub body: Vec<u8>,
 }
 
 fn mime_of(content_type: &str) -> Option<String> {
@@ -174,11 +179,13 @@ pub fn fetch(url: &str, options: &FetchOptions) -> Result<Fetched, FetchError> {
         .read_to_vec()
         .map_err(fail)?;
     Ok(Fetched {
-        url: url.to_owned(),
-        final_url,
-        status,
-        content_type,
-        fetched_at: now_rfc3339(),
+        record: FetchRecord {
+            url: url.to_owned(),
+            final_url,
+            status,
+            content_type,
+            fetched_at: now_rfc3339(),
+        },
         body,
     })
 }
@@ -289,13 +296,12 @@ mod tests {
 
     #[test]
     fn content_types_say_html_and_charset() {
-        let f = |ct: &str| Fetched {
+        let f = |ct: &str| FetchRecord {
             url: String::new(),
             final_url: String::new(),
             status: 200,
             content_type: Some(ct.to_owned()),
             fetched_at: String::new(),
-            body: Vec::new(),
         };
         assert!(f("Text/HTML; charset=\"ISO-8859-1\"").is_html());
         assert_eq!(

@@ -12,8 +12,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::extract::{self, CharOffsets, Hints};
-use crate::fetch::{self, FetchError, FetchOptions, Fetched};
-use crate::store::documents::{self, DocForm, FetchRecord, SourceKind, SourceRef};
+use crate::fetch::{self, FetchError, FetchOptions, FetchRecord};
+use crate::store::documents::{self, DocForm, SourceKind, SourceRef};
 use crate::store::index;
 use crate::store::meta::{self, MetaError, Metadata};
 use crate::store::quotes::{self, NewQuote};
@@ -197,9 +197,14 @@ pub fn add(
         .par_iter()
         .with_max_len(1)
         .map(|url| {
-            let mut fetched = fetch::fetch(url, &options.fetch)?;
-            let body = std::mem::take(&mut fetched.body);
-            prepare(&objects, Source::Web(fetched), body, None, &cli_meta)
+            let fetched = fetch::fetch(url, &options.fetch)?;
+            prepare(
+                &objects,
+                Source::Web(fetched.record),
+                fetched.body,
+                None,
+                &cli_meta,
+            )
         })
         .collect();
     for prepared in fetched {
@@ -295,7 +300,7 @@ enum Source {
         html: bool,
     },
     Stdin,
-    Web(Fetched),
+    Web(FetchRecord),
 }
 
 fn is_html_path(path: &Path) -> bool {
@@ -391,14 +396,7 @@ fn prepare(
         Source::Web(f) => {
             let html = f.is_html() || (f.content_type.is_none() && text::html::sniff(&bytes));
             let charset = f.charset().map(str::to_owned);
-            let record = FetchRecord {
-                url: f.url.clone(),
-                final_url: f.final_url,
-                status: f.status,
-                content_type: f.content_type,
-                fetched_at: f.fetched_at,
-            };
-            (f.url, None, Some(record), html, charset)
+            (f.url.clone(), None, Some(f), html, charset)
         }
     };
     let io = |path: PathBuf| move |source| AddError::Io { path, source };
@@ -754,20 +752,8 @@ fn reextract(
     meta: &Metadata,
 ) -> Result<Vec<NewQuote>, store::Error> {
     // An HTML document's quotes point into its stored article text.
-    let text_id = documents::stored_text_id(tx, id)?;
-    let object = text_id.unwrap_or(*id);
-    let bytes = objects
-        .read(&object)
-        .map_err(store::io_err(objects.path(&object)))?;
-    let text = match text_id {
-        Some(_) => String::from_utf8(bytes).map_err(|_| {
-            store::Error::CorruptRow(format!("article text of {} is not UTF-8", id.short()))
-        })?,
-        None => text::decode(&bytes)
-            .map_err(|e| store::Error::CorruptRow(format!("document {}: {e}", id.short())))?
-            .text
-            .into_owned(),
-    };
+    let text_id = documents::text_id_of(tx, id)?;
+    let text = text::stored_text(objects, id, text_id.as_ref())?;
     Ok(quotations(&text, meta))
 }
 

@@ -455,7 +455,6 @@ pub fn check_sources(
         ..AddOptions::default()
     };
     for (label, input, stored) in changed {
-        let is_url = matches!(input, Input::Url(_));
         let summary = ingest::add(store, vec![input], &options, &mut |_| {})?;
         if let Some(AddError::Fetch(e)) = summary.refused.first() {
             let kind = FindingKind::UnreachableSource;
@@ -475,7 +474,8 @@ pub fn check_sources(
         let Some(newest) = summary.added.first().map(|a| a.id) else {
             continue;
         };
-        if is_url && newest == stored {
+        // A URL that served the same bytes again: nothing to compare.
+        if newest == stored {
             continue;
         }
         findings.extend(drift(store, config, &label, stored, newest)?);

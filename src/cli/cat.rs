@@ -26,14 +26,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             .hint("run `prov fsck` to check the store")
     };
     if out.json || args.text {
-        let text = prov::text::document_text(&store, &id)?;
+        let doc = store
+            .document(&id)?
+            .ok_or_else(|| prov::store::Error::UnknownDocument(args.id.clone()))?;
+        let text = prov::text::stored_text(store.objects(), &id, doc.text_id.as_ref())?;
         if out.json {
-            let doc = store.document(&id)?;
-            let encoding = doc.as_ref().map(|d| d.encoding.clone());
-            let format = doc.as_ref().map(|d| d.format.clone());
-            out.json_line(
-                &json!({ "id": id, "encoding": encoding, "format": format, "text": text }),
-            )?;
+            out.json_line(&json!({
+                "id": id, "encoding": doc.encoding, "format": doc.format, "text": text
+            }))?;
         } else {
             out.write_all(text.as_bytes())?;
             if !text.ends_with('\n') && !text.is_empty() {

@@ -7,6 +7,7 @@ use serde::{Serialize, Serializer};
 use super::id::{DocId, normalize_prefix};
 use super::meta::Metadata;
 use super::{Error, Result, Store};
+use crate::fetch::FetchRecord;
 
 impl Serialize for DocId {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -51,17 +52,6 @@ impl Default for DocForm {
             canonical: None,
         }
     }
-}
-
-/// One fetch of a URL, as recorded.
-#[derive(Debug, Clone, Serialize)]
-pub struct FetchRecord {
-    pub url: String,
-    pub final_url: String,
-    pub status: u16,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    pub fetched_at: String,
 }
 
 /// Where versions come from: a URL, or a path when the document has no URL.
@@ -296,12 +286,7 @@ impl Store {
 
     /// The object holding `id`'s article text, for documents whose text is not their bytes.
     pub fn text_object(&self, id: &DocId) -> Result<Option<DocId>> {
-        let hex: Option<Option<String>> = self
-            .conn
-            .prepare_cached("SELECT text_id FROM documents WHERE id = ?1")?
-            .query_row([id.to_hex()], |r| r.get(0))
-            .optional()?;
-        hex.flatten().map(|h| parse_id(&h)).transpose()
+        text_id_of(&self.conn, id)
     }
 
     /// Every fetch that found `id`, oldest first.
@@ -428,9 +413,10 @@ pub fn stored_metadata(tx: &Transaction<'_>, id: &DocId) -> Result<Option<Metada
     Ok(row.map(|(_, d)| d.meta))
 }
 
-/// The article text object of a stored document, if it has one.
-pub fn stored_text_id(tx: &Transaction<'_>, id: &DocId) -> Result<Option<DocId>> {
-    let hex: Option<Option<String>> = tx
+/// The article text object of a stored document, if it has one (inside a write
+/// transaction too: a `Transaction` is a connection).
+pub fn text_id_of(conn: &rusqlite::Connection, id: &DocId) -> Result<Option<DocId>> {
+    let hex: Option<Option<String>> = conn
         .prepare_cached("SELECT text_id FROM documents WHERE id = ?1")?
         .query_row([id.to_hex()], |r| r.get(0))
         .optional()?;

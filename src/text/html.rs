@@ -78,26 +78,26 @@ pub fn sniff(bytes: &[u8]) -> bool {
 /// a `<meta charset>` near the top, else UTF-8 when the bytes are valid UTF-8, else
 /// windows-1252 (what browsers assume). Returns the text and the encoding's name.
 pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> (String, &'static str) {
+    let bom = encoding_rs::Encoding::for_bom(bytes).map(|(enc, _)| enc);
+    // A page that declares UTF-16 without a BOM cannot be UTF-16 (the declaration was
+    // readable as ASCII): browsers read it as UTF-8, and so does prov.
     let declared = http_charset
         .and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()))
-        .or_else(|| meta_charset(bytes));
-    let encoding = match encoding_rs::Encoding::for_bom(bytes) {
-        Some((enc, _)) => enc,
-        None => match declared {
-            Some(enc) => enc,
-            None if std::str::from_utf8(bytes).is_ok() => encoding_rs::UTF_8,
-            None => encoding_rs::WINDOWS_1252,
-        },
-    };
-    // A page that declares UTF-16 in a meta tag cannot be UTF-16 (the tag was readable as
-    // ASCII): browsers read it as UTF-8, and so does prov.
-    let encoding = if encoding_rs::Encoding::for_bom(bytes).is_none()
-        && (encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE)
-    {
-        encoding_rs::UTF_8
-    } else {
-        encoding
-    };
+        .or_else(|| meta_charset(bytes))
+        .map(|enc| {
+            if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                encoding_rs::UTF_8
+            } else {
+                enc
+            }
+        });
+    let encoding = bom.or(declared).unwrap_or_else(|| {
+        if std::str::from_utf8(bytes).is_ok() {
+            encoding_rs::UTF_8
+        } else {
+            encoding_rs::WINDOWS_1252
+        }
+    });
     let (text, used, _) = encoding.decode(bytes);
     (text.into_owned(), encoding_name(used))
 }

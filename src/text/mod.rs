@@ -11,6 +11,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use crate::store::{self, DocId, Objects, Store};
+
 /// How a document's bytes were encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Encoding {
@@ -64,31 +66,32 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The text every stage reads for a stored document: the article text object of an HTML
 /// document, else its bytes decoded. Quote offsets and evidence point into this text.
-pub fn document_text(
-    store: &crate::store::Store,
-    id: &crate::store::DocId,
-) -> Result<String, crate::store::Error> {
-    use crate::store::{Error, io_err};
-    let objects = store.objects();
-    match store.text_object(id)? {
-        Some(text_id) => {
-            let bytes = objects
-                .read(&text_id)
-                .map_err(io_err(objects.path(&text_id)))?;
-            String::from_utf8(bytes).map_err(|_| {
-                Error::CorruptRow(format!(
-                    "article text {} of document {} is not UTF-8",
-                    text_id.short(),
-                    id.short()
-                ))
-            })
-        }
-        None => {
-            let bytes = objects.read(id).map_err(io_err(objects.path(id)))?;
-            decode(&bytes)
-                .map(|d| d.text.into_owned())
-                .map_err(|e| Error::CorruptRow(format!("document {}: {e}", id.short())))
-        }
+pub fn document_text(store: &Store, id: &DocId) -> Result<String, store::Error> {
+    stored_text(store.objects(), id, store.text_object(id)?.as_ref())
+}
+
+/// [`document_text`] for a caller that already holds the document's row (`text_id` is
+/// its article text object, if any).
+pub fn stored_text(
+    objects: &Objects,
+    id: &DocId,
+    text_id: Option<&DocId>,
+) -> Result<String, store::Error> {
+    let object = text_id.unwrap_or(id);
+    let bytes = objects
+        .read(object)
+        .map_err(store::io_err(objects.path(object)))?;
+    match text_id {
+        Some(t) => String::from_utf8(bytes).map_err(|_| {
+            store::Error::CorruptRow(format!(
+                "article text {} of document {} is not UTF-8",
+                t.short(),
+                id.short()
+            ))
+        }),
+        None => decode(&bytes)
+            .map(|d| d.text.into_owned())
+            .map_err(|e| store::Error::CorruptRow(format!("document {}: {e}", id.short()))),
     }
 }
 

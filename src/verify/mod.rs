@@ -109,7 +109,11 @@ pub fn verify(
         if options.exclude == Some(doc_id) {
             continue;
         }
-        let text = match text::document_text(store, &doc_id) {
+        // The row first: it names the text object, and its metadata goes into evidence.
+        let Some(row) = store.document(&doc_id)? else {
+            continue;
+        };
+        let text = match text::stored_text(store.objects(), &doc_id, row.text_id.as_ref()) {
             Ok(t) => t,
             // A document prov cannot read as text supports nothing; fsck reports it.
             Err(store::Error::CorruptRow(_)) => continue,
@@ -134,7 +138,7 @@ pub fn verify(
         let (speaker, mention) = store
             .speaker_at(&doc_id, start, end)?
             .unwrap_or((None, None));
-        let meta = store.document(&doc_id)?.map(|d| d.meta).unwrap_or_default();
+        let meta = row.meta;
         evidence.push(Evidence {
             doc: doc_id,
             verdict: p.verdict,
