@@ -14,6 +14,7 @@
 pub mod lexicon;
 pub mod marks;
 pub mod names;
+pub mod ranker;
 pub mod tokens;
 pub mod transcript;
 
@@ -22,6 +23,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use names::People;
+use ranker::{Choice, RuleSource};
 use tokens::{TokKind, Token};
 
 /// What a quotation is.
@@ -118,7 +120,7 @@ const PIECE: usize = 1 << 20;
 /// boundary is lost.
 pub fn extract(text: &str, hints: &Hints) -> Vec<Quote> {
     if text.len() < PARALLEL_MIN {
-        return extract_piece(text, hints);
+        return extract_piece(text, hints, Mode::Ranked(ranker::Model::builtin())).0;
     }
     use rayon::prelude::*;
     let mut hints = hints.clone();
@@ -144,7 +146,11 @@ pub fn extract(text: &str, hints: &Hints) -> Vec<Quote> {
     bounds.dedup();
     let pieces: Vec<(usize, Vec<Quote>)> = bounds
         .par_windows(2)
-        .map(|w| (w[0], extract_piece(&text[w[0]..w[1]], &hints)))
+        .map(|w| {
+            let piece = &text[w[0]..w[1]];
+            let mode = Mode::Ranked(ranker::Model::builtin());
+            (w[0], extract_piece(piece, &hints, mode).0)
+        })
         .collect();
     let mut out = Vec::new();
     for (base, quotes) in pieces {
@@ -164,7 +170,26 @@ pub fn extract(text: &str, hints: &Hints) -> Vec<Quote> {
     out
 }
 
-fn extract_piece(text: &str, hints: &Hints) -> Vec<Quote> {
+/// The rules' candidates for each quotation's speaker, with named features: what
+/// `examples/train_speaker.rs` trains the [`ranker`] on. Speakers are the rules' alone.
+pub fn training_quotes(text: &str, hints: &Hints) -> Vec<ranker::TrainingQuote> {
+    extract_piece(text, hints, Mode::Training).1
+}
+
+/// Who decides each quotation's speaker.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// The ranker, over the rules' proposal and the words around the quotation.
+    Ranked(&'static ranker::Model),
+    /// The rules alone, recording the ranker's candidates for training.
+    Training,
+}
+
+fn extract_piece(
+    text: &str,
+    hints: &Hints,
+    mode: Mode,
+) -> (Vec<Quote>, Vec<ranker::TrainingQuote>) {
     let paras = tokens::paragraphs(text);
     let spans = marks::find(text, &paras);
     let interview = transcript::detect(text, &paras, hints);
@@ -174,6 +199,9 @@ fn extract_piece(text: &str, hints: &Hints) -> Vec<Quote> {
         quotes: Vec::with_capacity(spans.len()),
         last: None,
         interview: interview.as_ref(),
+        mode,
+        described: None,
+        training: Vec::new(),
     };
     for name in hints
         .interviewee
@@ -191,7 +219,7 @@ fn extract_piece(text: &str, hints: &Hints) -> Vec<Quote> {
         }
         reader.paragraph(pi, para.clone(), &spans[start..next], start);
     }
-    reader.quotes
+    (reader.quotes, reader.training)
 }
 
 /// A speaker found for a quotation.
@@ -225,6 +253,11 @@ struct Reader<'t, 'i> {
     /// quotation without a cue inherits.
     last: Option<(usize, Attribution)>,
     interview: Option<&'i transcript::Interview>,
+    mode: Mode,
+    /// The ranker's view of the current paragraph's tokens, by paragraph index.
+    described: Option<(usize, Vec<ranker::TokInfo>)>,
+    /// Candidates recorded in [`Mode::Training`].
+    training: Vec<ranker::TrainingQuote>,
 }
 
 impl Reader<'_, '_> {
@@ -570,6 +603,13 @@ impl Reader<'_, '_> {
                 found = self.attribution(toks, np, None, pi, in_answer, 0.6);
             }
         }
+        let mut source = if explicit {
+            RuleSource::Clause
+        } else if found.is_some() {
+            RuleSource::Subject
+        } else {
+            RuleSource::Nothing
+        };
         let mut kind = if partial {
             QuoteKind::Partial
         } else {
@@ -577,6 +617,9 @@ impl Reader<'_, '_> {
         };
         if found.is_none() {
             found = self.inherited(pi, continues, k == left_start || left_start + 1 >= k);
+            if found.is_some() {
+                source = RuleSource::Inherited;
+            }
             // "“…,” said Caddell. “…”": a quotation interrupted by its attribution is one
             // utterance.
             if let (Some(a), Some(prev)) = (&found, self.quotes.last()) {
@@ -588,6 +631,20 @@ impl Reader<'_, '_> {
         if !explicit && is_term(text, toks, k, inner, partial) {
             kind = QuoteKind::Term;
             found = None;
+        }
+        if kind != QuoteKind::Term && !in_answer {
+            let proposal = ranker::Proposal {
+                kind,
+                source,
+                mention: found
+                    .as_ref()
+                    .map(|a| (a.mention.start..a.mention.end, a.mention.kind, a.confidence)),
+                at: k,
+                opens: k == left_start,
+                new_sentence,
+                inner,
+            };
+            found = self.rank(toks, pi, &proposal, found, span.inner.clone());
         }
         if let Some(a) = &found {
             if let Some(p) = &a.speaker {
@@ -614,6 +671,100 @@ impl Reader<'_, '_> {
             cue,
             confidence,
         });
+    }
+
+    /// The ranker's decision over the rules' proposal `found` (see [`ranker`]); in
+    /// training mode, records the candidates and keeps the rules' choice.
+    fn rank(
+        &mut self,
+        toks: &[Token],
+        pi: usize,
+        proposal: &ranker::Proposal,
+        found: Option<Attribution>,
+        quote: Range<usize>,
+    ) -> Option<Attribution> {
+        let text = self.text;
+        if self.described.as_ref().is_none_or(|(p, _)| *p != pi) {
+            let info = ranker::describe(text, toks, |i| self.closes_sentence(toks, i));
+            self.described = Some((pi, info));
+        }
+        let Some((_, info)) = &self.described else {
+            return found;
+        };
+        let model = match self.mode {
+            Mode::Training => {
+                let q = ranker::training(text, toks, info, proposal, quote);
+                self.training.push(q);
+                return found;
+            }
+            Mode::Ranked(model) => model,
+        };
+        let (choice, p) = ranker::choose(model, text, toks, info, proposal);
+        let j = match choice {
+            Choice::Nobody => return None,
+            Choice::Rule => return found.map(|a| Attribution { confidence: p, ..a }),
+            Choice::Word(j) => j,
+        };
+        let tok = toks[j];
+        if let Some(a) = found.filter(|a| tok.start < a.mention.end && a.mention.start < tok.end) {
+            return Some(Attribution { confidence: p, ..a });
+        }
+        let np = self.np_at(toks, j);
+        let in_answer = false;
+        self.attribution(toks, np, None, pi, in_answer, p)
+            .map(|a| Attribution { confidence: p, ..a })
+    }
+
+    /// Whether token `i` closes a sentence: sentence punctuation, or a quotation ending
+    /// in it before a capitalised word.
+    fn closes_sentence(&self, toks: &[Token], i: usize) -> bool {
+        match toks[i].kind {
+            TokKind::Punct('.' | '!' | '?') => self.ends_sentence(toks, i),
+            TokKind::Quote(_) => {
+                let inner = toks[i]
+                    .text(self.text)
+                    .trim_end_matches(['’', '\'', '"', '”', '»', '“', '«', ' ']);
+                inner.ends_with(['.', '!', '?'])
+                    && toks
+                        .get(i + 1)
+                        .is_some_and(|t| t.is_word() && self.is_cap(t))
+            }
+            _ => false,
+        }
+    }
+
+    /// The phrase around the word at token `j` that the ranker chose as a speaker: a whole
+    /// name, a pronoun, or a description with its determiner.
+    fn np_at(&self, toks: &[Token], j: usize) -> Np {
+        let covers = |np: &Np| np.start <= j && j < np.end;
+        let lower = self.lower(&toks[j]);
+        let word = |kind, end, head| Np {
+            start: j,
+            end,
+            name: (kind == MentionKind::Name).then_some(j..end),
+            kind,
+            head,
+            antecedent: None,
+        };
+        if lexicon::is_pronoun(&lower) {
+            return self
+                .np_ending_at(toks, 0, j + 1, 0)
+                .filter(covers)
+                .unwrap_or_else(|| word(MentionKind::Pronoun, j + 1, None));
+        }
+        if self.is_cap(&toks[j]) {
+            let mut end = j + 1;
+            while end < toks.len() && (self.is_cap(&toks[end]) || self.particle_inside(toks, end)) {
+                end += 1;
+            }
+            return self
+                .name_backward(toks, 0, end, 1)
+                .filter(covers)
+                .unwrap_or_else(|| word(MentionKind::Name, end, None));
+        }
+        self.description_backward(toks, 0, j + 1, 1)
+            .filter(covers)
+            .unwrap_or_else(|| word(MentionKind::Description, j + 1, Some(lower)))
     }
 
     /// A quotation without its own attribution continues the last one's speaker when it

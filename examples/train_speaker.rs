@@ -1,0 +1,351 @@
+//! Trains the speaker ranker (`src/extract/ranker.rs`) on labelled articles.
+//!
+//!     cargo run --release --example train_speaker -- TRAIN.jsonl [OUT.tsv] [--holdout N]
+//!         [--epochs E] [--l2 L]
+//!
+//! TRAIN.jsonl is in the PolNeAR format of `../shared/eval/attribution` (one article per
+//! line with `text` and `quotes[].speaker_mention`). Each quotation prov finds is matched to
+//! a labelled one (overlap of at least half, as the scorer counts); its candidates are
+//! labelled by whether they overlap the labelled speaker mention (or, for a quotation with
+//! no speaker, the "nobody" candidate). The model is a conditional log-linear ranker
+//! trained by AdaGrad with L2 decay, in a fixed order, so the same data gives the same
+//! weights. `--holdout N` keeps every Nth article out of training and reports accuracy on
+//! them: that, not the dev split, is what to choose epochs and L2 by.
+//!
+//! Writes `feature<TAB>weight` lines, sorted, to OUT.tsv (default: stdout).
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+
+use prov::extract::{self, CharOffsets, Hints};
+
+struct Group {
+    /// Feature ids of each candidate.
+    candidates: Vec<Vec<u32>>,
+    /// Which candidates are right.
+    right: Vec<bool>,
+    /// The article's line number.
+    doc: usize,
+}
+
+/// A labelled quotation: its span and its speaker mention's span, in code points.
+type LabelledQuote = (usize, usize, Option<(usize, usize)>);
+
+struct Options {
+    train: String,
+    out: Option<String>,
+    holdout: usize,
+    folds: usize,
+    epochs: usize,
+    l2: f64,
+    rate: f64,
+    min_count: usize,
+}
+
+fn options() -> Result<Options, String> {
+    let mut args = std::env::args().skip(1);
+    let mut o = Options {
+        train: String::new(),
+        out: None,
+        holdout: 0,
+        folds: 0,
+        epochs: 10,
+        l2: 1e-2,
+        rate: 0.05,
+        min_count: 3,
+    };
+    let mut positional = Vec::new();
+    while let Some(a) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--holdout" => {
+                o.holdout = value("--holdout")?
+                    .parse()
+                    .map_err(|e| format!("--holdout: {e}"))?
+            }
+            "--folds" => {
+                o.folds = value("--folds")?
+                    .parse()
+                    .map_err(|e| format!("--folds: {e}"))?
+            }
+            "--epochs" => {
+                o.epochs = value("--epochs")?
+                    .parse()
+                    .map_err(|e| format!("--epochs: {e}"))?
+            }
+            "--l2" => o.l2 = value("--l2")?.parse().map_err(|e| format!("--l2: {e}"))?,
+            "--rate" => {
+                o.rate = value("--rate")?
+                    .parse()
+                    .map_err(|e| format!("--rate: {e}"))?
+            }
+            "--min-count" => {
+                o.min_count = value("--min-count")?
+                    .parse()
+                    .map_err(|e| format!("--min-count: {e}"))?
+            }
+            _ => positional.push(a),
+        }
+    }
+    let mut positional = positional.into_iter();
+    o.train = positional
+        .next()
+        .ok_or("usage: train_speaker TRAIN.jsonl [OUT.tsv] [--holdout N] [--epochs E] [--l2 L]")?;
+    o.out = positional.next();
+    Ok(o)
+}
+
+fn iou(a: (usize, usize), b: (usize, usize)) -> f64 {
+    let inter = a.1.min(b.1) as f64 - a.0.max(b.0) as f64;
+    if inter <= 0.0 {
+        return 0.0;
+    }
+    inter / (a.1.max(b.1) - a.0.min(b.0)) as f64
+}
+
+/// Reads the labelled articles into candidate groups: (training groups, held-out groups).
+fn read(o: &Options, names: &mut Vec<String>) -> Result<Vec<Group>, String> {
+    let file = std::fs::File::open(&o.train).map_err(|e| format!("{}: {e}", o.train))?;
+    // (candidates' feature names, right candidates, held out)
+    let mut raw: Vec<(Vec<Vec<String>>, Vec<bool>, usize)> = Vec::new();
+    let (mut matched, mut covered) = (0usize, 0usize);
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| format!("{}: {e}", o.train))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let doc: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| format!("{} line {}: {e}", o.train, n + 1))?;
+        let text = doc["text"].as_str().unwrap_or_default();
+        let gold: Vec<LabelledQuote> = doc["quotes"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|q| {
+                let start = q["start"].as_u64()? as usize;
+                let end = q["end"].as_u64()? as usize;
+                let m = &q["speaker_mention"];
+                let mention = m["start"]
+                    .as_u64()
+                    .zip(m["end"].as_u64())
+                    .map(|(a, b)| (a as usize, b as usize));
+                Some((start, end, mention))
+            })
+            .collect();
+        let chars = CharOffsets::new(text);
+        for q in extract::training_quotes(text, &Hints::default()) {
+            let span = (chars.char_at(q.start), chars.char_at(q.end));
+            let Some(g) = gold
+                .iter()
+                .filter(|g| iou(span, (g.0, g.1)) >= 0.5)
+                .max_by(|a, b| iou(span, (a.0, a.1)).total_cmp(&iou(span, (b.0, b.1))))
+            else {
+                continue;
+            };
+            matched += 1;
+            let right: Vec<bool> = q
+                .candidates
+                .iter()
+                .map(|c| match (&c.span, g.2) {
+                    (None, None) => true,
+                    (Some(r), Some(m)) => {
+                        let (a, b) = (chars.char_at(r.start), chars.char_at(r.end));
+                        a < m.1 && m.0 < b
+                    }
+                    _ => false,
+                })
+                .collect();
+            if !right.contains(&true) {
+                continue;
+            }
+            covered += 1;
+            let features = q.candidates.into_iter().map(|c| c.features).collect();
+            raw.push((features, right, n));
+        }
+    }
+    // Features seen fewer than `min_count` times carry no weight: rare words would only
+    // be memorised.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for f in raw.iter().flat_map(|(cands, _, _)| cands.iter().flatten()) {
+        *counts.entry(f.as_str()).or_default() += 1;
+    }
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    for (f, &c) in &counts {
+        if c >= o.min_count {
+            ids.insert((*f).to_owned(), names.len() as u32);
+            names.push((*f).to_owned());
+        }
+    }
+    let groups = raw
+        .into_iter()
+        .map(|(cands, right, doc)| Group {
+            candidates: cands
+                .iter()
+                .map(|fs| fs.iter().filter_map(|f| ids.get(f).copied()).collect())
+                .collect(),
+            right,
+            doc,
+        })
+        .collect();
+    eprintln!(
+        "{matched} quotations matched a labelled one; the right speaker is among the candidates for {covered} ({:.1}%); {} features",
+        100.0 * covered as f64 / matched.max(1) as f64,
+        names.len()
+    );
+    Ok(groups)
+}
+
+fn scores(w: &[f64], g: &Group) -> Vec<f64> {
+    g.candidates
+        .iter()
+        .map(|f| f.iter().map(|&i| w[i as usize]).sum())
+        .collect()
+}
+
+/// Share of groups whose best-scoring candidate is a right one.
+fn accuracy(w: &[f64], groups: &[&Group]) -> f64 {
+    let ok = groups
+        .iter()
+        .filter(|g| {
+            let s = scores(w, g);
+            let best = s
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i);
+            g.right[best]
+        })
+        .count();
+    ok as f64 / groups.len().max(1) as f64
+}
+
+fn train(
+    o: &Options,
+    groups: &[&Group],
+    features: usize,
+    held: &[&Group],
+    verbose: bool,
+) -> Vec<f64> {
+    let mut w = vec![0.0f64; features];
+    let mut g2 = vec![1e-8f64; features];
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for epoch in 0..o.epochs {
+        // Fisher–Yates with xorshift: a fixed, reproducible order per epoch.
+        for i in (1..order.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        for &gi in &order {
+            let g = groups[gi];
+            let s = scores(&w, g);
+            let top = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let p: Vec<f64> = s.iter().map(|x| (x - top).exp()).collect();
+            let z: f64 = p.iter().sum();
+            let zr: f64 = p
+                .iter()
+                .zip(&g.right)
+                .filter(|(_, r)| **r)
+                .map(|(p, _)| p)
+                .sum();
+            // Gradient of -log P(right) = sum over candidates of f * (P(c) - P(c | right)).
+            let mut grad: HashMap<u32, f64> = HashMap::new();
+            for (ci, f) in g.candidates.iter().enumerate() {
+                let target = if g.right[ci] { p[ci] / zr } else { 0.0 };
+                let d = p[ci] / z - target;
+                if d.abs() < 1e-12 {
+                    continue;
+                }
+                for &i in f {
+                    *grad.entry(i).or_default() += d;
+                }
+            }
+            for (i, d) in grad {
+                let i = i as usize;
+                let d = d + o.l2 * w[i];
+                g2[i] += d * d;
+                w[i] -= o.rate * d / g2[i].sqrt();
+            }
+        }
+        if !verbose {
+            continue;
+        }
+        let held_acc = if held.is_empty() {
+            String::new()
+        } else {
+            format!(", held out {:.4}", accuracy(&w, held))
+        };
+        eprintln!(
+            "epoch {}: train {:.4}{held_acc}",
+            epoch + 1,
+            accuracy(&w, groups)
+        );
+    }
+    w
+}
+
+fn main() {
+    let o = match options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("train_speaker: {e}");
+            std::process::exit(2);
+        }
+    };
+    let mut names = Vec::new();
+    let all = match read(&o, &mut names) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("train_speaker: {e}");
+            std::process::exit(2);
+        }
+    };
+    if o.folds > 1 {
+        // Cross-validation by article: the estimate to choose features and settings by.
+        let mut sum = 0.0;
+        for fold in 0..o.folds {
+            let (held, rest): (Vec<&Group>, Vec<&Group>) =
+                all.iter().partition(|g| g.doc % o.folds == fold);
+            let w = train(&o, &rest, names.len(), &[], false);
+            let acc = accuracy(&w, &held);
+            eprintln!("fold {fold}: held out {acc:.4}");
+            sum += acc;
+        }
+        eprintln!("mean held-out accuracy {:.4}", sum / o.folds as f64);
+        return;
+    }
+    let (held, groups): (Vec<&Group>, Vec<&Group>) = all
+        .iter()
+        .partition(|g| o.holdout > 0 && g.doc % o.holdout == 0);
+    let w = train(&o, &groups, names.len(), &held, true);
+    let mut rows: Vec<(&String, f64)> = names
+        .iter()
+        .zip(w)
+        .filter(|(_, w)| w.abs() >= 1e-3)
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    let mut text = format!(
+        "# prov speaker ranker: {} weights, trained by examples/train_speaker.rs on {} ({} quotations)\n",
+        rows.len(),
+        std::path::Path::new(&o.train)
+            .file_name()
+            .map_or(o.train.clone(), |f| f.to_string_lossy().into_owned()),
+        groups.len()
+    );
+    for (name, w) in rows {
+        text.push_str(&format!("{name}\t{w:.4}\n"));
+    }
+    let written = match &o.out {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("{path}: {e}")),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("stdout: {e}")),
+    };
+    if let Err(e) = written {
+        eprintln!("train_speaker: {e}");
+        std::process::exit(2);
+    }
+}

@@ -1,0 +1,566 @@
+//! The speaker ranker: which words near a quotation name the person who said it.
+//!
+//! The clause rules in the parent module know the common shapes of an attribution
+//! (`"…," said X`, `X told reporters "…"`). News prose has many more, and a rule that fires
+//! on the wrong phrase gives a wrong speaker. So the rules propose and a log-linear model
+//! decides. For each quotation it scores a small set of candidates:
+//!
+//! - nobody (the quotation gets no speaker),
+//! - the rules' pick when it lies in an earlier paragraph (a continued quotation),
+//! - every content word of the quotation's paragraph within [`WINDOW`] tokens of it.
+//!
+//! Each candidate is described by named features: its shape (pronoun, capitalised word,
+//! lowercase noun), its side and distance, the words around it, what lies between it and
+//! the quotation, and whether the rules chose it. A candidate's score is the sum of its
+//! features' weights; the highest wins, and its softmax probability is the confidence.
+//!
+//! The weights live in `speaker_model.tsv`, one `feature<TAB>weight` per line, readable
+//! and diffable. They were trained on the PolNeAR train split only, by
+//! `examples/train_speaker.rs` (run it with `bench/train_speaker.sh`), which reads the
+//! candidates this module produces in training mode ([`super::training_quotes`]).
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+
+use super::lexicon;
+use super::tokens::{TokKind, Token};
+use super::{MentionKind, QuoteKind};
+
+/// How far from a quotation (in tokens of its paragraph) a word may name its speaker.
+pub const WINDOW: usize = 40;
+
+/// Feature weights: the trained model.
+#[derive(Debug, Default)]
+pub struct Model {
+    weights: FxHashMap<u64, f32>,
+}
+
+static BUILTIN: LazyLock<Model> = LazyLock::new(|| {
+    // The file ships with the crate and a test parses it, so an error here is a build defect.
+    Model::parse(include_str!("speaker_model.tsv")).unwrap_or_default()
+});
+
+/// A line of a model file that is not `feature<TAB>weight`.
+#[derive(Debug, thiserror::Error)]
+#[error("speaker model line {line}: expected `feature<TAB>weight`, found {found:?}")]
+pub struct ModelError {
+    pub line: usize,
+    pub found: String,
+}
+
+impl Model {
+    /// The model shipped with prov.
+    pub fn builtin() -> &'static Model {
+        &BUILTIN
+    }
+
+    /// Reads `feature<TAB>weight` lines; blank lines and `#` comments are skipped.
+    pub fn parse(tsv: &str) -> Result<Model, ModelError> {
+        let mut weights = FxHashMap::default();
+        for (n, line) in tsv.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let parsed = line
+                .rsplit_once('\t')
+                .and_then(|(name, w)| Some((name, w.trim().parse::<f32>().ok()?)));
+            let Some((name, w)) = parsed else {
+                return Err(ModelError {
+                    line: n + 1,
+                    found: line.to_owned(),
+                });
+            };
+            weights.insert(feature_hash(name), w);
+        }
+        Ok(Model { weights })
+    }
+
+    /// How many features carry a weight.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    fn score(&self, features: &[u64]) -> f32 {
+        features
+            .iter()
+            .map(|h| self.weights.get(h).copied().unwrap_or(0.0))
+            .sum()
+    }
+}
+
+/// FNV-1a over the bytes of `template=value`, fed in pieces so features need no string.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// The hash of a feature named `template=value`.
+pub fn feature_hash(name: &str) -> u64 {
+    let mut h = Fnv::new();
+    h.write(name.as_bytes());
+    h.0
+}
+
+/// One candidate's features, as hashes, and as names when training.
+#[derive(Debug, Default)]
+struct Features {
+    hashes: Vec<u64>,
+    names: Option<Vec<String>>,
+}
+
+impl Features {
+    fn add(&mut self, template: &str, value: &[&str]) {
+        let mut h = Fnv::new();
+        h.write(template.as_bytes());
+        h.write(b"=");
+        for (i, v) in value.iter().enumerate() {
+            if i > 0 {
+                h.write(b"|");
+            }
+            h.write(v.as_bytes());
+        }
+        self.hashes.push(h.0);
+        if let Some(names) = &mut self.names {
+            names.push(format!("{template}={}", value.join("|")));
+        }
+    }
+}
+
+/// A quotation read for training: its byte span and its candidates with named features.
+#[derive(Debug, Clone)]
+pub struct TrainingQuote {
+    pub start: usize,
+    pub end: usize,
+    pub candidates: Vec<TrainingCandidate>,
+}
+
+/// A candidate speaker: the byte span it covers (`None`: nobody) and its features.
+#[derive(Debug, Clone)]
+pub struct TrainingCandidate {
+    pub span: Option<Range<usize>>,
+    pub features: Vec<String>,
+}
+
+/// Where the rules' attribution came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RuleSource {
+    /// No rule found a speaker.
+    Nothing,
+    /// An attribution clause next to the quotation.
+    Clause,
+    /// The subject of the sentence around a partial quotation.
+    Subject,
+    /// The quotation continues the previous one.
+    Inherited,
+}
+
+impl RuleSource {
+    fn as_str(self) -> &'static str {
+        match self {
+            RuleSource::Nothing => "nothing",
+            RuleSource::Clause => "clause",
+            RuleSource::Subject => "subject",
+            RuleSource::Inherited => "inherited",
+        }
+    }
+}
+
+/// What the rules proposed for a quotation, with its context.
+pub(super) struct Proposal<'a> {
+    pub kind: QuoteKind,
+    pub source: RuleSource,
+    /// The rules' mention (byte range) and its kind, with the rules' confidence.
+    pub mention: Option<(Range<usize>, MentionKind, f32)>,
+    /// The quotation's token index in its paragraph.
+    pub at: usize,
+    /// Whether the quotation opens its sentence.
+    pub opens: bool,
+    /// Whether a new sentence starts right after the quotation.
+    pub new_sentence: bool,
+    pub inner: &'a str,
+}
+
+/// A candidate speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Choice {
+    Nobody,
+    /// The rules' pick, which lies outside this paragraph.
+    Rule,
+    /// The word at this token index of the paragraph.
+    Word(usize),
+}
+
+/// What the ranker needs to know about each token of a paragraph.
+#[derive(Debug, Clone)]
+pub(super) struct TokInfo {
+    lower: String,
+    shape: &'static str,
+    sentence: usize,
+    candidate: bool,
+}
+
+/// Describes the tokens of a paragraph; `ends_sentence(i)` says whether token `i` closes
+/// a sentence.
+pub(super) fn describe(
+    text: &str,
+    toks: &[Token],
+    ends_sentence: impl Fn(usize) -> bool,
+) -> Vec<TokInfo> {
+    let mut sentence = 0;
+    let mut first_in_sentence = true;
+    let mut out = Vec::with_capacity(toks.len());
+    for (i, t) in toks.iter().enumerate() {
+        let raw = t.text(text);
+        let lower = raw.to_lowercase();
+        let (shape, candidate) = match t.kind {
+            TokKind::Word => {
+                let cap = raw.chars().next().is_some_and(char::is_uppercase);
+                let digit = raw.chars().next().is_some_and(|c| c.is_ascii_digit());
+                let pronoun = lexicon::is_pronoun(&lower);
+                let shape = if pronoun {
+                    "pron"
+                } else if digit {
+                    "num"
+                } else if cap && first_in_sentence {
+                    "capfirst"
+                } else if cap {
+                    "cap"
+                } else {
+                    "low"
+                };
+                let filler = lexicon::is_function_word(&lower)
+                    || lexicon::is_adverb_or_aux(&lower)
+                    || matches!(lower.as_str(), "the" | "a" | "an")
+                    || (lexicon::is_strong_cue(&lower) && !lexicon::is_noun_cue(&lower));
+                (shape, pronoun || (!filler && !digit))
+            }
+            TokKind::Punct(_) => ("punct", false),
+            TokKind::Quote(_) => ("quote", false),
+        };
+        out.push(TokInfo {
+            lower,
+            shape,
+            sentence,
+            candidate,
+        });
+        first_in_sentence = false;
+        if ends_sentence(i) {
+            sentence += 1;
+            first_in_sentence = true;
+        }
+    }
+    out
+}
+
+fn dist_bucket(d: usize) -> &'static str {
+    match d {
+        0..=1 => "1",
+        2 => "2",
+        3 => "3",
+        4 => "4",
+        5..=6 => "5-6",
+        7..=9 => "7-9",
+        10..=14 => "10-14",
+        15..=20 => "15-20",
+        _ => "21+",
+    }
+}
+
+fn conf_bucket(c: f32) -> &'static str {
+    match c {
+        c if c >= 0.85 => "high",
+        c if c >= 0.65 => "mid",
+        _ => "low",
+    }
+}
+
+fn count_bucket(n: usize) -> &'static str {
+    match n {
+        0 => "0",
+        1 => "1",
+        2 => "2",
+        _ => "3+",
+    }
+}
+
+/// How a neighbouring token reads in a feature: lowercase words, except capitalised ones
+/// that are not titles, which all read `Cap`; punctuation as itself; quotations as `Q`
+/// (`QQ` for the quotation being attributed).
+fn neighbour<'a>(info: &'a [TokInfo], toks: &[Token], i: Option<usize>, quote: usize) -> &'a str {
+    let Some(i) = i.filter(|&i| i < info.len()) else {
+        return "^$";
+    };
+    match toks[i].kind {
+        TokKind::Quote(_) if i == quote => "QQ",
+        TokKind::Quote(_) => "Q",
+        TokKind::Punct(_) => &info[i].lower,
+        TokKind::Word => match info[i].shape {
+            "cap" | "capfirst" if !lexicon::is_title(&info[i].lower) => "Cap",
+            "num" => "0",
+            _ => &info[i].lower,
+        },
+    }
+}
+
+/// The candidates for the quotation at token `p.at`, with their features.
+fn candidates(
+    text: &str,
+    toks: &[Token],
+    info: &[TokInfo],
+    p: &Proposal,
+    named: bool,
+) -> Vec<(Choice, Features)> {
+    let new = || Features {
+        hashes: Vec::with_capacity(48),
+        names: named.then(Vec::new),
+    };
+    let k = p.at;
+    let qkind = p.kind.as_str();
+    let source = p.source.as_str();
+    let mention = p.mention.as_ref();
+    let rule_inside = mention.filter(|(r, _, _)| {
+        toks.first().is_some_and(|t| r.end > t.start)
+            && toks.last().is_some_and(|t| r.start < t.end)
+    });
+    let words = p.inner.split_whitespace().count();
+    let len = match words {
+        0..=3 => "short",
+        4..=12 => "mid",
+        _ => "long",
+    };
+    let mkind = |m: MentionKind| match m {
+        MentionKind::Name => "name",
+        MentionKind::Pronoun => "pron",
+        MentionKind::Description => "desc",
+    };
+
+    let mut out = Vec::new();
+    let mut f = new();
+    let rule_kind = mention.map_or("-", |(_, m, _)| mkind(*m));
+    f.add("none", &[]);
+    f.add("none.qkind", &[qkind]);
+    f.add("none.rule", &[source, rule_kind]);
+    f.add("none.rule.qkind", &[source, qkind]);
+    f.add(
+        "none.newsent",
+        &[if p.new_sentence { "y" } else { "n" }, qkind],
+    );
+    f.add("none.opens", &[if p.opens { "y" } else { "n" }, qkind]);
+    f.add("none.len", &[len, qkind]);
+    let prev_tok = neighbour(info, toks, k.checked_sub(1), k);
+    let next_tok = neighbour(info, toks, Some(k + 1), k);
+    f.add("none.prev", &[prev_tok]);
+    f.add("none.next", &[next_tok]);
+    out.push((Choice::Nobody, f));
+
+    if let Some((_, m, conf)) = mention.filter(|_| rule_inside.is_none()) {
+        let mut f = new();
+        f.add("ext", &[source]);
+        f.add("ext.qkind", &[qkind, source]);
+        f.add("ext.conf", &[conf_bucket(*conf)]);
+        f.add("ext.mkind", &[mkind(*m)]);
+        f.add("ext.opens", &[if p.opens { "y" } else { "n" }]);
+        out.push((Choice::Rule, f));
+    }
+
+    let lo = k.saturating_sub(WINDOW);
+    let hi = (k + WINDOW + 1).min(toks.len());
+    let qsent = info[k].sentence;
+    for j in lo..hi {
+        let in_rule =
+            rule_inside.is_some_and(|(r, _, _)| toks[j].start < r.end && r.start < toks[j].end);
+        if j == k || !(info[j].candidate || (in_rule && toks[j].is_word())) {
+            continue;
+        }
+        let ti = &info[j];
+        let mut f = new();
+        let side = if j < k { "L" } else { "R" };
+        let d = dist_bucket(j.abs_diff(k));
+        let shape = ti.shape;
+        let sent = match ti.sentence as isize - qsent as isize {
+            0 => "0",
+            -1 => "-1",
+            1 => "+1",
+            x if x < 0 => "<",
+            _ => ">",
+        };
+        f.add("shape", &[shape]);
+        f.add("shape.side.dist", &[shape, side, d]);
+        f.add("shape.sent.side", &[shape, sent, side]);
+        f.add("qkind.shape.sent.side", &[qkind, shape, sent, side]);
+        f.add("qkind.side.dist", &[qkind, side, d]);
+        if shape == "low" || shape == "pron" {
+            f.add("word", &[&ti.lower]);
+            f.add("word.side", &[&ti.lower, side]);
+        }
+        if lexicon::is_title(&ti.lower) || lexicon::is_role_noun(&ti.lower) {
+            f.add("role", &[shape]);
+        }
+        let next = neighbour(info, toks, Some(j + 1), k);
+        let next2 = neighbour(info, toks, Some(j + 2), k);
+        let prev = neighbour(info, toks, j.checked_sub(1), k);
+        let prev2 = neighbour(info, toks, j.checked_sub(2), k);
+        f.add("next", &[next]);
+        f.add("next.side", &[next, side]);
+        f.add("next2", &[next, next2]);
+        f.add("prev", &[prev]);
+        f.add("prev.side", &[prev, side]);
+        f.add("prev2", &[prev2, prev]);
+        f.add("shape.next", &[shape, next]);
+        f.add("shape.prev", &[shape, prev]);
+        let raw = toks[j].text(text);
+        if raw.ends_with("’s") || raw.ends_with("'s") {
+            f.add("poss", &[side]);
+        }
+        if shape == "cap" || shape == "capfirst" {
+            let last = !toks
+                .get(j + 1)
+                .is_some_and(|t| t.is_word() && matches!(info[j + 1].shape, "cap" | "capfirst"));
+            f.add("run", &[if last { "last" } else { "inner" }]);
+        }
+        // What lies between the candidate and the quotation.
+        let (a, b) = if j < k { (j + 1, k) } else { (k + 1, j) };
+        let (mut cues, mut quotes, mut commas, mut cands) = (0, 0, 0, 0);
+        for i in a..b {
+            match toks[i].kind {
+                TokKind::Quote(_) => quotes += 1,
+                TokKind::Punct(',') => commas += 1,
+                TokKind::Word => {
+                    if lexicon::is_cue(&info[i].lower) {
+                        cues += 1;
+                    }
+                    if info[i].candidate && matches!(info[i].shape, "cap" | "capfirst" | "pron") {
+                        cands += 1;
+                    }
+                }
+                TokKind::Punct(_) => {}
+            }
+        }
+        f.add("between.cue", &[side, count_bucket(cues)]);
+        f.add("between.quote", &[side, count_bucket(quotes)]);
+        f.add("between.comma", &[side, count_bucket(commas)]);
+        f.add("between.names", &[shape, side, count_bucket(cands)]);
+        // A speech verb after the candidate in its sentence, before or after the quotation:
+        // "McCaskill, who has endorsed Clinton, said Sanders has pushed … "stronger"".
+        let cue_after = (j + 1..(j + 16).min(toks.len()))
+            .take_while(|&i| info[i].sentence == ti.sentence)
+            .find(|&i| toks[i].is_word() && lexicon::is_cue(&info[i].lower));
+        if let Some(i) = cue_after {
+            let at = if i < k { "beforeQ" } else { "afterQ" };
+            f.add("cue_after", &[dist_bucket(i - j), at, side]);
+            f.add("cue_after.shape", &[shape, at, side]);
+        }
+        // "said Smith", "according to Smith": a speech verb just before the candidate.
+        if let Some(i) = (j.saturating_sub(4)..j)
+            .rev()
+            .find(|&i| toks[i].is_word() && lexicon::is_cue(&info[i].lower))
+        {
+            f.add("cue_before", &[dist_bucket(j - i), side]);
+        }
+        // The first content word of its sentence is most often its subject.
+        let first = !(0..j).any(|i| info[i].sentence == ti.sentence && info[i].candidate);
+        if first {
+            f.add("sentfirst", &[shape, sent]);
+        }
+        if let Some((r, m, conf)) = rule_inside.filter(|_| in_rule) {
+            let last = toks[j].end >= r.end;
+            f.add("rule", &[source]);
+            f.add("rule.conf", &[source, conf_bucket(*conf)]);
+            f.add("rule.qkind", &[source, qkind]);
+            f.add("rule.mkind", &[mkind(*m), shape]);
+            f.add("rule.last", &[if last { "y" } else { "n" }]);
+        }
+        out.push((Choice::Word(j), f));
+    }
+    out
+}
+
+/// The ranker's choice among the candidates, with its probability.
+pub(super) fn choose(
+    model: &Model,
+    text: &str,
+    toks: &[Token],
+    info: &[TokInfo],
+    p: &Proposal,
+) -> (Choice, f32) {
+    let cands = candidates(text, toks, info, p, false);
+    let scores: Vec<f32> = cands.iter().map(|(_, f)| model.score(&f.hashes)).collect();
+    let best = scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(0, |(i, _)| i);
+    let top = scores[best];
+    let total: f32 = scores.iter().map(|s| (s - top).exp()).sum();
+    (cands[best].0, 1.0 / total)
+}
+
+/// The candidates with named features, for the trainer.
+pub(super) fn training(
+    text: &str,
+    toks: &[Token],
+    info: &[TokInfo],
+    p: &Proposal,
+    quote: Range<usize>,
+) -> TrainingQuote {
+    let candidates = candidates(text, toks, info, p, true)
+        .into_iter()
+        .map(|(c, f)| TrainingCandidate {
+            span: match c {
+                Choice::Nobody => None,
+                Choice::Rule => p.mention.as_ref().map(|(r, _, _)| r.clone()),
+                Choice::Word(j) => Some(toks[j].start..toks[j].end),
+            },
+            features: f.names.unwrap_or_default(),
+        })
+        .collect();
+    TrainingQuote {
+        start: quote.start,
+        end: quote.end,
+        candidates,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_model_parses_and_has_weights() {
+        let m = Model::parse(include_str!("speaker_model.tsv")).unwrap();
+        assert!(m.len() > 100, "{} weights", m.len());
+    }
+
+    #[test]
+    fn a_malformed_model_line_is_named() {
+        let e = Model::parse("none=\t1.5\nshape=pron 2\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.to_string().contains("shape=pron 2"));
+    }
+
+    #[test]
+    fn feature_pieces_hash_like_their_name() {
+        let mut f = Features {
+            names: Some(Vec::new()),
+            ..Features::default()
+        };
+        f.add("shape.side", &["pron", "L"]);
+        assert_eq!(f.names.as_ref().unwrap()[0], "shape.side=pron|L");
+        assert_eq!(f.hashes[0], feature_hash("shape.side=pron|L"));
+    }
+}
