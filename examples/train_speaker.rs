@@ -17,6 +17,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
+use prov::extract::ranker::Answer;
 use prov::extract::{self, CharOffsets, Hints};
 
 struct Group {
@@ -108,7 +109,7 @@ fn read(o: &Options, names: &mut Vec<String>) -> Result<Vec<Group>, String> {
     let file = std::fs::File::open(&o.train).map_err(|e| format!("{}: {e}", o.train))?;
     // (candidates' feature names, right candidates, held out)
     let mut raw: Vec<(Vec<Vec<String>>, Vec<bool>, usize)> = Vec::new();
-    let (mut matched, mut covered) = (0usize, 0usize);
+    let (mut matched, mut covered, mut terms) = (0usize, 0usize, 0usize);
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.map_err(|e| format!("{}: {e}", o.train))?;
         if line.trim().is_empty() {
@@ -133,30 +134,60 @@ fn read(o: &Options, names: &mut Vec<String>) -> Result<Vec<Group>, String> {
                 Some((start, end, mention))
             })
             .collect();
+        let others: Vec<(usize, usize)> = doc["other_quoted_spans"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|o| Some((o["start"].as_u64()? as usize, o["end"].as_u64()? as usize)))
+            .collect();
         let chars = CharOffsets::new(text);
         for q in extract::training_quotes(text, &Hints::default()) {
             let span = (chars.char_at(q.start), chars.char_at(q.end));
-            let Some(g) = gold
+            let best = gold
                 .iter()
                 .filter(|g| iou(span, (g.0, g.1)) >= 0.5)
-                .max_by(|a, b| iou(span, (a.0, a.1)).total_cmp(&iou(span, (b.0, b.1))))
-            else {
-                continue;
+                .max_by(|a, b| iou(span, (a.0, a.1)).total_cmp(&iou(span, (b.0, b.1))));
+            let right: Vec<bool> = match best {
+                Some(g) => {
+                    matched += 1;
+                    q.candidates
+                        .iter()
+                        .map(|c| match (&c.answer, g.2) {
+                            (Answer::Nobody, None) => true,
+                            (Answer::Speaker(r), Some(m)) => {
+                                let (a, b) = (chars.char_at(r.start), chars.char_at(r.end));
+                                a < m.1 && m.0 < b
+                            }
+                            _ => false,
+                        })
+                        .collect()
+                }
+                // Quoted words the labels call a title, a name or a scare quote.
+                None if others.iter().any(|o| iou(span, *o) >= 0.5) => {
+                    terms += 1;
+                    q.candidates
+                        .iter()
+                        .map(|c| c.answer == Answer::Term)
+                        .collect()
+                }
+                None => continue,
             };
-            matched += 1;
-            let right: Vec<bool> = q
-                .candidates
-                .iter()
-                .map(|c| match (&c.span, g.2) {
-                    (None, None) => true,
-                    (Some(r), Some(m)) => {
-                        let (a, b) = (chars.char_at(r.start), chars.char_at(r.end));
-                        a < m.1 && m.0 < b
-                    }
-                    _ => false,
-                })
-                .collect();
             if !right.contains(&true) {
+                if std::env::var_os("TRAIN_SPEAKER_SHOW_MISSED").is_some() {
+                    if let Some(m) = best.and_then(|g| g.2) {
+                        let snippet: String = text
+                            .chars()
+                            .skip(m.0.saturating_sub(60))
+                            .take(m.1 - m.0.saturating_sub(60) + 60)
+                            .collect();
+                        eprintln!(
+                            "missed {:?} in {snippet:?} for quote at {}",
+                            text.chars().skip(m.0).take(m.1 - m.0).collect::<String>(),
+                            span.0 as i64 - m.0 as i64
+                        );
+                    }
+                }
                 continue;
             }
             covered += 1;
@@ -189,8 +220,8 @@ fn read(o: &Options, names: &mut Vec<String>) -> Result<Vec<Group>, String> {
         })
         .collect();
     eprintln!(
-        "{matched} quotations matched a labelled one; the right speaker is among the candidates for {covered} ({:.1}%); {} features",
-        100.0 * covered as f64 / matched.max(1) as f64,
+        "{matched} quotations matched a labelled one and {terms} a labelled title or scare quote; the right answer is among the candidates for {covered} ({:.1}%); {} features",
+        100.0 * covered as f64 / (matched + terms).max(1) as f64,
         names.len()
     );
     Ok(groups)
@@ -229,6 +260,13 @@ fn train(
 ) -> Vec<f64> {
     let mut w = vec![0.0f64; features];
     let mut g2 = vec![1e-8f64; features];
+    // Averaged weights (the mean of w over every step) generalise better than the last w:
+    // avg = w - u / steps, with u accumulating each update times its step number.
+    let mut u = vec![0.0f64; features];
+    let mut steps = 1.0f64;
+    let average = |w: &[f64], u: &[f64], steps: f64| -> Vec<f64> {
+        w.iter().zip(u).map(|(w, u)| w - u / steps).collect()
+    };
     let mut order: Vec<usize> = (0..groups.len()).collect();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     for epoch in 0..o.epochs {
@@ -267,12 +305,16 @@ fn train(
                 let i = i as usize;
                 let d = d + o.l2 * w[i];
                 g2[i] += d * d;
-                w[i] -= o.rate * d / g2[i].sqrt();
+                let step = o.rate * d / g2[i].sqrt();
+                w[i] -= step;
+                u[i] -= steps * step;
             }
+            steps += 1.0;
         }
         if !verbose {
             continue;
         }
+        let w = average(&w, &u, steps);
         let held_acc = if held.is_empty() {
             String::new()
         } else {
@@ -284,7 +326,7 @@ fn train(
             accuracy(&w, groups)
         );
     }
-    w
+    average(&w, &u, steps)
 }
 
 fn main() {

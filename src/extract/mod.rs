@@ -644,7 +644,7 @@ impl Reader<'_, '_> {
                 new_sentence,
                 inner,
             };
-            found = self.rank(toks, pi, &proposal, found, span.inner.clone());
+            found = self.rank(toks, pi, &proposal, found, span.inner.clone(), &mut kind);
         }
         if let Some(a) = &found {
             if let Some(p) = &a.speaker {
@@ -682,6 +682,7 @@ impl Reader<'_, '_> {
         proposal: &ranker::Proposal,
         found: Option<Attribution>,
         quote: Range<usize>,
+        kind: &mut QuoteKind,
     ) -> Option<Attribution> {
         let text = self.text;
         if self.described.as_ref().is_none_or(|(p, _)| *p != pi) {
@@ -702,6 +703,10 @@ impl Reader<'_, '_> {
         let (choice, p) = ranker::choose(model, text, toks, info, proposal);
         let j = match choice {
             Choice::Nobody => return None,
+            Choice::Term => {
+                *kind = QuoteKind::Term;
+                return None;
+            }
             Choice::Rule => return found.map(|a| Attribution { confidence: p, ..a }),
             Choice::Word(j) => j,
         };

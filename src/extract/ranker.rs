@@ -149,11 +149,22 @@ pub struct TrainingQuote {
     pub candidates: Vec<TrainingCandidate>,
 }
 
-/// A candidate speaker: the byte span it covers (`None`: nobody) and its features.
+/// A candidate answer for a quotation, with its features.
 #[derive(Debug, Clone)]
 pub struct TrainingCandidate {
-    pub span: Option<Range<usize>>,
+    pub answer: Answer,
     pub features: Vec<String>,
+}
+
+/// What a candidate says about a quotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Speech, with no speaker to name.
+    Nobody,
+    /// Not speech: a title, a name, a scare quote.
+    Term,
+    /// Speech by whoever the words at this byte span name.
+    Speaker(Range<usize>),
 }
 
 /// Where the rules' attribution came from.
@@ -199,6 +210,8 @@ pub(super) struct Proposal<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Choice {
     Nobody,
+    /// The quotation is no speech (a title, a scare quote).
+    Term,
     /// The rules' pick, which lies outside this paragraph.
     Rule,
     /// The word at this token index of the paragraph.
@@ -367,6 +380,10 @@ fn candidates(
     f.add("none.prev", &[prev_tok]);
     f.add("none.next", &[next_tok]);
     out.push((Choice::Nobody, f));
+    out.push((
+        Choice::Term,
+        term_features(new(), p, prev_tok, next_tok, len, source, rule_kind),
+    ));
 
     if let Some((_, m, conf)) = mention.filter(|_| rule_inside.is_none()) {
         let mut f = new();
@@ -490,6 +507,73 @@ fn candidates(
     out
 }
 
+/// Features of the answer "this quotation is no speech": what the quoted words look like
+/// and what surrounds them.
+fn term_features(
+    mut f: Features,
+    p: &Proposal,
+    prev: &str,
+    next: &str,
+    len: &str,
+    source: &str,
+    rule_kind: &str,
+) -> Features {
+    let inner = p.inner.trim();
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let n = match words.len() {
+        0..=1 => "1",
+        2 => "2",
+        3 => "3",
+        4..=6 => "4-6",
+        7..=12 => "7-12",
+        _ => "13+",
+    };
+    let yn = |b: bool| if b { "y" } else { "n" };
+    let capitalised = |w: &&str| {
+        w.chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    };
+    let title_case = !words.is_empty()
+        && words
+            .iter()
+            .filter(|w| w.chars().count() > 3)
+            .all(capitalised);
+    let ends = inner
+        .trim_end_matches(['’', '\'', '"', '”', '»'])
+        .chars()
+        .last()
+        .map_or("none", |c| match c {
+            '.' | '!' | '?' => "stop",
+            ',' => "comma",
+            c if c.is_alphanumeric() => "word",
+            _ => "other",
+        });
+    let first_person = words.iter().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '’' && c != '\'');
+        matches!(
+            w.to_lowercase().as_str(),
+            "i" | "i'm" | "i’m" | "we" | "we're" | "we’re" | "my" | "our" | "me" | "us" | "you"
+        )
+    });
+    f.add("term", &[]);
+    f.add("term.prev", &[prev]);
+    f.add("term.next", &[next]);
+    f.add("term.prev.next", &[prev, next]);
+    f.add("term.words", &[n]);
+    f.add("term.len.kind", &[len, p.kind.as_str()]);
+    f.add("term.titlecase", &[yn(title_case), n]);
+    f.add(
+        "term.startcap",
+        &[yn(words.first().is_some_and(capitalised))],
+    );
+    f.add("term.ends", &[ends, n]);
+    f.add("term.firstperson", &[yn(first_person)]);
+    f.add("term.rule", &[source, rule_kind]);
+    f.add("term.opens", &[yn(p.opens), yn(p.new_sentence)]);
+    f
+}
+
 /// The ranker's choice among the candidates, with its probability.
 pub(super) fn choose(
     model: &Model,
@@ -521,10 +605,14 @@ pub(super) fn training(
     let candidates = candidates(text, toks, info, p, true)
         .into_iter()
         .map(|(c, f)| TrainingCandidate {
-            span: match c {
-                Choice::Nobody => None,
-                Choice::Rule => p.mention.as_ref().map(|(r, _, _)| r.clone()),
-                Choice::Word(j) => Some(toks[j].start..toks[j].end),
+            answer: match c {
+                Choice::Nobody => Answer::Nobody,
+                Choice::Term => Answer::Term,
+                Choice::Rule => p
+                    .mention
+                    .as_ref()
+                    .map_or(Answer::Nobody, |(r, _, _)| Answer::Speaker(r.clone())),
+                Choice::Word(j) => Answer::Speaker(toks[j].start..toks[j].end),
             },
             features: f.names.unwrap_or_default(),
         })
