@@ -7,7 +7,7 @@
 //!
 //! - nobody (the quotation gets no speaker),
 //! - the rules' pick when it lies in an earlier paragraph (a continued quotation),
-//! - every content word of the quotation's paragraph within [`WINDOW`] tokens of it.
+//! - every content word of the quotation's paragraph within [`WINDOW`] tokens before it or [`WINDOW_AFTER`] after.
 //!
 //! Each candidate is described by named features: its shape (pronoun, capitalised word,
 //! lowercase noun), its side and distance, the words around it, what lies between it and
@@ -28,8 +28,10 @@ use super::lexicon;
 use super::tokens::{TokKind, Token};
 use super::{MentionKind, QuoteKind};
 
-/// How far from a quotation (in tokens of its paragraph) a word may name its speaker.
+/// How far before a quotation (in tokens of its paragraph) a word may name its speaker.
 pub const WINDOW: usize = 40;
+/// How far after it: attributions after a quotation are short (`"…," said X`).
+pub const WINDOW_AFTER: usize = 20;
 
 /// Feature weights: the trained model.
 #[derive(Debug, Default)]
@@ -85,58 +87,57 @@ impl Model {
     pub fn is_empty(&self) -> bool {
         self.weights.is_empty()
     }
-
-    fn score(&self, features: &[u64]) -> f32 {
-        features
-            .iter()
-            .map(|h| self.weights.get(h).copied().unwrap_or(0.0))
-            .sum()
-    }
 }
 
-/// FNV-1a over the bytes of `template=value`, fed in pieces so features need no string.
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-}
-
-/// The hash of a feature named `template=value`.
+/// The hash of a feature named `template=value`: FxHash-style mixing, eight bytes at a
+/// time.
 pub fn feature_hash(name: &str) -> u64 {
-    let mut h = Fnv::new();
-    h.write(name.as_bytes());
-    h.0
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let mut h = name.len() as u64;
+    let mut chunks = name.as_bytes().chunks_exact(8);
+    let mut word = [0u8; 8];
+    for c in &mut chunks {
+        word.copy_from_slice(c);
+        h = (h.rotate_left(26) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    word = [0u8; 8];
+    word[..rest.len()].copy_from_slice(rest);
+    h = (h.rotate_left(26) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    h ^ (h >> 29)
 }
 
-/// One candidate's features, as hashes, and as names when training.
+/// One candidate's features: scored as they come when ranking, named when training.
 #[derive(Debug, Default)]
-struct Features {
+struct Features<'m> {
+    model: Option<&'m Model>,
+    score: f32,
     hashes: Vec<u64>,
     names: Option<Vec<String>>,
+    /// Reused to build each feature's name.
+    buf: String,
 }
 
-impl Features {
+impl Features<'_> {
     fn add(&mut self, template: &str, value: &[&str]) {
-        let mut h = Fnv::new();
-        h.write(template.as_bytes());
-        h.write(b"=");
+        // The name, built in a reused buffer and hashed whole, as the model's names are.
+        let buf = &mut self.buf;
+        buf.clear();
+        buf.push_str(template);
+        buf.push('=');
         for (i, v) in value.iter().enumerate() {
             if i > 0 {
-                h.write(b"|");
+                buf.push('|');
             }
-            h.write(v.as_bytes());
+            buf.push_str(v);
         }
-        self.hashes.push(h.0);
+        let h = feature_hash(buf);
+        match self.model {
+            Some(m) => self.score += m.weights.get(&h).copied().unwrap_or(0.0),
+            None => self.hashes.push(h),
+        }
         if let Some(names) = &mut self.names {
-            names.push(format!("{template}={}", value.join("|")));
+            names.push(self.buf.clone());
         }
     }
 }
@@ -225,6 +226,13 @@ pub(super) struct TokInfo {
     shape: &'static str,
     sentence: usize,
     candidate: bool,
+    /// A speech verb.
+    cue: bool,
+    /// A candidate with no candidate before it in its sentence.
+    first: bool,
+    /// Running counts up to and including this token: speech verbs, quotations, commas,
+    /// and capitalised or pronoun candidates.
+    counts: [u16; 4],
 }
 
 /// Describes the tokens of a paragraph; `ends_sentence(i)` says whether token `i` closes
@@ -236,6 +244,7 @@ pub(super) fn describe(
 ) -> Vec<TokInfo> {
     let mut sentence = 0;
     let mut first_in_sentence = true;
+    let mut seen_candidate = false;
     let mut out = Vec::with_capacity(toks.len());
     for (i, t) in toks.iter().enumerate() {
         let raw = t.text(text);
@@ -265,16 +274,28 @@ pub(super) fn describe(
             TokKind::Punct(_) => ("punct", false),
             TokKind::Quote(_) => ("quote", false),
         };
+        let cue = t.is_word() && lexicon::is_cue(&lower);
+        let first = candidate && !seen_candidate;
+        seen_candidate |= candidate;
+        let mut c = out.last().map_or([0; 4], |p: &TokInfo| p.counts);
+        c[0] += u16::from(cue);
+        c[1] += u16::from(matches!(t.kind, TokKind::Quote(_)));
+        c[2] += u16::from(t.is_punct(','));
+        c[3] += u16::from(candidate && matches!(shape, "cap" | "capfirst" | "pron"));
         out.push(TokInfo {
             lower,
             shape,
             sentence,
             candidate,
+            cue,
+            first,
+            counts: c,
         });
         first_in_sentence = false;
         if ends_sentence(i) {
             sentence += 1;
             first_in_sentence = true;
+            seen_candidate = false;
         }
     }
     out
@@ -331,16 +352,20 @@ fn neighbour<'a>(info: &'a [TokInfo], toks: &[Token], i: Option<usize>, quote: u
 }
 
 /// The candidates for the quotation at token `p.at`, with their features.
-fn candidates(
+fn candidates<'m>(
     text: &str,
     toks: &[Token],
     info: &[TokInfo],
     p: &Proposal,
-    named: bool,
-) -> Vec<(Choice, Features)> {
+    model: Option<&'m Model>,
+) -> Vec<(Choice, Features<'m>)> {
+    let named = model.is_none();
     let new = || Features {
-        hashes: Vec::with_capacity(48),
+        model,
+        score: 0.0,
+        hashes: Vec::new(),
         names: named.then(Vec::new),
+        buf: String::with_capacity(64),
     };
     let k = p.at;
     let qkind = p.kind.as_str();
@@ -396,7 +421,7 @@ fn candidates(
     }
 
     let lo = k.saturating_sub(WINDOW);
-    let hi = (k + WINDOW + 1).min(toks.len());
+    let hi = (k + WINDOW_AFTER + 1).min(toks.len());
     let qsent = info[k].sentence;
     for j in lo..hi {
         let in_rule =
@@ -451,23 +476,10 @@ fn candidates(
             f.add("run", &[if last { "last" } else { "inner" }]);
         }
         // What lies between the candidate and the quotation.
-        let (a, b) = if j < k { (j + 1, k) } else { (k + 1, j) };
-        let (mut cues, mut quotes, mut commas, mut cands) = (0, 0, 0, 0);
-        for i in a..b {
-            match toks[i].kind {
-                TokKind::Quote(_) => quotes += 1,
-                TokKind::Punct(',') => commas += 1,
-                TokKind::Word => {
-                    if lexicon::is_cue(&info[i].lower) {
-                        cues += 1;
-                    }
-                    if info[i].candidate && matches!(info[i].shape, "cap" | "capfirst" | "pron") {
-                        cands += 1;
-                    }
-                }
-                TokKind::Punct(_) => {}
-            }
-        }
+        // Counts strictly between j and k, from the running counts.
+        let (a, b) = if j < k { (j, k) } else { (k, j) };
+        let between = |c: usize| usize::from(info[b - 1].counts[c] - info[a].counts[c]);
+        let (cues, quotes, commas, cands) = (between(0), between(1), between(2), between(3));
         f.add("between.cue", &[side, count_bucket(cues)]);
         f.add("between.quote", &[side, count_bucket(quotes)]);
         f.add("between.comma", &[side, count_bucket(commas)]);
@@ -476,22 +488,18 @@ fn candidates(
         // "McCaskill, who has endorsed Clinton, said Sanders has pushed … "stronger"".
         let cue_after = (j + 1..(j + 16).min(toks.len()))
             .take_while(|&i| info[i].sentence == ti.sentence)
-            .find(|&i| toks[i].is_word() && lexicon::is_cue(&info[i].lower));
+            .find(|&i| info[i].cue);
         if let Some(i) = cue_after {
             let at = if i < k { "beforeQ" } else { "afterQ" };
             f.add("cue_after", &[dist_bucket(i - j), at, side]);
             f.add("cue_after.shape", &[shape, at, side]);
         }
         // "said Smith", "according to Smith": a speech verb just before the candidate.
-        if let Some(i) = (j.saturating_sub(4)..j)
-            .rev()
-            .find(|&i| toks[i].is_word() && lexicon::is_cue(&info[i].lower))
-        {
+        if let Some(i) = (j.saturating_sub(4)..j).rev().find(|&i| info[i].cue) {
             f.add("cue_before", &[dist_bucket(j - i), side]);
         }
         // The first content word of its sentence is most often its subject.
-        let first = !(0..j).any(|i| info[i].sentence == ti.sentence && info[i].candidate);
-        if first {
+        if ti.first {
             f.add("sentfirst", &[shape, sent]);
         }
         if let Some((r, m, conf)) = rule_inside.filter(|_| in_rule) {
@@ -509,15 +517,15 @@ fn candidates(
 
 /// Features of the answer "this quotation is no speech": what the quoted words look like
 /// and what surrounds them.
-fn term_features(
-    mut f: Features,
+fn term_features<'m>(
+    mut f: Features<'m>,
     p: &Proposal,
     prev: &str,
     next: &str,
     len: &str,
     source: &str,
     rule_kind: &str,
-) -> Features {
+) -> Features<'m> {
     let inner = p.inner.trim();
     let words: Vec<&str> = inner.split_whitespace().collect();
     let n = match words.len() {
@@ -582,8 +590,8 @@ pub(super) fn choose(
     info: &[TokInfo],
     p: &Proposal,
 ) -> (Choice, f32) {
-    let cands = candidates(text, toks, info, p, false);
-    let scores: Vec<f32> = cands.iter().map(|(_, f)| model.score(&f.hashes)).collect();
+    let cands = candidates(text, toks, info, p, Some(model));
+    let scores: Vec<f32> = cands.iter().map(|(_, f)| f.score).collect();
     let best = scores
         .iter()
         .enumerate()
@@ -602,7 +610,7 @@ pub(super) fn training(
     p: &Proposal,
     quote: Range<usize>,
 ) -> TrainingQuote {
-    let candidates = candidates(text, toks, info, p, true)
+    let candidates = candidates(text, toks, info, p, None)
         .into_iter()
         .map(|(c, f)| TrainingCandidate {
             answer: match c {
@@ -647,6 +655,14 @@ mod tests {
             names: Some(Vec::new()),
             ..Features::default()
         };
+        let m = Model::parse("shape.side=pron|L\t1.5\n").unwrap();
+        let mut scored = Features {
+            model: Some(&m),
+            ..Features::default()
+        };
+        scored.add("shape.side", &["pron", "L"]);
+        scored.add("shape.side", &["pron", "R"]);
+        assert_eq!(scored.score, 1.5);
         f.add("shape.side", &["pron", "L"]);
         assert_eq!(f.names.as_ref().unwrap()[0], "shape.side=pron|L");
         assert_eq!(f.hashes[0], feature_hash("shape.side=pron|L"));
