@@ -111,7 +111,7 @@ fn render(line: &Line, terms: bool) -> serde_json::Value {
                 "speaker_end": m.map(|m| offsets.char_at(m.end)),
                 "speaker_name": q.speaker,
                 "kind": q.kind.as_str(),
-                "confidence": (q.confidence * 100.0).round() / 100.0,
+                "confidence": (f64::from(q.confidence) * 100.0).round() / 100.0,
             })
         })
         .collect();

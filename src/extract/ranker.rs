@@ -668,3 +668,33 @@ mod tests {
         assert_eq!(f.hashes[0], feature_hash("shape.side=pron|L"));
     }
 }
+
+#[cfg(test)]
+mod training_tests {
+    use super::super::{Hints, training_quotes};
+    use super::Answer;
+
+    #[test]
+    fn training_candidates_hold_nobody_term_and_the_speaker() {
+        let text = "\"We will win,\" said Jane Smith on Monday.";
+        let quotes = training_quotes(text, &Hints::default());
+        assert_eq!(quotes.len(), 1);
+        let answers: Vec<&Answer> = quotes[0].candidates.iter().map(|c| &c.answer).collect();
+        assert!(answers.contains(&&Answer::Nobody));
+        assert!(answers.contains(&&Answer::Term));
+        let smith = text.find("Smith").unwrap();
+        assert!(
+            answers
+                .iter()
+                .any(|a| matches!(a, Answer::Speaker(r) if r.start <= smith && smith < r.end))
+        );
+        // "said" is a speech verb, never a candidate speaker.
+        let said = text.find("said").unwrap();
+        assert!(
+            !answers
+                .iter()
+                .any(|a| matches!(a, Answer::Speaker(r) if r.start == said))
+        );
+        assert!(quotes[0].candidates.iter().all(|c| !c.features.is_empty()));
+    }
+}
