@@ -1,16 +1,18 @@
 //! Trains the speaker ranker (`src/extract/ranker.rs`) on labelled articles.
 //!
-//!     cargo run --release --example train_speaker -- TRAIN.jsonl [OUT.tsv] [--holdout N]
-//!         [--epochs E] [--l2 L]
+//!     cargo run --release --example train_speaker -- TRAIN.jsonl [OUT.tsv]
+//!         [--holdout N | --folds F] [--epochs E] [--l2 L] [--rate R] [--min-count C]
 //!
 //! TRAIN.jsonl is in the PolNeAR format of `../shared/eval/attribution` (one article per
-//! line with `text` and `quotes[].speaker_mention`). Each quotation prov finds is matched to
-//! a labelled one (overlap of at least half, as the scorer counts); its candidates are
-//! labelled by whether they overlap the labelled speaker mention (or, for a quotation with
-//! no speaker, the "nobody" candidate). The model is a conditional log-linear ranker
-//! trained by AdaGrad with L2 decay, in a fixed order, so the same data gives the same
-//! weights. `--holdout N` keeps every Nth article out of training and reports accuracy on
-//! them: that, not the dev split, is what to choose epochs and L2 by.
+//! line with `text`, `quotes[].speaker_mention` and `other_quoted_spans`). Each quotation
+//! prov finds is matched to a labelled one (overlap of at least half, as the scorer counts);
+//! its candidates are labelled by whether they overlap the labelled speaker mention (or, for
+//! a quotation with no speaker, the "nobody" candidate). A quotation matching a labelled
+//! title or scare quote instead teaches the "term" candidate. The model is a conditional
+//! log-linear ranker trained by AdaGrad with L2 decay and averaged weights, in a fixed
+//! order, so the same data gives the same weights. `--holdout N` keeps every Nth article
+//! out of training and reports accuracy on them; `--folds F` cross-validates by article
+//! and writes nothing. Those, not the dev split, are what to choose settings by.
 //!
 //! Writes `feature<TAB>weight` lines, sorted, to OUT.tsv (default: stdout).
 
@@ -57,41 +59,29 @@ fn options() -> Result<Options, String> {
     };
     let mut positional = Vec::new();
     while let Some(a) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-        match a.as_str() {
-            "--holdout" => {
-                o.holdout = value("--holdout")?
-                    .parse()
-                    .map_err(|e| format!("--holdout: {e}"))?
-            }
-            "--folds" => {
-                o.folds = value("--folds")?
-                    .parse()
-                    .map_err(|e| format!("--folds: {e}"))?
-            }
-            "--epochs" => {
-                o.epochs = value("--epochs")?
-                    .parse()
-                    .map_err(|e| format!("--epochs: {e}"))?
-            }
-            "--l2" => o.l2 = value("--l2")?.parse().map_err(|e| format!("--l2: {e}"))?,
-            "--rate" => {
-                o.rate = value("--rate")?
-                    .parse()
-                    .map_err(|e| format!("--rate: {e}"))?
-            }
-            "--min-count" => {
-                o.min_count = value("--min-count")?
-                    .parse()
-                    .map_err(|e| format!("--min-count: {e}"))?
-            }
+        // A numeric flag's value, parsed into the field's type.
+        fn number<T: std::str::FromStr>(name: &str, v: Option<String>) -> Result<T, String>
+        where
+            T::Err: std::fmt::Display,
+        {
+            let v = v.ok_or_else(|| format!("{name} needs a value"))?;
+            v.parse().map_err(|e| format!("{name} {v:?}: {e}"))
+        }
+        let name = a.as_str();
+        match name {
+            "--holdout" => o.holdout = number(name, args.next())?,
+            "--folds" => o.folds = number(name, args.next())?,
+            "--epochs" => o.epochs = number(name, args.next())?,
+            "--l2" => o.l2 = number(name, args.next())?,
+            "--rate" => o.rate = number(name, args.next())?,
+            "--min-count" => o.min_count = number(name, args.next())?,
             _ => positional.push(a),
         }
     }
     let mut positional = positional.into_iter();
     o.train = positional
         .next()
-        .ok_or("usage: train_speaker TRAIN.jsonl [OUT.tsv] [--holdout N] [--epochs E] [--l2 L]")?;
+        .ok_or("usage: train_speaker TRAIN.jsonl [OUT.tsv] [--holdout N | --folds F] [--epochs E] [--l2 L] [--rate R] [--min-count C]")?;
     o.out = positional.next();
     Ok(o)
 }
@@ -174,20 +164,6 @@ fn read(o: &Options, names: &mut Vec<String>) -> Result<Vec<Group>, String> {
                 None => continue,
             };
             if !right.contains(&true) {
-                if std::env::var_os("TRAIN_SPEAKER_SHOW_MISSED").is_some() {
-                    if let Some(m) = best.and_then(|g| g.2) {
-                        let snippet: String = text
-                            .chars()
-                            .skip(m.0.saturating_sub(60))
-                            .take(m.1 - m.0.saturating_sub(60) + 60)
-                            .collect();
-                        eprintln!(
-                            "missed {:?} in {snippet:?} for quote at {}",
-                            text.chars().skip(m.0).take(m.1 - m.0).collect::<String>(),
-                            span.0 as i64 - m.0 as i64
-                        );
-                    }
-                }
                 continue;
             }
             covered += 1;

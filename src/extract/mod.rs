@@ -315,15 +315,7 @@ impl Reader<'_, '_> {
                 TokKind::Quote(qi) => {
                     let span = &spans[qi - first];
                     self.quotation(pi, &toks, k, sentence_start, span, answer.is_some());
-                    // “…about.” He commanded …: a quotation that ends its sentence, then a
-                    // capitalised word, starts the next sentence.
-                    let inner =
-                        text[span.inner.clone()].trim_end_matches(['’', '\'', '"', '”', ' ']);
-                    if inner.ends_with(['.', '!', '?'])
-                        && toks
-                            .get(k + 1)
-                            .is_some_and(|t| t.is_word() && self.is_cap(t))
-                    {
+                    if self.closes_sentence(&toks, k) {
                         sentence_start = k + 1;
                     }
                 }
@@ -350,7 +342,7 @@ impl Reader<'_, '_> {
                     }
                 }
                 TokKind::Punct(c) => {
-                    if matches!(c, '.' | '!' | '?') && self.ends_sentence(&toks, k) {
+                    if self.closes_sentence(&toks, k) {
                         sentence_start = k + 1;
                     }
                     if c == ':' && k + 1 == toks.len() {
@@ -715,13 +707,13 @@ impl Reader<'_, '_> {
             return Some(Attribution { confidence: p, ..a });
         }
         let np = self.np_at(toks, j);
-        let in_answer = false;
-        self.attribution(toks, np, None, pi, in_answer, p)
+        // Quotations inside interview answers keep the rules' speaker and never get here.
+        self.attribution(toks, np, None, pi, false, p)
             .map(|a| Attribution { confidence: p, ..a })
     }
 
     /// Whether token `i` closes a sentence: sentence punctuation, or a quotation ending
-    /// in it before a capitalised word.
+    /// in it before a capitalised word (“…about.” He commanded …).
     fn closes_sentence(&self, toks: &[Token], i: usize) -> bool {
         match toks[i].kind {
             TokKind::Punct('.' | '!' | '?') => self.ends_sentence(toks, i),

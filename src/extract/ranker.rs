@@ -89,55 +89,85 @@ impl Model {
     }
 }
 
-/// The hash of a feature named `template=value`: FxHash-style mixing, eight bytes at a
-/// time.
-pub fn feature_hash(name: &str) -> u64 {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-    let mut h = name.len() as u64;
-    let mut chunks = name.as_bytes().chunks_exact(8);
-    let mut word = [0u8; 8];
-    for c in &mut chunks {
-        word.copy_from_slice(c);
-        h = (h.rotate_left(26) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    word = [0u8; 8];
-    word[..rest.len()].copy_from_slice(rest);
-    h = (h.rotate_left(26) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-    h ^ (h >> 29)
+/// FxHash-style mixing of bytes gathered eight at a time, fed in pieces: where the
+/// pieces split does not change the result, so a feature is hashed from its parts
+/// exactly as its name is hashed when the model is read.
+struct FeatureHash {
+    h: u64,
+    word: u64,
+    n: u32,
 }
 
-/// One candidate's features: scored as they come when ranking, named when training.
+impl FeatureHash {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+    fn new() -> Self {
+        FeatureHash {
+            h: 0,
+            word: 0,
+            n: 0,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.word |= u64::from(b) << (8 * self.n);
+            self.n += 1;
+            if self.n == 8 {
+                self.h = (self.h.rotate_left(26) ^ self.word).wrapping_mul(Self::K);
+                self.word = 0;
+                self.n = 0;
+            }
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        let last = self.word ^ (u64::from(self.n) << 59);
+        let h = (self.h.rotate_left(26) ^ last).wrapping_mul(Self::K);
+        h ^ (h >> 29)
+    }
+}
+
+/// The hash of a feature named `template=value`.
+pub fn feature_hash(name: &str) -> u64 {
+    let mut h = FeatureHash::new();
+    h.write(name.as_bytes());
+    h.finish()
+}
+
+/// The hash of the feature `template=value[0]|value[1]|…`, with no string built.
+fn hash_parts(template: &str, value: &[&str]) -> u64 {
+    let mut h = FeatureHash::new();
+    h.write(template.as_bytes());
+    h.write(b"=");
+    for (i, v) in value.iter().enumerate() {
+        if i > 0 {
+            h.write(b"|");
+        }
+        h.write(v.as_bytes());
+    }
+    h.finish()
+}
+
+/// One candidate's features: added into its score when ranking, named when training.
 #[derive(Debug, Default)]
 struct Features<'m> {
     model: Option<&'m Model>,
     score: f32,
-    hashes: Vec<u64>,
     names: Option<Vec<String>>,
-    /// Reused to build each feature's name.
-    buf: String,
 }
 
 impl Features<'_> {
     fn add(&mut self, template: &str, value: &[&str]) {
-        // The name, built in a reused buffer and hashed whole, as the model's names are.
-        let buf = &mut self.buf;
-        buf.clear();
-        buf.push_str(template);
-        buf.push('=');
-        for (i, v) in value.iter().enumerate() {
-            if i > 0 {
-                buf.push('|');
-            }
-            buf.push_str(v);
-        }
-        let h = feature_hash(buf);
-        match self.model {
-            Some(m) => self.score += m.weights.get(&h).copied().unwrap_or(0.0),
-            None => self.hashes.push(h),
+        if let Some(m) = self.model {
+            self.score += m
+                .weights
+                .get(&hash_parts(template, value))
+                .copied()
+                .unwrap_or(0.0);
         }
         if let Some(names) = &mut self.names {
-            names.push(self.buf.clone());
+            names.push(format!("{template}={}", value.join("|")));
         }
     }
 }
@@ -228,6 +258,10 @@ pub(super) struct TokInfo {
     candidate: bool,
     /// A speech verb.
     cue: bool,
+    /// A title ("president"), which reads as itself beside a candidate, not as `Cap`.
+    title: bool,
+    /// A title or a role noun ("lawyer").
+    role: bool,
     /// A candidate with no candidate before it in its sentence.
     first: bool,
     /// Running counts up to and including this token: speech verbs, quotations, commas,
@@ -275,6 +309,8 @@ pub(super) fn describe(
             TokKind::Quote(_) => ("quote", false),
         };
         let cue = t.is_word() && lexicon::is_cue(&lower);
+        let title = t.is_word() && lexicon::is_title(&lower);
+        let role = title || (t.is_word() && lexicon::is_role_noun(&lower));
         let first = candidate && !seen_candidate;
         seen_candidate |= candidate;
         let mut c = out.last().map_or([0; 4], |p: &TokInfo| p.counts);
@@ -288,6 +324,8 @@ pub(super) fn describe(
             sentence,
             candidate,
             cue,
+            title,
+            role,
             first,
             counts: c,
         });
@@ -344,7 +382,7 @@ fn neighbour<'a>(info: &'a [TokInfo], toks: &[Token], i: Option<usize>, quote: u
         TokKind::Quote(_) => "Q",
         TokKind::Punct(_) => &info[i].lower,
         TokKind::Word => match info[i].shape {
-            "cap" | "capfirst" if !lexicon::is_title(&info[i].lower) => "Cap",
+            "cap" | "capfirst" if !info[i].title => "Cap",
             "num" => "0",
             _ => &info[i].lower,
         },
@@ -363,9 +401,7 @@ fn candidates<'m>(
     let new = || Features {
         model,
         score: 0.0,
-        hashes: Vec::new(),
         names: named.then(Vec::new),
-        buf: String::with_capacity(64),
     };
     let k = p.at;
     let qkind = p.kind.as_str();
@@ -450,7 +486,7 @@ fn candidates<'m>(
             f.add("word", &[&ti.lower]);
             f.add("word.side", &[&ti.lower, side]);
         }
-        if lexicon::is_title(&ti.lower) || lexicon::is_role_noun(&ti.lower) {
+        if ti.role {
             f.add("role", &[shape]);
         }
         let next = neighbour(info, toks, Some(j + 1), k);
@@ -665,7 +701,10 @@ mod tests {
         assert_eq!(scored.score, 1.5);
         f.add("shape.side", &["pron", "L"]);
         assert_eq!(f.names.as_ref().unwrap()[0], "shape.side=pron|L");
-        assert_eq!(f.hashes[0], feature_hash("shape.side=pron|L"));
+        assert_eq!(
+            hash_parts("shape.side", &["pron", "L"]),
+            feature_hash("shape.side=pron|L")
+        );
     }
 }
 
