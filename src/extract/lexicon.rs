@@ -48,7 +48,7 @@ const INVERTED: &str = "\
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 const PRONOUNS: &str = "\
     he she they i we it who him her them you";
@@ -126,69 +126,164 @@ const LY_NOUNS: &str = "\
     family italy ally daily rally kelly holly emily sally billy molly reilly assembly supply
     july bully belly jelly anomaly monopoly";
 
-/// A word list as a set, built on first use.
-struct WordSet(LazyLock<FxHashSet<&'static str>>);
+/// The word lists a word belongs to, as bits: one lookup answers every question the
+/// rules ask about a word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Classes(u32);
 
-macro_rules! word_set {
-    ($name:ident, $($list:expr),+) => {
-        static $name: WordSet = WordSet(LazyLock::new(|| {
-            let mut set = FxHashSet::default();
-            $(set.extend($list.split_whitespace());)+
-            set
-        }));
-    };
-}
+impl Classes {
+    const CUE: u32 = 1;
+    const WEAK_CUE: u32 = 1 << 1;
+    const NOUN_CUE: u32 = 1 << 2;
+    const INVERTED: u32 = 1 << 3;
+    const PRONOUN: u32 = 1 << 4;
+    const ADVERB: u32 = 1 << 5;
+    const FUNCTION: u32 = 1 << 6;
+    const INTRO: u32 = 1 << 7;
+    const DETERMINER: u32 = 1 << 8;
+    const TITLE: u32 = 1 << 9;
+    const ROLE: u32 = 1 << 10;
+    const NON_PERSON: u32 = 1 << 11;
+    const STOPWORD: u32 = 1 << 12;
+    const PARTICLE: u32 = 1 << 13;
+    const LY_NOUN: u32 = 1 << 14;
+    const PRONOUN_DETERMINER: u32 = 1 << 15;
 
-impl WordSet {
-    fn has(&self, word: &str) -> bool {
-        self.0.contains(word)
+    fn has(self, bit: u32) -> bool {
+        self.0 & bit != 0
     }
 }
 
-word_set!(INVERTED_SET, INVERTED);
-word_set!(PRONOUN_SET, PRONOUNS);
-word_set!(ADVERB_SET, ADVERBS_AND_AUX);
-word_set!(FUNCTION_SET, FUNCTION_WORDS);
-word_set!(INTRO_SET, INTRO_WORDS);
-word_set!(DETERMINER_SET, DETERMINERS);
-word_set!(TITLE_SET, TITLES);
-word_set!(ROLE_SET, ROLE_NOUNS);
-word_set!(NON_PERSON_SET, NON_PERSON_HEADS);
-word_set!(STOPWORD_SET, CAPITALIZED_STOPWORDS);
-word_set!(PARTICLE_SET, NAME_PARTICLES);
-word_set!(WEAK_CUE_SET, WEAK_CUES);
-word_set!(LY_NOUN_SET, LY_NOUNS);
-word_set!(NOUN_CUE_SET, NOUN_CUES);
-word_set!(PRONOUN_DETERMINER_SET, PRONOUN_DETERMINERS);
+/// A lowercase word with the lists it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct Word<'a> {
+    text: &'a str,
+    classes: Classes,
+}
 
-/// Every inflected form of every cue stem, built once: say, says, saying, said…
-static CUE_WORDS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
-    let mut set: FxHashSet<String> = CUE_FORMS.split_whitespace().map(str::to_owned).collect();
+/// Every listed word with its classes, built on first use.
+static CLASSES: LazyLock<FxHashMap<String, Classes>> = LazyLock::new(|| {
+    let mut map: FxHashMap<String, Classes> = FxHashMap::default();
+    let mut add = |word: &str, bit: u32| map.entry(word.to_owned()).or_default().0 |= bit;
+    for (list, bit) in [
+        (INVERTED, Classes::INVERTED),
+        (PRONOUNS, Classes::PRONOUN),
+        (ADVERBS_AND_AUX, Classes::ADVERB),
+        (FUNCTION_WORDS, Classes::FUNCTION),
+        (INTRO_WORDS, Classes::INTRO),
+        (DETERMINERS, Classes::DETERMINER),
+        (TITLES, Classes::TITLE),
+        (ROLE_NOUNS, Classes::ROLE),
+        (NON_PERSON_HEADS, Classes::NON_PERSON),
+        (CAPITALIZED_STOPWORDS, Classes::STOPWORD),
+        (NAME_PARTICLES, Classes::PARTICLE),
+        (WEAK_CUES, Classes::WEAK_CUE),
+        (LY_NOUNS, Classes::LY_NOUN),
+        (NOUN_CUES, Classes::NOUN_CUE),
+        (PRONOUN_DETERMINERS, Classes::PRONOUN_DETERMINER),
+        (CUE_FORMS, Classes::CUE),
+    ] {
+        for w in list.split_whitespace() {
+            add(w, bit);
+        }
+    }
+    for form in cue_forms() {
+        add(&form, Classes::CUE);
+    }
+    map
+});
+
+/// Every inflected form of every cue stem: say, says, saying, said…
+fn cue_forms() -> Vec<String> {
+    let mut out = Vec::new();
     for stem in CUE_STEMS.split_whitespace() {
         for suffix in ["", "s", "es", "ed", "d", "ing"] {
-            set.insert(format!("{stem}{suffix}"));
+            out.push(format!("{stem}{suffix}"));
         }
         // argue → argued, arguing; describe → describing
         if let Some(base) = stem.strip_suffix('e') {
             for suffix in ["ed", "ing", "es"] {
-                set.insert(format!("{base}{suffix}"));
+                out.push(format!("{base}{suffix}"));
             }
         }
         // quip → quipped, quipping; blog → blogged
         if let Some(last) = stem.chars().last().filter(|c| !"aeiouwy".contains(*c)) {
             for suffix in ["ed", "ing", "es"] {
-                set.insert(format!("{stem}{last}{suffix}"));
+                out.push(format!("{stem}{last}{suffix}"));
             }
         }
         // testify → testified, testifies
         if let Some(base) = stem.strip_suffix('y') {
             for suffix in ["ied", "ies"] {
-                set.insert(format!("{base}{suffix}"));
+                out.push(format!("{base}{suffix}"));
             }
         }
     }
-    set
-});
+    out
+}
+
+/// Looks up a lowercase word once; ask the result as many questions as needed.
+pub fn word(text: &str) -> Word<'_> {
+    Word {
+        text,
+        classes: CLASSES.get(text).copied().unwrap_or_default(),
+    }
+}
+
+impl Word<'_> {
+    /// A form of a speech verb.
+    pub fn is_cue(self) -> bool {
+        self.classes.has(Classes::CUE)
+    }
+
+    /// A speech verb reliable on its own; the rest (think, call, show, read…) cue speech
+    /// only next to a quotation.
+    pub fn is_strong_cue(self) -> bool {
+        self.is_cue() && !self.classes.has(Classes::WEAK_CUE)
+    }
+
+    /// A cue word that can also be a noun, so its position decides.
+    pub fn is_noun_cue(self) -> bool {
+        self.classes.has(Classes::NOUN_CUE)
+    }
+
+    /// A verb whose subject may follow it: "…," said Smith.
+    pub fn is_inverted_cue(self) -> bool {
+        self.classes.has(Classes::INVERTED)
+    }
+
+    /// A pronoun that can stand for a speaker.
+    pub fn is_pronoun(self) -> bool {
+        self.classes.has(Classes::PRONOUN)
+    }
+
+    /// A word between a subject and its verb that does not change who speaks.
+    pub fn is_adverb_or_aux(self) -> bool {
+        self.classes.has(Classes::ADVERB)
+            || (self.text.len() > 4
+                && self.text.ends_with("ly")
+                && !self.classes.has(Classes::LY_NOUN))
+    }
+
+    /// A preposition, conjunction or other word that never heads a noun phrase.
+    pub fn is_function_word(self) -> bool {
+        self.classes.has(Classes::FUNCTION)
+    }
+
+    /// A title or honorific that precedes a name and is not part of it ("Sen.", "president").
+    pub fn is_title(self) -> bool {
+        self.classes.has(Classes::TITLE)
+            || self
+                .text
+                .strip_suffix('.')
+                .is_some_and(|t| word(t).classes.has(Classes::TITLE))
+    }
+
+    /// A noun naming a role a person fills, so "the lawyer" can stand for a named lawyer.
+    pub fn is_role_noun(self) -> bool {
+        self.classes.has(Classes::ROLE)
+    }
+}
 
 /// Cue words that are just as often nouns ("a subsequent tweet", "his remarks").
 const NOUN_CUES: &str = "\
@@ -218,34 +313,34 @@ pub fn is_article_or_possessive(word: &str) -> bool {
 }
 
 /// Whether a cue word can also be a noun, so its position decides.
-pub fn is_noun_cue(word: &str) -> bool {
-    NOUN_CUE_SET.has(word)
+pub fn is_noun_cue(w: &str) -> bool {
+    word(w).is_noun_cue()
 }
 
 /// Whether a determiner can be a whole subject on its own.
-pub fn is_pronoun_determiner(word: &str) -> bool {
-    PRONOUN_DETERMINER_SET.has(word)
+pub fn is_pronoun_determiner(w: &str) -> bool {
+    word(w).classes.has(Classes::PRONOUN_DETERMINER)
 }
 
 /// Whether `word` (lowercase) is a form of a speech verb.
-pub fn is_cue(word: &str) -> bool {
-    CUE_WORDS.contains(word)
+pub fn is_cue(w: &str) -> bool {
+    word(w).is_cue()
 }
 
 /// Speech verbs that are reliable on their own; the rest (think, call, show, read…) cue
 /// speech only next to a quotation.
-pub fn is_strong_cue(word: &str) -> bool {
-    is_cue(word) && !WEAK_CUE_SET.has(word)
+pub fn is_strong_cue(w: &str) -> bool {
+    word(w).is_strong_cue()
 }
 
 /// Verbs whose subject may follow them: "…," said Smith.
-pub fn is_inverted_cue(word: &str) -> bool {
-    INVERTED_SET.has(word)
+pub fn is_inverted_cue(w: &str) -> bool {
+    word(w).is_inverted_cue()
 }
 
 /// Pronouns that can stand for a speaker.
-pub fn is_pronoun(word: &str) -> bool {
-    PRONOUN_SET.has(word)
+pub fn is_pronoun(w: &str) -> bool {
+    word(w).is_pronoun()
 }
 
 /// Pronouns that refer to one person.
@@ -254,48 +349,48 @@ pub fn is_personal_pronoun(word: &str) -> bool {
 }
 
 /// Words between a subject and its verb that do not change who speaks.
-pub fn is_adverb_or_aux(word: &str) -> bool {
-    ADVERB_SET.has(word) || (word.len() > 4 && word.ends_with("ly") && !LY_NOUN_SET.has(word))
+pub fn is_adverb_or_aux(w: &str) -> bool {
+    word(w).is_adverb_or_aux()
 }
 
 /// Prepositions, conjunctions and other words that never head a noun phrase.
-pub fn is_function_word(word: &str) -> bool {
-    FUNCTION_SET.has(word)
+pub fn is_function_word(w: &str) -> bool {
+    word(w).is_function_word()
 }
 
 /// Words that open an introductory phrase before a sentence's subject.
-pub fn is_intro_word(word: &str) -> bool {
-    INTRO_SET.has(word)
+pub fn is_intro_word(w: &str) -> bool {
+    word(w).classes.has(Classes::INTRO)
 }
 
 /// Words that begin a description of a speaker ("the spokesman", "a source").
-pub fn is_determiner(word: &str) -> bool {
-    DETERMINER_SET.has(word)
+pub fn is_determiner(w: &str) -> bool {
+    word(w).classes.has(Classes::DETERMINER)
 }
 
 /// Titles and honorifics that precede a name and are not part of it.
-pub fn is_title(word: &str) -> bool {
-    TITLE_SET.has(word) || TITLE_SET.has(word.trim_end_matches('.'))
+pub fn is_title(w: &str) -> bool {
+    word(w).is_title()
 }
 
 /// Nouns that name a role a person fills, so "the lawyer" can stand for a named lawyer.
-pub fn is_role_noun(word: &str) -> bool {
-    ROLE_SET.has(word)
+pub fn is_role_noun(w: &str) -> bool {
+    word(w).is_role_noun()
 }
 
 /// Heads of descriptions that speak but are not people (documents, bodies).
-pub fn is_non_person_head(word: &str) -> bool {
-    NON_PERSON_SET.has(word)
+pub fn is_non_person_head(w: &str) -> bool {
+    word(w).classes.has(Classes::NON_PERSON)
 }
 
 /// Capitalised words that start sentences or name things other than people.
-pub fn is_capitalized_stopword(word: &str) -> bool {
-    STOPWORD_SET.has(word)
+pub fn is_capitalized_stopword(w: &str) -> bool {
+    word(w).classes.has(Classes::STOPWORD)
 }
 
 /// Lowercase name particles that may sit inside a name (Charles de Gaulle, bin Salman).
-pub fn is_name_particle(word: &str) -> bool {
-    PARTICLE_SET.has(word)
+pub fn is_name_particle(w: &str) -> bool {
+    word(w).classes.has(Classes::PARTICLE)
 }
 
 #[cfg(test)]

@@ -19,10 +19,12 @@
 //! `examples/train_speaker.rs` (run it with `bench/train_speaker.sh`), which reads the
 //! candidates this module produces in training mode ([`super::training_quotes`]).
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::lexicon;
 use super::tokens::{TokKind, Token};
@@ -36,7 +38,29 @@ pub const WINDOW_AFTER: usize = 20;
 /// Feature weights: the trained model.
 #[derive(Debug, Default)]
 pub struct Model {
-    weights: FxHashMap<u64, f32>,
+    weights: HashMap<u64, f32, BuildHasherDefault<Premixed>>,
+}
+
+/// The map's hasher for keys that are already [`feature_hash`]es: hashing them again
+/// would only cost time.
+#[derive(Default)]
+struct Premixed(u64);
+
+impl Hasher for Premixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used for these keys; mix anything else in all the same.
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(FeatureHash::K);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 static BUILTIN: LazyLock<Model> = LazyLock::new(|| {
@@ -60,7 +84,7 @@ impl Model {
 
     /// Reads `feature<TAB>weight` lines; blank lines and `#` comments are skipped.
     pub fn parse(tsv: &str) -> Result<Model, ModelError> {
-        let mut weights = FxHashMap::default();
+        let mut weights = HashMap::default();
         for (n, line) in tsv.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
@@ -109,15 +133,32 @@ impl FeatureHash {
         }
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.word |= u64::from(b) << (8 * self.n);
-            self.n += 1;
-            if self.n == 8 {
-                self.h = (self.h.rotate_left(26) ^ self.word).wrapping_mul(Self::K);
-                self.word = 0;
-                self.n = 0;
-            }
+    fn write(&mut self, mut bytes: &[u8]) {
+        // Top up the partial word a byte at a time, then take whole words.
+        while self.n != 0 {
+            let Some((&b, rest)) = bytes.split_first() else {
+                return;
+            };
+            self.push_byte(b);
+            bytes = rest;
+        }
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            self.h = (self.h.rotate_left(26) ^ w).wrapping_mul(Self::K);
+        }
+        for &b in words.remainder() {
+            self.push_byte(b);
+        }
+    }
+
+    fn push_byte(&mut self, b: u8) {
+        self.word |= u64::from(b) << (8 * self.n);
+        self.n += 1;
+        if self.n == 8 {
+            self.h = (self.h.rotate_left(26) ^ self.word).wrapping_mul(Self::K);
+            self.word = 0;
+            self.n = 0;
         }
     }
 
@@ -267,6 +308,10 @@ pub(super) struct TokInfo {
     /// Running counts up to and including this token: speech verbs, quotations, commas,
     /// and capitalised or pronoun candidates.
     counts: [u16; 4],
+    /// The summed weights of this token's own features as a candidate left and right of a
+    /// quotation, once computed: they do not depend on which quotation, unless it is
+    /// within two tokens (a neighbour then reads `QQ`).
+    own: [Cell<Option<f32>>; 2],
 }
 
 /// Describes the tokens of a paragraph; `ends_sentence(i)` says whether token `i` closes
@@ -283,11 +328,12 @@ pub(super) fn describe(
     for (i, t) in toks.iter().enumerate() {
         let raw = t.text(text);
         let lower = raw.to_lowercase();
+        let word = lexicon::word(&lower);
         let (shape, candidate) = match t.kind {
             TokKind::Word => {
                 let cap = raw.chars().next().is_some_and(char::is_uppercase);
                 let digit = raw.chars().next().is_some_and(|c| c.is_ascii_digit());
-                let pronoun = lexicon::is_pronoun(&lower);
+                let pronoun = word.is_pronoun();
                 let shape = if pronoun {
                     "pron"
                 } else if digit {
@@ -299,18 +345,18 @@ pub(super) fn describe(
                 } else {
                     "low"
                 };
-                let filler = lexicon::is_function_word(&lower)
-                    || lexicon::is_adverb_or_aux(&lower)
+                let filler = word.is_function_word()
+                    || word.is_adverb_or_aux()
                     || matches!(lower.as_str(), "the" | "a" | "an")
-                    || (lexicon::is_strong_cue(&lower) && !lexicon::is_noun_cue(&lower));
+                    || (word.is_strong_cue() && !word.is_noun_cue());
                 (shape, pronoun || (!filler && !digit))
             }
             TokKind::Punct(_) => ("punct", false),
             TokKind::Quote(_) => ("quote", false),
         };
-        let cue = t.is_word() && lexicon::is_cue(&lower);
-        let title = t.is_word() && lexicon::is_title(&lower);
-        let role = title || (t.is_word() && lexicon::is_role_noun(&lower));
+        let cue = t.is_word() && word.is_cue();
+        let title = t.is_word() && word.is_title();
+        let role = title || (t.is_word() && word.is_role_noun());
         let first = candidate && !seen_candidate;
         seen_candidate |= candidate;
         let mut c = out.last().map_or([0; 4], |p: &TokInfo| p.counts);
@@ -328,6 +374,7 @@ pub(super) fn describe(
             role,
             first,
             counts: c,
+            own: [Cell::new(None), Cell::new(None)],
         });
         first_in_sentence = false;
         if ends_sentence(i) {
@@ -477,39 +524,24 @@ fn candidates<'m>(
             x if x < 0 => "<",
             _ => ">",
         };
-        f.add("shape", &[shape]);
         f.add("shape.side.dist", &[shape, side, d]);
         f.add("shape.sent.side", &[shape, sent, side]);
         f.add("qkind.shape.sent.side", &[qkind, shape, sent, side]);
         f.add("qkind.side.dist", &[qkind, side, d]);
-        if shape == "low" || shape == "pron" {
-            f.add("word", &[&ti.lower]);
-            f.add("word.side", &[&ti.lower, side]);
-        }
-        if ti.role {
-            f.add("role", &[shape]);
-        }
-        let next = neighbour(info, toks, Some(j + 1), k);
-        let next2 = neighbour(info, toks, Some(j + 2), k);
-        let prev = neighbour(info, toks, j.checked_sub(1), k);
-        let prev2 = neighbour(info, toks, j.checked_sub(2), k);
-        f.add("next", &[next]);
-        f.add("next.side", &[next, side]);
-        f.add("next2", &[next, next2]);
-        f.add("prev", &[prev]);
-        f.add("prev.side", &[prev, side]);
-        f.add("prev2", &[prev2, prev]);
-        f.add("shape.next", &[shape, next]);
-        f.add("shape.prev", &[shape, prev]);
-        let raw = toks[j].text(text);
-        if raw.ends_with("’s") || raw.ends_with("'s") {
-            f.add("poss", &[side]);
-        }
-        if shape == "cap" || shape == "capfirst" {
-            let last = !toks
-                .get(j + 1)
-                .is_some_and(|t| t.is_word() && matches!(info[j + 1].shape, "cap" | "capfirst"));
-            f.add("run", &[if last { "last" } else { "inner" }]);
+        match model.filter(|_| j.abs_diff(k) > 2) {
+            Some(m) => {
+                let own = &ti.own[usize::from(j > k)];
+                f.score += own.get().unwrap_or_else(|| {
+                    let mut g = Features {
+                        model: Some(m),
+                        ..Features::default()
+                    };
+                    own_features(&mut g, text, toks, info, j, k, side);
+                    own.set(Some(g.score));
+                    g.score
+                });
+            }
+            None => own_features(&mut f, text, toks, info, j, k, side),
         }
         // What lies between the candidate and the quotation.
         // Counts strictly between j and k, from the running counts.
@@ -549,6 +581,51 @@ fn candidates<'m>(
         out.push((Choice::Word(j), f));
     }
     out
+}
+
+/// The features of candidate `j` that depend only on the token and the side of the
+/// quotation at `k` it lies on, not on how far it is.
+fn own_features(
+    f: &mut Features,
+    text: &str,
+    toks: &[Token],
+    info: &[TokInfo],
+    j: usize,
+    k: usize,
+    side: &str,
+) {
+    let ti = &info[j];
+    let shape = ti.shape;
+    f.add("shape", &[shape]);
+    if shape == "low" || shape == "pron" {
+        f.add("word", &[&ti.lower]);
+        f.add("word.side", &[&ti.lower, side]);
+    }
+    if ti.role {
+        f.add("role", &[shape]);
+    }
+    let next = neighbour(info, toks, Some(j + 1), k);
+    let next2 = neighbour(info, toks, Some(j + 2), k);
+    let prev = neighbour(info, toks, j.checked_sub(1), k);
+    let prev2 = neighbour(info, toks, j.checked_sub(2), k);
+    f.add("next", &[next]);
+    f.add("next.side", &[next, side]);
+    f.add("next2", &[next, next2]);
+    f.add("prev", &[prev]);
+    f.add("prev.side", &[prev, side]);
+    f.add("prev2", &[prev2, prev]);
+    f.add("shape.next", &[shape, next]);
+    f.add("shape.prev", &[shape, prev]);
+    let raw = toks[j].text(text);
+    if raw.ends_with("’s") || raw.ends_with("'s") {
+        f.add("poss", &[side]);
+    }
+    if shape == "cap" || shape == "capfirst" {
+        let last = !toks
+            .get(j + 1)
+            .is_some_and(|t| t.is_word() && matches!(info[j + 1].shape, "cap" | "capfirst"));
+        f.add("run", &[if last { "last" } else { "inner" }]);
+    }
 }
 
 /// Features of the answer "this quotation is no speech": what the quoted words look like
