@@ -8,6 +8,9 @@
 //! nested inside a double quotation, where they are part of its text; outside they are
 //! apostrophes (don’t, Chiygoz’s, the 1990s’).
 //!
+//! A double quotation in another style inside an open one (`"he said “no” to it"`) is
+//! part of its text, like a single-quoted one.
+//!
 //! A paragraph that opens a quotation without closing it, followed by a paragraph that
 //! opens with a mark again, continues one utterance across paragraphs.
 
@@ -26,6 +29,8 @@ pub struct QuoteSpan {
     pub closed: bool,
     /// Whether it continues the previous quotation's utterance from the paragraph before.
     pub continues: bool,
+    /// Whether it lies inside another quotation (“…” inside "…"), which holds it.
+    pub nested: bool,
 }
 
 fn is_double(c: char) -> bool {
@@ -79,6 +84,10 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
         let continues = carry && first_is_mark;
         carry = false;
         let mut open: Option<usize> = None; // byte offset of the opening mark
+        // Inside the open quotation, a quotation in another style (“…” inside "…"): the
+        // opening mark of the one open now, and those found so far.
+        let mut nested: Option<usize> = None;
+        let mut inside: Vec<usize> = Vec::new();
         let mut piece_continues = continues;
         let chars: Vec<(usize, char)> = text[para.clone()]
             .char_indices()
@@ -93,6 +102,15 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
             let left = next.is_some_and(|n| !n.is_whitespace()) && prev.is_none_or(opens_before);
             let right = prev.is_some_and(|p| !p.is_whitespace())
                 && next.is_none_or(|n| closes_before(n) || is_double(n));
+            if let Some(n) = nested {
+                if right || !left {
+                    if push(text, &mut out, n, pos + c.len_utf8(), pos, pi, true, false) {
+                        inside.push(out.len() - 1);
+                    }
+                    nested = None;
+                }
+                continue;
+            }
             match open {
                 None => {
                     if left || (opening_shape(c) && !right) {
@@ -113,11 +131,16 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
                         );
                         piece_continues = false;
                         open = None;
+                        mark_nested(&mut out, &mut inside, true);
+                    } else if !text[o..].starts_with(c) {
+                        nested = Some(pos);
                     } else {
-                        // A mark that can only open: the quotation before it was never
-                        // closed. Drop it rather than pair across the gap.
+                        // A mark that can only open, in the open quotation's own style:
+                        // that quotation was never closed. Drop it rather than pair
+                        // across the gap.
                         open = Some(pos);
                         piece_continues = false;
+                        mark_nested(&mut out, &mut inside, false);
                     }
                 }
             }
@@ -128,8 +151,8 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
                 .is_some_and(|np| text[np.clone()].chars().next().is_some_and(is_double));
             let inner = &text[o..para.end];
             let words = inner.split_whitespace().count();
-            if next_opens || words >= 4 {
-                push(
+            let kept = (next_opens || words >= 4)
+                && push(
                     text,
                     &mut out,
                     o,
@@ -139,13 +162,24 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
                     false,
                     piece_continues,
                 );
-                carry = next_opens;
-            }
+            carry = kept && next_opens;
+            mark_nested(&mut out, &mut inside, kept);
         }
     }
+    // A nested quotation closes before the one holding it.
+    out.sort_by_key(|q| q.outer.start);
     out
 }
 
+/// Settles the quotations found inside an open one: nested when it was kept, quotations
+/// of their own when it was dropped.
+fn mark_nested(out: &mut [QuoteSpan], inside: &mut Vec<usize>, kept: bool) {
+    for i in inside.drain(..) {
+        out[i].nested = kept;
+    }
+}
+
+/// Records a quotation, unless it holds nothing but spaces; says whether it did.
 #[allow(clippy::too_many_arguments)]
 fn push(
     text: &str,
@@ -156,17 +190,17 @@ fn push(
     para: usize,
     closed: bool,
     continues: bool,
-) {
+) -> bool {
     let mark_len = text[open..].chars().next().map_or(1, char::len_utf8);
     let inner_start = open + mark_len;
     if inner_start >= inner_end {
-        return;
+        return false;
     }
     let s = &text[inner_start..inner_end];
     let lead = s.len() - s.trim_start().len();
     let trail = s.len() - s.trim_end().len();
     if lead + trail >= s.len() {
-        return;
+        return false;
     }
     out.push(QuoteSpan {
         inner: inner_start + lead..inner_end - trail,
@@ -174,7 +208,9 @@ fn push(
         para,
         closed,
         continues,
+        nested: false,
     });
+    true
 }
 
 #[cfg(test)]
@@ -215,6 +251,36 @@ mod tests {
             quotes("“He told me ‘never’ and then 'again',” she said."),
             ["He told me ‘never’ and then 'again',"]
         );
+    }
+
+    #[test]
+    fn doubles_in_another_style_nest() {
+        let t = r#"She said "he called it “phony” twice" and left."#;
+        let q = find(t, &paragraphs(t));
+        assert_eq!(
+            q.iter()
+                .map(|q| (&t[q.inner.clone()], q.nested))
+                .collect::<Vec<_>>(),
+            [("he called it “phony” twice", false), ("phony", true)]
+        );
+        // Across paragraphs, the nested quotation does not cut the utterance short.
+        let t =
+            "\"First part of a long quote.\n\"But he said “no” to it.\n\"Last part,\" Smith said.";
+        let q: Vec<QuoteSpan> = find(t, &paragraphs(t))
+            .into_iter()
+            .filter(|q| !q.nested)
+            .collect();
+        assert_eq!(
+            q.iter().map(|q| &t[q.inner.clone()]).collect::<Vec<_>>(),
+            [
+                "First part of a long quote.",
+                "But he said “no” to it.",
+                "Last part,"
+            ]
+        );
+        assert!(q[1].continues && q[2].continues);
+        // The same style again still means the first was never closed.
+        assert_eq!(quotes("“Unclosed and “closed” here."), ["closed"]);
     }
 
     #[test]

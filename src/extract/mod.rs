@@ -199,6 +199,9 @@ fn extract_piece(
         quotes: Vec::with_capacity(spans.len()),
         last: None,
         interview: interview.as_ref(),
+        labels: transcript::labels(text, &paras, hints),
+        turn: None,
+        speaking: None,
         mode,
         described: None,
         training: Vec::new(),
@@ -253,6 +256,14 @@ struct Reader<'t, 'i> {
     /// quotation without a cue inherits.
     last: Option<(usize, Attribution)>,
     interview: Option<&'i transcript::Interview>,
+    /// Each paragraph's transcript label (`PENCE: …`), in a transcript's layout.
+    labels: Vec<Option<transcript::Label>>,
+    /// The labelled turn being read: its attribution and utterance number. Paragraphs
+    /// after it with no label of their own continue it.
+    turn: Option<(Attribution, usize)>,
+    /// Who speaks the current paragraph when it is an interview answer or a labelled
+    /// turn: what "I" means there.
+    speaking: Option<String>,
     mode: Mode,
     /// The ranker's view of the current paragraph's tokens, by paragraph index.
     described: Option<(usize, Vec<ranker::TokInfo>)>,
@@ -285,15 +296,28 @@ impl Reader<'_, '_> {
         first: usize,
     ) {
         let text = self.text;
+        // Quotations nested in others are read with the one holding them.
         let outer: Vec<(usize, Range<usize>)> = spans
             .iter()
             .enumerate()
+            .filter(|(_, s)| !s.nested)
             .map(|(i, s)| (first + i, s.outer.clone()))
             .collect();
         let toks = tokens::tokenize(text, para.clone(), &outer);
-        let answer = self.interview.and_then(|iv| iv.turn(pi));
-
-        if let Some(turn) = &answer {
+        let mut answer = self.interview.and_then(|iv| iv.turn(pi));
+        self.speaking = answer
+            .as_ref()
+            .filter(|t| t.is_answer)
+            .and(self.interview)
+            .and_then(|iv| iv.interviewee.clone());
+        if self.labelled_turn(pi, &para) {
+            // The label names the speaker; the interview layout has nothing to add.
+            answer = Some(transcript::Turn {
+                speaker: self.speaking.clone(),
+                is_answer: true,
+                whole_paragraph: false,
+            });
+        } else if let Some(turn) = &answer {
             if turn.whole_paragraph {
                 self.quotes.push(Quote {
                     start: para.start,
@@ -315,6 +339,7 @@ impl Reader<'_, '_> {
                 TokKind::Quote(qi) => {
                     let span = &spans[qi - first];
                     self.quotation(pi, &toks, k, sentence_start, span, answer.is_some());
+                    self.nested(pi, spans, qi - first, first);
                     if self.closes_sentence(&toks, k) {
                         sentence_start = k + 1;
                     }
@@ -326,14 +351,7 @@ impl Reader<'_, '_> {
                     }
                     if lexicon::is_strong_cue(&lower) {
                         // Who speaks here, quoted or not, is who "he" means next.
-                        let a = self.cue_attribution(
-                            &toks,
-                            sentence_start,
-                            k,
-                            toks.len(),
-                            pi,
-                            answer.is_some(),
-                        );
+                        let a = self.cue_attribution(&toks, sentence_start, k, toks.len(), pi);
                         if let Some(a) = a {
                             if let Some(p) = &a.speaker {
                                 self.people.saw_speaker(p, pi, a.mention.start);
@@ -347,9 +365,7 @@ impl Reader<'_, '_> {
                     }
                     if c == ':' && k + 1 == toks.len() {
                         // "He said:" closing a paragraph introduces the next one's quote.
-                        if let Some(a) =
-                            self.left_rule(&toks, sentence_start, toks.len(), pi, answer.is_some())
-                        {
+                        if let Some(a) = self.left_rule(&toks, sentence_start, toks.len(), pi) {
                             self.last = Some((pi, a));
                         }
                     }
@@ -512,6 +528,121 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// Reads the quotations nested in quotation `spans[i]` (“…” inside "…"), just read:
+    /// its words are their context, and its speaker is who "I" is there. Nothing in them
+    /// is inherited by the quotations after it.
+    fn nested(&mut self, pi: usize, spans: &[marks::QuoteSpan], i: usize, first: usize) {
+        let parent = &spans[i];
+        let inside: Vec<(usize, Range<usize>)> = spans
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .take_while(|(_, s)| s.nested && s.outer.start < parent.outer.end)
+            .map(|(j, s)| (first + j, s.outer.clone()))
+            .collect();
+        if inside.is_empty() {
+            return;
+        }
+        let toks = tokens::tokenize(self.text, parent.inner.clone(), &inside);
+        let saved = (self.last.take(), self.turn.take(), self.speaking.take());
+        self.speaking = self.quotes.last().and_then(|q| q.speaker.clone());
+        // The ranker's view of the paragraph does not fit these tokens.
+        self.described = None;
+        let mut sentence_start = 0;
+        for k in 0..toks.len() {
+            if let TokKind::Quote(qi) = toks[k].kind {
+                self.quotation(pi, &toks, k, sentence_start, &spans[qi - first], false);
+            }
+            if self.closes_sentence(&toks, k) {
+                sentence_start = k + 1;
+            }
+        }
+        self.described = None;
+        (self.last, self.turn, self.speaking) = saved;
+    }
+
+    /// Reads paragraph `pi` as a labelled transcript turn when it is one: a paragraph that
+    /// opens with its own label (`PENCE: Well, …`), or one with no label between two
+    /// labelled paragraphs, which continues the turn before it. Records the turn's words
+    /// as a transcript quotation and returns whether it did. A label inside quotation
+    /// marks (`"PENCE: Well, …`) is read with the quotation instead.
+    fn labelled_turn(&mut self, pi: usize, para: &Range<usize>) -> bool {
+        let text = self.text;
+        let quoted = text[para.clone()]
+            .trim_start()
+            .starts_with(transcript::OPENERS);
+        let (attribution, utterance, start) = match self.labels.get(pi).cloned().flatten() {
+            Some(label) if !quoted => {
+                let a = self.label_attribution(&label, pi);
+                (a, self.quotes.len(), label.body)
+            }
+            Some(_) => {
+                self.turn = None;
+                return false;
+            }
+            // A quoted paragraph may continue a quoted turn; the quotation decides.
+            None if quoted => return false,
+            None => {
+                let later = self
+                    .labels
+                    .get(pi + 1..)
+                    .is_some_and(|l| l.iter().any(Option::is_some));
+                match self.turn.clone().filter(|_| later) {
+                    Some((a, utterance)) => (a, utterance, para.start),
+                    None => {
+                        self.turn = None;
+                        return false;
+                    }
+                }
+            }
+        };
+        let end = para.start + text[para.clone()].trim_end().len();
+        if start >= end {
+            return false;
+        }
+        self.speaking = attribution.speaker.clone();
+        self.push_turn(pi, start..end, attribution, utterance);
+        true
+    }
+
+    /// Records the words of a transcript turn as a quotation.
+    fn push_turn(&mut self, pi: usize, words: Range<usize>, a: Attribution, utterance: usize) {
+        if transcript::is_stage_direction(&self.text[words.clone()]) {
+            return;
+        }
+        self.quotes.push(Quote {
+            start: words.start,
+            end: words.end,
+            kind: QuoteKind::Transcript,
+            utterance,
+            mention: Some(a.mention.clone()),
+            speaker: a.speaker.clone(),
+            cue: a.cue.clone(),
+            confidence: a.confidence,
+        });
+        self.last = Some((pi, a.clone()));
+        self.turn = Some((a, utterance));
+    }
+
+    /// The attribution a transcript label gives: the person it names, with the colon as
+    /// its cue.
+    fn label_attribution(&mut self, label: &transcript::Label, pi: usize) -> Attribution {
+        let person = self.people.resolve_label(&self.text[label.name.clone()]);
+        // "JAKE TAPPER:" names him in full for a later "TAPPER:".
+        self.people.saw_name(&person, pi, label.name.start);
+        self.people.saw_speaker(&person, pi, label.name.start);
+        Attribution {
+            mention: Mention {
+                start: label.name.start,
+                end: label.name.end,
+                kind: MentionKind::Name,
+            },
+            speaker: Some(person),
+            cue: Some(label.colon.clone()),
+            confidence: 0.9,
+        }
+    }
+
     fn particle_inside(&self, toks: &[Token], i: usize) -> bool {
         i > 0
             && i + 1 < toks.len()
@@ -557,12 +688,34 @@ impl Reader<'_, '_> {
             self.quotes.len()
         };
 
+        // A transcript quoted in an article, `"PENCE: Well, …`: the label names the
+        // speaker, and the paragraphs the quotation runs on to are still that turn.
+        let label = self
+            .labels
+            .get(pi)
+            .cloned()
+            .flatten()
+            .filter(|l| span.inner.start <= l.name.start && l.body < span.inner.end);
+        if let Some(label) = label {
+            let a = self.label_attribution(&label, pi);
+            self.push_turn(pi, label.body..span.inner.end, a, self.quotes.len());
+            return;
+        }
+        let turn = self
+            .turn
+            .clone()
+            .filter(|(_, u)| continues && *u == utterance);
+        if let Some((a, u)) = turn {
+            self.push_turn(pi, span.inner.clone(), a, u);
+            return;
+        }
+
         // A quotation that ends its own sentence ("…insensitive.” He writes that …") is
         // followed by a new sentence; only a short closing clause ("“Why?” Smith asked.")
         // still attributes it.
         let new_sentence =
             matches!(last_char, '.' | '!' | '?') && toks.get(k + 1).is_some_and(|t| self.is_cap(t));
-        let mut found = self.right_rule(toks, k + 1, right_end, pi, in_answer);
+        let mut found = self.right_rule(toks, k + 1, right_end, pi);
         if new_sentence {
             let closes = found
                 .as_ref()
@@ -576,13 +729,13 @@ impl Reader<'_, '_> {
             }
         }
         if found.is_none() {
-            found = self.left_rule(toks, left_start, k, pi, in_answer);
+            found = self.left_rule(toks, left_start, k, pi);
         }
         let prev_token = k.checked_sub(1).map(|i| toks[i]);
         let partial = is_partial(text, prev_token.as_ref(), inner, k == left_start);
         if found.is_none() && partial && !new_sentence {
             // "the 'phony' polls, Trump said": an attribution later in the sentence.
-            found = self.right_rule(toks, k + 1, right_end, pi, in_answer);
+            found = self.right_rule(toks, k + 1, right_end, pi);
         }
 
         let explicit = found.is_some();
@@ -592,7 +745,7 @@ impl Reader<'_, '_> {
                 .sentence_subject(toks, sentence_start, k)
                 .filter(|np| np.kind != MentionKind::Description)
             {
-                found = self.attribution(toks, np, None, pi, in_answer, 0.6);
+                found = self.attribution(toks, np, None, pi, 0.6);
             }
         }
         let mut source = if explicit {
@@ -708,7 +861,7 @@ impl Reader<'_, '_> {
         }
         let np = self.np_at(toks, j);
         // Quotations inside interview answers keep the rules' speaker and never get here.
-        self.attribution(toks, np, None, pi, false, p)
+        self.attribution(toks, np, None, pi, p)
             .map(|a| Attribution { confidence: p, ..a })
     }
 
@@ -783,7 +936,6 @@ impl Reader<'_, '_> {
         lo: usize,
         hi: usize,
         pi: usize,
-        in_answer: bool,
     ) -> Option<Attribution> {
         let mut i = lo;
         while i < hi && matches!(toks[i].kind, TokKind::Punct(',' | '—' | '-' | ')' | ';')) {
@@ -793,7 +945,7 @@ impl Reader<'_, '_> {
         if i > lo && toks[i - 1].is_punct('—') {
             if let Some(np) = self.np_forward(toks, i, hi) {
                 if np.kind == MentionKind::Name && np.end >= hi {
-                    return self.attribution(toks, np, Some(i - 1..i), pi, in_answer, 0.9);
+                    return self.attribution(toks, np, Some(i - 1..i), pi, 0.9);
                 }
             }
         }
@@ -801,11 +953,11 @@ impl Reader<'_, '_> {
         let w = self.lower(first);
         if w == "according" && toks.get(i + 1).is_some_and(|t| self.lower(t) == "to") {
             let np = self.np_forward(toks, i + 2, hi)?;
-            return self.attribution(toks, np, Some(i..i + 2), pi, in_answer, 0.9);
+            return self.attribution(toks, np, Some(i..i + 2), pi, 0.9);
         }
         if lexicon::is_inverted_cue(&w) {
             if let Some(np) = self.np_forward(toks, i + 1, hi) {
-                return self.attribution(toks, np, Some(i..i + 1), pi, in_answer, 0.95);
+                return self.attribution(toks, np, Some(i..i + 1), pi, 0.95);
             }
         }
         // Subject then verb: find the first speech verb, then the phrase before it.
@@ -813,7 +965,7 @@ impl Reader<'_, '_> {
         let cue =
             (i + 1..limit).find(|&c| toks[c].is_word() && lexicon::is_cue(&self.lower(&toks[c])));
         let Some((cue, mut np)) = cue.and_then(|c| Some((c, self.np_backward(toks, i, c)?))) else {
-            return self.trailing_inverted(toks, i, hi, pi, in_answer);
+            return self.trailing_inverted(toks, i, hi, pi);
         };
         if np.start != i {
             // "another friend, Mariam Emara told CNN": a description set off by one comma.
@@ -831,10 +983,10 @@ impl Reader<'_, '_> {
                 np.start = i;
             } else if !closing {
                 // Words between the quotation and the subject: not an attribution clause.
-                return self.trailing_inverted(toks, i, hi, pi, in_answer);
+                return self.trailing_inverted(toks, i, hi, pi);
             }
         }
-        self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.95)
+        self.attribution(toks, np, Some(cue..cue + 1), pi, 0.95)
     }
 
     /// Whether the speech verb at `cue` ends an attribution ("Trump said to a crowd.",
@@ -898,7 +1050,6 @@ impl Reader<'_, '_> {
         lo: usize,
         hi: usize,
         pi: usize,
-        in_answer: bool,
     ) -> Option<Attribution> {
         let c = (lo + 1..hi).find(|&c| {
             toks[c - 1].is_punct(',')
@@ -906,7 +1057,7 @@ impl Reader<'_, '_> {
                 && lexicon::is_inverted_cue(&self.lower(&toks[c]))
         })?;
         let np = self.np_forward(toks, c + 1, hi)?;
-        self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.85)
+        self.attribution(toks, np, Some(c..c + 1), pi, 0.85)
     }
 
     /// Attribution before the quotation in its sentence: `Smith said: "…"`,
@@ -918,7 +1069,6 @@ impl Reader<'_, '_> {
         lo: usize,
         hi: usize,
         pi: usize,
-        in_answer: bool,
     ) -> Option<Attribution> {
         if lo >= hi {
             return None;
@@ -944,7 +1094,7 @@ impl Reader<'_, '_> {
                 .take_while(|&i| toks[i].is_word())
                 .find(|&i| lexicon::is_strong_cue(&self.lower(&toks[i])));
             if let Some(c) = adjacent {
-                if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi, in_answer) {
+                if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi) {
                     if !self.is_relative(&a) {
                         return Some(a);
                     }
@@ -965,7 +1115,7 @@ impl Reader<'_, '_> {
                 continue;
             };
             if (comma + 1..c).all(|i| toks[i].is_word()) {
-                if let Some(a) = self.cue_attribution(toks, comma + 1, c, hi, pi, in_answer) {
+                if let Some(a) = self.cue_attribution(toks, comma + 1, c, hi, pi) {
                     if a.mention.kind != MentionKind::Description {
                         return Some(a);
                     }
@@ -1006,7 +1156,7 @@ impl Reader<'_, '_> {
                     if strong && !lexicon::is_strong_cue(&self.lower(&toks[c])) {
                         continue;
                     }
-                    if let Some(a) = self.cue_attribution(toks, main, c, hi, pi, in_answer) {
+                    if let Some(a) = self.cue_attribution(toks, main, c, hi, pi) {
                         return Some(a);
                     }
                 }
@@ -1020,7 +1170,7 @@ impl Reader<'_, '_> {
                     if strong && !lexicon::is_strong_cue(&self.lower(&toks[c])) {
                         continue;
                     }
-                    if let Some(a) = self.cue_attribution(toks, clause, c, hi, pi, in_answer) {
+                    if let Some(a) = self.cue_attribution(toks, clause, c, hi, pi) {
                         return Some(a);
                     }
                 }
@@ -1029,7 +1179,7 @@ impl Reader<'_, '_> {
                 if strong && !lexicon::is_strong_cue(&self.lower(&toks[c])) {
                     continue;
                 }
-                if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi, in_answer) {
+                if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi) {
                     // "Trump, who has told aides…, said in his statement:": the main
                     // clause's speaker, when it has one.
                     if self.is_relative(&a) {
@@ -1052,14 +1202,14 @@ impl Reader<'_, '_> {
                 .sentence_subject(toks, lo, hi - 1)
                 .filter(|np| np.kind != MentionKind::Description)
             {
-                return self.attribution(toks, np, Some(hi - 1..hi), pi, in_answer, 0.8);
+                return self.attribution(toks, np, Some(hi - 1..hi), pi, 0.8);
             }
         }
         // A colon label: `Umerov: "…"`, also between quotations: `Clinton: "…" Bush: "…"`.
         if hi >= 2 && toks[hi - 1].is_punct(':') && (lo == 0 || after_quote) {
             let np = self.np_backward(toks, lo, hi - 1)?;
             if np.start == lo && np.kind == MentionKind::Name {
-                return self.attribution(toks, np, Some(hi - 1..hi), pi, in_answer, 0.9);
+                return self.attribution(toks, np, Some(hi - 1..hi), pi, 0.9);
             }
         }
         None
@@ -1074,7 +1224,6 @@ impl Reader<'_, '_> {
         c: usize,
         hi: usize,
         pi: usize,
-        in_answer: bool,
     ) -> Option<Attribution> {
         let t = &toks[c];
         if !t.is_word() {
@@ -1083,7 +1232,7 @@ impl Reader<'_, '_> {
         let w = self.lower(t);
         if w == "according" && toks.get(c + 1).is_some_and(|n| self.lower(n) == "to") {
             let np = self.np_forward(toks, c + 2, hi)?;
-            return self.attribution(toks, np, Some(c..c + 2), pi, in_answer, 0.9);
+            return self.attribution(toks, np, Some(c..c + 2), pi, 0.9);
         }
         if !lexicon::is_cue(&w) || !self.verb_position(toks, lo, c) {
             return None;
@@ -1110,16 +1259,16 @@ impl Reader<'_, '_> {
                         && !self.lower(&toks[e]).ends_with("ing")
                 });
                 if let Some(e) = earlier {
-                    if let Some(a) = self.subject_of(toks, lo, e, pi, in_answer) {
+                    if let Some(a) = self.subject_of(toks, lo, e, pi) {
                         return Some(a);
                     }
                 }
                 if let Some(np) = self.sentence_subject(toks, lo, c) {
-                    return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.85);
+                    return self.attribution(toks, np, Some(c..c + 1), pi, 0.85);
                 }
             }
         }
-        if let Some(a) = self.subject_of(toks, lo, c, pi, in_answer) {
+        if let Some(a) = self.subject_of(toks, lo, c, pi) {
             return Some(a);
         }
         let coordinated = c > lo
@@ -1128,14 +1277,14 @@ impl Reader<'_, '_> {
         if coordinated {
             // "… compared X with Y, and urged people not to "…"": the first verb's subject.
             if let Some(np) = self.sentence_subject(toks, lo, c) {
-                return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.8);
+                return self.attribution(toks, np, Some(c..c + 1), pi, 0.8);
             }
         }
         // "Said Smith: "…"", or mid-sentence "…schedule, explained Rosenberg, "…"".
         if lexicon::is_inverted_cue(&w) && (c == lo || toks[c - 1].is_punct(',')) {
             let np = self.np_forward(toks, c + 1, hi)?;
             if c == lo || np.kind == MentionKind::Name {
-                return self.attribution(toks, np, Some(c..c + 1), pi, in_answer, 0.9);
+                return self.attribution(toks, np, Some(c..c + 1), pi, 0.9);
             }
         }
         None
@@ -1196,17 +1345,16 @@ impl Reader<'_, '_> {
         lo: usize,
         cue: usize,
         pi: usize,
-        in_answer: bool,
     ) -> Option<Attribution> {
         // "He looked into the camera, furrowed his brow and said": the speech verb shares
         // the subject of the verbs it is coordinated with.
         if cue > lo + 1 && self.lower(&toks[cue - 1]) == "and" {
             if let Some(np) = self.coordinated_subject(toks, lo, cue - 1) {
-                return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.85);
+                return self.attribution(toks, np, Some(cue..cue + 1), pi, 0.85);
             }
         }
         if let Some(np) = self.np_backward(toks, lo, cue) {
-            return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.95);
+            return self.attribution(toks, np, Some(cue..cue + 1), pi, 0.95);
         }
         let asked = matches!(
             self.lower(&toks[cue]).as_str(),
@@ -1214,7 +1362,7 @@ impl Reader<'_, '_> {
         );
         if !asked && toks.get(cue + 1).is_some_and(|t| self.lower(t) == "by") {
             let np = self.np_forward(toks, cue + 2, toks.len())?;
-            return self.attribution(toks, np, Some(cue..cue + 1), pi, in_answer, 0.85);
+            return self.attribution(toks, np, Some(cue..cue + 1), pi, 0.85);
         }
         None
     }
@@ -1240,7 +1388,6 @@ impl Reader<'_, '_> {
         np: Np,
         cue: Option<Range<usize>>,
         pi: usize,
-        in_answer: bool,
         base: f32,
     ) -> Option<Attribution> {
         let text = self.text;
@@ -1255,7 +1402,7 @@ impl Reader<'_, '_> {
             MentionKind::Pronoun => {
                 let word = toks[np.start].text(text).to_lowercase();
                 let resolved = match word.as_str() {
-                    "i" | "we" if in_answer => self.interview.and_then(|iv| iv.interviewee.clone()),
+                    "i" | "we" if self.speaking.is_some() => self.speaking.clone(),
                     "i" if self.interview.is_none() => None,
                     "who" => np.antecedent.as_ref().and_then(|a| self.np_person(toks, a)),
                     w if lexicon::is_personal_pronoun(w) => {
@@ -2061,6 +2208,62 @@ mod tests {
                 "{verb}"
             );
         }
+    }
+
+    #[test]
+    fn labelled_transcript_turns_are_their_speakers_words() {
+        let text = "Fox News host Chris Wallace interviewed Mike Pence.\n\n\
+                    WALLACE: Will she be there tomorrow night?\n\n\
+                    PENCE: She will not. I know that for a fact.\n\n\
+                    And I think that is the end of it.\n\n\
+                    (CROSSTALK.)\n\n\
+                    WALLACE: Thank you, Governor.\n\n\
+                    The interview aired on Sunday.";
+        let quotes: Vec<(String, Option<String>, QuoteKind)> = extract(text, &Hints::default())
+            .into_iter()
+            .map(|q| (text[q.start..q.end].to_owned(), q.speaker, q.kind))
+            .collect();
+        let t = |s: &str, who: &str| (s.to_owned(), Some(who.to_owned()), QuoteKind::Transcript);
+        assert_eq!(
+            quotes,
+            [
+                t("Will she be there tomorrow night?", "Chris Wallace"),
+                t("She will not. I know that for a fact.", "Mike Pence"),
+                // No label of its own, before the next one: the turn goes on.
+                t("And I think that is the end of it.", "Mike Pence"),
+                t("Thank you, Governor.", "Chris Wallace"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_transcript_quoted_in_an_article_keeps_its_labels() {
+        let text = "Pence spoke to Wallace. Partial transcript as follows:\n\n\
+                    \"WALLACE: Will she be there?\n\n\
+                    \"PENCE: She will not, and he called it “a stunt” anyway.\n\n\
+                    \"But the truth is we will focus on the issues.\n\n\
+                    \"WALLACE: Thank you.\"\n\n\
+                    Follow the debate on Tuesday.";
+        assert_eq!(
+            mention_of(text, "She will not, and he called it “a stunt” anyway."),
+            (Some("PENCE".into()), Some("Pence".into()))
+        );
+        assert_eq!(
+            speaker_of(text, "But the truth is we will focus on the issues."),
+            Some("Pence".into())
+        );
+        assert_eq!(speaker_of(text, "Thank you."), Some("Wallace".into()));
+        // The quotation nested in the turn is a quotation of its own.
+        assert!(said(text).iter().any(|(q, _)| q == "a stunt"));
+    }
+
+    #[test]
+    fn a_lone_capitalised_label_is_no_transcript() {
+        let text = "UPDATE: The senator resigned on Monday.\n\n\"We will miss her,\" Smith said.";
+        assert_eq!(
+            said(text),
+            [("We will miss her,".to_owned(), Some("Smith".to_owned()))]
+        );
     }
 
     #[test]

@@ -24,6 +24,21 @@ pub fn canonical(name: &str) -> String {
     words.join(" ")
 }
 
+/// "O'BRIEN-SMITH" → "O'Brien-Smith": a capital after each break in a word.
+fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphanumeric() && c != '.';
+    }
+    out
+}
+
 pub fn strip_possessive(word: &str) -> &str {
     word.strip_suffix("’s")
         .or_else(|| word.strip_suffix("'s"))
@@ -108,6 +123,37 @@ impl People {
             }
         }
         c
+    }
+
+    /// The person a transcript label names: "PENCE" is the Mike Pence named before, else
+    /// the label as a name ("CHRIS WALLACE" → "Chris Wallace").
+    pub fn resolve_label(&self, label: &str) -> String {
+        let written = if label.chars().any(char::is_lowercase) {
+            label.to_owned()
+        } else {
+            title_case(label)
+        };
+        let c = canonical(&written);
+        let last = c
+            .split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_lowercase();
+        let same_surname: Vec<&String> = self
+            .by_surname
+            .iter()
+            .filter(|(s, _)| s.to_lowercase() == last)
+            .flat_map(|(_, names)| names)
+            .collect();
+        let single = c.split_whitespace().count() == 1;
+        let full = same_surname
+            .iter()
+            .filter(|n| single || n.to_lowercase() == c.to_lowercase())
+            .collect::<Vec<_>>();
+        match full.as_slice() {
+            [one] => (**one).clone(),
+            _ => c,
+        }
     }
 
     pub fn role(&self, role: &str) -> Option<String> {

@@ -436,6 +436,22 @@ fn neighbour<'a>(info: &'a [TokInfo], toks: &[Token], i: Option<usize>, quote: u
     }
 }
 
+/// How a token reads in a path between a candidate and its quotation: speech verbs as
+/// `CUE`, capitalised words as `Cap`, other content words as `w`, the rest as themselves.
+fn path_word<'a>(info: &'a [TokInfo], toks: &[Token], i: usize) -> &'a str {
+    let t = &info[i];
+    match toks[i].kind {
+        TokKind::Quote(_) => "Q",
+        TokKind::Punct(_) => &t.lower,
+        TokKind::Word if t.cue => "CUE",
+        TokKind::Word if t.shape == "pron" => &t.lower,
+        TokKind::Word if t.title => "T",
+        TokKind::Word if matches!(t.shape, "cap" | "capfirst") => "Cap",
+        TokKind::Word if t.candidate => "w",
+        TokKind::Word => &t.lower,
+    }
+}
+
 /// The candidates for the quotation at token `p.at`, with their features.
 fn candidates<'m>(
     text: &str,
@@ -561,6 +577,13 @@ fn candidates<'m>(
             let at = if i < k { "beforeQ" } else { "afterQ" };
             f.add("cue_after", &[dist_bucket(i - j), at, side]);
             f.add("cue_after.shape", &[shape, at, side]);
+        }
+        // The exact shape of a short path between candidate and quotation.
+        if b - a <= 6 {
+            let path: Vec<&str> = (a + 1..b).map(|i| path_word(info, toks, i)).collect();
+            let mut parts = vec![side];
+            parts.extend(path);
+            f.add("path", &parts);
         }
         // "said Smith", "according to Smith": a speech verb just before the candidate.
         if let Some(i) = (j.saturating_sub(4)..j).rev().find(|&i| info[i].cue) {
