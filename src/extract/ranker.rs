@@ -506,7 +506,13 @@ fn candidates<'m>(
     out.push((Choice::Nobody, f));
     out.push((
         Choice::Term,
-        term_features(new(), p, prev_tok, next_tok, len, source, rule_kind),
+        term_features(
+            new(),
+            p,
+            [prev_tok, next_tok, len, source, rule_kind],
+            k.checked_sub(1)
+                .is_some_and(|i| possessive(toks[i].text(text))),
+        ),
     ));
 
     if let Some((_, m, conf)) = mention.filter(|_| rule_inside.is_none()) {
@@ -639,8 +645,7 @@ fn own_features(
     f.add("prev2", &[prev2, prev]);
     f.add("shape.next", &[shape, next]);
     f.add("shape.prev", &[shape, prev]);
-    let raw = toks[j].text(text);
-    if raw.ends_with("’s") || raw.ends_with("'s") {
+    if possessive(toks[j].text(text)) {
         f.add("poss", &[side]);
     }
     if shape == "cap" || shape == "capfirst" {
@@ -651,16 +656,17 @@ fn own_features(
     }
 }
 
+fn possessive(word: &str) -> bool {
+    word.ends_with("’s") || word.ends_with("'s")
+}
+
 /// Features of the answer "this quotation is no speech": what the quoted words look like
 /// and what surrounds them.
 fn term_features<'m>(
     mut f: Features<'m>,
     p: &Proposal,
-    prev: &str,
-    next: &str,
-    len: &str,
-    source: &str,
-    rule_kind: &str,
+    [prev, next, len, source, rule_kind]: [&str; 5],
+    after_possessive: bool,
 ) -> Features<'m> {
     let inner = p.inner.trim();
     let words: Vec<&str> = inner.split_whitespace().collect();
@@ -715,6 +721,11 @@ fn term_features<'m>(
     f.add("term.firstperson", &[yn(first_person)]);
     f.add("term.rule", &[source, rule_kind]);
     f.add("term.opens", &[yn(p.opens), yn(p.new_sentence)]);
+    // "MSNBC’s “Morning Joe”", "Trump’s “woman’s card”": what belongs to someone is
+    // most often a name or a phrase, not words said.
+    if after_possessive {
+        f.add("term.afterposs", &[yn(title_case), n]);
+    }
     f
 }
 
