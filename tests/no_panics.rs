@@ -32,6 +32,11 @@ fn newsy() -> impl Strategy<Value = String> {
         Just("…".to_owned()),
         Just("[".to_owned()),
         Just("]".to_owned()),
+        // Transcript labels and stage directions.
+        Just("PENCE".to_owned()),
+        Just("WALLACE".to_owned()),
+        Just("(".to_owned()),
+        Just(")".to_owned()),
         "\\PC{0,8}",
     ];
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
