@@ -147,13 +147,7 @@ pub fn label_at(text: &str, para: Range<usize>, known: &[String]) -> Option<Labe
                 .all(|c| c.is_uppercase() || matches!(c, '.' | '\'' | '’' | '-'))
     }) && name.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && !NOT_SPEAKERS.contains(&name);
-    let named = known.iter().any(|k| {
-        k.eq_ignore_ascii_case(name)
-            || k.split_whitespace()
-                .last()
-                .is_some_and(|last| last.eq_ignore_ascii_case(name))
-    });
-    if !caps && !named {
+    if !caps && !names_known(name, known) {
         return None;
     }
     let start = para.start + lead;
@@ -162,6 +156,17 @@ pub fn label_at(text: &str, para: Range<usize>, known: &[String]) -> Option<Labe
         name: start..start + name.len(),
         colon: start + colon..start + colon + 1,
         body,
+    })
+}
+
+/// Whether a label names one of the `known` speakers, in full or by surname, in any case.
+fn names_known(label: &str, known: &[String]) -> bool {
+    let label = label.to_uppercase();
+    known.iter().any(|k| {
+        k.to_uppercase() == label
+            || k.split_whitespace()
+                .last()
+                .is_some_and(|last| last.to_uppercase() == label)
     })
 }
 
@@ -187,14 +192,7 @@ pub fn labels(text: &str, paras: &[Range<usize>], hints: &Hints) -> Vec<Option<L
         .map(|l| text[l.name.clone()].to_uppercase())
         .collect();
     let distinct = names.iter().collect::<std::collections::HashSet<_>>().len();
-    let named = names.iter().any(|n| {
-        known.iter().any(|k| {
-            k.to_uppercase() == *n
-                || k.split_whitespace()
-                    .last()
-                    .is_some_and(|l| l.to_uppercase() == *n)
-        })
-    });
+    let named = names.iter().any(|n| names_known(n, &known));
     if (names.len() >= 3 && distinct >= 2) || named {
         found
     } else {
