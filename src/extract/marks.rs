@@ -89,6 +89,8 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
         let mut nested: Option<usize> = None;
         let mut inside: Vec<usize> = Vec::new();
         let mut piece_continues = continues;
+        // Whether the open quotation began with a mark that only its place calls opening.
+        let mut loose = false;
         let chars: Vec<(usize, char)> = text[para.clone()]
             .char_indices()
             .map(|(i, c)| (para.start + i, c))
@@ -115,6 +117,11 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
                 None => {
                     if left || (opening_shape(c) && !right) {
                         open = Some(pos);
+                    } else if k == 0 && next.is_some_and(char::is_whitespace) {
+                        // A paragraph opening `” … what I learned,” he said`: a closing
+                        // mark typed to open, kept only if the paragraph closes it.
+                        open = Some(pos);
+                        loose = true;
                     }
                 }
                 Some(o) => {
@@ -139,13 +146,16 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
                         // that quotation was never closed. Drop it rather than pair
                         // across the gap.
                         open = Some(pos);
+                        loose = false;
                         piece_continues = false;
                         mark_nested(&mut out, &mut inside, false);
                     }
                 }
             }
         }
-        if let Some(o) = open {
+        if loose && open.is_some() {
+            mark_nested(&mut out, &mut inside, false);
+        } else if let Some(o) = open {
             let next_opens = paragraphs
                 .get(pi + 1)
                 .is_some_and(|np| text[np.clone()].chars().next().is_some_and(is_double));
@@ -304,5 +314,17 @@ mod tests {
     #[test]
     fn inch_marks_and_stray_marks_are_ignored() {
         assert_eq!(quotes(r#"He is 6' 2" tall."#), Vec::<&str>::new());
+        assert_eq!(
+            quotes("” stray mark at a paragraph's start."),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn a_closing_mark_typed_to_open_a_paragraph_pairs_when_closed() {
+        assert_eq!(
+            quotes("” … what I learned from them,” he said.\n” … and more after it.\nNext."),
+            ["… what I learned from them,"]
+        );
     }
 }

@@ -470,6 +470,16 @@ impl Reader<'_, '_> {
             } else if opener {
                 let comma = (lo..hi.min(lo + 12)).find(|&i| toks[i].is_punct(','))?;
                 start = comma + 1;
+                // "On July 6, 2015, Sanders": the year after the date's own comma.
+                while start + 1 < hi
+                    && toks[start].is_word()
+                    && toks[start]
+                        .text(self.text)
+                        .starts_with(|c: char| c.is_ascii_digit())
+                    && toks[start + 1].is_punct(',')
+                {
+                    start += 2;
+                }
             }
         }
         if let Some(dash) = (start..hi.min(start + 6)).find(|&i| toks[i].is_punct('—')) {
