@@ -555,13 +555,30 @@ impl Reader<'_, '_> {
         }
         let toks = tokens::tokenize(self.text, parent.inner.clone(), &inside);
         let saved = (self.last.take(), self.turn.take(), self.speaking.take());
-        self.speaking = self.quotes.last().and_then(|q| q.speaker.clone());
+        let holder = self.quotes.last().cloned();
+        self.speaking = holder.as_ref().and_then(|q| q.speaker.clone());
         // The ranker's view of the paragraph does not fit these tokens.
         self.described = None;
         let mut sentence_start = 0;
         for k in 0..toks.len() {
             if let TokKind::Quote(qi) = toks[k].kind {
                 self.quotation(pi, &toks, k, sentence_start, &spans[qi - first], false);
+                // "I’m going to read you the question: “…”": the speaker's own words,
+                // attributed where the speaker's are.
+                let first_person = self
+                    .quotes
+                    .last()
+                    .and_then(|q| q.mention.as_ref())
+                    .is_some_and(|m| {
+                        let w = self.text[m.start..m.end].to_lowercase();
+                        let w = w.split(['’', '\'']).next().unwrap_or("");
+                        matches!(w, "i" | "we" | "me" | "us")
+                    });
+                if let (true, Some(h), Some(q)) = (first_person, &holder, self.quotes.last_mut()) {
+                    q.mention = h.mention.clone();
+                    q.speaker = h.speaker.clone();
+                    q.cue = h.cue.clone();
+                }
             }
             if self.closes_sentence(&toks, k) {
                 sentence_start = k + 1;
@@ -783,7 +800,9 @@ impl Reader<'_, '_> {
                 }
             }
         }
-        if !explicit && is_term(text, toks, k, inner, partial) {
+        if is_owned_title(text, toks, k, inner)
+            || (!explicit && is_term(text, toks, k, inner, partial))
+        {
             kind = QuoteKind::Term;
             found = None;
         }
@@ -907,9 +926,11 @@ impl Reader<'_, '_> {
             antecedent: None,
         };
         if lexicon::is_pronoun(&lower) {
+            // "who" stands for the phrase before it; any other pronoun for itself (not
+            // "wrote, it").
             return self
                 .np_ending_at(toks, 0, j + 1, 0)
-                .filter(covers)
+                .filter(|np| covers(np) && (np.start == j || lower == "who"))
                 .unwrap_or_else(|| word(MentionKind::Pronoun, j + 1, None));
         }
         if self.is_cap(&toks[j]) {
@@ -1971,7 +1992,6 @@ fn is_partial(text: &str, prev: Option<&Token>, inner: &str, opens_clause: bool)
 
 /// Titles, names, slogans and scare quotes: quoted words that are not an utterance.
 fn is_term(text: &str, toks: &[Token], k: usize, inner: &str, partial: bool) -> bool {
-    let words: Vec<&str> = inner.split_whitespace().collect();
     let prev = k.checked_sub(1).map(|i| toks[i].text(text).to_lowercase());
     let prev2 = k.checked_sub(2).map(|i| toks[i].text(text).to_lowercase());
     if matches!(
@@ -1994,12 +2014,17 @@ fn is_term(text: &str, toks: &[Token], k: usize, inner: &str, partial: bool) -> 
     {
         return true;
     }
-    let bare: Vec<&str> = words
-        .iter()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let small = |w: &&str| {
+    let n = title_words(inner).unwrap_or(0);
+    let open_ended = !inner
+        .trim_end_matches([',', '”', '"'])
+        .ends_with(['.', '!', '?']);
+    open_ended && (2..=8).contains(&n) && (partial || n <= 4)
+}
+
+/// The number of words in `inner` when every word but the small ones (of, the, and)
+/// starts with a capital or a digit: how titles and names are written.
+fn title_words(inner: &str) -> Option<usize> {
+    let small = |w: &str| {
         matches!(
             w.to_lowercase().as_str(),
             "a" | "an"
@@ -2018,20 +2043,31 @@ fn is_term(text: &str, toks: &[Token], k: usize, inner: &str, partial: bool) -> 
                 | "&"
         )
     };
-    let title_case = !bare.is_empty()
-        && bare.len() <= 8
-        && bare.iter().filter(|w| !small(w)).all(|w| {
-            w.chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-        })
+    let bare: Vec<&str> = inner
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let capitalised = bare.iter().filter(|w| !small(w)).all(|w| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    });
+    (!bare.is_empty() && capitalised).then_some(bare.len())
+}
+
+/// A show, book or paper after its owner's name (`MSNBC’s “Morning Joe.”`, `ABC’s "This
+/// Week"`): a name even when someone "told" it, so never speech.
+fn is_owned_title(text: &str, toks: &[Token], k: usize, inner: &str) -> bool {
+    let owner = k.checked_sub(1).map(|i| toks[i].text(text));
+    let owned = owner.is_some_and(|o| {
+        (o.ends_with("’s") || o.ends_with("'s")) && o.starts_with(char::is_uppercase)
+    });
+    owned
+        && title_words(inner).is_some_and(|n| (2..=5).contains(&n))
         && !inner
-            .trim_end_matches([',', '”', '"'])
-            .ends_with(['.', '!', '?']);
-    if title_case && (partial || bare.len() <= 4) && bare.len() >= 2 {
-        return true;
-    }
-    false
+            .trim_end_matches([',', '.', '”', '"', ' '])
+            .ends_with(['!', '?'])
 }
 
 /// Byte offset → Unicode code point offset, for output formats that count characters.
