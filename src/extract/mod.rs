@@ -768,10 +768,28 @@ impl Reader<'_, '_> {
         let explicit = found.is_some();
         if found.is_none() && partial {
             // Quoted words inside a sentence about a person are, most often, that person's.
-            if let Some(np) = self
+            // "After saying her foot was “so swollen …,” she was …": a participle's
+            // subject is the main clause's, which comes after it.
+            let participle = (sentence_start..k.min(sentence_start + 2)).any(|i| {
+                let w = self.lower(&toks[i]);
+                w.ends_with("ing")
+                    && (i == sentence_start || lexicon::is_intro_word(&self.lower(&toks[i - 1])))
+            });
+            let after = || {
+                // The participial clause ends with the quotation (`on,”`) or a comma.
+                let from = if inner.trim_end().ends_with(',') {
+                    k + 1
+                } else {
+                    (k + 1..right_end).find(|&i| toks[i].is_punct(','))? + 1
+                };
+                self.np_forward(toks, from, right_end)
+                    .filter(|np| np.start == from && np.kind != MentionKind::Description)
+            };
+            let subject = self
                 .sentence_subject(toks, sentence_start, k)
                 .filter(|np| np.kind != MentionKind::Description)
-            {
+                .or_else(|| participle.then(after).flatten());
+            if let Some(np) = subject {
                 found = self.attribution(toks, np, None, pi, 0.6);
             }
         }
@@ -2407,6 +2425,37 @@ mod tests {
         let text = "Donald Trump called the polls \"phony\" on Monday.";
         assert_eq!(kind_of(text, "phony"), QuoteKind::Partial);
         assert_eq!(speaker_of(text, "phony"), some("Donald Trump"));
+        // A participial clause's subject is the main clause's, after it.
+        let text = "Hillary Clinton was treated in 1998. After saying her right foot was \
+                    “so swollen I could barely get my shoe on,” she was taken to a hospital.";
+        assert_eq!(
+            mention_of(text, "so swollen I could barely get my shoe on,"),
+            (some("she"), some("Hillary Clinton"))
+        );
+    }
+
+    #[test]
+    fn a_dated_introduction_is_skipped_to_find_the_subject() {
+        let text = "On July 6, 2015, Sanders made the following comment:\n\n\
+                    “For young people who have graduated high school, the rate is 33 \
+                    percent.”\n\nPolitiFact checked it.";
+        assert_eq!(
+            speaker_of(
+                text,
+                "For young people who have graduated high school, the rate is 33 percent."
+            ),
+            some("Sanders")
+        );
+    }
+
+    #[test]
+    fn a_quotation_the_speaker_reads_out_is_attributed_like_the_speaker() {
+        let text = "Caddell continued:\n\n\"The numbers are close. I’m going to read you the \
+                    question: “Do you think her health matters?” Forty-three, yes.\"";
+        assert_eq!(
+            mention_of(text, "Do you think her health matters?"),
+            (some("Caddell"), some("Caddell"))
+        );
     }
 
     #[test]
@@ -2463,6 +2512,14 @@ mod tests {
                 "The Apprentice",
             ),
             ("The so-called “experts” were wrong.", "experts"),
+            (
+                "Sanders told MSNBC’s “Morning Joe” that she was wrong.",
+                "Morning Joe",
+            ),
+            (
+                "Pence said on CNN's \"State of the Union.\"",
+                "State of the Union.",
+            ),
         ] {
             let q = extract(text, &Hints::default());
             let q = q
