@@ -703,9 +703,15 @@ impl Reader<'_, '_> {
                 _ => false,
             })
             .unwrap_or(toks.len());
+        // The clause before the quotation reaches back to the last quotation that is not
+        // embedded in it: `"…," said A. "…"` cuts there; `a "Commander-in-Chief Forum"
+        // sponsored by NBC and said she has: "…"` does not.
+        let embedded = |i: usize| {
+            i > 0 && toks[i - 1].is_word() && toks.get(i + 1).is_some_and(Token::is_word)
+        };
         let left_start = (sentence_start..k)
             .rev()
-            .find(|&i| toks[i].quote().is_some())
+            .find(|&i| toks[i].quote().is_some() && !embedded(i))
             .map_or(sentence_start, |i| i + 1);
 
         let continues = span.continues && !self.quotes.is_empty();
