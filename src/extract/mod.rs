@@ -704,8 +704,8 @@ impl Reader<'_, '_> {
             })
             .unwrap_or(toks.len());
         // The clause before the quotation reaches back to the last quotation that is not
-        // embedded in it: `"…," said A. "…"` cuts there; `a "Commander-in-Chief Forum"
-        // sponsored by NBC and said she has: "…"` does not.
+        // embedded in it: `"…," said A. "…"` cuts there; `Clinton cited his references to
+        // her as “Miss Piggy” and “…”` does not.
         let embedded = |i: usize| {
             i > 0 && toks[i - 1].is_word() && toks.get(i + 1).is_some_and(Token::is_word)
         };
@@ -1302,7 +1302,16 @@ impl Reader<'_, '_> {
         if w.ends_with("ing") {
             // "…, saying the agreement goes": the sentence's subject speaks.
             let before = c.checked_sub(1).map(|b| toks[b]);
+            // "…, saying", and "sings to Clinton before asking her": a participle after a
+            // preposition belongs to the sentence's subject, not the word before it.
+            let after_preposition = before.is_some_and(|b| {
+                matches!(
+                    self.lower(&b).as_str(),
+                    "before" | "after" | "while" | "by" | "without" | "when" | "upon" | "since"
+                )
+            });
             let subject_first = before.is_some_and(|b| b.is_punct(','))
+                || after_preposition
                 || self
                     .np_backward(toks, lo, c)
                     .is_none_or(|np| np.kind == MentionKind::Description);
@@ -2504,6 +2513,23 @@ mod tests {
         let text = "Asked about Bernie Sanders, she looked into the camera, furrowed her brow \
                     and said, \"I am not going anywhere.\"";
         assert_eq!(mention_of(text, "I am not going anywhere.").0, some("she"));
+        // Past a quotation embedded in the clause.
+        let text = "At Monday’s debate, Clinton cited Trump’s past references to Machado as \
+                    “Miss Piggy” and “Miss Housekeeping” as examples of his disrespect for women.";
+        assert_eq!(
+            mention_of(text, "Miss Housekeeping"),
+            (some("Clinton"), some("Clinton"))
+        );
+    }
+
+    #[test]
+    fn a_participle_after_a_preposition_is_the_subjects() {
+        let text = "“Keep your hands in sight,” Blige sings to Clinton before asking her, “I \
+                    just want to know, where do we go from here?”";
+        assert_eq!(
+            mention_of(text, "I just want to know, where do we go from here?").0,
+            some("Blige")
+        );
     }
 
     #[test]
