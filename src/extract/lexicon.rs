@@ -190,8 +190,33 @@ static CLASSES: LazyLock<FxHashMap<String, Classes>> = LazyLock::new(|| {
     for form in cue_forms() {
         add(&form, Classes::CUE);
     }
+    // "He’s", "they’re", "I’m": a pronoun with its verb, never a name.
+    for pronoun in PRONOUNS.split_whitespace() {
+        for suffix in CONTRACTIONS {
+            add(
+                &format!("{pronoun}{suffix}"),
+                Classes::PRONOUN | Classes::STOPWORD,
+            );
+        }
+    }
     map
 });
+
+/// Verb endings contracted onto a pronoun.
+const CONTRACTIONS: [&str; 12] = [
+    "’s", "'s", "’re", "'re", "’m", "'m", "’ve", "'ve", "’d", "'d", "’ll", "'ll",
+];
+
+/// The pronoun in a contraction ("he’s" → "he"), or the word itself.
+pub fn pronoun_stem(word: &str) -> &str {
+    CONTRACTIONS
+        .iter()
+        .find_map(|c| {
+            word.strip_suffix(c)
+                .filter(|p| PRONOUNS.split_whitespace().any(|q| q == *p))
+        })
+        .unwrap_or(word)
+}
 
 /// Every inflected form of every cue stem: say, says, saying, said…
 fn cue_forms() -> Vec<String> {

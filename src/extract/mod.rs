@@ -1465,7 +1465,7 @@ impl Reader<'_, '_> {
             }
             MentionKind::Pronoun => {
                 let word = toks[np.start].text(text).to_lowercase();
-                let resolved = match word.as_str() {
+                let resolved = match lexicon::pronoun_stem(&word) {
                     "i" | "we" if self.speaking.is_some() => self.speaking.clone(),
                     "i" if self.interview.is_none() => None,
                     "who" => np.antecedent.as_ref().and_then(|a| self.np_person(toks, a)),
@@ -1675,12 +1675,7 @@ impl Reader<'_, '_> {
             TokKind::Word => {
                 let w = self.lower(&t);
                 // "He’s predicting", "they’re saying": the pronoun before the contraction.
-                let w = [
-                    "’s", "'s", "’re", "'re", "’m", "'m", "’ve", "'ve", "’d", "'d", "’ll", "'ll",
-                ]
-                .iter()
-                .find_map(|c| w.strip_suffix(c).filter(|p| lexicon::is_pronoun(p)))
-                .map_or(w.clone(), str::to_owned);
+                let w = lexicon::pronoun_stem(&w).to_owned();
                 if lexicon::is_pronoun_determiner(&w)
                     && (end - 1 == lo
                         || !toks[end - 2].is_word()
@@ -2520,6 +2515,18 @@ mod tests {
             mention_of(text, "Miss Housekeeping"),
             (some("Clinton"), some("Clinton"))
         );
+    }
+
+    #[test]
+    fn a_contracted_pronoun_is_a_pronoun() {
+        let text = "Trump says he goes “back to war tomorrow.” He’s predicting he will do \
+                    “very, very well” in Nevada.";
+        assert_eq!(
+            mention_of(text, "very, very well"),
+            (some("He’s"), some("Trump"))
+        );
+        assert_eq!(lexicon::pronoun_stem("they’re"), "they");
+        assert_eq!(lexicon::pronoun_stem("Theresa"), "Theresa");
     }
 
     #[test]
