@@ -504,16 +504,18 @@ fn candidates<'m>(
     f.add("none.prev", &[prev_tok]);
     f.add("none.next", &[next_tok]);
     out.push((Choice::Nobody, f));
-    out.push((
-        Choice::Term,
-        term_features(
-            new(),
-            p,
-            [prev_tok, next_tok, len, source, rule_kind],
-            k.checked_sub(1)
-                .is_some_and(|i| possessive(toks[i].text(text))),
-        ),
-    ));
+    if !speaks_for_itself(p.inner) {
+        out.push((
+            Choice::Term,
+            term_features(
+                new(),
+                p,
+                [prev_tok, next_tok, len, source, rule_kind],
+                k.checked_sub(1)
+                    .is_some_and(|i| possessive(toks[i].text(text))),
+            ),
+        ));
+    }
 
     if let Some((_, m, conf)) = mention.filter(|_| rule_inside.is_none()) {
         let mut f = new();
@@ -658,6 +660,35 @@ fn own_features(
 
 fn possessive(word: &str) -> bool {
     word.ends_with("’s") || word.ends_with("'s")
+}
+
+/// Whether quoted words are plainly someone speaking: four words or more, in the first
+/// person, not written as a title ("so swollen I could barely get my shoe on"). Titles,
+/// names and scare quotes almost never are, so such words are never a term.
+fn speaks_for_itself(inner: &str) -> bool {
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let first_person = words.iter().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '’' && c != '\'');
+        matches!(
+            w.to_lowercase().as_str(),
+            "i" | "i'm"
+                | "i’m"
+                | "i've"
+                | "i’ve"
+                | "we"
+                | "we're"
+                | "we’re"
+                | "my"
+                | "our"
+                | "me"
+                | "us"
+        )
+    });
+    let lowercase_words = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .count();
+    words.len() >= 4 && first_person && lowercase_words * 2 >= words.len()
 }
 
 /// Features of the answer "this quotation is no speech": what the quoted words look like
