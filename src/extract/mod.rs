@@ -205,6 +205,7 @@ fn extract_piece(
         mode,
         described: None,
         training: Vec::new(),
+        paras: paras.clone(),
     };
     for name in hints
         .interviewee
@@ -269,6 +270,16 @@ struct Reader<'t, 'i> {
     described: Option<(usize, Vec<ranker::TokInfo>)>,
     /// Candidates recorded in [`Mode::Training`].
     training: Vec<ranker::TrainingQuote>,
+    /// The paragraphs' byte ranges.
+    paras: Vec<Range<usize>>,
+}
+
+/// Whether the paragraph at `para` opens with a quotation mark.
+fn spans_first_mark(text: &str, para: Range<usize>) -> bool {
+    text[para]
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '"' | '“' | '”' | '„' | '«' | '»'))
 }
 
 impl Reader<'_, '_> {
@@ -333,6 +344,10 @@ impl Reader<'_, '_> {
         }
 
         let mut sentence_start = 0;
+        // The last speech verb read with its subject, outside quotations, and where its
+        // sentence starts: when that sentence closes the paragraph ("Howard continued his
+        // scathing remarks."), the quotation opening the next paragraph is that speaker's.
+        let mut closing: Option<(usize, usize, Attribution)> = None;
         for k in 0..toks.len() {
             let t = toks[k];
             match t.kind {
@@ -356,6 +371,7 @@ impl Reader<'_, '_> {
                             if let Some(p) = &a.speaker {
                                 self.people.saw_speaker(p, pi, a.mention.start);
                             }
+                            closing = Some((sentence_start, k, a));
                         }
                     }
                 }
@@ -372,6 +388,34 @@ impl Reader<'_, '_> {
                 }
             }
         }
+        if let Some((from, cue, a)) = closing {
+            let last_sentence = (cue..toks.len().saturating_sub(1))
+                .all(|i| !self.closes_sentence(&toks, i))
+                && toks[from..].iter().all(|t| t.quote().is_none());
+            let next_opens_quote = self
+                .paras
+                .get(pi + 1)
+                .is_some_and(|np| spans_first_mark(text, np.clone()));
+            if last_sentence && next_opens_quote && a.mention.kind != MentionKind::Description {
+                self.last = Some((pi, a));
+            }
+        }
+    }
+
+    /// The attribution a dash byline paragraph (`- Sanders.`, `— Hillary Clinton`) gives
+    /// the quotation closing the paragraph before it.
+    fn byline(&mut self, pi: usize) -> Option<Attribution> {
+        let para = self.paras.get(pi)?.clone();
+        let toks = tokens::tokenize(self.text, para, &[]);
+        if !toks.first()?.is_punct('—') && !toks.first()?.is_punct('-') {
+            return None;
+        }
+        let np = self.np_forward(&toks, 1, toks.len())?;
+        let rest = toks[np.end..].iter().all(|t| t.is_punct('.'));
+        if np.start != 1 || np.kind != MentionKind::Name || !rest {
+            return None;
+        }
+        self.attribution(&toks, np, Some(0..1), pi, 0.85)
     }
 
     /// The first token after the last title in `from..to` ("Turkish President | Recep
@@ -771,6 +815,14 @@ impl Reader<'_, '_> {
             found = self.right_rule(toks, k + 1, right_end, pi);
         }
 
+        // A quotation closing its paragraph, signed in the next: `"…"` then `- Sanders.`
+        if found.is_none()
+            && toks[k + 1..]
+                .iter()
+                .all(|t| !t.is_word() && t.quote().is_none())
+        {
+            found = self.byline(pi + 1);
+        }
         let explicit = found.is_some();
         if found.is_none() && partial {
             // Quoted words inside a sentence about a person are, most often, that person's.
@@ -2348,6 +2400,38 @@ mod tests {
                 "Freedom is not given, it is won."
             ),
             some("Mustafa Dzhemilev")
+        );
+    }
+
+    #[test]
+    fn a_byline_paragraph_signs_the_quotation_before_it() {
+        let text = "The record shows otherwise.\n\n\"I went to Wall Street before the crash and \
+                    told them to cut it out.\"\n\n- Hillary Clinton.\n\nClinton tends to overstate it.";
+        assert_eq!(
+            mention_of(
+                text,
+                "I went to Wall Street before the crash and told them to cut it out."
+            ),
+            (some("Hillary Clinton"), some("Hillary Clinton"))
+        );
+        // A heading set off by dashes signs nothing.
+        let text = "\"We will win this state by a lot, believe me.\"\n\n– Old hands –.";
+        assert_eq!(
+            mention_of(text, "We will win this state by a lot, believe me.").0,
+            None
+        );
+    }
+
+    #[test]
+    fn a_paragraph_closing_on_a_speech_verb_introduces_the_next_quotation() {
+        let text = "“She has not changed,” Smith said.\n\nHoward Kurtz continued his scathing \
+                    remarks.\n\n“Eight years ago she was the presumed nominee and lost.”";
+        assert_eq!(
+            speaker_of(
+                text,
+                "Eight years ago she was the presumed nominee and lost."
+            ),
+            some("Howard Kurtz")
         );
     }
 
