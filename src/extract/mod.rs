@@ -2023,7 +2023,39 @@ impl Reader<'_, '_> {
                     | "before"
                     | "about"
                     | "with"
+                    | "between"
+                    | "than"
+                    | "as"
+                    | "into"
+                    | "against"
             ) || lexicon::is_cue(&l)
+            {
+                break;
+            }
+            // "The choice was between …": the verb ends the phrase.
+            if e > from
+                && matches!(
+                    l.as_str(),
+                    "is" | "was"
+                        | "are"
+                        | "were"
+                        | "be"
+                        | "been"
+                        | "has"
+                        | "have"
+                        | "had"
+                        | "will"
+                        | "would"
+                        | "could"
+                        | "should"
+                        | "can"
+                        | "may"
+                        | "might"
+                        | "must"
+                        | "do"
+                        | "does"
+                        | "did"
+                )
             {
                 break;
             }
