@@ -40,6 +40,11 @@ fn is_double(c: char) -> bool {
     )
 }
 
+/// Whether a paragraph's text starts with a double quotation mark of any style.
+pub(super) fn opens_with_mark(paragraph: &str) -> bool {
+    paragraph.chars().next().is_some_and(is_double)
+}
+
 /// Shapes that usually open (used when the surroundings do not decide).
 fn opening_shape(c: char) -> bool {
     matches!(c, '“' | '„' | '«' | '‟' | '〝')
@@ -80,7 +85,7 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
     let mut out = Vec::new();
     let mut carry = false; // the previous paragraph ended inside a quotation
     for (pi, para) in paragraphs.iter().enumerate() {
-        let first_is_mark = text[para.clone()].chars().next().is_some_and(is_double);
+        let first_is_mark = opens_with_mark(&text[para.clone()]);
         let continues = carry && first_is_mark;
         carry = false;
         let mut open: Option<usize> = None; // byte offset of the opening mark
@@ -158,7 +163,7 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
         } else if let Some(o) = open {
             let next_opens = paragraphs
                 .get(pi + 1)
-                .is_some_and(|np| text[np.clone()].chars().next().is_some_and(is_double));
+                .is_some_and(|np| opens_with_mark(&text[np.clone()]));
             let inner = &text[o..para.end];
             let words = inner.split_whitespace().count();
             let kept = (next_opens || words >= 4)

@@ -274,14 +274,6 @@ struct Reader<'t, 'i> {
     paras: Vec<Range<usize>>,
 }
 
-/// Whether the paragraph at `para` opens with a quotation mark.
-fn spans_first_mark(text: &str, para: Range<usize>) -> bool {
-    text[para]
-        .chars()
-        .next()
-        .is_some_and(|c| matches!(c, '"' | '“' | '”' | '„' | '«' | '»'))
-}
-
 impl Reader<'_, '_> {
     fn word<'a>(&self, t: &'a Token) -> Option<&'a Token> {
         t.is_word().then_some(t)
@@ -395,7 +387,7 @@ impl Reader<'_, '_> {
             let next_opens_quote = self
                 .paras
                 .get(pi + 1)
-                .is_some_and(|np| spans_first_mark(text, np.clone()));
+                .is_some_and(|np| marks::opens_with_mark(&text[np.clone()]));
             if last_sentence && next_opens_quote && a.mention.kind != MentionKind::Description {
                 self.last = Some((pi, a));
             }
