@@ -37,6 +37,12 @@ fn newsy() -> impl Strategy<Value = String> {
         Just("WALLACE".to_owned()),
         Just("(".to_owned()),
         Just(")".to_owned()),
+        // Bylines, contractions, dated introductions, participles.
+        Just("\n\n- ".to_owned()),
+        Just("He’s".to_owned()),
+        Just("On July 6, 2015, ".to_owned()),
+        Just("After saying ".to_owned()),
+        Just(" continued his remarks".to_owned()),
         "\\PC{0,8}",
     ];
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
