@@ -62,8 +62,12 @@ const ADVERBS_AND_AUX: &str = "\
 const FUNCTION_WORDS: &str = "\
     to of in on at for with by from about into over under after before during than as and or
     but nor that which what this these those it if because while when where there here not
-    so then whether through against between without within upon since until is was are were
-    be been has have had will would could should can may might must do does did";
+    so then whether through against between without within upon since until";
+/// Forms of be, have and do, and the modal verbs: function words that are also verbs, so
+/// a phrase read forward ends at them ("The choice | was between …").
+const AUXILIARIES: &str = "\
+    is was are were be been has have had will would could should can may might must do does
+    did";
 const INTRO_WORDS: &str = "\
     in on at during after before later earlier hours days minutes weeks months years
     meanwhile however also then yesterday today tonight last this when while as since
@@ -148,6 +152,7 @@ impl Classes {
     const PARTICLE: u32 = 1 << 13;
     const LY_NOUN: u32 = 1 << 14;
     const PRONOUN_DETERMINER: u32 = 1 << 15;
+    const AUXILIARY: u32 = 1 << 16;
 
     fn has(self, bit: u32) -> bool {
         self.0 & bit != 0
@@ -170,6 +175,7 @@ static CLASSES: LazyLock<FxHashMap<String, Classes>> = LazyLock::new(|| {
         (PRONOUNS, Classes::PRONOUN),
         (ADVERBS_AND_AUX, Classes::ADVERB),
         (FUNCTION_WORDS, Classes::FUNCTION),
+        (AUXILIARIES, Classes::FUNCTION | Classes::AUXILIARY),
         (INTRO_WORDS, Classes::INTRO),
         (DETERMINERS, Classes::DETERMINER),
         (TITLES, Classes::TITLE),
@@ -211,10 +217,7 @@ const CONTRACTIONS: [&str; 12] = [
 pub fn pronoun_stem(word: &str) -> &str {
     CONTRACTIONS
         .iter()
-        .find_map(|c| {
-            word.strip_suffix(c)
-                .filter(|p| PRONOUNS.split_whitespace().any(|q| q == *p))
-        })
+        .find_map(|c| word.strip_suffix(c).filter(|p| is_pronoun(p)))
         .unwrap_or(word)
 }
 
@@ -333,8 +336,12 @@ pub fn is_article_or_possessive(word: &str) -> bool {
     matches!(
         word,
         "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "my" | "your"
-    ) || word.ends_with("’s")
-        || word.ends_with("'s")
+    ) || is_possessive(word)
+}
+
+/// A possessive form, "Trump’s" or "Trump's".
+pub fn is_possessive(word: &str) -> bool {
+    word.ends_with("’s") || word.ends_with("'s")
 }
 
 /// Whether a cue word can also be a noun, so its position decides.
@@ -381,6 +388,11 @@ pub fn is_adverb_or_aux(w: &str) -> bool {
 /// Prepositions, conjunctions and other words that never head a noun phrase.
 pub fn is_function_word(w: &str) -> bool {
     word(w).is_function_word()
+}
+
+/// A form of be, have or do, or a modal verb.
+pub fn is_auxiliary(w: &str) -> bool {
+    word(w).classes.has(Classes::AUXILIARY)
 }
 
 /// Words that open an introductory phrase before a sentence's subject.

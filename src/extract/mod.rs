@@ -205,7 +205,7 @@ fn extract_piece(
         mode,
         described: None,
         training: Vec::new(),
-        paras: paras.clone(),
+        paras: &paras,
     };
     for name in hints
         .interviewee
@@ -271,7 +271,7 @@ struct Reader<'t, 'i> {
     /// Candidates recorded in [`Mode::Training`].
     training: Vec<ranker::TrainingQuote>,
     /// The paragraphs' byte ranges.
-    paras: Vec<Range<usize>>,
+    paras: &'i [Range<usize>],
 }
 
 impl Reader<'_, '_> {
@@ -553,7 +553,7 @@ impl Reader<'_, '_> {
             return;
         }
         let name = &self.text[toks[name_start].start..toks[end - 1].end];
-        if name.ends_with("’s") || name.ends_with("'s") {
+        if lexicon::is_possessive(name) {
             // A possessive modifier ("Erdogan’s visit") still names the person.
             self.people
                 .saw_name(names::strip_possessive(name), pi, toks[name_start].start);
@@ -607,8 +607,7 @@ impl Reader<'_, '_> {
                     .and_then(|q| q.mention.as_ref())
                     .is_some_and(|m| {
                         let w = self.text[m.start..m.end].to_lowercase();
-                        let w = w.split(['’', '\'']).next().unwrap_or("");
-                        matches!(w, "i" | "we" | "me" | "us")
+                        matches!(lexicon::pronoun_stem(&w), "i" | "we" | "me" | "us")
                     });
                 if let (true, Some(h), Some(q)) = (first_person, &holder, self.quotes.last_mut()) {
                     q.mention = h.mention.clone();
@@ -1778,7 +1777,7 @@ impl Reader<'_, '_> {
             return None;
         }
         let last = toks[end - 1].text(self.text);
-        if last.ends_with("’s") || last.ends_with("'s") {
+        if lexicon::is_possessive(last) {
             return None;
         }
         let name_start = self.after_titles(toks, s, end - 1);
@@ -1847,7 +1846,7 @@ impl Reader<'_, '_> {
                 break;
             }
             s -= 1;
-            if lexicon::is_determiner(&l) || l.ends_with("’s") || l.ends_with("'s") {
+            if lexicon::is_determiner(&l) || lexicon::is_possessive(&l) {
                 anchored = true;
                 break;
             }
@@ -1914,7 +1913,7 @@ impl Reader<'_, '_> {
             while e < hi && (self.is_cap(&toks[e]) || self.particle_inside(toks, e)) {
                 e += 1;
                 let prev = toks[e - 1].text(self.text);
-                if prev.ends_with("’s") || prev.ends_with("'s") {
+                if lexicon::is_possessive(prev) {
                     // "said Trump’s spokesman": a description owned by a name.
                     return self.description_forward(toks, i, e, hi);
                 }
@@ -2025,30 +2024,7 @@ impl Reader<'_, '_> {
                 break;
             }
             // "The choice was between …": the verb ends the phrase.
-            if e > from
-                && matches!(
-                    l.as_str(),
-                    "is" | "was"
-                        | "are"
-                        | "were"
-                        | "be"
-                        | "been"
-                        | "has"
-                        | "have"
-                        | "had"
-                        | "will"
-                        | "would"
-                        | "could"
-                        | "should"
-                        | "can"
-                        | "may"
-                        | "might"
-                        | "must"
-                        | "do"
-                        | "does"
-                        | "did"
-                )
-            {
+            if e > from && lexicon::is_auxiliary(&l) {
                 break;
             }
             e += 1;
@@ -2164,9 +2140,8 @@ fn title_words(inner: &str) -> Option<usize> {
 /// Week"`): a name even when someone "told" it, so never speech.
 fn is_owned_title(text: &str, toks: &[Token], k: usize, inner: &str) -> bool {
     let owner = k.checked_sub(1).map(|i| toks[i].text(text));
-    let owned = owner.is_some_and(|o| {
-        (o.ends_with("’s") || o.ends_with("'s")) && o.starts_with(char::is_uppercase)
-    });
+    let owned =
+        owner.is_some_and(|o| lexicon::is_possessive(o) && o.starts_with(char::is_uppercase));
     owned
         && title_words(inner).is_some_and(|n| (2..=5).contains(&n))
         && !inner

@@ -6,6 +6,8 @@
 //! decides. For each quotation it scores a small set of candidates:
 //!
 //! - nobody (the quotation gets no speaker),
+//! - not speech (a title or scare quote, stored as kind `term`), except for words plainly
+//!   spoken in the first person,
 //! - the rules' pick when it lies in an earlier paragraph (a continued quotation),
 //! - every content word of the quotation's paragraph within [`WINDOW`] tokens before it or [`WINDOW_AFTER`] after.
 //!
@@ -512,7 +514,7 @@ fn candidates<'m>(
                 p,
                 [prev_tok, next_tok, len, source, rule_kind],
                 k.checked_sub(1)
-                    .is_some_and(|i| possessive(toks[i].text(text))),
+                    .is_some_and(|i| lexicon::is_possessive(toks[i].text(text))),
             ),
         ));
     }
@@ -647,7 +649,7 @@ fn own_features(
     f.add("prev2", &[prev2, prev]);
     f.add("shape.next", &[shape, next]);
     f.add("shape.prev", &[shape, prev]);
-    if possessive(toks[j].text(text)) {
+    if lexicon::is_possessive(toks[j].text(text)) {
         f.add("poss", &[side]);
     }
     if shape == "cap" || shape == "capfirst" {
@@ -658,8 +660,21 @@ fn own_features(
     }
 }
 
-fn possessive(word: &str) -> bool {
-    word.ends_with("’s") || word.ends_with("'s")
+/// A lowercase word in the first person: I, I’m, we, we’re, my, our, me, us.
+fn first_person(w: &str) -> bool {
+    matches!(
+        w,
+        "i" | "i'm" | "i’m" | "we" | "we're" | "we’re" | "my" | "our" | "me" | "us"
+    )
+}
+
+/// Whether any of `words`, stripped of the punctuation around it and lowercased, passes
+/// `test`.
+fn any_word(words: &[&str], test: impl Fn(&str) -> bool) -> bool {
+    words.iter().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '’' && c != '\'');
+        test(&w.to_lowercase())
+    })
 }
 
 /// Whether quoted words are plainly someone speaking: four words or more, in the first
@@ -667,23 +682,7 @@ fn possessive(word: &str) -> bool {
 /// names and scare quotes almost never are, so such words are never a term.
 fn speaks_for_itself(inner: &str) -> bool {
     let words: Vec<&str> = inner.split_whitespace().collect();
-    let first_person = words.iter().any(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '’' && c != '\'');
-        matches!(
-            w.to_lowercase().as_str(),
-            "i" | "i'm"
-                | "i’m"
-                | "i've"
-                | "i’ve"
-                | "we"
-                | "we're"
-                | "we’re"
-                | "my"
-                | "our"
-                | "me"
-                | "us"
-        )
-    });
+    let first_person = any_word(&words, |w| first_person(w) || matches!(w, "i've" | "i’ve"));
     let lowercase_words = words
         .iter()
         .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
@@ -730,13 +729,7 @@ fn term_features<'m>(
             c if c.is_alphanumeric() => "word",
             _ => "other",
         });
-    let first_person = words.iter().any(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '’' && c != '\'');
-        matches!(
-            w.to_lowercase().as_str(),
-            "i" | "i'm" | "i’m" | "we" | "we're" | "we’re" | "my" | "our" | "me" | "us" | "you"
-        )
-    });
+    let first_person = any_word(&words, |w| first_person(w) || w == "you");
     f.add("term", &[]);
     f.add("term.prev", &[prev]);
     f.add("term.next", &[next]);
