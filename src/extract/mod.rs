@@ -112,6 +112,9 @@ pub struct Hints {
 const PARALLEL_MIN: usize = 4 << 20;
 /// The size of each piece of a large document.
 const PIECE: usize = 1 << 20;
+/// The most tokens a byline's apposition takes (`- Michelle Marks, Philadelphia.`): a
+/// place or a role, not a sentence of its own.
+const BYLINE_APPOSITION: usize = 12;
 
 /// Extracts every quotation of `text`, in document order.
 ///
@@ -403,7 +406,13 @@ impl Reader<'_, '_> {
             return None;
         }
         let np = self.np_forward(&toks, 1, toks.len())?;
-        let rest = toks[np.end..].iter().all(|t| t.is_punct('.'));
+        // `- Sanders.`, or with an apposition: `- Michelle Marks, Philadelphia.`,
+        // `-President Obama, tweeting after the speech.`
+        let rest = &toks[np.end..];
+        let rest = rest.iter().all(|t| t.is_punct('.'))
+            || (rest.first().is_some_and(|t| t.is_punct(','))
+                && rest.len() <= BYLINE_APPOSITION
+                && rest.iter().all(|t| t.quote().is_none()));
         if np.start != 1 || np.kind != MentionKind::Name || !rest {
             return None;
         }
@@ -927,7 +936,8 @@ impl Reader<'_, '_> {
     ) -> Option<Attribution> {
         let text = self.text;
         if self.described.as_ref().is_none_or(|(p, _)| *p != pi) {
-            let info = ranker::describe(text, toks, |i| self.closes_sentence(toks, i));
+            let mut info = ranker::describe(text, toks, |i| self.closes_sentence(toks, i));
+            ranker::mark_people(text, toks, &mut info, &self.people.known_before(pi));
             self.described = Some((pi, info));
         }
         let Some((_, info)) = &self.described else {
@@ -1359,7 +1369,25 @@ impl Reader<'_, '_> {
                     .np_backward(toks, lo, c)
                     .is_none_or(|np| np.kind == MentionKind::Description);
             if subject_first {
-                // "Nefzi said, adding, "…"": the speaker of the verb it continues.
+                // "with Trump tweeting that … and asking, "…"": the participle it is
+                // coordinated with has the subject.
+                if before.is_some_and(|b| self.lower(&b) == "and") {
+                    let participle = (lo..c - 1).rev().find(|&e| {
+                        toks[e].is_word()
+                            && lexicon::is_strong_cue(&self.lower(&toks[e]))
+                            && self.lower(&toks[e]).ends_with("ing")
+                    });
+                    if let Some(e) = participle {
+                        if let Some(a) = self.cue_attribution(toks, lo, e, hi, pi) {
+                            if !self.is_relative(&a) {
+                                return Some(a);
+                            }
+                        }
+                    }
+                }
+                // "Nefzi said, adding, "…"": the speaker of the verb it continues, unless
+                // that verb is in a relative clause ("an architect who said he was
+                // stiffed, saying"): then the sentence's subject speaks.
                 let earlier = (lo..c.saturating_sub(1)).rev().find(|&e| {
                     toks[e].is_word()
                         && lexicon::is_strong_cue(&self.lower(&toks[e]))
@@ -1367,7 +1395,9 @@ impl Reader<'_, '_> {
                 });
                 if let Some(e) = earlier {
                     if let Some(a) = self.subject_of(toks, lo, e, pi) {
-                        return Some(a);
+                        if !self.is_relative(&a) {
+                            return Some(a);
+                        }
                     }
                 }
                 if let Some(np) = self.sentence_subject(toks, lo, c) {
@@ -2413,6 +2443,17 @@ mod tests {
             ),
             (some("Hillary Clinton"), some("Hillary Clinton"))
         );
+        // With a place or what the speaker was doing after the name.
+        let text = "\"The whole idea of it needs to stop.\"\n\n-Michelle Marks, Philadelphia.\n\n\
+                    \"Great speech. She is ready.\"\n\n-President Obama, tweeting after the speech.";
+        assert_eq!(
+            speaker_of(text, "The whole idea of it needs to stop."),
+            some("Michelle Marks")
+        );
+        assert_eq!(
+            speaker_of(text, "Great speech. She is ready."),
+            some("Obama")
+        );
         // A heading set off by dashes signs nothing.
         let text = "\"We will win this state by a lot, believe me.\"\n\n– Old hands –.";
         assert_eq!(
@@ -2619,6 +2660,29 @@ mod tests {
         assert_eq!(
             mention_of(text, "I just want to know, where do we go from here?").0,
             some("Blige")
+        );
+    }
+
+    #[test]
+    fn a_participle_continues_its_own_subject_not_a_relative_clause() {
+        // Coordinated with an earlier participle: that one's subject speaks.
+        let text = "Republicans were quick to chime in, with Donald Trump tweeting that it was a \
+                    \"disaster\" for Clinton and asking, \"How can someone with such bad \
+                    judgement be our next president?\"";
+        assert_eq!(
+            mention_of(
+                text,
+                "How can someone with such bad judgement be our next president?"
+            )
+            .0,
+            some("Donald Trump")
+        );
+        // A speech verb in a relative clause is not the one the participle continues.
+        let text = "Trump was defensive about not paying an architect who said he was stiffed \
+                    after the work, saying, “Maybe he didn’t do a good job.”";
+        assert_eq!(
+            speaker_of(text, "Maybe he didn’t do a good job."),
+            some("Trump")
         );
     }
 

@@ -85,6 +85,17 @@ impl People {
         }
     }
 
+    /// The people named or heard before paragraph `para`, by the last word of their
+    /// canonical name, with whether they spoke: what a lone "Polozov" may be.
+    pub fn known_before(&self, para: usize) -> HashMap<&str, bool> {
+        let mut known = HashMap::new();
+        for s in self.seen.iter().take_while(|s| s.para < para) {
+            let surname = s.person.split_whitespace().last().unwrap_or_default();
+            *known.entry(surname).or_insert(false) |= s.speaker;
+        }
+        known
+    }
+
     fn note(&mut self, person: String, para: usize, at: usize, speaker: bool) {
         self.seen.push(Seen {
             person,

@@ -307,6 +307,9 @@ pub(super) struct TokInfo {
     role: bool,
     /// A candidate with no candidate before it in its sentence.
     first: bool,
+    /// Whether the word is the surname of someone the document named ("named") or heard
+    /// ("spoke") before this paragraph; "-" otherwise. See [`mark_people`].
+    person: &'static str,
     /// Running counts up to and including this token: speech verbs, quotations, commas,
     /// and capitalised or pronoun candidates.
     counts: [u16; 4],
@@ -375,6 +378,7 @@ pub(super) fn describe(
             title,
             role,
             first,
+            person: "-",
             counts: c,
             own: [Cell::new(None), Cell::new(None)],
         });
@@ -386,6 +390,25 @@ pub(super) fn describe(
         }
     }
     out
+}
+
+/// Marks the capitalised words that are the surname of someone `known` (surname →
+/// whether they spoke) names: a person, not a party, a place or a network.
+pub(super) fn mark_people(
+    text: &str,
+    toks: &[Token],
+    info: &mut [TokInfo],
+    known: &std::collections::HashMap<&str, bool>,
+) {
+    for (t, ti) in toks.iter().zip(info.iter_mut()) {
+        if !matches!(ti.shape, "cap" | "capfirst") {
+            continue;
+        }
+        let word = super::names::strip_possessive(t.text(text));
+        if let Some(&spoke) = known.get(word) {
+            ti.person = if spoke { "spoke" } else { "named" };
+        }
+    }
 }
 
 fn dist_bucket(d: usize) -> &'static str {
@@ -587,6 +610,7 @@ fn candidates<'m>(
             let at = if i < k { "beforeQ" } else { "afterQ" };
             f.add("cue_after", &[dist_bucket(i - j), at, side]);
             f.add("cue_after.shape", &[shape, at, side]);
+            f.add("cue_after.word", &[&info[i].lower, at]);
         }
         // The exact shape of a short path between candidate and quotation.
         if b - a <= 6 {
@@ -636,6 +660,9 @@ fn own_features(
     }
     if ti.role {
         f.add("role", &[shape]);
+    }
+    if ti.person != "-" {
+        f.add("person", &[ti.person, side]);
     }
     let next = neighbour(info, toks, Some(j + 1), k);
     let next2 = neighbour(info, toks, Some(j + 2), k);
@@ -870,5 +897,26 @@ mod training_tests {
                 .any(|a| matches!(a, Answer::Speaker(r) if r.start == said))
         );
         assert!(quotes[0].candidates.iter().all(|c| !c.features.is_empty()));
+    }
+
+    #[test]
+    fn a_surname_the_document_named_or_heard_before_reads_as_a_person() {
+        let text = "Nikolai Polozov met Sergei Ivanov.\n\n\"We won,\" said Polozov.\n\n\
+                    Polozov, Ivanov and Reuters spoke. \"It is over.\"";
+        let quotes = training_quotes(text, &Hints::default());
+        let features_of = |word: &str| {
+            let at = text.rfind(word).unwrap();
+            quotes[1]
+                .candidates
+                .iter()
+                .find(|c| matches!(&c.answer, Answer::Speaker(r) if r.start == at))
+                .map(|c| c.features.clone())
+                .unwrap_or_default()
+        };
+        assert!(features_of("Polozov").contains(&"person=spoke|L".to_owned()));
+        assert!(features_of("Ivanov").contains(&"person=named|L".to_owned()));
+        let reuters = features_of("Reuters");
+        assert!(!reuters.is_empty());
+        assert!(reuters.iter().all(|f| !f.starts_with("person=")));
     }
 }
