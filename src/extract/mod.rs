@@ -937,7 +937,7 @@ impl Reader<'_, '_> {
         let text = self.text;
         if self.described.as_ref().is_none_or(|(p, _)| *p != pi) {
             let mut info = ranker::describe(text, toks, |i| self.closes_sentence(toks, i));
-            ranker::mark_people(text, toks, &mut info, &self.people.known_before(pi));
+            ranker::mark_people(text, toks, &mut info, self.people.known_before(pi));
             self.described = Some((pi, info));
         }
         let Some((_, info)) = &self.described else {

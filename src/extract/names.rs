@@ -58,6 +58,9 @@ pub struct People {
     /// Offsets let a pronoun see only who came before it: in "…, he said, from Bush
     /// calling …", "he" cannot be Bush.
     seen: Vec<Seen>,
+    /// [`People::known_before`]'s surnames, from the first `known_upto` entries of `seen`.
+    known: HashMap<String, bool>,
+    known_upto: usize,
 }
 
 #[derive(Debug)]
@@ -87,13 +90,17 @@ impl People {
 
     /// The people named or heard before paragraph `para`, by the last word of their
     /// canonical name, with whether they spoke: what a lone "Polozov" may be.
-    pub fn known_before(&self, para: usize) -> HashMap<&str, bool> {
-        let mut known = HashMap::new();
-        for s in self.seen.iter().take_while(|s| s.para < para) {
+    /// Paragraphs are read in order, so the map grows as reading goes on.
+    pub fn known_before(&mut self, para: usize) -> &HashMap<String, bool> {
+        let new = self.seen[self.known_upto..]
+            .iter()
+            .take_while(|s| s.para < para);
+        for s in new {
             let surname = s.person.split_whitespace().last().unwrap_or_default();
-            *known.entry(surname).or_insert(false) |= s.speaker;
+            *self.known.entry(surname.to_owned()).or_insert(false) |= s.speaker;
+            self.known_upto += 1;
         }
-        known
+        &self.known
     }
 
     fn note(&mut self, person: String, para: usize, at: usize, speaker: bool) {
