@@ -16,8 +16,10 @@ pub fn canonical(name: &str) -> String {
     let title_at = words
         .iter()
         .rposition(|w| lexicon::is_title(&w.to_lowercase()));
+    // …but a surname that is also a title keeps its name: "Martin Luther King III".
+    let suffix = |w: &&str| matches!(*w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III" | "IV");
     if let Some(t) = title_at {
-        if t + 1 < words.len() {
+        if words[t + 1..].iter().any(|w| !suffix(w)) {
             words.drain(..=t);
         }
     }
@@ -181,7 +183,12 @@ impl People {
     /// The person a singular pronoun at byte `at` of paragraph `para` most likely refers
     /// to: the last speaker before it if recent, else the last person named just before.
     pub fn pronoun(&self, para: usize, at: usize) -> Option<String> {
-        let before = || self.seen.iter().rev().filter(|s| s.at < at);
+        let before = || {
+            self.seen
+                .iter()
+                .rev()
+                .filter(|s| s.at < at && may_be_person(&s.person))
+        };
         if let Some(s) = before().find(|s| s.speaker) {
             if para.saturating_sub(s.para) <= 3 {
                 return Some(s.person.clone());
@@ -192,6 +199,16 @@ impl People {
             .filter(|s| para.saturating_sub(s.para) <= 1)
             .map(|s| s.person.clone())
     }
+}
+
+/// Whether a name can be someone "he" or "she" refers to: not an organisation, event or
+/// place ("the Democratic National Convention", "the Rust Belt") and not an acronym ("CNN").
+fn may_be_person(name: &str) -> bool {
+    let last = name.split_whitespace().last().unwrap_or_default();
+    let acronym = last.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !last.chars().any(char::is_lowercase)
+        && !last.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | '.'));
+    !acronym && !lexicon::is_non_person_head(&last.to_lowercase())
 }
 
 #[cfg(test)]
@@ -207,6 +224,10 @@ mod tests {
         assert_eq!(canonical("Sen. Ted Cruz"), "Ted Cruz");
         assert_eq!(canonical("Mustafa Dzhemilev"), "Mustafa Dzhemilev");
         assert_eq!(canonical("President"), "President");
+        assert_eq!(
+            canonical("Martin Luther King III"),
+            "Martin Luther King III"
+        );
     }
 
     #[test]
@@ -217,5 +238,18 @@ mod tests {
         p.saw_name("Hillary Clinton", 1, 10);
         p.saw_name("Bill Clinton", 2, 20);
         assert_eq!(p.resolve_name("Clinton"), "Clinton");
+    }
+
+    #[test]
+    fn he_and_she_skip_organisations_places_and_acronyms() {
+        let mut p = People::default();
+        p.saw_name("Joe Biden", 0, 0);
+        p.saw_name("Democratic National Convention", 0, 10);
+        p.saw_speaker("CNN", 0, 20);
+        p.saw_name("Rust Belt", 1, 30);
+        assert_eq!(p.pronoun(1, 40).as_deref(), Some("Joe Biden"));
+        // A generation suffix is no acronym.
+        p.saw_name("John Smith III", 1, 50);
+        assert_eq!(p.pronoun(1, 60).as_deref(), Some("John Smith III"));
     }
 }

@@ -622,6 +622,7 @@ fn candidates<'m>(
         // "said Smith", "according to Smith": a speech verb just before the candidate.
         if let Some(i) = (j.saturating_sub(4)..j).rev().find(|&i| info[i].cue) {
             f.add("cue_before", &[dist_bucket(j - i), side]);
+            f.add("cue_before.word", &[&info[i].lower, dist_bucket(j - i)]);
         }
         // The first content word of its sentence is most often its subject.
         if ti.first {
