@@ -43,6 +43,12 @@ fn newsy() -> impl Strategy<Value = String> {
         Just("On July 6, 2015, ".to_owned()),
         Just("After saying ".to_owned()),
         Just(" continued his remarks".to_owned()),
+        // Participles after "and" and after a relative clause; organisations as names.
+        Just(" and asking, ".to_owned()),
+        Just(" who said ".to_owned()),
+        Just(", saying ".to_owned()),
+        Just("Democratic National Convention".to_owned()),
+        Just("Martin Luther King III".to_owned()),
         "\\PC{0,8}",
     ];
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())

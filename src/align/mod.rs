@@ -304,6 +304,20 @@ fn compare(
     window: Range<usize>,
     deadline: Instant,
 ) -> Option<Passage> {
+    // The quotation word for word in the window: a diff of repetitive text ("aa ue aa aa")
+    // may spread an equally long match over extra words, so look for it first.
+    let n = q.len();
+    let verbatim = (window.len() >= n)
+        .then(|| {
+            (window.start..=window.end - n)
+                .find(|&j| (0..n).all(|i| query.word(q.start + i) == doc.word(j + i)))
+        })
+        .flatten();
+    if let Some(j) = verbatim {
+        if let Some((p, ..)) = compare_once(query, q.clone(), doc, j..j + n, deadline) {
+            return Some(p);
+        }
+    }
     let (p, first, last, lead, trail) =
         compare_once(query, q.clone(), doc, window.clone(), deadline)?;
     if lead == 0 && trail == 0 {
@@ -507,6 +521,22 @@ mod tests {
             &Document::new(SOURCE),
             Duration::from_millis(200),
         )
+    }
+
+    #[test]
+    fn verbatim_in_repetitive_text_is_exact() {
+        // A diff may spread an equally long match over extra words of a repetitive
+        // document; the quotation word for word is still exact.
+        let doc = "ue aa ue aa aa aa aa aa aa ab aa aa";
+        let q = "ue aa aa aa aa aa";
+        let p = best_passage(
+            &Query::new(q),
+            &Document::new(doc),
+            Duration::from_millis(200),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Exact, "{:?}", p.diff);
+        assert_eq!(&doc[p.range], q);
     }
 
     #[test]
