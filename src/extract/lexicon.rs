@@ -110,12 +110,11 @@ const NON_PERSON_HEADS: &str = "\
     channel service union association coalition movement board commission parliament
     congress senate house embassy kremlin police army military white press magazine journal
     times post. convention conference summit caucus caucuses primary primaries debate rally
-    university college institute center centre foundation school hospital clinic
-    news broadcasting radio television tv bank fund corporation corp. inc. co. llc
-    association federation alliance council institute society club league
-    city county state states republic kingdom nation province district island islands
-    avenue square belt valley river airport stadium monday tuesday wednesday thursday friday
-    saturday sunday republicans democrats conservatives liberals";
+    university college institute center centre foundation school hospital clinic news
+    broadcasting radio television tv bank fund corporation corp. inc. co. llc federation
+    alliance society club league city county state states republic kingdom nation province
+    district island islands avenue square belt valley river airport stadium monday tuesday
+    wednesday thursday friday saturday sunday republicans democrats conservatives liberals";
 const CAPITALIZED_STOPWORDS: &str = "\
     the a an in on at for but and or so if when while after before as this that these those
     it he she they we i you his her their our my your its there here what why how who where

@@ -71,6 +71,8 @@ struct Seen {
     para: usize,
     at: usize,
     speaker: bool,
+    /// Whether "he" or "she" can refer to them ([`may_be_person`]), decided once.
+    personal: bool,
 }
 
 impl People {
@@ -107,6 +109,7 @@ impl People {
 
     fn note(&mut self, person: String, para: usize, at: usize, speaker: bool) {
         self.seen.push(Seen {
+            personal: may_be_person(&person),
             person,
             para,
             at,
@@ -183,12 +186,7 @@ impl People {
     /// The person a singular pronoun at byte `at` of paragraph `para` most likely refers
     /// to: the last speaker before it if recent, else the last person named just before.
     pub fn pronoun(&self, para: usize, at: usize) -> Option<String> {
-        let before = || {
-            self.seen
-                .iter()
-                .rev()
-                .filter(|s| s.at < at && may_be_person(&s.person))
-        };
+        let before = || self.seen.iter().rev().filter(|s| s.at < at && s.personal);
         if let Some(s) = before().find(|s| s.speaker) {
             if para.saturating_sub(s.para) <= 3 {
                 return Some(s.person.clone());
