@@ -114,7 +114,44 @@ const NON_PERSON_HEADS: &str = "\
     broadcasting radio television tv bank fund corporation corp. inc. co. llc federation
     alliance society club league city county state states republic kingdom nation province
     district island islands avenue square belt valley river airport stadium monday tuesday
-    wednesday thursday friday saturday sunday republicans democrats conservatives liberals";
+    wednesday thursday friday saturday sunday republicans democrats conservatives liberals
+    democratic republican
+    alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+    hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+    michigan minnesota mississippi missouri nebraska nevada hampshire jersey mexico york
+    carolina dakota ohio oklahoma oregon pennsylvania island tennessee texas utah vermont
+    virginia wisconsin wyoming rico america russia china iran iraq syria ukraine canada
+    france germany japan korea cuba afghanistan pakistan india britain europe crimea";
+/// Given names that are, in news text, almost always a woman's or a man's: what lets "she"
+/// skip "Monte Haines". Unisex names (Pat, Jordan, Robin) are in neither list.
+const FEMALE_NAMES: &str = "\
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa
+    betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa
+    deborah stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna
+    brenda pamela nicole emma samantha katherine christine debra rachel catherine carolyn
+    janet ruth maria heather diane virginia julie joyce victoria olivia kelly christina
+    lauren joan evelyn judith megan cheryl andrea hannah martha jacqueline frances gloria
+    ann teresa kathryn sara janice alice madison doris abigail julia judy grace denise amber
+    marilyn beverly danielle theresa sophia marie diana brittany natalie isabella charlotte
+    rose alexis kayla hillary chelsea condoleezza kamala nikki sheryl hope kellyanne ivanka
+    melania huma debbie maxine sonia elena carly michele tulsi kirsten dianne claire tammy
+    jeanne heidi susana valerie loretta sheila malala oprah beyonce megyn mazie gwen joni
+    shelley patty marsha cathy";
+const MALE_NAMES: &str = "\
+    james robert john michael david william richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry
+    tyler aaron jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy
+    christian keith roger gerald harold sean austin carl arthur lawrence dylan jesse bryan
+    billy joe bruce gabriel logan albert willie alan juan wayne elijah randy roy vincent
+    ralph eugene russell bobby mason philip louis barack bernie bill mitt marco ted jeb ben
+    rand chris mike newt rudy rick harry mitch reince rahm vladimir boris recep bashar xi
+    emmanuel francois dick al jimmy lyndon dwight franklin woodrow abraham theodore barry
+    marty martin tim jim tom bob dan steve ken greg jon sam nick alex jeff tony ron ed doug
+    jared hunter beau corey cory sherrod chuck orrin lamar trey devin jerrold adolf muhammad
+    mohammed ahmed omar abdul hassan ali mustafa nikolai sergei sergiy rustem akhtem ilmi
+    nariman mykola alexei ahmet";
 const CAPITALIZED_STOPWORDS: &str = "\
     the a an in on at for but and or so if when while after before as this that these those
     it he she they we i you his her their our my your its there here what why how who where
@@ -158,6 +195,8 @@ impl Classes {
     const LY_NOUN: u32 = 1 << 14;
     const PRONOUN_DETERMINER: u32 = 1 << 15;
     const AUXILIARY: u32 = 1 << 16;
+    const FEMALE: u32 = 1 << 17;
+    const MALE: u32 = 1 << 18;
 
     fn has(self, bit: u32) -> bool {
         self.0 & bit != 0
@@ -186,6 +225,8 @@ static CLASSES: LazyLock<FxHashMap<String, Classes>> = LazyLock::new(|| {
         (TITLES, Classes::TITLE),
         (ROLE_NOUNS, Classes::ROLE),
         (NON_PERSON_HEADS, Classes::NON_PERSON),
+        (FEMALE_NAMES, Classes::FEMALE),
+        (MALE_NAMES, Classes::MALE),
         (CAPITALIZED_STOPWORDS, Classes::STOPWORD),
         (NAME_PARTICLES, Classes::PARTICLE),
         (WEAK_CUES, Classes::WEAK_CUE),
@@ -418,6 +459,43 @@ pub fn is_title(w: &str) -> bool {
 /// Nouns that name a role a person fills, so "the lawyer" can stand for a named lawyer.
 pub fn is_role_noun(w: &str) -> bool {
     word(w).is_role_noun()
+}
+
+/// Whom "she" or "he" may mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+/// The gender a lowercase given name ("hillary", "monte"?) or role noun ("wife",
+/// "congressman") nearly always has in news text; `None` when it is not known or either.
+pub fn gender(w: &str) -> Option<Gender> {
+    let classes = word(w).classes;
+    if classes.has(Classes::FEMALE) {
+        return Some(Gender::Female);
+    }
+    if classes.has(Classes::MALE) {
+        return Some(Gender::Male);
+    }
+    match w {
+        "wife" | "mother" | "daughter" | "sister" | "congresswoman" | "spokeswoman"
+        | "chairwoman" | "businesswoman" | "actress" | "widow" | "girlfriend" | "grandmother"
+        | "aunt" | "niece" | "queen" | "princess" | "mrs." | "ms." => Some(Gender::Female),
+        "husband" | "father" | "son" | "brother" | "congressman" | "spokesman" | "chairman"
+        | "businessman" | "actor" | "widower" | "boyfriend" | "grandfather" | "uncle"
+        | "nephew" | "king" | "prince" | "mr." => Some(Gender::Male),
+        _ => None,
+    }
+}
+
+/// The gender a pronoun asks for: "she" and "her" a woman, "he", "him" and "his" a man.
+pub fn pronoun_gender(w: &str) -> Option<Gender> {
+    match pronoun_stem(w) {
+        "she" | "her" | "hers" => Some(Gender::Female),
+        "he" | "him" | "his" => Some(Gender::Male),
+        _ => None,
+    }
 }
 
 /// Heads of descriptions that speak but are not people (documents, bodies).

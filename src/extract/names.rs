@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::lexicon;
+use super::lexicon::{self, Gender};
 
 /// Canonical form of a name as written: titles dropped, possessive removed, spaces folded.
 /// "Turkish President Recep Tayyip Erdogan’s" → "Recep Tayyip Erdogan".
@@ -63,6 +63,9 @@ pub struct People {
     /// [`People::known_before`]'s surnames, from the first `known_upto` entries of `seen`.
     known: HashMap<String, bool>,
     known_upto: usize,
+    /// What the document shows of a person's gender: a given name ("Hillary Clinton") or a
+    /// role noun bound to them ("his wife, Callista").
+    genders: HashMap<String, Gender>,
 }
 
 #[derive(Debug)]
@@ -108,6 +111,12 @@ impl People {
     }
 
     fn note(&mut self, person: String, para: usize, at: usize, speaker: bool) {
+        let mut words = person.split_whitespace();
+        if let (Some(first), Some(_)) = (words.next(), words.next()) {
+            if let Some(g) = lexicon::gender(&first.to_lowercase()) {
+                self.genders.entry(person.clone()).or_insert(g);
+            }
+        }
         self.seen.push(Seen {
             personal: may_be_person(&person),
             person,
@@ -120,6 +129,9 @@ impl People {
     /// Records that `role` (a lowercase noun) describes `name`.
     pub fn bind_role(&mut self, role: &str, name: &str) {
         let name = self.resolve_name(name);
+        if let Some(g) = lexicon::gender(role) {
+            self.genders.entry(name.clone()).or_insert(g);
+        }
         self.roles.insert(role.to_owned(), name);
     }
 
@@ -183,10 +195,17 @@ impl People {
         self.roles.get(role).cloned()
     }
 
-    /// The person a singular pronoun at byte `at` of paragraph `para` most likely refers
-    /// to: the last speaker before it if recent, else the last person named just before.
-    pub fn pronoun(&self, para: usize, at: usize) -> Option<String> {
-        let before = || self.seen.iter().rev().filter(|s| s.at < at && s.personal);
+    /// The person the singular pronoun `word` at byte `at` of paragraph `para` most likely
+    /// refers to: the last speaker before it if recent, else the last person named just
+    /// before. "She" never means a man the document showed to be one, nor "he" a woman.
+    pub fn pronoun(&self, para: usize, at: usize, word: &str) -> Option<String> {
+        let wanted = lexicon::pronoun_gender(word);
+        let fits = |s: &&Seen| {
+            s.at < at
+                && s.personal
+                && wanted.is_none_or(|w| self.genders.get(&s.person).is_none_or(|g| *g == w))
+        };
+        let before = || self.seen.iter().rev().filter(fits);
         if let Some(s) = before().find(|s| s.speaker) {
             if para.saturating_sub(s.para) <= 3 {
                 return Some(s.person.clone());
@@ -245,9 +264,28 @@ mod tests {
         p.saw_name("Democratic National Convention", 0, 10);
         p.saw_speaker("CNN", 0, 20);
         p.saw_name("Rust Belt", 1, 30);
-        assert_eq!(p.pronoun(1, 40).as_deref(), Some("Joe Biden"));
+        assert_eq!(p.pronoun(1, 40, "he").as_deref(), Some("Joe Biden"));
         // A generation suffix is no acronym.
         p.saw_name("John Smith III", 1, 50);
-        assert_eq!(p.pronoun(1, 60).as_deref(), Some("John Smith III"));
+        assert_eq!(p.pronoun(1, 60, "he").as_deref(), Some("John Smith III"));
+    }
+
+    #[test]
+    fn she_and_he_keep_to_the_gender_the_document_shows() {
+        let mut p = People::default();
+        p.saw_speaker("Hillary Clinton", 0, 0);
+        p.saw_name("Monte Haines", 1, 10);
+        p.saw_name("Newt Gingrich", 1, 20);
+        p.bind_role("wife", "Callista Gingrich");
+        p.saw_name("Callista Gingrich", 1, 30);
+        // The last person named is a woman by role, so "he" reaches back past her; the
+        // last speaker is a woman by name, so "he" does not take her either.
+        assert_eq!(p.pronoun(1, 40, "he").as_deref(), Some("Newt Gingrich"));
+        assert_eq!(p.pronoun(1, 40, "she").as_deref(), Some("Hillary Clinton"));
+        // A given name that says nothing of gender constrains nothing.
+        let mut p = People::default();
+        p.saw_name("Monte Haines", 0, 0);
+        assert_eq!(p.pronoun(0, 10, "her").as_deref(), Some("Monte Haines"));
+        assert_eq!(p.pronoun(0, 10, "he").as_deref(), Some("Monte Haines"));
     }
 }
