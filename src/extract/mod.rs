@@ -563,8 +563,8 @@ impl Reader<'_, '_> {
             // person, seen again: what "he" may mean next.
             let at = toks[name_start].start;
             let word = names::strip_possessive(toks[name_start].text(self.text));
-            if self.people.resolve_surname(word).is_some() {
-                self.people.saw_name(word, pi, at);
+            if let Some(person) = self.people.resolve_surname(word) {
+                self.people.saw_again(person, pi, at);
             }
         }
         if end - name_start < 2 {

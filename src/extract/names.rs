@@ -1,7 +1,7 @@
 //! People in a document: name spans, canonical names, and the light coreference that turns
 //! "he", "the lawyer" or "Dzhemilev" into the person named earlier.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::lexicon::{self, Gender};
 
@@ -64,8 +64,8 @@ pub struct People {
     known: HashMap<String, bool>,
     known_upto: usize,
     /// What the document shows of a person's gender: a given name ("Hillary Clinton") or a
-    /// role noun bound to them ("his wife, Callista").
-    genders: HashMap<String, Gender>,
+    /// role noun bound to them ("his wife, Callista"); `None` once looked at and unknown.
+    genders: HashMap<String, Option<Gender>>,
 }
 
 #[derive(Debug)]
@@ -76,6 +76,8 @@ struct Seen {
     speaker: bool,
     /// Whether "he" or "she" can refer to them ([`may_be_person`]), decided once.
     personal: bool,
+    /// Their gender as far as the document has shown it.
+    gender: Option<Gender>,
 }
 
 impl People {
@@ -110,14 +112,25 @@ impl People {
         &self.known
     }
 
+    /// Records `person`, already canonical and resolved, seen again: a lone surname of a
+    /// name given in full before.
+    pub fn saw_again(&mut self, person: String, para: usize, at: usize) {
+        self.note(person, para, at, false);
+    }
+
     fn note(&mut self, person: String, para: usize, at: usize, speaker: bool) {
-        let mut words = person.split_whitespace();
-        if let (Some(first), Some(_)) = (words.next(), words.next()) {
-            if let Some(g) = lexicon::gender(&first.to_lowercase()) {
-                self.genders.entry(person.clone()).or_insert(g);
-            }
+        if !self.genders.contains_key(&person) {
+            // Once per person: a given name that tells.
+            let mut words = person.split_whitespace();
+            let gender = match (words.next(), words.next()) {
+                (Some(first), Some(_)) => lexicon::gender(&first.to_lowercase()),
+                _ => None,
+            };
+            self.genders.insert(person.clone(), gender);
         }
+        let gender = self.genders.get(&person).copied().flatten();
         self.seen.push(Seen {
+            gender,
             personal: may_be_person(&person),
             person,
             para,
@@ -130,7 +143,13 @@ impl People {
     pub fn bind_role(&mut self, role: &str, name: &str) {
         let name = self.resolve_name(name);
         if let Some(g) = lexicon::gender(role) {
-            self.genders.entry(name.clone()).or_insert(g);
+            let known = self.genders.entry(name.clone()).or_insert(None);
+            if known.is_none() {
+                *known = Some(g);
+                for s in self.seen.iter_mut().filter(|s| s.person == name) {
+                    s.gender = Some(g);
+                }
+            }
         }
         self.roles.insert(role.to_owned(), name);
     }
@@ -201,9 +220,7 @@ impl People {
     pub fn pronoun(&self, para: usize, at: usize, word: &str) -> Option<String> {
         let wanted = lexicon::pronoun_gender(word);
         let fits = |s: &&Seen| {
-            s.at < at
-                && s.personal
-                && wanted.is_none_or(|w| self.genders.get(&s.person).is_none_or(|g| *g == w))
+            s.at < at && s.personal && wanted.is_none_or(|w| s.gender.is_none_or(|g| g == w))
         };
         let before = || self.seen.iter().rev().filter(fits);
         if let Some(s) = before().find(|s| s.speaker) {

@@ -398,7 +398,7 @@ pub(super) fn mark_people(
     text: &str,
     toks: &[Token],
     info: &mut [TokInfo],
-    known: &HashMap<String, bool>,
+    known: &rustc_hash::FxHashMap<String, bool>,
 ) {
     for (t, ti) in toks.iter().zip(info.iter_mut()) {
         if !matches!(ti.shape, "cap" | "capfirst") {
