@@ -18,6 +18,7 @@ pub mod ranker;
 pub mod tokens;
 pub mod transcript;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -196,8 +197,12 @@ fn extract_piece(
     let paras = tokens::paragraphs(text);
     let spans = marks::find(text, &paras);
     let interview = transcript::detect(text, &paras, hints);
+    // ASCII lowercasing keeps every byte where it was, so a token's lowercase form is a
+    // slice of this copy whenever the token is ASCII.
+    let ascii_lower = text.to_ascii_lowercase();
     let mut reader = Reader {
         text,
+        ascii_lower: &ascii_lower,
         people: People::default(),
         quotes: Vec::with_capacity(spans.len()),
         last: None,
@@ -254,6 +259,8 @@ struct Np {
 
 struct Reader<'t, 'i> {
     text: &'t str,
+    /// `text` with ASCII letters lowercased, byte for byte: see [`Reader::lower`].
+    ascii_lower: &'i str,
     people: People,
     quotes: Vec<Quote>,
     /// The attribution of the last quotation read, with its paragraph: what a following
@@ -277,13 +284,20 @@ struct Reader<'t, 'i> {
     paras: &'i [Range<usize>],
 }
 
-impl Reader<'_, '_> {
+impl<'i> Reader<'_, 'i> {
     fn word<'a>(&self, t: &'a Token) -> Option<&'a Token> {
         t.is_word().then_some(t)
     }
 
-    fn lower(&self, t: &Token) -> String {
-        t.text(self.text).to_lowercase()
+    /// A token's text in lowercase: borrowed from [`Reader::ascii_lower`] when it is
+    /// ASCII, as most words are; built only for the others ("Erdoğan", "He’s").
+    fn lower(&self, t: &Token) -> Cow<'i, str> {
+        let raw = t.text(self.text);
+        if raw.is_ascii() {
+            Cow::Borrowed(&self.ascii_lower[t.start..t.end])
+        } else {
+            Cow::Owned(raw.to_lowercase())
+        }
     }
 
     fn is_cap(&self, t: &Token) -> bool {
@@ -457,7 +471,7 @@ impl Reader<'_, '_> {
             let opener = lexicon::is_intro_word(&l)
                 || ((l.ends_with("ing") || l.ends_with("ed")) && !lexicon::is_pronoun(&l))
                 || matches!(
-                    l.as_str(),
+                    &*l,
                     "one"
                         | "two"
                         | "three"
@@ -485,7 +499,7 @@ impl Reader<'_, '_> {
             // "Then he cut into Bush, calling him …": an adverb right before a subject
             // pronoun is no introductory phrase to skip.
             let adverb_then_subject = matches!(
-                l.as_str(),
+                &*l,
                 "then"
                     | "also"
                     | "still"
@@ -508,7 +522,7 @@ impl Reader<'_, '_> {
                     | "only"
                     | "already"
             ) && toks.get(lo + 1).is_some_and(|t| {
-                t.is_word() && matches!(self.lower(t).as_str(), "he" | "she" | "they" | "we" | "i")
+                t.is_word() && matches!(&*self.lower(t), "he" | "she" | "they" | "we" | "i")
             });
             if adverb_then_subject {
                 start = lo + 1;
@@ -537,7 +551,7 @@ impl Reader<'_, '_> {
         if short_intro && toks.get(np.end).is_some_and(|t| t.is_punct(',')) {
             if let Some(next) = self.np_forward(toks, np.end + 1, hi) {
                 let w = self.lower(&toks[next.start]);
-                if next.kind != MentionKind::Description && !matches!(w.as_str(), "who" | "which") {
+                if next.kind != MentionKind::Description && !matches!(&*w, "who" | "which") {
                     np = next;
                 }
             }
@@ -1031,7 +1045,7 @@ impl Reader<'_, '_> {
         }
         self.description_backward(toks, 0, j + 1, 1)
             .filter(covers)
-            .unwrap_or_else(|| word(MentionKind::Description, j + 1, Some(lower)))
+            .unwrap_or_else(|| word(MentionKind::Description, j + 1, Some(lower.into_owned())))
     }
 
     /// A quotation without its own attribution continues the last one's speaker when it
@@ -1119,15 +1133,14 @@ impl Reader<'_, '_> {
         let w = self.lower(next);
         // "told CNN", "asked reporters": the listener, then the sentence may close.
         let listener = matches!(
-            self.lower(&toks[cue]).as_str(),
+            &*self.lower(&toks[cue]),
             "told" | "tells" | "asked" | "asks"
         );
-        if listener && (self.is_cap(next) || matches!(w.as_str(), "reporters" | "the" | "a" | "an"))
-        {
+        if listener && (self.is_cap(next) || matches!(&*w, "reporters" | "the" | "a" | "an")) {
             return true;
         }
         !(matches!(
-            w.as_str(),
+            &*w,
             "that"
                 | "the"
                 | "a"
@@ -1198,7 +1211,7 @@ impl Reader<'_, '_> {
             toks[i - 1].is_punct(';')
                 || (toks[i - 1].is_punct(',')
                     && matches!(
-                        self.lower(&toks[i]).as_str(),
+                        &*self.lower(&toks[i]),
                         "but" | "while" | "when" | "although" | "though" | "whereas" | "yet"
                     ))
         });
@@ -1246,7 +1259,7 @@ impl Reader<'_, '_> {
             .get(lo)
             .filter(|t| {
                 matches!(
-                    self.lower(t).as_str(),
+                    &*self.lower(t),
                     "when"
                         | "as"
                         | "after"
@@ -1368,7 +1381,7 @@ impl Reader<'_, '_> {
             // preposition belongs to the sentence's subject, not the word before it.
             let after_preposition = before.is_some_and(|b| {
                 matches!(
-                    self.lower(&b).as_str(),
+                    &*self.lower(&b),
                     "before" | "after" | "while" | "by" | "without" | "when" | "upon" | "since"
                 )
             });
@@ -1419,7 +1432,7 @@ impl Reader<'_, '_> {
         }
         let coordinated = c > lo
             && (toks[c - 1].is_punct(',')
-                || matches!(self.lower(&toks[c - 1]).as_str(), "and" | "but" | "then"));
+                || matches!(&*self.lower(&toks[c - 1]), "and" | "but" | "then"));
         if coordinated {
             // "… compared X with Y, and urged people not to "…"": the first verb's subject.
             if let Some(np) = self.sentence_subject(toks, lo, c) {
@@ -1453,7 +1466,7 @@ impl Reader<'_, '_> {
         if lexicon::is_noun_cue(&self.lower(&toks[c])) {
             let pure = |t: &Token| {
                 let l = self.lower(t);
-                lexicon::is_article_or_possessive(&l) || matches!(l.as_str(), "this" | "that")
+                lexicon::is_article_or_possessive(&l) || matches!(&*l, "this" | "that")
             };
             let mut b = c;
             while b > lo && c - b < 4 {
@@ -1503,7 +1516,7 @@ impl Reader<'_, '_> {
             return self.attribution(toks, np, Some(cue..cue + 1), pi, 0.95);
         }
         let asked = matches!(
-            self.lower(&toks[cue]).as_str(),
+            &*self.lower(&toks[cue]),
             "asked" | "told" | "questioned" | "pressed" | "interviewed"
         );
         if !asked && toks.get(cue + 1).is_some_and(|t| self.lower(t) == "by") {
@@ -1631,7 +1644,7 @@ impl Reader<'_, '_> {
         let prep = (j.saturating_sub(5).max(lo)..j).rev().find(|&i| {
             toks[i].is_word()
                 && matches!(
-                    self.lower(&toks[i]).as_str(),
+                    &*self.lower(&toks[i]),
                     "in" | "on"
                         | "at"
                         | "during"
@@ -1682,7 +1695,7 @@ impl Reader<'_, '_> {
                             t.is_word()
                                 && !self.is_cap(t)
                                 && (matches!(
-                                    l.as_str(),
+                                    &*l,
                                     "during"
                                         | "while"
                                         | "speaking"
@@ -1833,7 +1846,7 @@ impl Reader<'_, '_> {
         while b > lo && toks[b - 1].is_word() && b + 4 > s {
             let l = self.lower(&toks[b - 1]);
             if lexicon::is_role_noun(&l) || lexicon::is_title(&l) {
-                np.head.get_or_insert(l);
+                np.head.get_or_insert(l.into_owned());
                 b -= 1;
             } else {
                 break;
@@ -1843,7 +1856,7 @@ impl Reader<'_, '_> {
         // "Joel Pollak of Breitbart California": the person is the phrase before "of".
         if np.start >= lo + 2
             && matches!(
-                self.lower(&toks[np.start - 1]).as_str(),
+                &*self.lower(&toks[np.start - 1]),
                 "of" | "at" | "for" | "from" | "in"
             )
         {
@@ -1878,7 +1891,7 @@ impl Reader<'_, '_> {
             let l = self.lower(&prev);
             if lexicon::is_cue(&l)
                 || matches!(
-                    l.as_str(),
+                    &*l,
                     "that" | "and" | "or" | "but" | "which" | "to" | "as" | "than"
                 )
             {
@@ -1902,12 +1915,12 @@ impl Reader<'_, '_> {
             end,
             name: None,
             kind: MentionKind::Description,
-            head: Some(head),
+            head: Some(head.into_owned()),
             antecedent: None,
         };
         if np.start >= lo + 2
             && matches!(
-                self.lower(&toks[np.start - 1]).as_str(),
+                &*self.lower(&toks[np.start - 1]),
                 "of" | "for" | "at" | "from"
             )
         {
@@ -1971,7 +1984,7 @@ impl Reader<'_, '_> {
                     if let Some(mut inner) = self.np_forward(toks, j + 1, hi) {
                         if inner.kind == MentionKind::Name {
                             inner.start = i;
-                            inner.head = Some(self.lower(&toks[j]));
+                            inner.head = Some(self.lower(&toks[j]).into_owned());
                             return Some(inner);
                         }
                     }
@@ -2007,7 +2020,7 @@ impl Reader<'_, '_> {
                 if let Some(mut np) = self.np_forward(toks, j, hi) {
                     if np.kind == MentionKind::Name {
                         np.start = i;
-                        np.head = Some(self.lower(&toks[j - 1]));
+                        np.head = Some(self.lower(&toks[j - 1]).into_owned());
                         return Some(np);
                     }
                 }
@@ -2032,16 +2045,11 @@ impl Reader<'_, '_> {
             // Past the first word, -ed and -ing words are most likely the verb.
             let verb_like =
                 e > from && (l.ends_with("ed") || l.ends_with("ing")) && !self.is_cap(&toks[e]);
-            if verb_like
-                || matches!(
-                    l.as_str(),
-                    "and" | "or" | "but" | "which" | "where" | "whose"
-                )
-            {
+            if verb_like || matches!(&*l, "and" | "or" | "but" | "which" | "where" | "whose") {
                 break;
             }
             if matches!(
-                l.as_str(),
+                &*l,
                 "in" | "on"
                     | "at"
                     | "during"
@@ -2077,7 +2085,7 @@ impl Reader<'_, '_> {
             end: e,
             name: None,
             kind: MentionKind::Description,
-            head: Some(head),
+            head: Some(head.into_owned()),
             antecedent: None,
         };
         // "said the lawyer, Nikolai Polozov"
