@@ -468,8 +468,9 @@ pub enum Gender {
     Male,
 }
 
-/// The gender a lowercase given name ("hillary", "monte"?) or role noun ("wife",
-/// "congressman") nearly always has in news text; `None` when it is not known or either.
+/// The gender a lowercase given name ("hillary", "newt") or role noun ("wife",
+/// "congressman") nearly always has in news text; `None` when it is not known or either
+/// ("monte", "pat").
 pub fn gender(w: &str) -> Option<Gender> {
     let classes = word(w).classes;
     if classes.has(Classes::FEMALE) {
@@ -481,10 +482,10 @@ pub fn gender(w: &str) -> Option<Gender> {
     match w {
         "wife" | "mother" | "daughter" | "sister" | "congresswoman" | "spokeswoman"
         | "chairwoman" | "businesswoman" | "actress" | "widow" | "girlfriend" | "grandmother"
-        | "aunt" | "niece" | "queen" | "princess" | "mrs." | "ms." => Some(Gender::Female),
+        | "aunt" | "niece" | "queen" | "princess" => Some(Gender::Female),
         "husband" | "father" | "son" | "brother" | "congressman" | "spokesman" | "chairman"
         | "businessman" | "actor" | "widower" | "boyfriend" | "grandfather" | "uncle"
-        | "nephew" | "king" | "prince" | "mr." => Some(Gender::Male),
+        | "nephew" | "king" | "prince" => Some(Gender::Male),
         _ => None,
     }
 }
