@@ -1394,12 +1394,7 @@ impl<'i> Reader<'_, 'i> {
                 // "with Trump tweeting that … and asking, "…"": the participle it is
                 // coordinated with has the subject.
                 if before.is_some_and(|b| self.lower(&b) == "and") {
-                    let participle = (lo..c - 1).rev().find(|&e| {
-                        toks[e].is_word()
-                            && lexicon::is_strong_cue(&self.lower(&toks[e]))
-                            && self.lower(&toks[e]).ends_with("ing")
-                    });
-                    if let Some(e) = participle {
+                    if let Some(e) = self.strong_cue_before(toks, lo, c - 1, true) {
                         if let Some(a) = self.cue_attribution(toks, lo, e, hi, pi) {
                             if !self.is_relative(&a) {
                                 return Some(a);
@@ -1410,12 +1405,7 @@ impl<'i> Reader<'_, 'i> {
                 // "Nefzi said, adding, "…"": the speaker of the verb it continues, unless
                 // that verb is in a relative clause ("an architect who said he was
                 // stiffed, saying"): then the sentence's subject speaks.
-                let earlier = (lo..c.saturating_sub(1)).rev().find(|&e| {
-                    toks[e].is_word()
-                        && lexicon::is_strong_cue(&self.lower(&toks[e]))
-                        && !self.lower(&toks[e]).ends_with("ing")
-                });
-                if let Some(e) = earlier {
+                if let Some(e) = self.strong_cue_before(toks, lo, c.saturating_sub(1), false) {
                     if let Some(a) = self.subject_of(toks, lo, e, pi) {
                         if !self.is_relative(&a) {
                             return Some(a);
@@ -1447,6 +1437,21 @@ impl<'i> Reader<'_, 'i> {
             }
         }
         None
+    }
+
+    /// The last strong speech verb in `lo..end` that is (`participle`) or is not an -ing
+    /// form.
+    fn strong_cue_before(
+        &self,
+        toks: &[Token],
+        lo: usize,
+        end: usize,
+        participle: bool,
+    ) -> Option<usize> {
+        (lo..end).rev().find(|&e| {
+            let w = self.lower(&toks[e]);
+            toks[e].is_word() && lexicon::is_strong_cue(&w) && w.ends_with("ing") == participle
+        })
     }
 
     /// Whether an attribution names its speaker only through "who".
@@ -1559,7 +1564,7 @@ impl<'i> Reader<'_, 'i> {
                 (Some(self.people.resolve_name(name)), base)
             }
             MentionKind::Pronoun => {
-                let word = toks[np.start].text(text).to_lowercase();
+                let word = self.lower(&toks[np.start]);
                 let resolved = match lexicon::pronoun_stem(&word) {
                     "i" | "we" if self.speaking.is_some() => self.speaking.clone(),
                     "i" if self.interview.is_none() => None,

@@ -119,16 +119,19 @@ impl People {
     }
 
     fn note(&mut self, person: String, para: usize, at: usize, speaker: bool) {
-        if !self.genders.contains_key(&person) {
-            // Once per person: a given name that tells.
-            let mut words = person.split_whitespace();
-            let gender = match (words.next(), words.next()) {
-                (Some(first), Some(_)) => lexicon::gender(&first.to_lowercase()),
-                _ => None,
-            };
-            self.genders.insert(person.clone(), gender);
-        }
-        let gender = self.genders.get(&person).copied().flatten();
+        let gender = match self.genders.get(&person) {
+            Some(&known) => known,
+            None => {
+                // Once per person: a given name that tells.
+                let mut words = person.split_whitespace();
+                let gender = match (words.next(), words.next()) {
+                    (Some(first), Some(_)) => lexicon::gender(&first.to_lowercase()),
+                    _ => None,
+                };
+                self.genders.insert(person.clone(), gender);
+                gender
+            }
+        };
         self.seen.push(Seen {
             gender,
             personal: may_be_person(&person),

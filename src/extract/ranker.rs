@@ -22,11 +22,12 @@
 //! candidates this module produces in training mode ([`super::training_quotes`]).
 
 use std::cell::Cell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashMap;
 
 use super::lexicon;
 use super::tokens::{TokKind, Token};
@@ -398,7 +399,7 @@ pub(super) fn mark_people(
     text: &str,
     toks: &[Token],
     info: &mut [TokInfo],
-    known: &rustc_hash::FxHashMap<String, bool>,
+    known: &FxHashMap<String, bool>,
 ) {
     for (t, ti) in toks.iter().zip(info.iter_mut()) {
         if !matches!(ti.shape, "cap" | "capfirst") {
