@@ -13,7 +13,9 @@ use serde::Serialize;
 
 use crate::extract::{self, CharOffsets, Hints};
 use crate::fetch::{self, FetchError, FetchOptions, FetchRecord};
-use crate::store::documents::{self, DocForm, SourceKind, SourceRef};
+use crate::store::documents::{
+    self, DocForm, NewPublication, PublicationChange, RecordedBy, SourceKind, SourceRef,
+};
 use crate::store::index;
 use crate::store::meta::{self, MetaError, Metadata};
 use crate::store::quotes::{self, NewQuote};
@@ -63,18 +65,23 @@ pub struct Added {
     /// The version it follows, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<DocId>,
-    /// Whether metadata of an already stored document changed.
+    /// Whether these already stored bytes were recorded as a new publication (another
+    /// path, URL or outlet).
+    pub new_publication: bool,
+    /// Whether metadata of an already stored document or publication changed.
     pub metadata_updated: bool,
 }
 
 impl Added {
-    /// A one-word summary: `added`, `new-version`, `unchanged`, `updated` or `recorded`.
+    /// A one-word summary: `added`, `new-version`, `recorded` (known bytes, a new
+    /// publication), `updated` or `unchanged`.
     pub fn outcome(&self) -> &'static str {
         match (self.stored, self.version, self.previous) {
             (_, Some(_), Some(_)) => "new-version",
             (true, _, _) => "added",
+            (false, _, _) if self.new_publication => "recorded",
             (false, Some(_), None) => "recorded",
-            (false, None, _) if self.metadata_updated => "updated",
+            (false, _, _) if self.metadata_updated => "updated",
             _ => "unchanged",
         }
     }
@@ -487,7 +494,7 @@ fn flush(
             let mut metadata_updated = false;
             let old = documents::stored_metadata(tx, &p.id)?;
             let is_new = old.is_none();
-            let meta = match old {
+            let (seq, meta) = match old {
                 None => {
                     let seq = documents::insert_document(
                         tx,
@@ -501,12 +508,14 @@ fn flush(
                     to_index.push((seq, &p.text));
                     let rows = quotes::replace_quotes(tx, &p.id, &p.quotes)?;
                     find_matches(tx, &rows, &p.quotes, &p.grams, &mut pending)?;
-                    p.meta.clone()
+                    (seq, p.meta.clone())
                 }
-                Some(old) => {
+                Some((seq, old)) => {
+                    // Language and interview roles belong to the bytes, whoever published
+                    // them; outlet, date and title belong to each publication (below).
                     let merged = old.clone().overlay(&p.meta);
-                    if merged != old {
-                        documents::update_metadata(tx, &p.id, &merged)?;
+                    if hints(&merged) != hints(&old) || merged.lang != old.lang {
+                        documents::update_hints(tx, &p.id, &merged)?;
                         metadata_updated = true;
                         if hints(&merged) != hints(&old) {
                             // Who is interviewed changes who speaks: extract again.
@@ -518,7 +527,7 @@ fn flush(
                             quotes::replace_quotes(tx, &p.id, &fresh)?;
                         }
                     }
-                    merged
+                    (seq, merged)
                 }
             };
             let source = match (&p.meta.url, &p.tracked) {
@@ -535,6 +544,25 @@ fn flush(
                     locator: url,
                 }),
             };
+            let publication = documents::record_publication(
+                tx,
+                seq,
+                &NewPublication {
+                    // Standard input without a URL was published nowhere prov can name.
+                    source: source
+                        .as_ref()
+                        .filter(|_| p.meta.url.is_some() || p.tracked.is_some()),
+                    meta: &p.meta,
+                    recorded_at: p.fetch.as_ref().map_or(&now, |f| &f.fetched_at),
+                    recorded_by: if p.fetch.is_some() {
+                        RecordedBy::Fetch
+                    } else {
+                        RecordedBy::Add
+                    },
+                },
+            )?;
+            let new_publication = !is_new && publication == PublicationChange::New;
+            metadata_updated |= publication == PublicationChange::Updated;
             let change = match &source {
                 Some(s) => documents::append_version(tx, s, &p.id, &now)?,
                 None => None,
@@ -555,6 +583,7 @@ fn flush(
                 source,
                 version: change.map(|(seq, _)| seq),
                 previous: change.and_then(|(_, prev)| prev),
+                new_publication,
                 metadata_updated,
             });
         }
@@ -823,6 +852,92 @@ mod tests {
             store.paths_of(&DocId::of_bytes(b"same")).unwrap(),
             ["a.txt", "b.txt"]
         );
+    }
+
+    fn add_with_sidecar(store: &mut Store, dir: &Path, name: &str, bytes: &[u8], sidecar: &str) {
+        std::fs::write(dir.join(format!("{name}.meta.toml")), sidecar).unwrap();
+        add_bytes(store, dir, name, bytes);
+    }
+
+    #[test]
+    fn the_same_bytes_from_two_outlets_are_two_publications_and_the_earlier_is_first() {
+        let (dir, mut store) = testing::store();
+        let wire = b"The minister said the talks would resume next week.";
+        // The later publication is added first: the order of adding must not matter.
+        add_with_sidecar(
+            &mut store,
+            dir.path(),
+            "b.txt",
+            wire,
+            "outlet = \"Daily Echo\"\npublished = 2024-03-02\ntitle = \"Talks to resume\"\n",
+        );
+        add_with_sidecar(
+            &mut store,
+            dir.path(),
+            "a.txt",
+            wire,
+            "outlet = \"Wire Agency\"\npublished = 2024-03-01\nauthor = \"A. Reporter\"\n",
+        );
+        let id = DocId::of_bytes(wire);
+        let doc = store.document(&id).unwrap().unwrap();
+        let outlets: Vec<_> = doc
+            .publications
+            .iter()
+            .map(|p| (p.outlet.as_deref(), p.published.as_deref()))
+            .collect();
+        assert_eq!(
+            outlets,
+            [
+                (Some("Wire Agency"), Some("2024-03-01")),
+                (Some("Daily Echo"), Some("2024-03-02"))
+            ]
+        );
+        // The document's date and outlet are its first publication's; its title comes
+        // from the first publication that gives one.
+        assert_eq!(doc.meta.published.as_deref(), Some("2024-03-01"));
+        assert_eq!(doc.meta.outlet.as_deref(), Some("Wire Agency"));
+        assert_eq!(doc.meta.title.as_deref(), Some("Talks to resume"));
+        assert_eq!(store.document_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_corrected_sidecar_updates_its_publication_and_adds_none() {
+        let (dir, mut store) = testing::store();
+        add_with_sidecar(&mut store, dir.path(), "a.txt", b"text", "outlet = \"X\"\n");
+        std::fs::write(
+            dir.path().join("a.txt.meta.toml"),
+            "outlet = \"X\"\npublished = 2020-01-02\n",
+        )
+        .unwrap();
+        let again = add_bytes(&mut store, dir.path(), "a.txt", b"text");
+        assert_eq!(again.added[0].outcome(), "updated");
+        let pubs = store.publications(&DocId::of_bytes(b"text")).unwrap();
+        assert_eq!(pubs.len(), 1, "{pubs:?}");
+        assert_eq!(pubs[0].published.as_deref(), Some("2020-01-02"));
+        // Adding it once more changes nothing.
+        let third = add_bytes(&mut store, dir.path(), "a.txt", b"text");
+        assert_eq!(third.added[0].outcome(), "unchanged");
+    }
+
+    #[test]
+    fn undated_publications_come_after_dated_ones_and_keep_their_add_time_apart() {
+        let (dir, mut store) = testing::store();
+        add_bytes(&mut store, dir.path(), "first.txt", b"copy");
+        add_with_sidecar(
+            &mut store,
+            dir.path(),
+            "second.txt",
+            b"copy",
+            "outlet = \"Late\"\npublished = 2030-01-01\n",
+        );
+        let pubs = store.publications(&DocId::of_bytes(b"copy")).unwrap();
+        assert_eq!(pubs.len(), 2);
+        assert_eq!(pubs[0].outlet.as_deref(), Some("Late"));
+        assert_eq!(
+            pubs[1].published, None,
+            "an add time is not a publication date"
+        );
+        assert_eq!(pubs[1].recorded_by, crate::store::RecordedBy::Add);
     }
 
     #[test]

@@ -180,7 +180,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let mut parts = vec![format!("{} added", count("added"))];
     for (n, word) in [
         (count("new-version"), "new versions"),
-        (count("recorded"), "already stored at another path"),
+        (
+            count("recorded"),
+            "already stored, recorded as new publications",
+        ),
         (count("updated"), "metadata updated"),
         (count("unchanged"), "unchanged"),
         (summary.refused.len(), "refused"),
@@ -215,7 +218,7 @@ fn describe(added: &prov::ingest::Added) -> String {
             added.version.unwrap_or(0),
             added.previous.map(|p| p.short()).unwrap_or_default()
         ),
-        "recorded" => "already stored; now tracked here too".to_owned(),
+        "recorded" => "already stored; recorded as another publication".to_owned(),
         "updated" => "unchanged; metadata updated".to_owned(),
         "unchanged" => "unchanged (already stored)".to_owned(),
         other => other.to_owned(),

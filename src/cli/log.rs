@@ -2,10 +2,11 @@ use std::io::Write;
 
 use serde_json::json;
 
-use super::output::{column_width, short_date};
+use super::output::{column_width, outlets_line, short_date};
 use super::{CommandError, Context, Out, cwd, exit};
 
-/// List stored documents, newest first: id, date, outlet, title.
+/// List stored documents, newest first by first publication date (undated ones last): id,
+/// date, outlet (with how many other outlets published the same bytes), title.
 ///
 /// With --versions, list one source's versions in the order they were added.
 #[derive(Debug, clap::Args)]
@@ -41,7 +42,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             } else {
                 writeln!(
                     out,
-                    "{:>3}  {}  {}  {}",
+                    "{:>3}  {}  added {}  {}",
                     v.seq,
                     v.doc.short(),
                     v.added_at,
@@ -53,19 +54,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     }
 
     let docs = store.log()?;
-    let outlet_width = column_width(docs.iter().filter_map(|d| d.meta.outlet.as_ref()), 24);
-    for doc in &docs {
+    let outlets: Vec<String> = docs.iter().map(|d| outlets_line(&d.publications)).collect();
+    let outlet_width = column_width(outlets.iter(), 24);
+    for (doc, outlet) in docs.iter().zip(&outlets) {
         if out.json {
             out.json_line(doc)?;
         } else {
-            let outlet: String = doc
-                .meta
-                .outlet
-                .as_deref()
-                .unwrap_or("-")
-                .chars()
-                .take(outlet_width)
-                .collect();
+            let outlet: String = outlet.chars().take(outlet_width).collect();
             writeln!(
                 out,
                 "{}  {:<10}  {:<outlet_width$}  {}",

@@ -63,12 +63,30 @@ pub fn column_width<'a>(values: impl Iterator<Item = &'a String>, max: usize) ->
         .clamp(1, max)
 }
 
-/// The date part of a stored date or timestamp, for one-line listings.
+/// The date part of a stored publication date or timestamp, for one-line listings;
+/// `undated` when the source gives none (an add or fetch time is never shown as one).
 pub fn short_date(value: Option<&str>) -> &str {
     match value {
-        Some(v) if v.len() >= 10 => &v[..10],
+        Some(v) if v.len() >= 10 && v.is_char_boundary(10) => &v[..10],
         Some(v) => v,
-        None => "-",
+        None => "undated",
+    }
+}
+
+/// The outlets of a list of publications for one line: the first, and how many others.
+pub fn outlets_line(publications: &[prov::store::Publication]) -> String {
+    let mut outlets: Vec<&str> = Vec::new();
+    for p in publications {
+        if let Some(o) = p.outlet.as_deref() {
+            if !outlets.contains(&o) {
+                outlets.push(o);
+            }
+        }
+    }
+    match outlets.as_slice() {
+        [] => "-".to_owned(),
+        [one] => (*one).to_owned(),
+        [first, rest @ ..] => format!("{first} (+{})", rest.len()),
     }
 }
 

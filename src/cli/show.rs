@@ -3,7 +3,7 @@ use std::io::Write;
 use prov::store::quotes::QuoteFilter;
 use serde_json::json;
 
-use super::output::ellipsize;
+use super::output::{ellipsize, short_date};
 
 use super::{CommandError, Context, Out, exit};
 
@@ -36,10 +36,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     }
     writeln!(out, "document {}", doc.id)?;
     let m = &doc.meta;
+    let published = Some(m.published.clone().unwrap_or_else(|| "undated".to_owned()));
     for (label, value) in [
         ("title", &m.title),
         ("outlet", &m.outlet),
-        ("published", &m.published),
+        ("published", &published),
         ("author", &m.author),
         ("url", &m.url),
         ("lang", &m.lang),
@@ -71,6 +72,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         "size:", doc.size, doc.encoding
     )?;
     writeln!(out, "{:<12}{}", "added:", doc.added_at)?;
+    if doc.publications.len() > 1 {
+        writeln!(
+            out,
+            "{:<12}{}, first first:",
+            "published:",
+            doc.publications.len()
+        )?;
+        for p in &doc.publications {
+            writeln!(out, "  {}", publication_line(p))?;
+        }
+    }
     for p in &paths {
         writeln!(out, "{:<12}{p}", "path:")?;
     }
@@ -120,4 +132,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         )?;
     }
     Ok(exit::SUCCESS)
+}
+
+/// One publication on one line: date, outlet, where, and when prov recorded it.
+pub fn publication_line(p: &prov::store::Publication) -> String {
+    let mut parts = vec![
+        format!("{:<10}", short_date(p.published.as_deref())),
+        p.outlet.clone().unwrap_or_else(|| "-".to_owned()),
+    ];
+    match &p.source {
+        Some(s) => parts.push(s.locator.clone()),
+        None => parts.push("(standard input)".to_owned()),
+    }
+    let how = match p.recorded_by {
+        prov::store::RecordedBy::Add => "added",
+        prov::store::RecordedBy::Fetch => "fetched",
+    };
+    parts.push(format!("({how} {})", p.recorded_at));
+    parts.join("  ")
 }

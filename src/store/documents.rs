@@ -6,6 +6,7 @@ use serde::{Serialize, Serializer};
 
 use super::id::{DocId, normalize_prefix};
 use super::meta::Metadata;
+use super::quotes;
 use super::{Error, Result, Store};
 use crate::fetch::FetchRecord;
 
@@ -32,6 +33,12 @@ pub struct Document {
     /// The URL the page names as its own.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub canonical: Option<String>,
+    /// Every publication of these bytes, first first (see [`Publication`]). The document's
+    /// `published`, `outlet` and `url` are those of the first.
+    pub publications: Vec<Publication>,
+    /// The document's row number in the store.
+    #[serde(skip)]
+    pub seq: i64,
 }
 
 /// How a new document's text relates to its bytes.
@@ -63,10 +70,18 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             SourceKind::Url => "url",
             SourceKind::Path => "path",
+        }
+    }
+
+    fn parse(s: &str) -> SourceKind {
+        if s == "url" {
+            SourceKind::Url
+        } else {
+            SourceKind::Path
         }
     }
 }
@@ -76,6 +91,79 @@ impl SourceKind {
 pub struct SourceRef {
     pub kind: SourceKind,
     pub locator: String,
+}
+
+/// Publication order: dated publications by date, then undated ones in the order they
+/// were recorded.
+pub(crate) const FIRST: &str = "published IS NULL, published, id";
+
+/// How prov came to record a publication, and so what its `recorded_at` time is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordedBy {
+    /// Added from a file or standard input: `recorded_at` is when.
+    Add,
+    /// Fetched from its URL: `recorded_at` is the first fetch.
+    Fetch,
+}
+
+impl RecordedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordedBy::Add => "add",
+            RecordedBy::Fetch => "fetch",
+        }
+    }
+
+    fn parse(s: &str) -> RecordedBy {
+        if s == "fetch" {
+            RecordedBy::Fetch
+        } else {
+            RecordedBy::Add
+        }
+    }
+}
+
+/// One publication of a document: where, by whom and when the bytes were published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    /// The URL or path it was published at or added from (none for standard input).
+    pub source: Option<SourceRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// The publication date as the source gives it; absent when undated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// When prov added or fetched it: not a publication date.
+    pub recorded_at: String,
+    pub recorded_by: RecordedBy,
+}
+
+const PUBLICATION_COLUMNS: &str =
+    "source_kind, locator, outlet, published, author, title, url, recorded_at, recorded_by";
+
+fn publication_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Publication> {
+    let kind: Option<String> = r.get(at)?;
+    let locator: Option<String> = r.get(at + 1)?;
+    Ok(Publication {
+        source: kind.zip(locator).map(|(k, locator)| SourceRef {
+            kind: SourceKind::parse(&k),
+            locator,
+        }),
+        outlet: r.get(at + 2)?,
+        published: r.get(at + 3)?,
+        author: r.get(at + 4)?,
+        title: r.get(at + 5)?,
+        url: r.get(at + 6)?,
+        recorded_at: r.get(at + 7)?,
+        recorded_by: RecordedBy::parse(&r.get::<_, String>(at + 8)?),
+    })
 }
 
 /// One version of a source.
@@ -124,6 +212,8 @@ fn doc_from_row(row: &Row<'_>) -> rusqlite::Result<(String, Document)> {
             .get::<_, Option<String>>(14)?
             .and_then(|h| DocId::from_hex(&h)),
         canonical: row.get(15)?,
+        publications: Vec::new(),
+        seq: row.get(16)?,
     };
     Ok((hex, doc))
 }
@@ -160,24 +250,62 @@ impl Store {
     }
 
     pub fn document(&self, id: &DocId) -> Result<Option<Document>> {
-        let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1");
+        let sql = format!("SELECT {DOC_COLUMNS}, seq FROM documents WHERE id = ?1");
         let row = self
             .conn
             .prepare_cached(&sql)?
             .query_row([id.to_hex()], doc_from_row)
             .optional()?;
-        row.map(finish).transpose()
+        let Some(mut doc) = row.map(finish).transpose()? else {
+            return Ok(None);
+        };
+        doc.publications = self.publications_of_row(doc.seq)?;
+        Ok(Some(doc))
     }
 
-    /// Every document, newest first: by publication date where known, else when added.
+    /// The publications of the document at row `seq`, first first.
+    pub(crate) fn publications_of_row(&self, seq: i64) -> Result<Vec<Publication>> {
+        let sql = format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE doc = ?1 ORDER BY {FIRST}"
+        );
+        let rows = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map([seq], |r| publication_from_row(r, 0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The publications of a stored document, first first.
+    pub fn publications(&self, id: &DocId) -> Result<Vec<Publication>> {
+        self.publications_of_row(quotes::doc_seq(&self.conn, id)?)
+    }
+
+    /// Every document, newest first by first publication date; undated documents last,
+    /// newest added first.
     pub fn log(&self) -> Result<Vec<Document>> {
         let sql = format!(
-            "SELECT {DOC_COLUMNS} FROM documents \
-             ORDER BY coalesce(published, added_at) DESC, seq DESC"
+            "SELECT {DOC_COLUMNS}, seq FROM documents \
+             ORDER BY published IS NULL, published DESC, seq DESC"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], doc_from_row)?;
-        rows.map(|r| finish(r?)).collect()
+        let mut docs = rows.map(|r| finish(r?)).collect::<Result<Vec<_>>>()?;
+        let mut by_seq: rustc_hash::FxHashMap<i64, Vec<Publication>> = Default::default();
+        let sql =
+            format!("SELECT doc, {PUBLICATION_COLUMNS} FROM publications ORDER BY doc, {FIRST}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, publication_from_row(r, 1)?))
+        })?;
+        for row in rows {
+            let (seq, p) = row?;
+            by_seq.entry(seq).or_default().push(p);
+        }
+        for d in &mut docs {
+            d.publications = by_seq.remove(&d.seq).unwrap_or_default();
+        }
+        Ok(docs)
     }
 
     /// The document for `url`: the newest version of that source, else a document whose
@@ -270,11 +398,7 @@ impl Store {
             .map(|(sid, kind, locator, seq)| {
                 Ok(Lineage {
                     source: SourceRef {
-                        kind: if kind == "url" {
-                            SourceKind::Url
-                        } else {
-                            SourceKind::Path
-                        },
+                        kind: SourceKind::parse(&kind),
                         locator,
                     },
                     seq: seq as u32,
@@ -403,14 +527,14 @@ pub fn insert_document(
     Ok(tx.last_insert_rowid())
 }
 
-/// The stored metadata of `id`, if it is stored.
-pub fn stored_metadata(tx: &Transaction<'_>, id: &DocId) -> Result<Option<Metadata>> {
-    let sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1");
+/// The row number and stored metadata of `id`, if it is stored.
+pub fn stored_metadata(tx: &Transaction<'_>, id: &DocId) -> Result<Option<(i64, Metadata)>> {
+    let sql = format!("SELECT {DOC_COLUMNS}, seq FROM documents WHERE id = ?1");
     let row = tx
         .prepare_cached(&sql)?
         .query_row([id.to_hex()], doc_from_row)
         .optional()?;
-    Ok(row.map(|(_, d)| d.meta))
+    Ok(row.map(|(_, d)| (d.seq, d.meta)))
 }
 
 /// The article text object of a stored document, if it has one (inside a write
@@ -423,26 +547,145 @@ pub fn text_id_of(conn: &rusqlite::Connection, id: &DocId) -> Result<Option<DocI
     hex.flatten().map(|h| parse_id(&h)).transpose()
 }
 
-/// Replaces the metadata of an existing document.
-pub fn update_metadata(tx: &Transaction<'_>, id: &DocId, meta: &Metadata) -> Result<()> {
+/// Replaces the document-level metadata of an existing document: what extraction reads
+/// (language, interview roles, transcript speakers). Publication fields live in
+/// [`record_publication`].
+pub fn update_hints(tx: &Transaction<'_>, id: &DocId, meta: &Metadata) -> Result<()> {
     let speakers = (!meta.speakers.is_empty())
         .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
     tx.prepare_cached(
-        "UPDATE documents SET title = ?2, outlet = ?3, url = ?4, published = ?5, author = ?6, \
-         lang = ?7, interviewer = ?8, interviewee = ?9, speakers = ?10 WHERE id = ?1",
+        "UPDATE documents SET lang = ?2, interviewer = ?3, interviewee = ?4, speakers = ?5 \
+         WHERE id = ?1",
     )?
     .execute(params![
         id.to_hex(),
-        meta.title,
-        meta.outlet,
-        meta.url,
-        meta.published,
-        meta.author,
         meta.lang,
         meta.interviewer,
         meta.interviewee,
         speakers,
     ])?;
+    Ok(())
+}
+
+/// A publication about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewPublication<'a> {
+    pub source: Option<&'a SourceRef>,
+    /// Outlet, date, author, title and URL are taken from here; other fields are ignored.
+    pub meta: &'a Metadata,
+    pub recorded_at: &'a str,
+    pub recorded_by: RecordedBy,
+}
+
+/// What recording a publication changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicationChange {
+    /// A publication the document did not have.
+    New,
+    /// An existing publication (same source and outlet) got new or corrected fields.
+    Updated,
+    Unchanged,
+}
+
+/// Records a publication of the document at row `doc`. A publication from the same source
+/// (URL, path, or none) with the same outlet, or where either names no outlet, is the same
+/// publication: its fields are filled in or corrected. Anything else is a new publication;
+/// none is ever dropped. The document's own date, outlet and title follow its first
+/// publication.
+pub fn record_publication(
+    tx: &Transaction<'_>,
+    doc: i64,
+    new: &NewPublication<'_>,
+) -> Result<PublicationChange> {
+    let (kind, locator) = match new.source {
+        Some(s) => (Some(s.kind.as_str()), Some(s.locator.as_str())),
+        None => (None, None),
+    };
+    let m = new.meta;
+    let existing = tx
+        .prepare_cached(
+            "SELECT id, outlet, published, author, title, url FROM publications \
+             WHERE doc = ?1 AND source_kind IS ?2 AND locator IS ?3 ORDER BY id",
+        )?
+        .query_map(params![doc, kind, locator], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                [
+                    r.get::<_, Option<String>>(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ],
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let fields = [&m.outlet, &m.published, &m.author, &m.title, &m.url];
+    let same = existing
+        .into_iter()
+        .find(|(_, old)| match (&old[0], &m.outlet) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        });
+    let change = match same {
+        Some((id, old)) => {
+            let merged: Vec<Option<String>> = old
+                .iter()
+                .zip(fields)
+                .map(|(o, n)| n.clone().or_else(|| o.clone()))
+                .collect();
+            if merged.iter().zip(&old).all(|(a, b)| a == b) {
+                return Ok(PublicationChange::Unchanged);
+            }
+            tx.prepare_cached(
+                "UPDATE publications SET outlet = ?2, published = ?3, author = ?4, title = ?5, \
+                 url = ?6 WHERE id = ?1",
+            )?
+            .execute(params![
+                id, merged[0], merged[1], merged[2], merged[3], merged[4]
+            ])?;
+            PublicationChange::Updated
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO publications (doc, source_kind, locator, outlet, published, author, \
+                 title, url, recorded_at, recorded_by) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                doc,
+                kind,
+                locator,
+                m.outlet,
+                m.published,
+                m.author,
+                m.title,
+                m.url,
+                new.recorded_at,
+                new.recorded_by.as_str(),
+            ])?;
+            PublicationChange::New
+        }
+    };
+    refresh_first_publication(tx, doc)?;
+    Ok(change)
+}
+
+/// Copies the first publication's outlet, URL and date onto the document row (title and
+/// author from the first publication that gives one), so listings sort and show it.
+fn refresh_first_publication(tx: &Transaction<'_>, doc: i64) -> Result<()> {
+    tx.prepare_cached(&format!(
+        "UPDATE documents SET \
+           outlet = (SELECT outlet FROM publications WHERE doc = ?1 ORDER BY {FIRST} LIMIT 1), \
+           url = (SELECT url FROM publications WHERE doc = ?1 ORDER BY {FIRST} LIMIT 1), \
+           published = (SELECT published FROM publications WHERE doc = ?1 ORDER BY {FIRST} LIMIT 1), \
+           title = (SELECT title FROM publications WHERE doc = ?1 AND title IS NOT NULL \
+                    ORDER BY {FIRST} LIMIT 1), \
+           author = (SELECT author FROM publications WHERE doc = ?1 AND author IS NOT NULL \
+                     ORDER BY {FIRST} LIMIT 1) \
+         WHERE seq = ?1"
+    ))?
+    .execute([doc])?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0002_quotes.sql"),
     include_str!("../../schema/0003_index.sql"),
     include_str!("../../schema/0004_web.sql"),
+    include_str!("../../schema/0005_publications.sql"),
 ];
 
 /// The schema version this build writes.
@@ -44,6 +45,53 @@ pub fn apply(conn: &mut Connection, db: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_of_older_stores_become_publications() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        let a = "a".repeat(64);
+        let b = "b".repeat(64);
+        conn.execute_batch(&format!(
+            "INSERT INTO documents (id, size, encoding, added_at, outlet, published) \
+               VALUES ('{a}', 1, 'utf-8', '2026-01-01T00:00:00Z', 'X', '2020-05-06'); \
+             INSERT INTO documents (id, size, encoding, added_at) \
+               VALUES ('{b}', 1, 'utf-8', '2026-01-02T00:00:00Z'); \
+             INSERT INTO sources (kind, locator) VALUES ('path', 'one.txt'), ('path', 'two.txt'); \
+             INSERT INTO versions VALUES (1, 1, '{a}', '2026-01-01T00:00:00Z'); \
+             INSERT INTO versions VALUES (2, 1, '{a}', '2026-01-03T00:00:00Z');"
+        ))
+        .unwrap();
+        apply(&mut conn, Path::new(":memory:")).unwrap();
+        let rows: Vec<(i64, Option<String>, Option<String>, String)> = conn
+            .prepare("SELECT doc, locator, outlet, recorded_at FROM publications ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (
+                    1,
+                    Some("one.txt".into()),
+                    Some("X".into()),
+                    "2026-01-01T00:00:00Z".into()
+                ),
+                (
+                    1,
+                    Some("two.txt".into()),
+                    Some("X".into()),
+                    "2026-01-03T00:00:00Z".into()
+                ),
+                (2, None, None, "2026-01-02T00:00:00Z".into()),
+            ]
+        );
+    }
 
     #[test]
     fn migrations_apply_once_and_refuse_newer_stores() {

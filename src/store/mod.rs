@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use documents::{Document, SourceKind, SourceRef, Version};
+pub use documents::{Document, Publication, RecordedBy, SourceKind, SourceRef, Version};
 pub use id::DocId;
 pub use meta::Metadata;
 pub use objects::Objects;

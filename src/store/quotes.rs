@@ -279,7 +279,7 @@ impl Store {
                     SELECT speaker_id FROM speaker_aliases WHERE alias = ?3 COLLATE NOCASE \
                     UNION SELECT id FROM speakers WHERE name = ?3 COLLATE NOCASE \
                        OR surname = ?3 COLLATE NOCASE)) \
-             ORDER BY coalesce(d.published, d.added_at) DESC, d.seq DESC, q.ord"
+             ORDER BY d.published IS NULL, d.published DESC, d.seq DESC, q.ord"
         );
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt
