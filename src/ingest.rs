@@ -16,10 +16,10 @@ use crate::fetch::{self, FetchError, FetchOptions, FetchRecord};
 use crate::store::documents::{
     self, DocForm, NewPublication, PublicationChange, RecordedBy, SourceKind, SourceRef,
 };
-use crate::store::index;
 use crate::store::meta::{self, MetaError, Metadata};
 use crate::store::quotes::{self, NewQuote};
 use crate::store::{self, DocId, Objects, Store};
+use crate::store::{index, shingles};
 use crate::text::{self, DecodeError};
 
 /// Files per transaction: large enough that commits cost little, small enough that a
@@ -148,6 +148,8 @@ struct Prepared {
     quotes: Vec<NewQuote>,
     /// The decoded text, for the full-text index.
     text: String,
+    /// The text's word-shingle fingerprints, for the fingerprint index.
+    fingerprints: Vec<u32>,
     /// Each quotation's sampled word 4-grams, for matching it across documents.
     grams: Vec<Vec<i64>>,
 }
@@ -469,6 +471,7 @@ fn prepare(
             })
             .collect(),
         quotes,
+        fingerprints: crate::index::document_fingerprints(&text),
         text,
     })
 }
@@ -490,6 +493,7 @@ fn flush(
         let mut out = Vec::with_capacity(batch.len());
         let mut pending = Vec::new();
         let mut to_index = Vec::new();
+        let mut fingerprints = Vec::new();
         for p in batch.iter() {
             let mut metadata_updated = false;
             let old = documents::stored_metadata(tx, &p.id)?;
@@ -506,6 +510,7 @@ fn flush(
                         &p.form,
                     )?;
                     to_index.push((seq, &p.text));
+                    fingerprints.push((seq, p.fingerprints.as_slice()));
                     let rows = quotes::replace_quotes(tx, &p.id, &p.quotes)?;
                     find_matches(tx, &rows, &p.quotes, &p.grams, &mut pending)?;
                     (seq, p.meta.clone())
@@ -588,6 +593,7 @@ fn flush(
             });
         }
         align_matches(tx, &pending)?;
+        shingles::add_documents(tx, &fingerprints)?;
         // The full-text index last: FTS5 flushes its pending terms into a new segment
         // whenever a later statement opens a statement journal (an INSERT OR REPLACE, a
         // foreign-key check), so indexing between other writes would leave one tiny

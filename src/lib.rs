@@ -9,6 +9,7 @@ pub mod align;
 pub mod check;
 pub mod extract;
 pub mod fetch;
+pub mod index;
 pub mod ingest;
 pub mod store;
 pub mod text;

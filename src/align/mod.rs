@@ -40,6 +40,19 @@ impl Verdict {
         matches!(self, Verdict::Exact | Verdict::Normalized | Verdict::Elided)
     }
 
+    /// The verdict a stored string names (`exact`, `altered`, …).
+    pub fn parse(s: &str) -> Option<Verdict> {
+        Some(match s {
+            "exact" => Verdict::Exact,
+            "normalized" => Verdict::Normalized,
+            "elided" => Verdict::Elided,
+            "altered" => Verdict::Altered,
+            "misattributed" => Verdict::Misattributed,
+            "unsupported" => Verdict::Unsupported,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Exact => "exact",
@@ -59,6 +72,20 @@ pub struct Change {
     /// quote, not in the source).
     pub op: &'static str,
     pub text: String,
+}
+
+impl Change {
+    /// The same step seen from the other side: a deletion becomes an insertion.
+    pub fn reversed(&self) -> Change {
+        Change {
+            op: match self.op {
+                "delete" => "insert",
+                "insert" => "delete",
+                other => other,
+            },
+            text: self.text.clone(),
+        }
+    }
 }
 
 /// The best passage of a document for a quotation.
@@ -161,6 +188,14 @@ impl Query {
             }
         }
         seen
+    }
+
+    /// The normalised words of each piece between elisions, for retrieval.
+    pub fn piece_words(&self) -> Vec<Vec<&str>> {
+        self.pieces
+            .iter()
+            .map(|p| p.clone().map(|i| self.word(i)).collect())
+            .collect()
     }
 
     fn word(&self, i: usize) -> &str {

@@ -76,10 +76,31 @@ impl Context {
     /// Opens the store: `PROV_DIR` when set, else the nearest `.prov/` above the
     /// working directory.
     pub fn store(&self) -> Result<Store, CommandError> {
-        if let Some(dir) = std::env::var_os("PROV_DIR").filter(|d| !d.is_empty()) {
-            return Ok(Store::open(std::path::Path::new(&dir))?);
-        }
-        Ok(Store::discover(&cwd()?)?)
+        let mut store = match std::env::var_os("PROV_DIR").filter(|d| !d.is_empty()) {
+            Some(dir) => Store::open(std::path::Path::new(&dir))?,
+            None => Store::discover(&cwd()?)?,
+        };
+        catch_up(&mut store);
+        Ok(store)
+    }
+}
+
+/// Indexes documents stored by an older prov before the fingerprint index existed. Until
+/// that is done, retrieval reads them directly, so a failure here (a read-only store) only
+/// costs time and is reported as such.
+fn catch_up(store: &mut Store) {
+    let pending = match store.shingles_pending_count() {
+        Ok(0) | Err(_) => return,
+        Ok(n) => n,
+    };
+    output::note(format!(
+        "indexing {pending} document{} stored by an earlier prov (once)…",
+        if pending == 1 { "" } else { "s" }
+    ));
+    if let Err(e) = prov::index::catch_up(store, &mut |_, _| {}) {
+        output::note(format!(
+            "warning: could not index them ({e}); answers stay complete but slower"
+        ));
     }
 }
 

@@ -6,8 +6,10 @@ use super::output::{color_stdout, short_date};
 use super::verify::render_diff;
 use super::{CommandError, Context, Out, exit};
 
-/// Show every appearance of a quotation across outlets, in publication order: the first
-/// appearance, each later reprint, and where the wording or the speaker changed.
+/// Show every appearance of a quotation across outlets, in publication order: each
+/// publication of each document that holds it, verbatim or drifted, with the earliest
+/// appearance and the earliest verbatim one marked, and where the wording or the speaker
+/// changed. Undated publications come last.
 ///
 /// Give a quotation id (or a unique prefix of 4+ hex characters, from `prov quotes`) or
 /// the text itself.
@@ -38,12 +40,32 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         writeln!(out, "  not found in any stored document")?;
         return Ok(exit::FINDING);
     }
+    let from = match report.outlets {
+        0 => String::new(),
+        n => format!(" from {n} outlet{}", plural(n)),
+    };
+    writeln!(
+        out,
+        "  {} appearance{} in {} document{}{from}",
+        report.appearances.len(),
+        plural(report.appearances.len()),
+        report.documents,
+        plural(report.documents),
+    )?;
+    if !report.complete {
+        writeln!(
+            out,
+            "  note: not every document was compared (a quotation of fewer than 4 words held \
+             by too many documents); give more words"
+        )?;
+    }
     for a in &report.appearances {
         let e = &a.evidence;
-        let label = if a.first {
-            "first appearance"
-        } else {
-            "reprint"
+        let label = match (a.first, a.first_verbatim) {
+            (true, true) => "first appearance",
+            (true, false) => "first appearance (in other words)",
+            (false, true) => "first verbatim appearance",
+            (false, false) => "reprint",
         };
         writeln!(
             out,
@@ -56,6 +78,28 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         )?;
         if let Some(t) = &e.title {
             writeln!(out, "    “{t}”")?;
+        }
+        if let Some(p) = &a.publication {
+            match (&p.source, p.published.is_none()) {
+                (Some(s), true) => writeln!(
+                    out,
+                    "    {}  (undated; {} {})",
+                    s.locator,
+                    recorded(p.recorded_by),
+                    p.recorded_at
+                )?,
+                (Some(s), false) => writeln!(out, "    {}", s.locator)?,
+                (None, true) => writeln!(
+                    out,
+                    "    (undated; {} {})",
+                    recorded(p.recorded_by),
+                    p.recorded_at
+                )?,
+                (None, false) => {}
+            }
+        }
+        if let Some(newer) = &e.superseded_by {
+            writeln!(out, "    superseded by {}", newer.short())?;
         }
         match &e.speaker {
             Some(s) => writeln!(out, "    said by {s}")?,
@@ -77,4 +121,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         }
     }
     Ok(exit::SUCCESS)
+}
+
+fn recorded(by: prov::store::RecordedBy) -> &'static str {
+    match by {
+        prov::store::RecordedBy::Add => "added",
+        prov::store::RecordedBy::Fetch => "fetched",
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

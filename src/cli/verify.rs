@@ -29,8 +29,11 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     batch: Option<PathBuf>,
     /// How many sources to show in the human output (JSON lists them all).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_name = "N")]
     show: usize,
+    /// Show every source in the human output.
+    #[arg(long, conflicts_with = "show")]
+    all: bool,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
@@ -40,6 +43,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         ..VerifyOptions::default()
     };
     let color = color_stdout();
+    let show = if args.all { usize::MAX } else { args.show };
     let mut all_supported = true;
     let mut check = |quote: &str, out: &mut Out| -> Result<(), CommandError> {
         let report = run_one(&store, quote, &options)?;
@@ -47,7 +51,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         if out.json {
             out.json_line(&report)?;
         } else {
-            render(out, &report, args.show, color)?;
+            render(out, &report, show, color)?;
         }
         Ok(())
     };
@@ -92,7 +96,6 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
         Verdict::Altered | Verdict::Misattributed => "1;33",
         Verdict::Unsupported => "1;31",
     };
-    let supporting = r.evidence.iter().filter(|e| e.verdict.supports()).count();
     let summary = match r.verdict {
         Verdict::Unsupported => {
             "no stored document has this text or anything close to it".to_owned()
@@ -103,13 +106,39 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
             r.said_by.join(", ")
         ),
         Verdict::Altered => "the closest passage differs in wording".to_owned(),
-        _ => format!(
-            "supported by {supporting} source{}",
-            if supporting == 1 { "" } else { "s" }
+        _ if r.documents == 0 => format!(
+            "found only in {} superseded version{} (the source has changed since)",
+            r.superseded,
+            plural(r.superseded)
         ),
+        _ => {
+            let mut s = format!(
+                "supported by {} document{}",
+                r.documents,
+                plural(r.documents)
+            );
+            if r.outlets > 0 {
+                s.push_str(&format!(" from {} outlet{}", r.outlets, plural(r.outlets)));
+            }
+            if r.superseded > 0 {
+                s.push_str(&format!(
+                    ", and {} superseded version{}",
+                    r.superseded,
+                    plural(r.superseded)
+                ));
+            }
+            s
+        }
     };
     writeln!(out, "{}  {summary}", paint(r.verdict.as_str(), code, color))?;
     writeln!(out, "  quote: “{}”", r.query)?;
+    if !r.complete {
+        writeln!(
+            out,
+            "  note: not every document was compared: the quotation is too short to look up \
+             by its phrases, and too many documents hold all its words; give more words"
+        )?;
+    }
     for e in r.evidence.iter().take(show) {
         writeln!(out)?;
         let mut head = vec![e.doc.short()];
@@ -124,6 +153,26 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
         writeln!(out, "  {}", head.join("  "))?;
         if let Some(u) = &e.url {
             writeln!(out, "    {u}")?;
+        }
+        if e.publications.len() > 1 {
+            let others: Vec<String> = e.publications[1..]
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} {}",
+                        p.outlet.as_deref().unwrap_or("-"),
+                        short_date(p.published.as_deref())
+                    )
+                })
+                .collect();
+            writeln!(out, "    also published by: {}", others.join("; "))?;
+        }
+        if let Some(newer) = &e.superseded_by {
+            writeln!(
+                out,
+                "    superseded by {}: the source has changed since this version",
+                newer.short()
+            )?;
         }
         let who = match (&e.speaker, &e.mention) {
             (Some(s), Some(m)) if m != s => format!("said by {s} (as “{m}”)"),
@@ -148,13 +197,28 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
         }
     }
     if r.evidence.len() > show {
+        let rest = &r.evidence[show..];
+        let mut outlets: Vec<&str> = rest
+            .iter()
+            .flat_map(|e| e.publications.iter().filter_map(|p| p.outlet.as_deref()))
+            .collect();
+        outlets.sort_unstable();
+        outlets.dedup();
+        let from = match outlets.len() {
+            0 => String::new(),
+            n => format!(" from {n} outlet{}", plural(n)),
+        };
         writeln!(
             out,
-            "\n  … and {} more (--show N, or --json for all)",
-            r.evidence.len() - show
+            "\n  … and {} more{from} (--show N or --all to list them, --json for all)",
+            rest.len(),
         )?;
     }
     Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// A word diff for people: `nothing changed for [-three-] {+two+} years`.

@@ -276,6 +276,43 @@ impl Store {
         Ok(rows)
     }
 
+    /// The id and article text object of the documents at rows `rows` (rows with no
+    /// document are left out).
+    pub fn document_ids(&self, rows: &[i64]) -> Result<Vec<(i64, DocId, Option<DocId>)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, text_id FROM documents WHERE seq = ?1")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for &seq in rows {
+            let row: Option<(String, Option<String>)> = stmt
+                .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((id, text)) = row {
+                out.push((seq, parse_id(&id)?, text.map(|t| parse_id(&t)).transpose()?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The newer document that replaced `id` as the latest version of its source, when
+    /// `id` is the latest version of none of the sources it was recorded under.
+    pub fn superseded_by(&self, id: &DocId) -> Result<Option<DocId>> {
+        let latest: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT (SELECT l.doc_id FROM versions l WHERE l.source_id = v.source_id \
+                         ORDER BY l.seq DESC LIMIT 1) \
+                 FROM versions v WHERE v.doc_id = ?1 GROUP BY v.source_id ORDER BY v.source_id",
+            )?
+            .query_map([id.to_hex()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let hex = id.to_hex();
+        if latest.is_empty() || latest.contains(&hex) {
+            return Ok(None);
+        }
+        latest.first().map(|h| parse_id(h)).transpose()
+    }
+
     /// The publications of a stored document, first first.
     pub fn publications(&self, id: &DocId) -> Result<Vec<Publication>> {
         self.publications_of_row(quotes::doc_seq(&self.conn, id)?)

@@ -134,6 +134,38 @@ impl Store {
         Ok(out)
     }
 
+    /// Rows of documents whose text holds every one of `words` (any order, anywhere), at
+    /// most `limit` of them, lowest rows first; and how many hold them in all.
+    pub fn documents_with_words(&self, words: &[&str], limit: usize) -> Result<(Vec<i64>, usize)> {
+        let mut tokens: Vec<String> = words.iter().flat_map(|w| index_tokens(w)).collect();
+        tokens.sort();
+        tokens.dedup();
+        if tokens.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        let conjunction = tokens
+            .iter()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let docs = self
+            .conn()
+            .prepare_cached(
+                "SELECT rowid FROM doc_text WHERE doc_text MATCH ?1 ORDER BY rowid LIMIT ?2",
+            )?
+            .query_map(params![conjunction, limit as i64], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let total = if docs.len() < limit {
+            docs.len()
+        } else {
+            self.conn()
+                .prepare_cached("SELECT count(*) FROM doc_text WHERE doc_text MATCH ?1")?
+                .query_row([&conjunction], |r| r.get::<_, i64>(0))?
+                .max(0) as usize
+        };
+        Ok((docs, total))
+    }
+
     /// The speaker the document gives to the passage at code points `start..end`: the
     /// stored quotation overlapping it most, with its mention as written.
     pub fn speaker_at(
@@ -153,15 +185,23 @@ impl Store {
             .optional()?)
     }
 
-    /// The text of the stored quotation overlapping code points `start..end` most.
-    pub fn quote_text_at(&self, doc: &DocId, start: usize, end: usize) -> Result<Option<String>> {
+    /// The stored quotation overlapping code points `start..end` most: its start (a code
+    /// point offset) and text.
+    pub fn quote_at(
+        &self,
+        doc: &DocId,
+        start: usize,
+        end: usize,
+    ) -> Result<Option<(usize, String)>> {
         Ok(self
             .conn()
             .prepare_cached(
-                "SELECT text FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1) AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
+                "SELECT start, text FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1) AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
                  ORDER BY min(\"end\", ?3) - max(start, ?2) DESC LIMIT 1",
             )?
-            .query_row(params![doc.to_hex(), start as i64, end as i64], |r| r.get(0))
+            .query_row(params![doc.to_hex(), start as i64, end as i64], |r| {
+                Ok((r.get::<_, i64>(0)?.max(0) as usize, r.get(1)?))
+            })
             .optional()?)
     }
 

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0003_index.sql"),
     include_str!("../../schema/0004_web.sql"),
     include_str!("../../schema/0005_publications.sql"),
+    include_str!("../../schema/0006_shingles.sql"),
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,7 @@ pub mod meta;
 mod migrate;
 pub mod objects;
 pub mod quotes;
+pub mod shingles;
 pub mod status;
 
 use std::path::{Path, PathBuf};

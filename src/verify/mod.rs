@@ -1,13 +1,23 @@
 //! Verifying a quotation against the store: which documents support it, where, said by
-//! whom, and how the wording differs.
+//! whom, and how the wording differs; and tracing it through every appearance.
+//!
+//! Both start from [`crate::index::retrieve`], which lists every document that may hold the
+//! quotation, and align each of them (on all cores). Nothing is sampled: a quotation held by
+//! ten thousand documents has ten thousand pieces of evidence.
+
+pub mod trace;
+
+pub use trace::{Appearance, TraceReport, trace};
 
 use std::time::Duration;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::align::{self, Change, Query, Verdict};
 use crate::extract::CharOffsets;
-use crate::store::{self, DocId, Store};
+use crate::index::{self, Method};
+use crate::store::{self, DocId, Publication, Store};
 use crate::text;
 
 /// How to verify.
@@ -15,8 +25,9 @@ use crate::text;
 pub struct VerifyOptions {
     /// Who the quotation is attributed to, to check the attribution too.
     pub speaker: Option<String>,
-    /// How many candidate documents to align.
-    pub candidates: usize,
+    /// When no document holds the quotation closely enough, how many of the documents
+    /// sharing its rarest words to align for the closest passage.
+    pub closest: usize,
     /// Time budget for aligning one document.
     pub deadline: Duration,
     /// A document to leave out (the one a quotation was found in).
@@ -31,7 +42,7 @@ impl Default for VerifyOptions {
     fn default() -> Self {
         Self {
             speaker: None,
-            candidates: 12,
+            closest: 12,
             deadline: Duration::from_millis(50),
             exclude: None,
             only: None,
@@ -61,11 +72,25 @@ pub struct Evidence {
     pub speaker: Option<String>,
     /// The speaker as the source wrote them ("he", "the lawyer").
     pub mention: Option<String>,
+    /// The first publication's outlet, date, URL and title.
     pub outlet: Option<String>,
     pub published: Option<String>,
     pub url: Option<String>,
     pub title: Option<String>,
+    /// Every publication of the document, first first.
+    pub publications: Vec<Publication>,
+    /// Set when the document is an older version of its source: it shows what was
+    /// printed, not what the source says now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<DocId>,
     pub diff: Vec<Change>,
+}
+
+impl Evidence {
+    /// Whether this is what a source says now (not a superseded version).
+    pub fn is_current(&self) -> bool {
+        self.superseded_by.is_none()
+    }
 }
 
 /// The answer to "is this quotation supported?".
@@ -76,6 +101,17 @@ pub struct VerifyReport {
     /// With a speaker to check: who the sources say spoke it instead, when none agrees.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub said_by: Vec<String>,
+    /// Documents whose passage supports the quotation (current versions).
+    pub documents: usize,
+    /// Distinct outlets among those documents' publications.
+    pub outlets: usize,
+    /// Supporting documents that are superseded versions of their source.
+    pub superseded: usize,
+    /// Whether every document that could hold the quotation was looked at.
+    pub complete: bool,
+    /// How candidate documents were found.
+    pub retrieval: Method,
+    /// Every supporting document, then passages that differ in wording, strongest first.
     pub evidence: Vec<Evidence>,
 }
 
@@ -90,6 +126,20 @@ pub enum VerifyError {
     Object { doc: String, source: std::io::Error },
 }
 
+/// A passage found in one document, before the store is asked about its speaker and
+/// publications.
+struct Found {
+    doc: DocId,
+    verdict: Verdict,
+    start: usize,
+    end: usize,
+    text: String,
+    before: String,
+    after: String,
+    similarity: f32,
+    diff: Vec<Change>,
+}
+
 /// Verifies `quote` against every document in the store.
 pub fn verify(
     store: &Store,
@@ -100,75 +150,168 @@ pub fn verify(
     if query.is_empty() {
         return Err(VerifyError::Empty);
     }
-    let mut evidence = Vec::new();
-    let candidates = match options.only {
-        Some(doc) => vec![doc],
-        None => store.candidates(&query.terms(), options.candidates)?,
+    let (found, complete, method) = find(store, &query, options)?;
+    let evidence = found
+        .into_iter()
+        .map(|f| evidence(store, f))
+        .collect::<Result<Vec<_>, _>>()?;
+    report(store, &query, evidence, complete, method, options)
+}
+
+/// Aligns every candidate document and keeps the passages close enough.
+fn find(
+    store: &Store,
+    query: &Query,
+    options: &VerifyOptions,
+) -> Result<(Vec<Found>, bool, Method), VerifyError> {
+    let (rows, complete, method) = match options.only {
+        Some(doc) => (vec![doc_row(store, &doc)?], true, Method::Fingerprints),
+        None => {
+            let r = index::retrieve(store, &query.piece_words())?;
+            (r.docs, r.complete, r.method)
+        }
     };
-    for doc_id in candidates {
-        if options.exclude == Some(doc_id) {
-            continue;
-        }
-        // The row first: it names the text object, and its metadata goes into evidence.
-        let Some(row) = store.document(&doc_id)? else {
-            continue;
-        };
-        let text = match text::stored_text(store.objects(), &doc_id, row.text_id.as_ref()) {
-            Ok(t) => t,
-            // A document prov cannot read as text supports nothing; fsck reports it.
-            Err(store::Error::CorruptRow(_)) => continue,
-            Err(store::Error::Io { path, source }) => {
-                return Err(VerifyError::Object {
-                    doc: format!("{} ({})", doc_id.short(), path.display()),
-                    source,
-                });
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let text = text.as_str();
-        let doc = align::Document::new(text);
-        let Some(p) = align::best_passage(&query, &doc, options.deadline) else {
-            continue;
-        };
-        if p.similarity < options.min_similarity {
-            continue;
-        }
-        let offsets = CharOffsets::new(text);
-        let (start, end) = (offsets.char_at(p.range.start), offsets.char_at(p.range.end));
-        let (speaker, mention) = store
-            .speaker_at(&doc_id, start, end)?
-            .unwrap_or((None, None));
-        let meta = row.meta;
-        evidence.push(Evidence {
-            doc: doc_id,
-            verdict: p.verdict,
-            start,
-            end,
-            text: text[p.range.clone()].to_owned(),
-            before: context_before(text, p.range.start),
-            after: context_after(text, p.range.end),
-            similarity: (p.similarity * 1000.0).round() / 1000.0,
-            speaker,
-            mention,
-            outlet: meta.outlet,
-            published: meta.published,
-            url: meta.url,
-            title: meta.title,
-            diff: p.diff,
-        });
+    let mut docs = store.document_ids(&rows)?;
+    docs.retain(|(_, id, _)| options.exclude != Some(*id));
+    let mut found = align_all(store, query, &docs, options)?;
+    // Nothing holds it closely: the closest passages among documents sharing its rarest
+    // words, so the answer can say how the sources differ.
+    if options.only.is_none() && !found.iter().any(|f| f.verdict.supports()) && options.closest > 0
+    {
+        let seen: rustc_hash::FxHashSet<DocId> = docs.iter().map(|d| d.1).collect();
+        let extra: Vec<DocId> = store
+            .candidates(&query.terms(), options.closest)?
+            .into_iter()
+            .filter(|d| !seen.contains(d) && options.exclude != Some(*d))
+            .collect();
+        let rows = extra
+            .iter()
+            .map(|d| doc_row(store, d))
+            .collect::<Result<Vec<_>, _>>()?;
+        let extra = store.document_ids(&rows)?;
+        found.extend(align_all(store, query, &extra, options)?);
     }
-    // Strongest first, then by date so the first appearance shows.
+    Ok((found, complete, method))
+}
+
+fn doc_row(store: &Store, doc: &DocId) -> Result<i64, VerifyError> {
+    Ok(store::quotes::doc_seq(store.conn(), doc)?)
+}
+
+/// Aligns `query` with each document, in parallel.
+fn align_all(
+    store: &Store,
+    query: &Query,
+    docs: &[(i64, DocId, Option<DocId>)],
+    options: &VerifyOptions,
+) -> Result<Vec<Found>, VerifyError> {
+    let objects = store.objects();
+    let results: Vec<Result<Option<Found>, VerifyError>> = docs
+        .par_iter()
+        .map(|(_, doc_id, text_id)| {
+            let text = match text::stored_text(objects, doc_id, text_id.as_ref()) {
+                Ok(t) => t,
+                // A document prov cannot read as text supports nothing; fsck reports it.
+                Err(store::Error::CorruptRow(_)) => return Ok(None),
+                Err(store::Error::Io { path, source }) => {
+                    return Err(VerifyError::Object {
+                        doc: format!("{} ({})", doc_id.short(), path.display()),
+                        source,
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let doc = align::Document::new(&text);
+            let Some(p) = align::best_passage(query, &doc, options.deadline) else {
+                return Ok(None);
+            };
+            if p.similarity < options.min_similarity {
+                return Ok(None);
+            }
+            let offsets = CharOffsets::new(&text);
+            Ok(Some(Found {
+                doc: *doc_id,
+                verdict: p.verdict,
+                start: offsets.char_at(p.range.start),
+                end: offsets.char_at(p.range.end),
+                text: text[p.range.clone()].to_owned(),
+                before: context_before(&text, p.range.start),
+                after: context_after(&text, p.range.end),
+                similarity: (p.similarity * 1000.0).round() / 1000.0,
+                diff: p.diff,
+            }))
+        })
+        .collect();
+    let mut found = Vec::new();
+    for r in results {
+        if let Some(f) = r? {
+            found.push(f);
+        }
+    }
+    Ok(found)
+}
+
+/// Completes a found passage with what the store knows: who speaks there, the document's
+/// publications, whether it was superseded.
+fn evidence(store: &Store, f: Found) -> Result<Evidence, VerifyError> {
+    let (speaker, mention) = store
+        .speaker_at(&f.doc, f.start, f.end)?
+        .unwrap_or((None, None));
+    let row = store.document(&f.doc)?;
+    let (meta, publications) = row.map(|d| (d.meta, d.publications)).unwrap_or_default();
+    Ok(Evidence {
+        doc: f.doc,
+        verdict: f.verdict,
+        start: f.start,
+        end: f.end,
+        text: f.text,
+        before: f.before,
+        after: f.after,
+        similarity: f.similarity,
+        speaker,
+        mention,
+        outlet: meta.outlet,
+        published: meta.published,
+        url: meta.url,
+        title: meta.title,
+        publications,
+        superseded_by: store.superseded_by(&f.doc)?,
+        diff: f.diff,
+    })
+}
+
+/// Orders the evidence, counts support, and checks the attribution.
+fn report(
+    store: &Store,
+    query: &Query,
+    mut evidence: Vec<Evidence>,
+    complete: bool,
+    retrieval: Method,
+    options: &VerifyOptions,
+) -> Result<VerifyReport, VerifyError> {
+    // Strongest first, current versions before superseded ones, then by date so the first
+    // appearance shows.
     evidence.sort_by(|a, b| {
         a.verdict
             .cmp(&b.verdict)
+            .then(b.is_current().cmp(&a.is_current()))
             .then(b.similarity.total_cmp(&a.similarity))
-            .then_with(|| match (&a.published, &b.published) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            })
+            .then_with(|| date_order(a.published.as_deref(), b.published.as_deref()))
+            .then(a.doc.cmp(&b.doc))
     });
+    let supporting = |current: bool| {
+        evidence
+            .iter()
+            .filter(move |e| e.verdict.supports() && e.is_current() == current)
+    };
+    let documents = supporting(true).count();
+    let superseded = supporting(false).count();
+    let mut outlets: Vec<&str> = supporting(true)
+        .flat_map(|e| e.publications.iter().filter_map(|p| p.outlet.as_deref()))
+        .collect();
+    outlets.sort_unstable();
+    outlets.dedup();
+    let outlets = outlets.len();
     let mut verdict = evidence.first().map_or(Verdict::Unsupported, |e| e.verdict);
     let mut said_by = Vec::new();
     if let Some(name) = options.speaker.as_deref().filter(|n| !n.trim().is_empty()) {
@@ -198,8 +341,23 @@ pub fn verify(
         query: query.text.clone(),
         verdict,
         said_by,
+        documents,
+        outlets,
+        superseded,
+        complete,
+        retrieval,
         evidence,
     })
+}
+
+/// Publication dates in order, undated last.
+pub(crate) fn date_order(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
 }
 
 fn context_before(text: &str, at: usize) -> String {
@@ -220,134 +378,4 @@ fn context_after(text: &str, at: usize) -> String {
         .map_or(text.len(), |(i, _)| at + i);
     let s = &text[at..end];
     s.split('\n').next().unwrap_or(s).to_owned()
-}
-
-/// One appearance of a quotation in a trace.
-#[derive(Debug, Clone, Serialize)]
-pub struct Appearance {
-    #[serde(flatten)]
-    pub evidence: Evidence,
-    /// Whether this is the earliest appearance.
-    pub first: bool,
-    /// The wording against the first appearance, when it differs.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub changes: Vec<Change>,
-    /// Set when this source gives the words to someone other than the first one did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub speaker_changed_from: Option<String>,
-}
-
-/// Every appearance of a quotation across the store, in publication order.
-#[derive(Debug, Clone, Serialize)]
-pub struct TraceReport {
-    pub query: String,
-    pub appearances: Vec<Appearance>,
-}
-
-/// Traces `quote` through the store: the first appearance, then every reprint, with where
-/// the wording or the speaker changed on the way.
-///
-/// When `from` names a stored quotation, the quotations recorded as matching it at add
-/// time are included too (a truncated reprint may be too short to verify the whole).
-pub fn trace(
-    store: &Store,
-    quote: &str,
-    from: Option<&store::quotes::StoredQuote>,
-    options: &VerifyOptions,
-) -> Result<TraceReport, VerifyError> {
-    let report = verify(
-        store,
-        quote,
-        &VerifyOptions {
-            speaker: None,
-            ..options.clone()
-        },
-    )?;
-    let mut found: Vec<Evidence> = report.evidence.into_iter().collect();
-    if let Some(qid) = from.map(|q| store.quote_row(&q.id)).transpose()?.flatten() {
-        for (other, verdict, similarity) in store.matched_quotes(qid)? {
-            let o = store.quote_by_row(other)?;
-            if found.iter().any(|e| e.doc == o.doc) {
-                continue;
-            }
-            let meta = store.document(&o.doc)?.map(|d| d.meta).unwrap_or_default();
-            let verdict = match verdict.as_str() {
-                "exact" => Verdict::Exact,
-                "normalized" => Verdict::Normalized,
-                "elided" => Verdict::Elided,
-                _ => Verdict::Altered,
-            };
-            found.push(Evidence {
-                doc: o.doc,
-                verdict,
-                start: o.quote.start,
-                end: o.quote.end,
-                text: o.quote.text,
-                before: String::new(),
-                after: String::new(),
-                similarity,
-                speaker: o.quote.speaker,
-                mention: o.quote.mention,
-                outlet: meta.outlet,
-                published: meta.published,
-                url: meta.url,
-                title: meta.title,
-                diff: Vec::new(),
-            });
-        }
-    }
-    // Dated sources in date order, then undated ones.
-    found.sort_by(|a, b| match (&a.published, &b.published) {
-        (Some(x), Some(y)) => x.cmp(y).then(a.verdict.cmp(&b.verdict)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.verdict.cmp(&b.verdict),
-    });
-    let mut appearances = Vec::with_capacity(found.len());
-    let first_text = found.first().map(|e| e.text.clone());
-    let first_speaker = found.first().and_then(|e| e.speaker.clone());
-    for (i, e) in found.into_iter().enumerate() {
-        let mut changes = Vec::new();
-        let mut speaker_changed_from = None;
-        if i > 0 {
-            if let Some(first) = &first_text {
-                // The reprint's own words: the whole quotation there, when it is one.
-                let own = store
-                    .quote_text_at(&e.doc, e.start, e.end)?
-                    .unwrap_or_else(|| e.text.clone());
-                // Diffed so that "delete" is what the reprint dropped from the first
-                // appearance and "insert" what it added.
-                let p = align::best_passage(
-                    &Query::new(&own),
-                    &align::Document::new(first),
-                    options.deadline,
-                );
-                match p {
-                    Some(p) if p.diff.iter().any(|c| c.op != "equal") => changes = p.diff,
-                    Some(_) => {}
-                    None => {
-                        changes = vec![Change {
-                            op: "insert",
-                            text: own,
-                        }]
-                    }
-                }
-            }
-            if let (Some(was), Some(now)) = (&first_speaker, &e.speaker) {
-                if was != now {
-                    speaker_changed_from = Some(was.clone());
-                }
-            }
-        }
-        appearances.push(Appearance {
-            evidence: e,
-            first: i == 0,
-            changes,
-            speaker_changed_from,
-        });
-    }
-    Ok(TraceReport {
-        query: report.query,
-        appearances,
-    })
 }

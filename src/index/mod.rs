@@ -1,0 +1,232 @@
+//! Retrieval: which stored documents may hold a passage, found through word-shingle
+//! fingerprints so that every holder is found, however common the passage's words.
+//!
+//! A document's text is read as normalised words (see [`crate::text::normalize`]). Every
+//! run of [`SHINGLE`] consecutive words is a shingle, hashed with a hash that never changes
+//! (the index keeps the hashes). Winnowing keeps, of every [`WINDOW`] consecutive shingles,
+//! the one that ranks lowest, and the document is indexed under the kept shingles only
+//! (about 2 in 4 words), so the index stays a fraction of the text's size.
+//!
+//! The guarantee that makes retrieval complete: a passage of at least [`MIN_WORDS`] words
+//! holds whole windows, and a window's pick depends only on the words in it. So the
+//! document holding the passage kept, among its fingerprints, every fingerprint that the
+//! passage alone keeps. Looking up any one of the passage's fingerprints therefore lists
+//! every document that holds the passage word for word; the rarest one lists them at the
+//! least cost, which grows with the number of holders, not with the store. A passage with
+//! a few words changed still shares the fingerprints of its untouched windows.
+//!
+//! Shingles made of common words ("of the", "it is") rank after any shingle holding a
+//! rarer word, so the kept fingerprints are the distinctive ones where a window has any.
+
+pub mod retrieve;
+
+pub use retrieve::{Method, Retrieval, retrieve};
+
+use rayon::prelude::*;
+
+use crate::store::{self, Store, shingles};
+use crate::text::{self, normalize};
+
+/// Documents indexed per transaction when catching up.
+const CATCH_UP_BATCH: usize = 256;
+
+/// Indexes the documents of a store made before the fingerprint index existed, a batch per
+/// transaction, so an interrupted run keeps what it did. `progress` gets (done, total).
+/// A document whose text cannot be read is indexed as empty: it can support nothing, and
+/// `prov fsck` reports it.
+pub fn catch_up(
+    store: &mut Store,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64, store::Error> {
+    let total = store.shingles_pending_count()?;
+    let mut done = 0;
+    while done < total {
+        let rows = store.shingles_pending(CATCH_UP_BATCH)?;
+        if rows.is_empty() {
+            break;
+        }
+        let docs = store.document_ids(&rows)?;
+        let objects = store.objects().clone();
+        let fingerprints: Vec<(i64, Vec<u32>)> = docs
+            .par_iter()
+            .map(|(seq, id, text_id)| {
+                let fps = text::stored_text(&objects, id, text_id.as_ref())
+                    .map(|t| document_fingerprints(&t))
+                    .unwrap_or_default();
+                (*seq, fps)
+            })
+            .collect();
+        store.write(|tx| -> Result<(), store::Error> {
+            let refs: Vec<(i64, &[u32])> = fingerprints
+                .iter()
+                .map(|(d, f)| (*d, f.as_slice()))
+                .collect();
+            shingles::add_documents(tx, &refs)?;
+            shingles::clear_pending(tx, &rows)
+        })?;
+        done += rows.len() as u64;
+        progress(done.min(total), total);
+    }
+    Ok(done)
+}
+
+/// Words per shingle.
+pub const SHINGLE: usize = 2;
+/// Shingles per winnowing window.
+pub const WINDOW: usize = 3;
+/// The shortest passage (in words) that retrieval by fingerprints is sure to find: one
+/// whole window.
+pub const MIN_WORDS: usize = SHINGLE + WINDOW - 1;
+
+/// A kept shingle's hash, as the index stores it.
+pub type Fingerprint = u32;
+
+/// The fingerprints of a document's text, sorted and without repeats.
+pub fn document_fingerprints(text: &str) -> Vec<Fingerprint> {
+    let norm = normalize::normalize(text);
+    let words: Vec<&str> = normalize::words(&norm.text)
+        .iter()
+        .map(|w| &norm.text[w.start..w.end])
+        .collect();
+    let mut out = fingerprints(&words);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The fingerprints winnowing keeps for a run of normalised words, in text order (with
+/// repeats when a shingle is kept twice). Empty when there are fewer than [`MIN_WORDS`].
+pub fn fingerprints(words: &[&str]) -> Vec<Fingerprint> {
+    if words.len() < MIN_WORDS {
+        return Vec::new();
+    }
+    let ranks: Vec<u64> = words.windows(SHINGLE).map(rank).collect();
+    let mut out = Vec::new();
+    let mut last: Option<usize> = None;
+    for start in 0..=ranks.len() - WINDOW {
+        // The lowest rank in the window; on a tie the rightmost, so a run of equal
+        // shingles keeps few.
+        let mut pick = start;
+        for i in start + 1..start + WINDOW {
+            if ranks[i] <= ranks[pick] {
+                pick = i;
+            }
+        }
+        if last != Some(pick) {
+            out.push(ranks[pick] as u32);
+            last = Some(pick);
+        }
+    }
+    out
+}
+
+/// A shingle's rank for winnowing: how many of its words are common, then its hash. The
+/// low 32 bits are the fingerprint.
+fn rank(words: &[&str]) -> u64 {
+    let common = words.iter().filter(|w| is_common(w)).count() as u64;
+    (common << 32) | u64::from(shingle_hash(words))
+}
+
+/// FNV-1a over the words with a separator, finished with a 64-bit mixer: fixed forever,
+/// since stored fingerprints must agree with those computed by later builds.
+fn shingle_hash(words: &[&str]) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for w in words {
+        for &b in w.as_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // splitmix64's finaliser spreads FNV's weak low bits.
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    (h >> 32) as u32
+}
+
+/// The most frequent English words: a shingle of them alone says little about where a
+/// passage is.
+fn is_common(word: &str) -> bool {
+    COMMON.binary_search(&word).is_ok()
+}
+
+/// Sorted, so lookups are a binary search. Changing it changes which shingles are kept:
+/// stores indexed with another list must be indexed again.
+const COMMON: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because",
+    "been", "being", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has",
+    "have", "he", "her", "him", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its",
+    "just", "me", "more", "my", "no", "not", "of", "on", "one", "only", "or", "our", "out", "over",
+    "said", "says", "she", "so", "some", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "those", "to", "up", "us", "was", "we", "were", "what", "when",
+    "which", "who", "will", "with", "would", "you", "your",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let norm = normalize::normalize(text);
+        normalize::words(&norm.text)
+            .iter()
+            .map(|w| norm.text[w.start..w.end].to_owned())
+            .collect()
+    }
+
+    fn fp(text: &str) -> Vec<Fingerprint> {
+        let w = words(text);
+        let w: Vec<&str> = w.iter().map(String::as_str).collect();
+        fingerprints(&w)
+    }
+
+    #[test]
+    fn the_common_word_list_is_sorted() {
+        assert!(COMMON.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn the_hash_is_fixed() {
+        // Stored indexes depend on these values: they must never change.
+        assert_eq!(shingle_hash(&["once", "in"]), shingle_hash(&["once", "in"]));
+        assert_ne!(shingle_hash(&["once", "in"]), shingle_hash(&["oncei", "n"]));
+        assert_eq!(shingle_hash(&["nothing", "changed"]), 0x7ef2_2328);
+    }
+
+    #[test]
+    fn a_passage_keeps_a_subset_of_its_holders_fingerprints() {
+        let doc = "Officials met on Tuesday. Once in a while the minister said what you see \
+                   is what you get, and nothing changed for three years after that.";
+        let held = document_fingerprints(doc);
+        for passage in [
+            "once in a while",
+            "what you see is what you get",
+            "nothing changed for three years",
+            "the minister said what you see",
+        ] {
+            let q = fp(passage);
+            assert!(!q.is_empty(), "{passage}");
+            for f in q {
+                assert!(held.binary_search(&f).is_ok(), "{passage}: {f:x} not kept");
+            }
+        }
+    }
+
+    #[test]
+    fn short_passages_have_no_fingerprints() {
+        assert!(fp("once in a").is_empty());
+        assert_eq!(MIN_WORDS, 4);
+    }
+
+    #[test]
+    fn content_words_are_preferred() {
+        // Every window of this passage holds a shingle with a rarer word than "of the".
+        let w = ["of", "the", "committee", "of", "the"];
+        let picked = fingerprints(&w);
+        assert!(!picked.contains(&(rank(&["of", "the"]) as u32)));
+    }
+}

@@ -1,0 +1,205 @@
+//! Complete evidence: verify and trace list every document that holds a quotation, however
+//! many hold it and however common its words, and publications keep their own dates.
+
+mod common;
+
+use common::Env;
+use serde_json::Value;
+
+/// A deterministic generator (xorshift), so the documents are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Words of the filler text: common words mixed with a few hundred others, so any short
+/// sentence of common words has its every word in thousands of documents.
+const COMMON: &[&str] = &[
+    "the", "a", "of", "to", "and", "in", "is", "it", "you", "that", "he", "was", "for", "on",
+    "are", "with", "as", "i", "his", "they", "be", "at", "one", "have", "this", "from", "or",
+    "had", "by", "what", "we", "can", "out", "other", "were", "all", "your", "when", "up", "use",
+    "how", "said", "an", "each", "she", "which", "do", "their", "time", "if", "will", "way",
+    "about", "many", "then", "them", "would", "like", "so", "these", "her", "long", "make", "see",
+    "him", "two", "has", "look", "more", "day", "could", "go", "come", "did", "my", "no", "most",
+    "who", "over", "know", "than", "call", "first", "down", "may", "get",
+];
+
+fn sentence(rng: &mut Rng, vocabulary: &[String]) -> String {
+    let n = 8 + rng.below(10);
+    let words: Vec<&str> = (0..n)
+        .map(|_| {
+            if rng.below(3) == 0 {
+                vocabulary[rng.below(vocabulary.len())].as_str()
+            } else {
+                COMMON[rng.below(COMMON.len())]
+            }
+        })
+        .collect();
+    let mut s = words.join(" ");
+    if let Some(first) = s.get(..1) {
+        s = first.to_uppercase() + &s[1..];
+    }
+    s + "."
+}
+
+/// 5,000 documents of filler; `planted` holds (sentence, documents that print it).
+fn generate(env: &Env, planted: &[(&str, &[usize])]) {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let vocabulary: Vec<String> = (0..400)
+        .map(|i| {
+            let syllables = [
+                "ka", "lo", "mer", "tin", "dra", "vel", "os", "pri", "zun", "eth",
+            ];
+            format!(
+                "{}{}{}",
+                syllables[i % 10],
+                syllables[(i / 10) % 10],
+                syllables[(i / 100) % 10]
+            )
+        })
+        .collect();
+    for d in 0..5_000 {
+        let mut sentences: Vec<String> = (0..6).map(|_| sentence(&mut rng, &vocabulary)).collect();
+        for (text, holders) in planted {
+            if holders.contains(&d) {
+                let at = rng.below(sentences.len() + 1);
+                sentences.insert(at, format!("“{text}” he said."));
+            }
+        }
+        env.write(
+            &format!("docs/{:02}/{d:05}.txt", d / 100),
+            sentences.join(" ") + "\n",
+        );
+    }
+}
+
+fn supporting_docs(report: &Value, list: &str) -> Vec<String> {
+    let mut docs: Vec<String> = report[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e["verdict"].as_str(), Some("exact" | "normalized")))
+        .map(|e| e["doc"].as_str().unwrap().to_owned())
+        .collect();
+    docs.sort();
+    docs.dedup();
+    docs
+}
+
+#[test]
+fn every_holder_of_a_reprinted_sentence_and_of_a_common_one_is_found() {
+    let env = Env::new();
+    let wire = "Talks on the northern border will resume next week under the new envoy";
+    let common_words = "what you see is what you get";
+    let wire_holders: Vec<usize> = (0..300).map(|i| i * 16 + 3).collect();
+    let common_holders = [1234, 4321];
+    generate(
+        &env,
+        &[(wire, &wire_holders), (common_words, &common_holders)],
+    );
+    // The reprints carry publication dates, in an order unrelated to their file names.
+    for (k, &d) in wire_holders.iter().enumerate() {
+        let day = 1 + (k * 7919) % 28;
+        let month = 1 + (k * 31) % 12;
+        env.write(
+            &format!("docs/{:02}/{d:05}.txt.meta.toml", d / 100),
+            format!("outlet = \"Outlet {k}\"\npublished = 2024-{month:02}-{day:02}\n"),
+        );
+    }
+    env.ok(&["add", "docs"]);
+
+    let verify = &env.json(&["verify", wire])[0];
+    assert_eq!(verify["verdict"], "exact", "{}", verify["verdict"]);
+    assert_eq!(verify["documents"], 300);
+    assert_eq!(verify["outlets"], 300);
+    assert_eq!(verify["complete"], true);
+    assert_eq!(supporting_docs(verify, "evidence").len(), 300);
+
+    let trace = &env.json(&["trace", wire])[0];
+    let apps = trace["appearances"].as_array().unwrap();
+    assert_eq!(apps.len(), 300);
+    assert_eq!(supporting_docs(trace, "appearances").len(), 300);
+    let dates: Vec<&str> = apps
+        .iter()
+        .map(|a| a["published"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    assert_eq!(apps[0]["first"], true);
+    assert_eq!(apps[0]["first_verbatim"], true);
+    assert_eq!(
+        apps.iter().filter(|a| a["first_verbatim"] == true).count(),
+        1
+    );
+
+    // Every word of this sentence is in thousands of documents; two hold the sentence.
+    let common = &env.json(&["verify", common_words])[0];
+    assert!(
+        matches!(common["verdict"].as_str(), Some("exact" | "normalized")),
+        "{common}"
+    );
+    assert_eq!(supporting_docs(common, "evidence").len(), 2, "{common}");
+    let human = env.ok(&["verify", "--show", "3", wire]);
+    assert!(
+        human.contains("supported by 300 documents from 300 outlets"),
+        "{human}"
+    );
+    assert!(human.contains("… and 297 more from 297 outlets"), "{human}");
+}
+
+#[test]
+fn the_same_bytes_from_two_outlets_trace_as_two_appearances_earliest_first() {
+    let env = Env::new();
+    let story = "“Nothing changed for three years,” the minister said on Monday.\n";
+    env.write("agency/story.txt", story);
+    env.write(
+        "agency/story.txt.meta.toml",
+        "outlet = \"Wire Agency\"\npublished = 2024-03-01\n",
+    );
+    env.write("paper/story.txt", story);
+    env.write(
+        "paper/story.txt.meta.toml",
+        "outlet = \"Daily Paper\"\npublished = 2024-02-28\n",
+    );
+    let added = env.json(&["add", "agency", "paper"]);
+    assert_eq!(added[0]["outcome"], "added");
+    assert_eq!(added[1]["outcome"], "recorded");
+
+    let shown = &env.json(&["show", added[0]["id"].as_str().unwrap()])[0];
+    let pubs = shown["document"]["publications"].as_array().unwrap();
+    assert_eq!(pubs.len(), 2);
+    assert_eq!(pubs[0]["outlet"], "Daily Paper");
+    assert_eq!(shown["document"]["published"], "2024-02-28");
+
+    let trace = &env.json(&["trace", "Nothing changed for three years"])[0];
+    let apps = trace["appearances"].as_array().unwrap();
+    let seen: Vec<(&str, &str, bool)> = apps
+        .iter()
+        .map(|a| {
+            (
+                a["outlet"].as_str().unwrap(),
+                a["published"].as_str().unwrap(),
+                a["first_verbatim"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("Daily Paper", "2024-02-28", true),
+            ("Wire Agency", "2024-03-01", false)
+        ]
+    );
+    let verify = &env.json(&["verify", "Nothing changed for three years"])[0];
+    assert_eq!(verify["documents"], 1);
+    assert_eq!(verify["outlets"], 2);
+}
