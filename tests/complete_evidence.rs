@@ -203,3 +203,37 @@ fn the_same_bytes_from_two_outlets_trace_as_two_appearances_earliest_first() {
     assert_eq!(verify["documents"], 1);
     assert_eq!(verify["outlets"], 2);
 }
+
+#[test]
+fn an_elision_that_drops_not_is_reported_and_a_printed_ellipsis_is_exact() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "Asked twice, the senator said: “I am not pro-gay marriage, and I never was.”\n",
+    );
+    env.write(
+        "b.txt",
+        "The memo ended: “We tried … and we failed, twice, to reach the other side.”\n",
+    );
+    env.ok(&["add", "a.txt", "b.txt"]);
+    let out = env
+        .prov()
+        .args(["--json", "verify", "I am ... pro-gay marriage"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "not supported: exit 1");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verdict"], "elided-meaning", "{report}");
+    assert_eq!(report["evidence"][0]["omits"][0], "not");
+    let human = env
+        .prov()
+        .args(["verify", "I am ... pro-gay marriage"])
+        .output()
+        .unwrap();
+    let human = String::from_utf8(human.stdout).unwrap();
+    assert!(human.contains("leaves out “not”"), "{human}");
+    assert!(human.contains("[-not-]"), "{human}");
+
+    let exact = &env.json(&["verify", "We tried … and we failed, twice"])[0];
+    assert_eq!(exact["verdict"], "exact", "{exact}");
+}

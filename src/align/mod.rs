@@ -20,12 +20,17 @@ use crate::text::normalize::{self, Normalized, Word};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
-    /// The text appears verbatim.
+    /// The text appears verbatim (an ellipsis the source prints itself included).
     Exact,
-    /// Only typography, case or whitespace differ.
+    /// Only typography, case, hyphenation or whitespace differ.
     Normalized,
     /// The pieces around "…" (or "[…]") appear in order within one passage.
     Elided,
+    /// Elided, but what the elision leaves out changes the meaning: a negation, a
+    /// condition or a number ("I am … pro-gay marriage" against "I am not pro-gay
+    /// marriage").
+    #[serde(rename = "elided-meaning")]
+    ElidedMeaning,
     /// A passage differs in words; the diff shows which.
     Altered,
     /// The text is found, but every source gives it to someone else.
@@ -46,6 +51,7 @@ impl Verdict {
             "exact" => Verdict::Exact,
             "normalized" => Verdict::Normalized,
             "elided" => Verdict::Elided,
+            "elided-meaning" => Verdict::ElidedMeaning,
             "altered" => Verdict::Altered,
             "misattributed" => Verdict::Misattributed,
             "unsupported" => Verdict::Unsupported,
@@ -58,6 +64,7 @@ impl Verdict {
             Verdict::Exact => "exact",
             Verdict::Normalized => "normalized",
             Verdict::Elided => "elided",
+            Verdict::ElidedMeaning => "elided-meaning",
             Verdict::Altered => "altered",
             Verdict::Misattributed => "misattributed",
             Verdict::Unsupported => "unsupported",
@@ -65,11 +72,12 @@ impl Verdict {
     }
 }
 
-/// One step of a word diff from the source passage to the quotation.
+/// One step of a word diff from the source passage to the quotation, in the words as
+/// written (the source's for `equal` and `delete`, the quotation's for `insert`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// `equal`, `delete` (in the source, missing from the quote) or `insert` (in the
-    /// quote, not in the source).
+    /// `equal`, `delete` (in the source, missing from the quote: words an elision leaves
+    /// out among them) or `insert` (in the quote, not in the source).
     pub op: &'static str,
     pub text: String,
 }
@@ -97,6 +105,9 @@ pub struct Passage {
     /// 0 to 1: twice the matching words over the words of quote and passage.
     pub similarity: f32,
     pub diff: Vec<Change>,
+    /// For an elided quotation: the words its elisions leave out that change the meaning
+    /// (negations, conditions, numbers), as the source writes them.
+    pub omits: Vec<String>,
 }
 
 /// Similarity below which a passage does not support a quotation at all.
@@ -190,6 +201,22 @@ impl Query {
         seen
     }
 
+    /// Original byte range (in [`Query::text`]) of words `r`.
+    fn original(&self, r: Range<usize>) -> Range<usize> {
+        if r.is_empty() {
+            let at = self
+                .words
+                .get(r.start)
+                .map_or(self.text.len(), |w| self.norm.original(w.start));
+            return at..at;
+        }
+        self.norm.original_range(
+            self.words[r.start].start,
+            self.words[r.end - 1].end,
+            &self.text,
+        )
+    }
+
     /// The normalised words of each piece between elisions, for retrieval.
     pub fn piece_words(&self) -> Vec<Vec<&str>> {
         self.pieces
@@ -245,16 +272,30 @@ pub fn best_passage(query: &Query, doc: &Document<'_>, deadline: Duration) -> Op
     if query.is_empty() || doc.words.is_empty() {
         return None;
     }
-    let started = Instant::now();
+    let deadline = Instant::now() + deadline;
+    let whole = whole_passage(query, doc, deadline);
     if query.is_elided() {
-        if let Some(p) = elided(query, doc, started + deadline) {
+        // The source may print the ellipsis (or the brackets) itself: then the quotation
+        // is its words as they stand, not an elision.
+        if whole
+            .as_ref()
+            .is_some_and(|p| p.verdict != Verdict::Altered && marks_match(query, doc, p))
+        {
+            return whole;
+        }
+        if let Some(p) = elided(query, doc, deadline) {
             return Some(p);
         }
     }
+    whole
+}
+
+/// The best passage for all the query's words, ellipses ignored.
+fn whole_passage(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passage> {
     let all = 0..query.words.len();
     let mut best: Option<Passage> = None;
     for (window, _) in diagonals(query, all.clone(), doc, 0..doc.words.len()) {
-        let Some(p) = compare(query, all.clone(), doc, window, started + deadline) else {
+        let Some(p) = compare(query, all.clone(), doc, window, deadline) else {
             continue;
         };
         if best.as_ref().is_none_or(|b| p.similarity > b.similarity) {
@@ -281,6 +322,27 @@ pub fn best_passage(query: &Query, doc: &Document<'_>, deadline: Duration) -> Op
         Verdict::Altered
     };
     Some(p)
+}
+
+/// Whether the passage, normalised, reads exactly as the query does from its first word to
+/// its last, punctuation and ellipses included.
+fn marks_match(query: &Query, doc: &Document<'_>, p: &Passage) -> bool {
+    let first = doc
+        .words
+        .partition_point(|w| doc.norm.original(w.start) < p.range.start);
+    let end = doc
+        .words
+        .partition_point(|w| doc.norm.original(w.start) < p.range.end);
+    let (Some(d0), Some(d1)) = (
+        doc.words.get(first),
+        end.checked_sub(1).and_then(|e| doc.words.get(e)),
+    ) else {
+        return false;
+    };
+    let (Some(q0), Some(q1)) = (query.words.first(), query.words.last()) else {
+        return false;
+    };
+    doc.norm.text.get(d0.start..d1.end) == query.norm.text.get(q0.start..q1.end)
 }
 
 /// Windows of document words around the diagonals with the most seed hits, best first.
@@ -410,18 +472,16 @@ fn compare_once(
         }
     }
     let similarity = best;
-    let mut diff = Vec::new();
-    let mut push = |op: &'static str, words: &[&str]| {
-        if words.is_empty() {
+    // Steps as word ranges first (source words for equal and delete, quotation words for
+    // insert), merged when one kind follows itself; their text is the words as written.
+    let mut steps: Vec<(&'static str, Range<usize>)> = Vec::new();
+    let mut push = |op: &'static str, r: Range<usize>| {
+        if r.is_empty() {
             return;
         }
-        let text = words.join(" ");
-        match diff.last_mut() {
-            Some(Change { op: o, text: t }) if *o == op => {
-                t.push(' ');
-                t.push_str(&text);
-            }
-            _ => diff.push(Change { op, text }),
+        match steps.last_mut() {
+            Some((o, last)) if *o == op && last.end == r.start => last.end = r.end,
+            _ => steps.push((op, r)),
         }
     };
     let clip = |i: usize, n: usize| (i.max(first), (i + n).min(last));
@@ -433,9 +493,9 @@ fn compare_once(
                 len,
             } => {
                 if old_index >= first && old_index + len <= last {
-                    push("equal", &dw[old_index..old_index + len]);
+                    push("equal", old_index..old_index + len);
                 } else {
-                    push("insert", &qw[new_index..new_index + len]);
+                    push("insert", new_index..new_index + len);
                 }
             }
             DiffOp::Delete {
@@ -443,12 +503,12 @@ fn compare_once(
             } => {
                 let (s, e) = clip(old_index, old_len);
                 if s < e {
-                    push("delete", &dw[s..e]);
+                    push("delete", s..e);
                 }
             }
             DiffOp::Insert {
                 new_index, new_len, ..
-            } => push("insert", &qw[new_index..new_index + new_len]),
+            } => push("insert", new_index..new_index + new_len),
             DiffOp::Replace {
                 old_index,
                 old_len,
@@ -457,30 +517,52 @@ fn compare_once(
             } => {
                 let (s, e) = clip(old_index, old_len);
                 if s < e {
-                    push("delete", &dw[s..e]);
+                    push("delete", s..e);
                 }
-                push("insert", &qw[new_index..new_index + new_len]);
+                push("insert", new_index..new_index + new_len);
             }
         }
     }
-    let lead = diff
+    let lead = steps
         .first()
-        .filter(|c| c.op == "insert")
-        .map_or(0, |c| c.text.split(' ').count());
-    let trail = diff
+        .filter(|(op, _)| *op == "insert")
+        .map_or(0, |(_, r)| r.len());
+    let trail = steps
         .last()
-        .filter(|c| c.op == "insert")
-        .map_or(0, |c| c.text.split(' ').count());
+        .filter(|(op, _)| *op == "insert")
+        .map_or(0, |(_, r)| r.len());
+    let mut diff: Vec<Change> = Vec::with_capacity(steps.len());
+    for (op, r) in steps {
+        let text = if op == "insert" {
+            &query.text[query.original(q.start + r.start..q.start + r.end)]
+        } else {
+            &doc.text[doc.original(window.start + r.start..window.start + r.end)]
+        };
+        match diff.last_mut() {
+            // Two runs of one kind apart (a delete, then an insert elsewhere): join.
+            Some(c) if c.op == op => {
+                c.text.push(' ');
+                c.text.push_str(text);
+            }
+            _ => diff.push(Change {
+                op,
+                text: text.to_owned(),
+            }),
+        }
+    }
     let passage = Passage {
         range: doc.original(window.start + first..window.start + last),
         verdict: Verdict::Altered,
         similarity,
         diff,
+        omits: Vec::new(),
     };
     Some((passage, first, last, lead, trail))
 }
 
-/// An elided quotation: each piece in order, close together, in one passage.
+/// An elided quotation: each piece in order, close together, in one passage. The words
+/// each elision leaves out are in the diff as deletions, and a negation, condition or
+/// number among them makes the verdict [`Verdict::ElidedMeaning`].
 fn elided(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passage> {
     let first = query.pieces.first()?.clone();
     let mut best: Option<Passage> = None;
@@ -488,9 +570,11 @@ fn elided(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passag
         let Some(p0) = compare(query, first.clone(), doc, window, deadline) else {
             continue;
         };
+        let mut pieces_equal = p0.diff.iter().all(|c| c.op == "equal");
         let mut ranges = vec![p0.range.clone()];
         let mut diff = p0.diff.clone();
         let mut sims = vec![p0.similarity];
+        let mut omits = Vec::new();
         let mut after = doc
             .words
             .partition_point(|w| doc.norm.original(w.start) < p0.range.end);
@@ -507,10 +591,13 @@ fn elided(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passag
                 .max_by(|a, b| a.similarity.total_cmp(&b.similarity));
             match found {
                 Some(p) if p.similarity >= 0.9 => {
-                    diff.push(Change {
-                        op: "delete",
-                        text: "…".into(),
-                    });
+                    let gap_start = ranges.last().map_or(p.range.start, |r| r.end);
+                    let gap = left_out(doc, gap_start..p.range.start);
+                    if let Some(text) = gap {
+                        omits.extend(meaning_words(&text));
+                        diff.push(Change { op: "delete", text });
+                    }
+                    pieces_equal &= p.diff.iter().all(|c| c.op == "equal");
                     diff.extend(p.diff.clone());
                     after = doc
                         .words
@@ -525,23 +612,54 @@ fn elided(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passag
             continue;
         }
         let similarity = sims.iter().sum::<f32>() / sims.len() as f32;
-        let exact_pieces = diff.iter().all(|c| c.op == "equal" || c.text == "…");
         let range = ranges[0].start..ranges.last().map_or(ranges[0].end, |r| r.end);
+        let verdict = match (pieces_equal, omits.is_empty()) {
+            (false, _) => Verdict::Altered,
+            (true, true) => Verdict::Elided,
+            (true, false) => Verdict::ElidedMeaning,
+        };
         let p = Passage {
             range,
-            verdict: if exact_pieces {
-                Verdict::Elided
-            } else {
-                Verdict::Altered
-            },
+            verdict,
             similarity,
             diff,
+            omits,
         };
         if best.as_ref().is_none_or(|b| p.similarity > b.similarity) {
             best = Some(p);
         }
     }
     best
+}
+
+/// The words of the source an elision stands for, as written (none when the pieces are
+/// adjacent).
+fn left_out(doc: &Document<'_>, gap: Range<usize>) -> Option<String> {
+    let first = doc
+        .words
+        .partition_point(|w| doc.norm.original(w.start) < gap.start);
+    let end = doc
+        .words
+        .partition_point(|w| doc.norm.original(w.start) < gap.end);
+    (first < end).then(|| doc.text[doc.original(first..end)].to_owned())
+}
+
+/// Words whose omission changes what a sentence says: negations, conditions, restrictions
+/// and numbers.
+fn meaning_words(text: &str) -> Vec<String> {
+    const MEANING: &[&str] = &[
+        "except", "if", "neither", "never", "no", "nobody", "none", "nor", "not", "nothing",
+        "nowhere", "only", "unless", "without",
+    ];
+    let norm = normalize::normalize(text);
+    normalize::words(&norm.text)
+        .iter()
+        .map(|w| &norm.text[w.start..w.end])
+        .filter(|w| {
+            MEANING.contains(w) || w.ends_with("n't") || w.chars().any(|c| c.is_ascii_digit())
+        })
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -641,6 +759,105 @@ mod tests {
             let p = check(q).unwrap_or_else(|| panic!("{q}"));
             assert_eq!(p.verdict, Verdict::Elided, "{q}: {:?}", p.diff);
         }
+    }
+
+    #[test]
+    fn an_elision_that_drops_a_negation_is_not_support() {
+        let doc = "Asked about it, he said: \"I am not pro-gay marriage. I never was.\"";
+        let p = best_passage(
+            &Query::new("I am … pro-gay marriage"),
+            &Document::new(doc),
+            Duration::from_millis(200),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::ElidedMeaning, "{:?}", p.diff);
+        assert!(!p.verdict.supports());
+        assert_eq!(p.omits, ["not"]);
+        assert!(p.diff.contains(&Change {
+            op: "delete",
+            text: "not".into()
+        }));
+    }
+
+    #[test]
+    fn every_elided_diff_shows_what_was_left_out() {
+        let p = check("President Erdogan called Putin … nothing changed for three years").unwrap();
+        assert_eq!(p.verdict, Verdict::Elided);
+        let left_out: Vec<&str> = p
+            .diff
+            .iter()
+            .filter(|c| c.op == "delete")
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(
+            left_out,
+            [
+                "in my presence with a request to release Dzhelal. Putin promised to consider it, but"
+            ]
+        );
+        let p =
+            check("Putin promised to consider [Dzhelal's release], but nothing changed").unwrap();
+        assert!(p.diff.contains(&Change {
+            op: "delete",
+            text: "it".into()
+        }));
+        // A number left out changes the meaning too.
+        let p = best_passage(
+            &Query::new("exchange him for … their soldiers"),
+            &Document::new(SOURCE),
+            Duration::from_millis(200),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::ElidedMeaning);
+        assert_eq!(p.omits, ["60"]);
+    }
+
+    #[test]
+    fn an_ellipsis_the_source_prints_is_exact() {
+        let doc = "The statement read: \"We tried … and we failed, twice.\" Nothing more.";
+        let p = best_passage(
+            &Query::new("We tried … and we failed, twice."),
+            &Document::new(doc),
+            Duration::from_millis(200),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Exact, "{:?}", p.diff);
+        let p = best_passage(
+            &Query::new("We tried ... and we failed, twice."),
+            &Document::new(doc),
+            Duration::from_millis(200),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Normalized, "{:?}", p.diff);
+    }
+
+    #[test]
+    fn hyphens_and_dashes_are_typography() {
+        let doc = "It gives coherent tax-filing guidance in Arkansas\u{2014}and beyond.";
+        for q in [
+            "coherent tax filing guidance in Arkansas - and beyond",
+            "coherent tax-filing guidance in Arkansas \u{2014} and beyond",
+        ] {
+            let p = best_passage(
+                &Query::new(q),
+                &Document::new(doc),
+                Duration::from_millis(200),
+            )
+            .unwrap();
+            assert_eq!(p.verdict, Verdict::Normalized, "{q}: {:?}", p.diff);
+        }
+    }
+
+    #[test]
+    fn diffs_show_the_words_as_written() {
+        let p = check("Putin promised to consider it, but nothing changed for two years").unwrap();
+        assert_eq!(
+            p.diff.first(),
+            Some(&Change {
+                op: "equal",
+                text: "Putin promised to consider it, but nothing changed for".into()
+            })
+        );
     }
 
     #[test]

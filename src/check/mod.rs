@@ -156,6 +156,23 @@ pub fn check_draft(
                 best.map(|e| e.doc),
                 best.map(|e| e.diff.clone()).unwrap_or_default(),
             ),
+            Verdict::ElidedMeaning => finding(
+                FindingKind::Drifted,
+                match best {
+                    Some(e) => format!(
+                        "the elision leaves out {} (the source: “{}”)",
+                        e.omits
+                            .iter()
+                            .map(|w| format!("“{w}”"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        e.text
+                    ),
+                    None => "the elision leaves out words that change the meaning".to_owned(),
+                },
+                best.map(|e| e.doc),
+                best.map(|e| e.diff.clone()).unwrap_or_default(),
+            ),
             Verdict::Misattributed => finding(
                 FindingKind::Misattributed,
                 format!(

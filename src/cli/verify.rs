@@ -11,11 +11,12 @@ use super::{CommandError, Context, Out, exit};
 /// Check a quotation against the store: which sources support it, where, said by whom,
 /// and how the wording differs.
 ///
-/// The verdict is `exact`, `normalized` (only typography, case or spacing differ),
-/// `elided` (the pieces around "…" appear in order in one passage), `altered` (words
-/// differ; the diff shows which), `misattributed` (with --speaker: found, but every
-/// source gives it to someone else) or `unsupported`. Exit code 0 when supported (exact,
-/// normalized, elided), 1 when not.
+/// The verdict is `exact`, `normalized` (only typography, case, hyphenation or spacing
+/// differ), `elided` (the pieces around "…" appear in order in one passage; the diff shows
+/// what was left out), `elided-meaning` (elided, but what is left out is a negation, a
+/// condition or a number), `altered` (words differ; the diff shows which),
+/// `misattributed` (with --speaker: found, but every source gives it to someone else) or
+/// `unsupported`. Exit code 0 when supported (exact, normalized, elided), 1 when not.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The quotation to check.
@@ -93,7 +94,7 @@ fn run_one(
 fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io::Result<()> {
     let code = match r.verdict {
         Verdict::Exact | Verdict::Normalized | Verdict::Elided => "1;32",
-        Verdict::Altered | Verdict::Misattributed => "1;33",
+        Verdict::ElidedMeaning | Verdict::Altered | Verdict::Misattributed => "1;33",
         Verdict::Unsupported => "1;31",
     };
     let summary = match r.verdict {
@@ -106,6 +107,17 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
             r.said_by.join(", ")
         ),
         Verdict::Altered => "the closest passage differs in wording".to_owned(),
+        Verdict::ElidedMeaning => {
+            let omitted: Vec<String> = r
+                .evidence
+                .first()
+                .map(|e| e.omits.iter().map(|w| format!("“{w}”")).collect())
+                .unwrap_or_default();
+            format!(
+                "the elision leaves out {}, which changes what the source says",
+                omitted.join(", ")
+            )
+        }
         _ if r.documents == 0 => format!(
             "found only in {} superseded version{} (the source has changed since)",
             r.superseded,

@@ -84,6 +84,10 @@ pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub superseded_by: Option<DocId>,
     pub diff: Vec<Change>,
+    /// For an elided quotation: what the elisions leave out that changes the meaning
+    /// (a negation, a condition, a number), as the source writes it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub omits: Vec<String>,
 }
 
 impl Evidence {
@@ -138,6 +142,7 @@ struct Found {
     after: String,
     similarity: f32,
     diff: Vec<Change>,
+    omits: Vec<String>,
 }
 
 /// Verifies `quote` against every document in the store.
@@ -239,6 +244,7 @@ fn align_all(
                 after: context_after(&text, p.range.end),
                 similarity: (p.similarity * 1000.0).round() / 1000.0,
                 diff: p.diff,
+                omits: p.omits,
             }))
         })
         .collect();
@@ -277,6 +283,7 @@ fn evidence(store: &Store, f: Found) -> Result<Evidence, VerifyError> {
         publications,
         superseded_by: store.superseded_by(&f.doc)?,
         diff: f.diff,
+        omits: f.omits,
     })
 }
 

@@ -163,6 +163,7 @@ fn matched(store: &Store, qid: i64, evidence: &mut Vec<Evidence>) -> Result<(), 
             publications: doc.publications,
             superseded_by: store.superseded_by(&o.doc)?,
             diff: Vec::new(),
+            omits: Vec::new(),
         });
     }
     Ok(())
