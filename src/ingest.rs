@@ -684,7 +684,7 @@ fn find_matches(
             let other_text = store::matches::quote_text(tx, other)?;
             if other_text == q.text {
                 // A verbatim reprint: no alignment needed.
-                store::matches::record(tx, qid, other, "exact", 1.0)?;
+                store::matches::join(tx, qid, other, "exact", 1.0)?;
                 verbatim = true;
             } else {
                 pending.push(PendingMatch {
@@ -743,7 +743,7 @@ fn align_matches(
         .collect();
     for (m, best) in pending.iter().zip(found) {
         if let Some((verdict, similarity)) = best {
-            store::matches::record(tx, m.qid, m.other, verdict.as_str(), similarity)?;
+            store::matches::join(tx, m.qid, m.other, verdict.as_str(), similarity)?;
         }
     }
     Ok(())
@@ -944,6 +944,50 @@ mod tests {
             "an add time is not a publication date"
         );
         assert_eq!(pubs[1].recorded_by, crate::store::RecordedBy::Add);
+    }
+
+    #[test]
+    fn reprints_form_one_group_not_pairs() {
+        let (dir, mut store) = testing::store();
+        let quote = "We will not accept any deal that leaves our farmers without protection";
+        for i in 0..40 {
+            let text =
+                format!("Report number {i} from the region.\n\n\"{quote},\" the minister said.\n");
+            add_bytes(
+                &mut store,
+                dir.path(),
+                &format!("r{i:02}.txt"),
+                text.as_bytes(),
+            );
+        }
+        add_bytes(
+            &mut store,
+            dir.path(),
+            "drift.txt",
+            format!(
+                "A later story.\n\n\"{},\" she said.\n",
+                quote.replace("any", "a")
+            )
+            .as_bytes(),
+        );
+        let groups = store
+            .groups(None, crate::store::matches::GroupOrder::Largest, 10)
+            .unwrap();
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert_eq!(groups[0].documents, 41);
+        assert_eq!(groups[0].members.len(), 41);
+        let drifted: Vec<_> = groups[0]
+            .members
+            .iter()
+            .filter(|m| m.verdict.as_deref() == Some("altered"))
+            .collect();
+        assert_eq!(drifted.len(), 1);
+        // No row per pair: the group is a column of the quotations themselves.
+        let rows: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM quote_groups", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1);
     }
 
     #[test]

@@ -237,3 +237,43 @@ fn an_elision_that_drops_not_is_reported_and_a_printed_ellipsis_is_exact() {
     let exact = &env.json(&["verify", "We tried … and we failed, twice"])[0];
     assert_eq!(exact["verdict"], "exact", "{exact}");
 }
+
+#[test]
+fn a_damaged_fingerprint_index_is_reported_and_rebuilt() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "“Nothing changed for three years,” the minister said on Monday.\n",
+    );
+    env.ok(&["add", "a.txt"]);
+    env.ok(&["fsck"]);
+    let db = env.path().join(".prov/prov.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE shingle_blocks SET data = x'ffff'", [])
+        .unwrap();
+    drop(conn);
+    let out = env.prov().arg("fsck").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("fingerprint index"), "{stdout}");
+    assert!(stdout.contains("--reindex"), "{stdout}");
+    // Evidence is never served from the damaged index: verify says what is wrong.
+    let out = env
+        .prov()
+        .args(["verify", "Nothing changed for three years"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    env.ok(&["fsck", "--reindex"]);
+    let v = &env.json(&["verify", "Nothing changed for three years"])[0];
+    assert_eq!(v["verdict"], "exact");
+
+    // An index that lost a document's postings is reported too.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DELETE FROM shingle_blocks; DELETE FROM shingle_segments;")
+        .unwrap();
+    drop(conn);
+    let out = env.prov().arg("fsck").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("missing from the fingerprint index"));
+}

@@ -178,24 +178,39 @@ fn a_reprint_is_matched_and_traced_in_date_order() {
     }
     env.ok(&["add", "reprint_synthetic.txt"]);
 
-    let matches = env.json(&["matches"]);
-    assert_eq!(matches.len(), 2, "{matches:?}");
-    let drifted = matches
+    // Each reprinted quotation is a group of two: the seed's and the reprint's.
+    let groups = env.json(&["matches"]);
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    let drifted = groups
         .iter()
-        .find(|m| m["verdict"] == "altered")
+        .find(|g| {
+            g["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["verdict"] == "altered")
+        })
         .expect("a drifted quote");
+    assert_eq!(drifted["documents"], 2);
+    let members = drifted["members"].as_array().unwrap();
+    // Earliest published first: the seed (2017-10-25), then the reprint (2017-10-27).
+    assert_eq!(members[0]["published"], "2017-10-25");
     assert!(
-        drifted["quote"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("happened at last")
-    );
-    assert!(
-        drifted["other"]["text"]
+        members[0]["text"]
             .as_str()
             .unwrap()
             .contains("has finally happened")
     );
+    assert!(
+        members[1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("happened at last")
+    );
+    assert_eq!(members[0]["group"], drifted["id"]);
+    assert_eq!(members[1]["group"], drifted["id"]);
+    let human = env.ok(&["matches"]);
+    assert!(human.contains("2 documents, 1 outlet"), "{human}");
 
     let trace = &env.json(&[
         "trace",

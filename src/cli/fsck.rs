@@ -6,17 +6,27 @@ use serde_json::json;
 use super::output::note;
 use super::{CommandError, Context, Out, exit};
 
-/// Check the store: re-hash every object and check every row that points to one.
+/// Check the store: re-hash every object, check every row that points to one, read every
+/// block of the fingerprint index and check that it holds every document.
 ///
 /// Reports corrupt, missing and dangling items by id and exits 1 if there are any.
 /// Objects no row refers to (left by an interrupted add) are harmless and only noted.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Rebuild the fingerprint index from the stored documents first (after damage to it).
+    #[arg(long)]
+    reindex: bool,
+}
 
-pub fn run(_args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
-    let store = ctx.store()?;
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+    let mut store = ctx.store()?;
+    if args.reindex {
+        store.reset_shingles()?;
+        let n = prov::index::catch_up(&mut store, &mut |_, _| {})?;
+        note(format!("rebuilt the fingerprint index of {n} documents"));
+    }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    let report = store.fsck(&mut |done, total| {
+    let mut report = store.fsck(&mut |done, total| {
         if done == 1 && total >= 500 {
             bar.set_length(total);
         } else if done == 1 {
@@ -25,6 +35,21 @@ pub fn run(_args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError
         bar.set_position(done);
     })?;
     bar.finish_and_clear();
+    if report
+        .problems
+        .iter()
+        .all(|p| p.item != "fingerprint index")
+    {
+        for id in prov::index::unindexed(&store)? {
+            report.problems.push(prov::store::fsck::Problem {
+                kind: prov::store::fsck::ProblemKind::Missing,
+                item: id.to_hex(),
+                detail: "document is missing from the fingerprint index; rebuild it with \
+                         `prov fsck --reindex`"
+                    .into(),
+            });
+        }
+    }
     if out.json {
         out.json_line(&json!({
             "ok": report.is_clean(),

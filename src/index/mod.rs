@@ -81,6 +81,29 @@ pub const MIN_WORDS: usize = SHINGLE + WINDOW - 1;
 /// A kept shingle's hash, as the index stores it.
 pub type Fingerprint = u32;
 
+/// Documents with text worth indexing that the fingerprint index holds nothing for (and
+/// that are not waiting to be indexed): what `prov fsck` reports as missing from it.
+pub fn unindexed(store: &Store) -> Result<Vec<store::DocId>, store::Error> {
+    let indexed = store.shingle_documents()?;
+    let pending: rustc_hash::FxHashSet<i64> =
+        store.shingles_pending(usize::MAX)?.into_iter().collect();
+    let rows: Vec<i64> = store
+        .document_rows()?
+        .into_iter()
+        .filter(|r| !indexed.contains(r) && !pending.contains(r))
+        .collect();
+    let docs = store.document_ids(&rows)?;
+    let objects = store.objects();
+    Ok(docs
+        .par_iter()
+        .filter(|(_, id, text_id)| {
+            text::stored_text(objects, id, text_id.as_ref())
+                .is_ok_and(|t| !document_fingerprints(&t).is_empty())
+        })
+        .map(|(_, id, _)| *id)
+        .collect())
+}
+
 /// The fingerprints of a document's text, sorted and without repeats.
 pub fn document_fingerprints(text: &str) -> Vec<Fingerprint> {
     let norm = normalize::normalize(text);

@@ -276,6 +276,16 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every document's row, in order.
+    pub fn document_rows(&self) -> Result<Vec<i64>> {
+        let rows = self
+            .conn
+            .prepare("SELECT seq FROM documents ORDER BY seq")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(rows)
+    }
+
     /// The id and article text object of the documents at rows `rows` (rows with no
     /// document are left out).
     pub fn document_ids(&self, rows: &[i64]) -> Result<Vec<(i64, DocId, Option<DocId>)>> {

@@ -147,6 +147,22 @@ impl Store {
                  WHERE q.speaker_id IS NOT NULL AND s.id IS NULL",
                 "quotation names a speaker that does not exist",
             ),
+            (
+                "SELECT lower(hex(q.id)), 'group #' || q.grp FROM quotes q \
+                 LEFT JOIN quote_groups g ON g.id = q.grp \
+                 WHERE q.grp IS NOT NULL AND g.id IS NULL",
+                "quotation names a match group that does not exist",
+            ),
+            (
+                "SELECT 'document #' || p.doc, 'publication #' || p.id FROM publications p \
+                 LEFT JOIN documents d ON d.seq = p.doc WHERE d.seq IS NULL",
+                "publication belongs to a document that is not stored",
+            ),
+            (
+                "SELECT d.id, 'no publication' FROM documents d \
+                 WHERE NOT EXISTS (SELECT 1 FROM publications p WHERE p.doc = d.seq)",
+                "document has no publication record",
+            ),
         ] {
             let mut stmt = conn.prepare(sql)?;
             let rows = stmt
@@ -161,6 +177,14 @@ impl Store {
                     detail: format!("{what} ({})", place.unwrap_or_default()),
                 });
             }
+        }
+
+        if let Err(e) = self.shingle_documents() {
+            report.problems.push(Problem {
+                kind: ProblemKind::Corrupt,
+                item: "fingerprint index".into(),
+                detail: format!("{e}; rebuild it with `prov fsck --reindex`"),
+            });
         }
 
         let objects = self

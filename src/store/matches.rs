@@ -1,18 +1,47 @@
 //! Quotations that appear in more than one document: the gram index that finds them at
-//! add time, and the matches recorded.
+//! add time, and the groups they form (one group per utterance, whatever the number of
+//! reprints).
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::{Result, Store};
+use super::quotes::{QUOTE_COLUMNS, StoredQuote, quote_from_row};
+use super::{DocId, Result, Store};
+use crate::store::documents::parse_id;
 
-/// A recorded match between two stored quotations (full hex ids).
+/// One quotation of a group, with where and when it was published.
 #[derive(Debug, Clone, Serialize)]
-pub struct QuoteMatch {
-    pub quote: String,
-    pub other: String,
-    pub verdict: String,
-    pub similarity: f32,
+pub struct GroupMember {
+    #[serde(flatten)]
+    pub quote: StoredQuote,
+    /// The document's first publication.
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    /// How its wording reads against the member it joined through; absent for the one
+    /// that founded the group.
+    pub verdict: Option<String>,
+    pub similarity: Option<f32>,
+}
+
+/// A quotation and its reprints in other documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteGroup {
+    /// The id of its earliest stored quotation.
+    pub id: String,
+    pub documents: usize,
+    pub outlets: usize,
+    /// Members, earliest published first (undated last).
+    pub members: Vec<GroupMember>,
+}
+
+/// How to list groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GroupOrder {
+    /// Most documents first.
+    #[default]
+    Largest,
+    /// Most recently published member first.
+    Newest,
 }
 
 /// Records the grams of a stored quotation (by row).
@@ -51,60 +80,159 @@ pub fn quote_text(tx: &Transaction<'_>, qid: i64) -> Result<String> {
         .query_row([qid], |r| r.get(0))?)
 }
 
-/// Records that two quotations are the same one.
-pub fn record(
+fn group_of(tx: &Transaction<'_>, qid: i64) -> Result<Option<i64>> {
+    Ok(tx
+        .prepare_cached("SELECT grp FROM quotes WHERE qid = ?1")?
+        .query_row([qid], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// Records that quotation `qid` is a reprint of quotation `other` (`verdict` and
+/// `similarity` say how its wording reads against it): `qid` joins `other`'s group, a
+/// group is founded by `other` when it has none, and two groups that meet become one.
+pub fn join(
     tx: &Transaction<'_>,
     qid: i64,
     other: i64,
     verdict: &str,
     similarity: f32,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT OR REPLACE INTO quote_matches (qid, other, verdict, similarity) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![qid, other, verdict, f64::from(similarity)])?;
+    let set = |q: i64, g: i64, verdict: Option<&str>, similarity: Option<f32>| {
+        tx.prepare_cached(
+            "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 WHERE qid = ?1",
+        )?
+        .execute(params![q, g, verdict, similarity.map(f64::from)])
+    };
+    match (group_of(tx, qid)?, group_of(tx, other)?) {
+        (None, None) => {
+            tx.prepare_cached("INSERT OR IGNORE INTO quote_groups (id) VALUES (?1)")?
+                .execute([other])?;
+            set(other, other, None, None)?;
+            set(qid, other, Some(verdict), Some(similarity))?;
+        }
+        (None, Some(g)) => {
+            set(qid, g, Some(verdict), Some(similarity))?;
+        }
+        (Some(g), None) => {
+            set(other, g, Some(verdict), Some(similarity))?;
+        }
+        (Some(a), Some(b)) if a != b => {
+            // The older group absorbs the newer one.
+            let (keep, gone) = (a.min(b), a.max(b));
+            tx.prepare_cached("UPDATE quotes SET grp = ?1 WHERE grp = ?2")?
+                .execute(params![keep, gone])?;
+            tx.prepare_cached("DELETE FROM quote_groups WHERE id = ?1")?
+                .execute([gone])?;
+        }
+        _ => {}
+    }
     Ok(())
 }
 
-fn hex(bytes: Vec<u8>) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl Store {
-    /// Quotations recorded as the same as the one at row `qid`, in either direction:
-    /// (row, verdict, similarity).
-    pub fn matched_quotes(&self, qid: i64) -> Result<Vec<(i64, String, f32)>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT other, verdict, similarity FROM quote_matches WHERE qid = ?1 \
-             UNION SELECT qid, verdict, similarity FROM quote_matches WHERE other = ?1",
-        )?;
-        let rows = stmt
-            .query_map([qid], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get::<_, f64>(2)? as f32))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+    /// The quotations grouped with the one at row `qid` (itself excluded).
+    pub fn group_members(&self, qid: i64) -> Result<Vec<GroupMember>> {
+        let grp: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT grp FROM quotes WHERE qid = ?1")?
+            .query_row([qid], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let Some(grp) = grp else {
+            return Ok(Vec::new());
+        };
+        let mut members = self.members(grp)?;
+        let own = self.quote_by_row(qid)?.id;
+        members.retain(|m| m.quote.id != own);
+        Ok(members)
     }
 
-    /// Recorded matches, optionally only those touching one document.
-    pub fn matches(&self, doc: Option<&super::DocId>) -> Result<Vec<QuoteMatch>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT a.id, b.id, m.verdict, m.similarity FROM quote_matches m \
-             JOIN quotes a ON a.qid = m.qid JOIN quotes b ON b.qid = m.other \
-             JOIN documents da ON da.seq = a.doc JOIN documents db ON db.seq = b.doc \
-             WHERE ?1 IS NULL OR da.id = ?1 OR db.id = ?1 \
-             ORDER BY m.similarity DESC, a.id",
-        )?;
+    fn members(&self, grp: i64) -> Result<Vec<GroupMember>> {
+        let sql = format!(
+            "SELECT {QUOTE_COLUMNS}, d.outlet, d.published, q.grp_verdict, q.grp_similarity \
+             FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
+             JOIN documents d ON d.seq = q.doc WHERE q.grp = ?1 \
+             ORDER BY d.published IS NULL, d.published, q.qid"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt
-            .query_map([doc.map(|d| d.to_hex())], |r| {
-                Ok(QuoteMatch {
-                    quote: hex(r.get(0)?),
-                    other: hex(r.get(1)?),
-                    verdict: r.get(2)?,
-                    similarity: r.get::<_, f64>(3)? as f32,
-                })
+            .query_map([grp], |r| {
+                let (doc, quote) = quote_from_row(r)?;
+                Ok((
+                    doc,
+                    quote,
+                    r.get::<_, Option<String>>(QUOTE_FIELDS)?,
+                    r.get::<_, Option<String>>(QUOTE_FIELDS + 1)?,
+                    r.get::<_, Option<String>>(QUOTE_FIELDS + 2)?,
+                    r.get::<_, Option<f64>>(QUOTE_FIELDS + 3)?,
+                ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        rows.into_iter()
+            .map(|(doc, mut quote, outlet, published, verdict, similarity)| {
+                quote.doc = parse_id(&doc)?;
+                Ok(GroupMember {
+                    quote,
+                    outlet,
+                    published,
+                    verdict,
+                    similarity: similarity.map(|s| s as f32),
+                })
+            })
+            .collect()
+    }
+
+    /// Groups of quotations found in more than one document, optionally only those with a
+    /// quotation in `doc`; at most `limit`.
+    pub fn groups(
+        &self,
+        doc: Option<&DocId>,
+        order: GroupOrder,
+        limit: usize,
+    ) -> Result<Vec<QuoteGroup>> {
+        let order_by = match order {
+            GroupOrder::Largest => "count(DISTINCT q.doc) DESC, max(d.published) DESC, q.grp",
+            GroupOrder::Newest => "max(d.published) IS NULL, max(d.published) DESC, q.grp DESC",
+        };
+        let sql = format!(
+            "SELECT q.grp FROM quotes q JOIN documents d ON d.seq = q.doc \
+             WHERE q.grp IS NOT NULL AND (?1 IS NULL OR q.grp IN ( \
+                 SELECT grp FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1))) \
+             GROUP BY q.grp HAVING count(DISTINCT q.doc) > 1 ORDER BY {order_by} LIMIT ?2"
+        );
+        let ids = self
+            .conn()
+            .prepare(&sql)?
+            .query_map(
+                params![doc.map(|d| d.to_hex()), limit.min(i64::MAX as usize) as i64],
+                |r| r.get::<_, i64>(0),
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.into_iter()
+            .map(|g| {
+                let members = self.members(g)?;
+                let mut docs: Vec<DocId> = members.iter().map(|m| m.quote.doc).collect();
+                docs.sort_unstable();
+                docs.dedup();
+                let mut outlets: Vec<&str> =
+                    members.iter().filter_map(|m| m.outlet.as_deref()).collect();
+                outlets.sort_unstable();
+                outlets.dedup();
+                let id = members
+                    .iter()
+                    .find_map(|m| m.quote.group.clone())
+                    .unwrap_or_default();
+                Ok(QuoteGroup {
+                    id,
+                    documents: docs.len(),
+                    outlets: outlets.len(),
+                    members,
+                })
+            })
+            .collect()
     }
 }
+
+/// Columns [`QUOTE_COLUMNS`] reads, so extra columns follow at this index.
+const QUOTE_FIELDS: usize = super::quotes::QUOTE_COLUMN_COUNT;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0004_web.sql"),
     include_str!("../../schema/0005_publications.sql"),
     include_str!("../../schema/0006_shingles.sql"),
+    include_str!("../../schema/0007_quote_groups.sql"),
 ];
 
 /// The schema version this build writes.
@@ -90,6 +91,53 @@ mod tests {
                     "2026-01-03T00:00:00Z".into()
                 ),
                 (2, None, None, "2026-01-02T00:00:00Z".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn recorded_pairs_of_older_stores_become_groups() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        let id = "a".repeat(64);
+        conn.execute(
+            "INSERT INTO documents (id, size, encoding, added_at) VALUES (?1, 1, 'utf-8', 'x')",
+            [&id],
+        )
+        .unwrap();
+        for q in 1..=5i64 {
+            conn.execute(
+                "INSERT INTO quotes (qid, id, doc, ord, start, \"end\", text, kind, utterance, \
+                 confidence) VALUES (?1, randomblob(32), 1, ?1, 0, 1, 't', 'direct', 0, 1.0)",
+                [q],
+            )
+            .unwrap();
+        }
+        // 1-2-3 are one quotation (3 through 2), 4-5 another.
+        conn.execute_batch(
+            "INSERT INTO quote_matches VALUES (2, 1, 'exact', 1.0), (3, 2, 'altered', 0.8), \
+             (5, 4, 'normalized', 1.0);",
+        )
+        .unwrap();
+        apply(&mut conn, Path::new(":memory:")).unwrap();
+        let rows: Vec<(i64, Option<i64>, Option<String>)> = conn
+            .prepare("SELECT qid, grp, grp_verdict FROM quotes ORDER BY qid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (1, Some(1), None),
+                (2, Some(1), Some("exact".into())),
+                (3, Some(1), Some("altered".into())),
+                (4, Some(4), None),
+                (5, Some(4), Some("normalized".into())),
             ]
         );
     }

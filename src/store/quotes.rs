@@ -32,6 +32,10 @@ pub struct StoredQuote {
     pub id: String,
     pub doc: DocId,
     pub seq: u32,
+    /// The id of the group of this quotation and its reprints in other documents (see
+    /// `prov matches`), when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     #[serde(flatten)]
     pub quote: NewQuote,
 }
@@ -232,23 +236,35 @@ fn insert_speaker(tx: &Transaction<'_>, name: &str) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
-/// Columns of a stored quotation; queries join `documents d` and `speakers s`.
-const QUOTE_COLUMNS: &str = "q.id, d.id, q.ord, q.start, q.\"end\", q.text, q.kind, q.utterance, \
-     q.mention, q.mention_start, q.mention_end, s.name, q.cue, q.confidence";
+/// Columns of a stored quotation; queries join `documents d` and `speakers s`. The last is
+/// the id of its group: the quotation that founded it (or, gone, the earliest left).
+pub(crate) const QUOTE_COLUMNS: &str = "q.id, d.id, q.ord, q.start, q.\"end\", q.text, q.kind, \
+     q.utterance, q.mention, q.mention_start, q.mention_end, s.name, q.cue, q.confidence, \
+     (SELECT r.id FROM quotes r WHERE q.grp IS NOT NULL AND r.grp = q.grp \
+      ORDER BY r.qid = q.grp DESC, r.qid LIMIT 1)";
 
-fn quote_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredQuote)> {
+/// How many columns [`QUOTE_COLUMNS`] holds.
+pub(crate) const QUOTE_COLUMN_COUNT: usize = 15;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn quote_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredQuote)> {
     let doc: String = row.get(1)?;
     let opt = |i: usize| -> rusqlite::Result<Option<usize>> {
         Ok(row.get::<_, Option<i64>>(i)?.map(|v| v.max(0) as usize))
     };
     let id: Vec<u8> = row.get(0)?;
-    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let id = hex(&id);
+    let group: Option<Vec<u8>> = row.get(14)?;
     Ok((
         doc,
         StoredQuote {
             id,
             doc: DocId::of_bytes(b""),
             seq: row.get::<_, i64>(2)?.max(0) as u32,
+            group: group.map(|g| hex(&g)),
             quote: NewQuote {
                 start: row.get::<_, i64>(3)?.max(0) as usize,
                 end: row.get::<_, i64>(4)?.max(0) as usize,

@@ -109,6 +109,43 @@ impl Store {
         Ok(out)
     }
 
+    /// Every document row the index holds postings for, reading (and so checking) every
+    /// block.
+    pub fn shingle_documents(&self) -> Result<rustc_hash::FxHashSet<i64>> {
+        let mut docs = rustc_hash::FxHashSet::default();
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT segment, first, data FROM shingle_blocks ORDER BY segment, first")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let segment: i64 = r.get(0)?;
+            let first: i64 = r.get(1)?;
+            let data: Vec<u8> = r.get(2)?;
+            let first = u32::try_from(first)
+                .map_err(|_| corrupt(segment, format!("first fingerprint {first}")))?;
+            let groups = decode_block(&data, first).map_err(|what| corrupt(segment, what))?;
+            if groups.first().map(|g| g.0) != Some(first) {
+                return Err(corrupt(segment, format!("block {first} starts elsewhere")));
+            }
+            for (_, d) in groups {
+                docs.extend(d);
+            }
+        }
+        Ok(docs)
+    }
+
+    /// Empties the fingerprint index and marks every document as waiting to be indexed
+    /// (`crate::index::catch_up` then rebuilds it).
+    pub fn reset_shingles(&mut self) -> Result<()> {
+        self.write(|tx| -> Result<()> {
+            tx.execute_batch(
+                "DELETE FROM shingle_blocks; DELETE FROM shingle_segments; \
+                 INSERT OR IGNORE INTO shingles_pending SELECT seq FROM documents;",
+            )?;
+            Ok(())
+        })
+    }
+
     /// How many documents are waiting to be indexed.
     pub fn shingles_pending_count(&self) -> Result<u64> {
         Ok(self
@@ -135,7 +172,7 @@ impl Store {
 
 fn corrupt(segment: i64, what: String) -> Error {
     Error::CorruptRow(format!(
-        "fingerprint index segment {segment}: {what}; rebuild the index with `prov fsck`"
+        "fingerprint index segment {segment}: {what}; rebuild it with `prov fsck --reindex`"
     ))
 }
 

@@ -131,20 +131,22 @@ pub fn trace(
     })
 }
 
-/// Adds the quotations matched with stored quotation `qid` at add time that alignment did
+/// Adds the quotations grouped with stored quotation `qid` at add time that alignment did
 /// not find (a truncated or heavily cut reprint).
 fn matched(store: &Store, qid: i64, evidence: &mut Vec<Evidence>) -> Result<(), VerifyError> {
-    for (other, verdict, similarity) in store.matched_quotes(qid)? {
-        let Some(verdict) = Verdict::parse(&verdict) else {
-            continue;
-        };
-        let o = store.quote_by_row(other)?;
+    for m in store.group_members(qid)? {
+        let o = m.quote;
         if evidence.iter().any(|e| e.doc == o.doc) {
             continue;
         }
         let Some(doc) = store.document(&o.doc)? else {
             continue;
         };
+        let verdict = m
+            .verdict
+            .as_deref()
+            .and_then(Verdict::parse)
+            .unwrap_or(Verdict::Altered);
         evidence.push(Evidence {
             doc: o.doc,
             verdict,
@@ -153,7 +155,7 @@ fn matched(store: &Store, qid: i64, evidence: &mut Vec<Evidence>) -> Result<(), 
             text: o.quote.text,
             before: String::new(),
             after: String::new(),
-            similarity,
+            similarity: m.similarity.unwrap_or(0.0),
             speaker: o.quote.speaker,
             mention: o.quote.mention,
             outlet: doc.meta.outlet,
