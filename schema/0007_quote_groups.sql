@@ -12,25 +12,7 @@ ALTER TABLE quotes ADD COLUMN grp_verdict TEXT;
 ALTER TABLE quotes ADD COLUMN grp_similarity REAL;
 CREATE INDEX quotes_by_group ON quotes(grp) WHERE grp IS NOT NULL;
 
--- Recorded pairs become groups: the connected quotations, founded by the lowest row.
-CREATE TEMP TABLE match_edges AS
-    SELECT qid AS a, other AS b FROM quote_matches
-    UNION SELECT other, qid FROM quote_matches;
-CREATE TEMP TABLE match_roots AS
-    WITH RECURSIVE reach(q, r) AS (
-        SELECT a, a FROM match_edges
-        UNION
-        SELECT reach.q, match_edges.b FROM reach JOIN match_edges ON match_edges.a = reach.r
-    )
-    SELECT q, min(r) AS root FROM reach GROUP BY q;
-INSERT INTO quote_groups (id) SELECT DISTINCT root FROM match_roots;
-UPDATE quotes SET
-    grp = (SELECT root FROM match_roots WHERE match_roots.q = quotes.qid),
-    grp_verdict = (SELECT verdict FROM quote_matches m WHERE m.qid = quotes.qid
-                   ORDER BY similarity DESC LIMIT 1),
-    grp_similarity = (SELECT similarity FROM quote_matches m WHERE m.qid = quotes.qid
-                      ORDER BY similarity DESC LIMIT 1)
-WHERE qid IN (SELECT q FROM match_roots);
-DROP TABLE match_edges;
-DROP TABLE match_roots;
-DROP TABLE quote_matches;
+-- Recorded pairs (quote_matches) become groups, and the pair table goes: connected
+-- quotations are one group, founded by the lowest row. Components are found with a
+-- union-find in src/store/migrate.rs, which runs right after this file in the same
+-- transaction (a recursive query would list every pair of a component: quadratic).

@@ -7,7 +7,7 @@
 //! under a deadline. A 10 MB document costs one pass over its words; a query of one
 //! repeated word votes from a bounded number of positions per word.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -293,8 +293,13 @@ pub fn best_passage(query: &Query, doc: &Document<'_>, deadline: Duration) -> Op
 /// The best passage for all the query's words, ellipses ignored.
 fn whole_passage(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passage> {
     let all = 0..query.words.len();
-    let mut best: Option<Passage> = None;
-    for (window, _) in diagonals(query, all.clone(), doc, 0..doc.words.len()) {
+    let mut best: Option<Passage> = verbatim(query, doc);
+    for (window, _) in best
+        .is_none()
+        .then(|| diagonals(query, all.clone(), doc, 0..doc.words.len()))
+        .into_iter()
+        .flatten()
+    {
         let Some(p) = compare(query, all.clone(), doc, window, deadline) else {
             continue;
         };
@@ -322,6 +327,35 @@ fn whole_passage(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option
         Verdict::Altered
     };
     Some(p)
+}
+
+/// The first place where the document, normalised, reads exactly as the query does from
+/// its first word to its last, on word boundaries: a verbatim reprint needs no diff.
+fn verbatim(query: &Query, doc: &Document<'_>) -> Option<Passage> {
+    let (q0, q1) = (query.words.first()?, query.words.last()?);
+    let needle = query.norm.text.get(q0.start..q1.end)?;
+    for at in memchr::memmem::find_iter(doc.norm.text.as_bytes(), needle.as_bytes()) {
+        let first = doc.words.partition_point(|w| w.start < at);
+        let end = at + needle.len();
+        let last = doc.words.partition_point(|w| w.end < end);
+        let on_words = doc.words.get(first).is_some_and(|w| w.start == at)
+            && doc.words.get(last).is_some_and(|w| w.end == end);
+        if !on_words || last - first + 1 != query.words.len() {
+            continue;
+        }
+        let range = doc.original(first..last + 1);
+        return Some(Passage {
+            diff: vec![Change {
+                op: "equal",
+                text: doc.text[range.clone()].to_owned(),
+            }],
+            range,
+            verdict: Verdict::Altered,
+            similarity: 1.0,
+            omits: Vec::new(),
+        });
+    }
+    None
 }
 
 /// Whether the passage, normalised, reads exactly as the query does from its first word to
@@ -352,14 +386,14 @@ fn diagonals(
     doc: &Document<'_>,
     within: Range<usize>,
 ) -> Vec<(Range<usize>, u32)> {
-    let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut positions: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for i in q.clone() {
         let v = positions.entry(query.word(i)).or_default();
         if v.len() < VOTES_PER_WORD {
             v.push(i - q.start);
         }
     }
-    let mut votes: HashMap<i64, u32> = HashMap::new();
+    let mut votes: FxHashMap<i64, u32> = FxHashMap::default();
     for j in within.clone() {
         if let Some(is) = positions.get(doc.word(j)) {
             for &i in is {

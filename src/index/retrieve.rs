@@ -100,9 +100,12 @@ fn by_fingerprints(store: &Store, per_piece: &[Vec<u32>]) -> Result<Retrieval, s
             *shared.entry(d).or_default() += 1;
         }
     }
-    // A holder with a word or two changed shares most fingerprints; one that shares a fifth
-    // of a long passage's at most shares a common phrase, not the passage.
-    let need = read.div_ceil(5).max(1) as u32;
+    // A verbatim holder shares every fingerprint read; one with a word or two changed
+    // still shares at least half of a passage's (a changed word costs the two shingles
+    // holding it and the windows around them). A document sharing fewer shares common
+    // phrases, not the passage. A short passage has too few fingerprints to survive a
+    // change at all, so for it only holders of every one are candidates.
+    let need = if read <= 3 { read } else { read.div_ceil(2) }.max(1) as u32;
     let mut docs: Vec<(i64, u32)> = shared.into_iter().filter(|&(_, n)| n >= need).collect();
     docs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Ok(Retrieval {

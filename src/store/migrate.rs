@@ -18,6 +18,74 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0007_quote_groups.sql"),
 ];
 
+/// Data conversions SQL cannot do well, run right after the migration they are numbered
+/// with, in the same transaction.
+const CODE_STEPS: &[(usize, fn(&rusqlite::Transaction<'_>) -> Result<()>)] =
+    &[(7, groups_from_pairs)];
+
+/// Migration 7: recorded pairs of matching quotations become groups (connected components,
+/// founded by their lowest row), and the pair table goes.
+fn groups_from_pairs(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let pairs: Vec<(i64, i64, String, f64)> = tx
+        .prepare("SELECT qid, other, verdict, similarity FROM quote_matches ORDER BY qid, other")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut parent: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    fn root(parent: &mut std::collections::HashMap<i64, i64>, q: i64) -> i64 {
+        let mut r = q;
+        while let Some(&p) = parent.get(&r) {
+            if p == r {
+                break;
+            }
+            r = p;
+        }
+        // Path compression keeps later lookups short.
+        let mut x = q;
+        while let Some(&p) = parent.get(&x) {
+            if p == r {
+                break;
+            }
+            parent.insert(x, r);
+            x = p;
+        }
+        r
+    }
+    for &(a, b, ..) in &pairs {
+        parent.entry(a).or_insert(a);
+        parent.entry(b).or_insert(b);
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent.insert(ra.max(rb), ra.min(rb));
+        }
+    }
+    // A member's verdict is its best recorded match with an earlier quotation.
+    let mut best: std::collections::HashMap<i64, (String, f64)> = std::collections::HashMap::new();
+    for (a, _, verdict, similarity) in pairs {
+        match best.get(&a) {
+            Some((_, s)) if *s >= similarity => {}
+            _ => {
+                best.insert(a, (verdict, similarity));
+            }
+        }
+    }
+    let members: Vec<i64> = parent.keys().copied().collect();
+    let mut group = tx.prepare("INSERT OR IGNORE INTO quote_groups (id) VALUES (?1)")?;
+    let mut set = tx.prepare(
+        "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 WHERE qid = ?1",
+    )?;
+    for q in members {
+        let r = root(&mut parent, q);
+        group.execute([r])?;
+        let (verdict, similarity) = match best.get(&q) {
+            Some((v, s)) if q != r => (Some(v.as_str()), Some(*s)),
+            _ => (None, None),
+        };
+        set.execute(rusqlite::params![q, r, verdict, similarity])?;
+    }
+    tx.execute_batch("DROP TABLE quote_matches;")?;
+    Ok(())
+}
+
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -38,6 +106,9 @@ pub fn apply(conn: &mut Connection, db: &Path) -> Result<()> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)?;
+        if let Some((_, step)) = CODE_STEPS.iter().find(|(at, _)| *at == i + 1) {
+            step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     }
     tx.commit()?;

@@ -240,8 +240,9 @@ fn insert_speaker(tx: &Transaction<'_>, name: &str) -> Result<i64> {
 /// the id of its group: the quotation that founded it (or, gone, the earliest left).
 pub(crate) const QUOTE_COLUMNS: &str = "q.id, d.id, q.ord, q.start, q.\"end\", q.text, q.kind, \
      q.utterance, q.mention, q.mention_start, q.mention_end, s.name, q.cue, q.confidence, \
-     (SELECT r.id FROM quotes r WHERE q.grp IS NOT NULL AND r.grp = q.grp \
-      ORDER BY r.qid = q.grp DESC, r.qid LIMIT 1)";
+     CASE WHEN q.grp IS NOT NULL THEN coalesce( \
+       (SELECT f.id FROM quotes f WHERE f.qid = q.grp), \
+       (SELECT r.id FROM quotes r WHERE r.grp = q.grp ORDER BY r.qid LIMIT 1)) END";
 
 /// How many columns [`QUOTE_COLUMNS`] holds.
 pub(crate) const QUOTE_COLUMN_COUNT: usize = 15;
