@@ -20,8 +20,10 @@ const MIGRATIONS: &[&str] = &[
 
 /// Data conversions SQL cannot do well, run right after the migration they are numbered
 /// with, in the same transaction.
-const CODE_STEPS: &[(usize, fn(&rusqlite::Transaction<'_>) -> Result<()>)] =
-    &[(7, groups_from_pairs)];
+const CODE_STEPS: &[(usize, CodeStep)] = &[(7, groups_from_pairs)];
+
+/// A data conversion run inside a migration's transaction.
+type CodeStep = fn(&rusqlite::Transaction<'_>) -> Result<()>;
 
 /// Migration 7: recorded pairs of matching quotations become groups (connected components,
 /// founded by their lowest row), and the pair table goes.
