@@ -489,6 +489,15 @@ fn flush(
     let now = meta::now_rfc3339();
     let objects = store.objects().clone();
     let objects = &objects;
+    // The batch's objects reach the disk before any row names them.
+    let written: Vec<DocId> = batch
+        .iter()
+        .flat_map(|p| std::iter::once(p.id).chain(p.form.text_id))
+        .collect();
+    objects.sync(&written).map_err(|source| AddError::Io {
+        path: store.dir().join("objects"),
+        source,
+    })?;
     let results = store.write(|tx| -> Result<Vec<Added>, store::Error> {
         let mut out = Vec::with_capacity(batch.len());
         let mut pending = Vec::new();
@@ -564,6 +573,7 @@ fn flush(
                     } else {
                         RecordedBy::Add
                     },
+                    first: is_new,
                 },
             )?;
             let new_publication = !is_new && publication == PublicationChange::New;

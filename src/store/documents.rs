@@ -622,6 +622,9 @@ pub struct NewPublication<'a> {
     pub meta: &'a Metadata,
     pub recorded_at: &'a str,
     pub recorded_by: RecordedBy,
+    /// The document was inserted in this transaction with these fields (by
+    /// [`insert_document`]): this is its only publication, and its row is already right.
+    pub first: bool,
 }
 
 /// What recording a publication changed.
@@ -649,6 +652,10 @@ pub fn record_publication(
         None => (None, None),
     };
     let m = new.meta;
+    if new.first {
+        insert_publication(tx, doc, kind, locator, new)?;
+        return Ok(PublicationChange::New);
+    }
     let existing = tx
         .prepare_cached(
             "SELECT id, outlet, published, author, title, url FROM publications \
@@ -694,28 +701,40 @@ pub fn record_publication(
             PublicationChange::Updated
         }
         None => {
-            tx.prepare_cached(
-                "INSERT INTO publications (doc, source_kind, locator, outlet, published, author, \
-                 title, url, recorded_at, recorded_by) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                doc,
-                kind,
-                locator,
-                m.outlet,
-                m.published,
-                m.author,
-                m.title,
-                m.url,
-                new.recorded_at,
-                new.recorded_by.as_str(),
-            ])?;
+            insert_publication(tx, doc, kind, locator, new)?;
             PublicationChange::New
         }
     };
     refresh_first_publication(tx, doc)?;
     Ok(change)
+}
+
+fn insert_publication(
+    tx: &Transaction<'_>,
+    doc: i64,
+    kind: Option<&str>,
+    locator: Option<&str>,
+    new: &NewPublication<'_>,
+) -> Result<()> {
+    let m = new.meta;
+    tx.prepare_cached(
+        "INSERT INTO publications (doc, source_kind, locator, outlet, published, author, \
+         title, url, recorded_at, recorded_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        doc,
+        kind,
+        locator,
+        m.outlet,
+        m.published,
+        m.author,
+        m.title,
+        m.url,
+        new.recorded_at,
+        new.recorded_by.as_str(),
+    ])?;
+    Ok(())
 }
 
 /// Copies the first publication's outlet, URL and date onto the document row (title and

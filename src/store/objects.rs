@@ -5,11 +5,13 @@
 //! page cache; large documents do not pass through the WAL twice (log, then checkpoint);
 //! and the database stays small enough to back up or rebuild from the objects alone.
 //!
-//! Writes go to a temporary file in `.prov/tmp/`, are flushed to disk, then renamed into
-//! place, so a crash never leaves a half-written object under a real name. The database row
-//! that refers to an object is committed only after that rename, so a crash in between
-//! leaves at worst an unreferenced object, which `fsck` reports as a note and a later `add`
-//! of the same bytes adopts.
+//! Writes go to a temporary file in `.prov/tmp/`, then are renamed into place, so a crash
+//! never leaves a half-written object under a real name. Before the database rows that refer
+//! to a batch of objects are committed, [`Objects::sync`] makes the batch durable (files and
+//! renames) with one filesystem flush, rather than one `fsync` per file, which cost an add of
+//! small documents about a third of a millisecond each. A crash before the rows commit
+//! leaves at worst unreferenced objects, which `fsck` reports as a note and a later `add` of
+//! the same bytes adopts.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -42,7 +44,8 @@ impl Objects {
         self.path(id).is_file()
     }
 
-    /// Stores `bytes` under `id` unless an object is already there.
+    /// Stores `bytes` under `id` unless an object is already there. The object is durable
+    /// once [`Objects::sync`] has run: call it before committing rows that name it.
     ///
     /// The caller guarantees `id == DocId::of_bytes(bytes)`. Returns whether a new file
     /// was written.
@@ -64,7 +67,6 @@ impl Objects {
             .prefix("obj-")
             .tempfile_in(&tmp_dir)?;
         tmp.write_all(bytes)?;
-        tmp.as_file().sync_data()?;
         let mut perms = tmp.as_file().metadata()?.permissions();
         perms.set_readonly(true);
         tmp.as_file().set_permissions(perms)?;
@@ -74,6 +76,44 @@ impl Objects {
             Ok(_) => Ok(true),
             Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
             Err(e) => Err(e.error),
+        }
+    }
+
+    /// Makes the objects written so far (`written`: their ids) durable, with the directory
+    /// entries their renames made: one flush of the filesystem holding the store on Linux,
+    /// each file and its directory elsewhere.
+    pub fn sync(&self, written: &[DocId]) -> io::Result<()> {
+        if written.is_empty() {
+            return Ok(());
+        }
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let dir = fs::File::open(&self.root)?;
+            // SAFETY: syncfs takes a file descriptor that `dir` keeps open for the call.
+            if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let mut dirs = std::collections::BTreeSet::new();
+            for id in written {
+                let path = self.path(id);
+                fs::File::open(&path)?.sync_all()?;
+                if let Some(d) = path.parent() {
+                    dirs.insert(d.to_path_buf());
+                }
+            }
+            for d in dirs {
+                // Directories cannot be opened for syncing everywhere; where they cannot,
+                // the file sync above is what the platform offers.
+                if let Ok(f) = fs::File::open(&d) {
+                    let _ = f.sync_all();
+                }
+            }
+            Ok(())
         }
     }
 
