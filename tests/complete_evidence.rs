@@ -277,3 +277,75 @@ fn a_damaged_fingerprint_index_is_reported_and_rebuilt() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("missing from the fingerprint index"));
 }
+
+#[test]
+fn a_superseded_version_is_evidence_of_what_was_printed_labelled_as_such() {
+    let env = Env::new();
+    env.write(
+        "story.txt",
+        "“We will never sign this agreement,” the minister said on Monday.\n",
+    );
+    env.ok(&["add", "story.txt"]);
+    env.write(
+        "story.txt",
+        "“We will consider signing this agreement,” the minister said on Monday.\n",
+    );
+    env.ok(&["add", "story.txt"]);
+    let v = &env.json(&["verify", "We will never sign this agreement"])[0];
+    assert_eq!(v["verdict"], "exact");
+    assert_eq!(v["documents"], 0, "no current version says it");
+    assert_eq!(v["superseded"], 1);
+    assert!(v["evidence"][0]["superseded_by"].is_string(), "{v}");
+    let human = env.ok(&["verify", "We will never sign this agreement"]);
+    assert!(
+        human.contains("found only in 1 superseded version"),
+        "{human}"
+    );
+    assert!(human.contains("superseded by"), "{human}");
+}
+
+#[test]
+fn a_reprint_holding_the_quote_and_more_is_verbatim_and_undated_comes_last() {
+    let env = Env::new();
+    env.write("first.txt", "“Nothing changed for three years,” he said.\n");
+    env.write(
+        "first.txt.meta.toml",
+        "outlet = \"First\"\npublished = 2020-01-01\n",
+    );
+    env.write(
+        "longer.txt",
+        "“Nothing changed for three years, and then everything changed,” he said.\n",
+    );
+    env.write(
+        "longer.txt.meta.toml",
+        "outlet = \"Longer\"\npublished = 2020-01-02\n",
+    );
+    env.write(
+        "undated.txt",
+        "A week later: “nothing changed for three years.”\n",
+    );
+    env.ok(&["add", "first.txt", "longer.txt", "undated.txt"]);
+    let t = &env.json(&["trace", "Nothing changed for three years"])[0];
+    let apps = t["appearances"].as_array().unwrap();
+    let seen: Vec<(&str, &str)> = apps
+        .iter()
+        .map(|a| {
+            (
+                a["published"].as_str().unwrap_or("undated"),
+                a["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("2020-01-01", "exact"),
+            ("2020-01-02", "exact"),
+            ("undated", "normalized")
+        ]
+    );
+    assert!(apps.iter().all(|a| a.get("changes").is_none()), "{t}");
+    let human = env.ok(&["trace", "Nothing changed for three years"]);
+    assert!(!human.contains("wording changed"), "{human}");
+    assert!(human.contains("undated"), "{human}");
+}
