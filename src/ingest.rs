@@ -690,6 +690,7 @@ fn find_matches(
         candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         candidates.truncate(MATCH_CANDIDATES);
         let mut verbatim = false;
+        let mut to_align = Vec::new();
         for (other, _) in candidates {
             let other_text = store::matches::quote_text(tx, other)?;
             if other_text == q.text {
@@ -697,13 +698,18 @@ fn find_matches(
                 store::matches::join(tx, qid, other, "exact", 1.0)?;
                 verbatim = true;
             } else {
-                pending.push(PendingMatch {
+                to_align.push(PendingMatch {
                     qid,
                     other,
                     text: q.text.clone(),
                     other_text,
                 });
             }
+        }
+        // A verbatim reprint is in its group already; the other candidates, when they are
+        // the same utterance, are in it too (they joined it when they were stored).
+        if !verbatim {
+            pending.extend(to_align);
         }
         // A verbatim copy adds no grams of its own: the stored copy's grams find the next
         // reprint, and matches chain through it. Reprint-heavy stores stay small and fast.

@@ -76,7 +76,14 @@ impl Store {
         // rarest terms' posting lists. The index keeps no positions (detail=none), so this
         // replaces BM25; a term held by a large share of the store says little and is
         // read only when nothing rarer exists.
-        let total = self.document_count()?.max(1) as f64;
+        // The highest row stands in for the number of documents: exact unless rows were
+        // removed, and one index read where count(*) reads the whole table.
+        let total = self
+            .conn()
+            .query_row("SELECT coalesce(max(seq), 1) FROM documents", [], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .max(1) as f64;
         let mut scores: rustc_hash::FxHashMap<i64, f64> = rustc_hash::FxHashMap::default();
         let mut postings = self
             .conn()

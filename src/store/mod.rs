@@ -154,6 +154,9 @@ impl Store {
         }
         let mut conn = Connection::open_with_flags(&db, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // An add runs a few dozen distinct statements per document; rusqlite keeps 16 by
+        // default, and re-preparing the evicted ones cost an add about 6% of its time.
+        conn.set_prepared_statement_cache_capacity(128);
         // WAL lets readers work while another process writes; NORMAL sync keeps every
         // commit atomic and consistent (a power cut may drop the newest commits, never
         // corrupt older ones), and objects are flushed before the rows naming them commit.
