@@ -349,3 +349,49 @@ fn a_reprint_holding_the_quote_and_more_is_verbatim_and_undated_comes_last() {
     assert!(!human.contains("wording changed"), "{human}");
     assert!(human.contains("undated"), "{human}");
 }
+
+#[test]
+fn verify_lists_support_trace_also_lists_the_reworded_copies() {
+    let env = Env::new();
+    let quote = "Nothing has changed for three long years in the northern villages";
+    env.write("a.txt", format!("“{quote},” she said.\n"));
+    env.write("b.txt", format!("The mayor said: “{quote}.”\n"));
+    env.write(
+        "c.txt",
+        "“Nothing has changed for two long years in the northern villages,” she said.\n",
+    );
+    env.ok(&["add", "a.txt", "b.txt", "c.txt"]);
+
+    let v = &env.json(&["verify", quote])[0];
+    assert_eq!(v["verdict"], "exact", "{v}");
+    assert_eq!(v["documents"], 2, "{v}");
+    let verdicts: Vec<&str> = v["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["exact", "exact"], "{v}");
+
+    let t = &env.json(&["trace", quote])[0];
+    let mut verdicts: Vec<&str> = t["appearances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["verdict"].as_str().unwrap())
+        .collect();
+    verdicts.sort_unstable();
+    assert_eq!(verdicts, ["altered", "exact", "exact"], "{t}");
+
+    // With no verbatim holder, verify shows how the closest copy differs.
+    let drifted = "Nothing has changed for five long years in the northern villages";
+    let out = env
+        .prov()
+        .args(["--json", "verify", drifted])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "altered", "{v}");
+    assert!(!v["evidence"].as_array().unwrap().is_empty(), "{v}");
+}

@@ -28,8 +28,13 @@ pub enum Method {
 /// The documents to align for a query.
 #[derive(Debug, Clone)]
 pub struct Retrieval {
-    /// Document rows, those sharing the most fingerprints first.
+    /// Document rows that may hold the quotation word for word: those holding every
+    /// fingerprint looked up (or, for a short query, every word), and documents not yet
+    /// indexed. Every verbatim holder is among them.
     pub docs: Vec<i64>,
+    /// Document rows sharing enough fingerprints to hold it with a word or two changed,
+    /// most shared first.
+    pub near: Vec<i64>,
     pub method: Method,
     /// False when a bound cut the list short (a very short query whose words thousands of
     /// documents hold); the documents left out were never looked at.
@@ -61,7 +66,12 @@ pub fn retrieve(store: &Store, pieces: &[Vec<&str>]) -> Result<Retrieval, store:
     // Documents of a store indexed before fingerprints existed, until they are indexed.
     let pending = store.shingles_pending(usize::MAX)?;
     if !pending.is_empty() {
-        let known: rustc_hash::FxHashSet<i64> = retrieval.docs.iter().copied().collect();
+        let known: rustc_hash::FxHashSet<i64> = retrieval
+            .docs
+            .iter()
+            .chain(&retrieval.near)
+            .copied()
+            .collect();
         retrieval
             .docs
             .extend(pending.into_iter().filter(|d| !known.contains(d)));
@@ -106,10 +116,13 @@ fn by_fingerprints(store: &Store, per_piece: &[Vec<u32>]) -> Result<Retrieval, s
     // phrases, not the passage. A short passage has too few fingerprints to survive a
     // change at all, so for it only holders of every one are candidates.
     let need = if read <= 3 { read } else { read.div_ceil(2) }.max(1) as u32;
-    let mut docs: Vec<(i64, u32)> = shared.into_iter().filter(|&(_, n)| n >= need).collect();
-    docs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut found: Vec<(i64, u32)> = shared.into_iter().filter(|&(_, n)| n >= need).collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let every = found.partition_point(|&(_, n)| n as usize >= read);
+    let near = found.split_off(every);
     Ok(Retrieval {
-        docs: docs.into_iter().map(|(d, _)| d).collect(),
+        docs: found.into_iter().map(|(d, _)| d).collect(),
+        near: near.into_iter().map(|(d, _)| d).collect(),
         method: Method::Fingerprints,
         complete: true,
         left_out: 0,
@@ -123,6 +136,7 @@ fn by_words(store: &Store, pieces: &[Vec<&str>]) -> Result<Retrieval, store::Err
         left_out: total.saturating_sub(docs.len()),
         complete: docs.len() >= total,
         docs,
+        near: Vec::new(),
         method: Method::Words,
     })
 }

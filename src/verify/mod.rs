@@ -155,7 +155,7 @@ pub fn verify(
     if query.is_empty() {
         return Err(VerifyError::Empty);
     }
-    let (found, complete, method) = find(store, &query, options)?;
+    let (found, complete, method) = find(store, &query, options, Reach::Support)?;
     let evidence = found
         .into_iter()
         .map(|f| evidence(store, f))
@@ -163,22 +163,50 @@ pub fn verify(
     report(store, &query, evidence, complete, method, options)
 }
 
-/// Aligns every candidate document and keeps the passages close enough.
+/// Which documents [`find`] aligns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Every document that may print the quotation word for word; those that may hold
+    /// it with a word or two changed only when none of them supports it (verify).
+    Support,
+    /// Every document that may hold it, verbatim or drifted (trace).
+    Everything,
+}
+
+/// Aligns the candidate documents and keeps the passages close enough.
 fn find(
     store: &Store,
     query: &Query,
     options: &VerifyOptions,
+    reach: Reach,
 ) -> Result<(Vec<Found>, bool, Method), VerifyError> {
-    let (rows, complete, method) = match options.only {
-        Some(doc) => (vec![doc_row(store, &doc)?], true, Method::Fingerprints),
+    let (rows, near, complete, method) = match options.only {
+        Some(doc) => (
+            vec![doc_row(store, &doc)?],
+            Vec::new(),
+            true,
+            Method::Fingerprints,
+        ),
         None => {
             let r = index::retrieve(store, &query.piece_words())?;
-            (r.docs, r.complete, r.method)
+            (r.docs, r.near, r.complete, r.method)
         }
     };
-    let mut docs = store.document_ids(&rows)?;
-    docs.retain(|(_, id, _)| options.exclude != Some(*id));
+    let ids = |rows: &[i64]| -> Result<Vec<_>, VerifyError> {
+        let mut docs = store.document_ids(rows)?;
+        docs.retain(|(_, id, _)| options.exclude != Some(*id));
+        Ok(docs)
+    };
+    let mut docs = ids(&rows)?;
     let mut found = align_all(store, query, &docs, options)?;
+    // A verbatim holder shares every fingerprint, so those sharing only some cannot add
+    // support; they are the drifted copies, which trace lists, and verify shows when
+    // nothing supports the quotation.
+    if reach == Reach::Everything || !found.iter().any(|f| f.verdict.supports()) {
+        let near = ids(&near)?;
+        found.extend(align_all(store, query, &near, options)?);
+        docs.extend(near);
+    }
     // Nothing holds it closely: the closest passages among documents sharing its rarest
     // words, so the answer can say how the sources differ.
     if options.only.is_none() && !found.iter().any(|f| f.verdict.supports()) && options.closest > 0

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Evidence, VerifyError, VerifyOptions, date_order, find, report};
+use super::{Evidence, Reach, VerifyError, VerifyOptions, date_order, find, report};
 use crate::align::{self, Change, Query, Verdict};
 use crate::store::{self, Publication, Store};
 
@@ -63,7 +63,7 @@ pub fn trace(
         closest: 0,
         ..options.clone()
     };
-    let (found, complete, method) = find(store, &query, &options)?;
+    let (found, complete, method) = find(store, &query, &options, Reach::Everything)?;
     let mut evidence = found
         .into_iter()
         .map(|f| super::evidence(store, f))
