@@ -218,9 +218,46 @@ fn a_source_edited_after_it_was_added_is_caught_by_sources() {
             .contains("has finally happened")
     );
     // The edit is recorded as a new version of that source.
-    assert_eq!(env.json(&["log", "--versions", path]).len(), 2);
-    // Nothing changed since: clean.
+    let versions = env.json(&["log", "--versions", path]);
+    assert_eq!(versions.len(), 2);
+    // It is reported again on the next run: the state is the store's versions.
+    let (code, again) = run(&env, &["check", "--sources", "--format", "json"]);
+    assert_eq!((code, again.lines().count()), (1, 1), "{again}");
+    // Until prov.toml acknowledges the new version, with a reason.
+    let newest = versions[1]["id"].as_str().unwrap();
+    env.write(
+        "prov.toml",
+        format!("[check.acknowledged]\n\"{}\" = \"\"\n", &newest[..12]),
+    );
+    let out = env.prov().args(["check", "--sources"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an acknowledgement needs a reason"
+    );
+    env.write(
+        "prov.toml",
+        format!(
+            "[check.acknowledged]\n\"{}\" = \"the lawyer's wording was tidied\"\n",
+            &newest[..12]
+        ),
+    );
     assert_eq!(run(&env, &["check", "--sources"]).0, 0);
+}
+
+#[test]
+fn an_edit_recorded_by_add_is_reported_by_check_sources() {
+    let env = seeded_with_draft();
+    let path = "seeds/002_d1ff87d1d822e755.txt";
+    let text = std::fs::read_to_string(env.path().join(path)).unwrap();
+    env.write(
+        path,
+        text.replace("has finally happened", "has happened at long last"),
+    );
+    env.ok(&["add", path]);
+    let (code, out) = run(&env, &["check", "--sources", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("has finally happened"), "{out}");
 }
 
 #[test]
@@ -249,12 +286,31 @@ fn prov_toml_sets_paths_ignores_and_severities() {
             ("misattributed", "warning")
         ]
     );
+    // Paths from prov.toml are named relative to the repository, like given ones.
     assert!(
-        findings
-            .iter()
-            .all(|f| !f["path"].as_str().unwrap().contains("archive"))
+        findings.iter().all(|f| f["path"] == "drafts/draft.md"),
+        "{findings:?}"
     );
     assert_eq!(code, 1);
+    // So are paths given from a subdirectory or as absolute paths.
+    let (_, out) = run(
+        &env,
+        &["-C", "drafts", "check", "--format", "json", "draft.md"],
+    );
+    assert!(
+        out.lines()
+            .all(|l| l.contains("\"path\":\"drafts/draft.md\"")),
+        "{out}"
+    );
+    let abs = env.path().join("drafts/draft.md");
+    let (_, out) = run(
+        &env,
+        &["check", "--format", "github", abs.to_str().unwrap()],
+    );
+    assert!(
+        out.lines().all(|l| l.contains("file=drafts/draft.md,")),
+        "{out}"
+    );
 
     // A wrong value is an error naming the file and the value.
     env.write("prov.toml", "[check.severity]\nmisattributed = \"loud\"\n");

@@ -480,27 +480,31 @@ fn a_closed_pipe_ends_quietly() {
         env.write(&format!("d/{i}.txt"), format!("doc {i}"));
     }
     env.ok(&["add", "d"]);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("prov"))
-        .current_dir(env.path())
-        .env_clear()
-        .arg("log")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    // The reader is dropped here, closing the pipe, as `prov log | head -1` does.
-    let out = child.wait_with_output().unwrap();
-    assert!(!first.is_empty());
-    assert_eq!(out.status.code(), Some(0));
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Human and JSON output alike (the JSON writer once reported the closed pipe as an
+    // error of its own).
+    for args in [&["log"][..], &["--json", "log"]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("prov"))
+            .current_dir(env.path())
+            .env_clear()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader is dropped here, closing the pipe, as `prov log | head -1` does.
+        let out = child.wait_with_output().unwrap();
+        assert!(!first.is_empty());
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]

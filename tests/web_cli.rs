@@ -302,9 +302,18 @@ fn a_stealth_edit_is_a_new_version_and_check_sources_reports_it() {
     assert_eq!(versions.len(), 2);
     assert_eq!(
         run(&env, &["check", "--sources"]).0,
-        0,
-        "nothing changed since"
+        1,
+        "the edit is reported until it is acknowledged"
     );
+    let newest = versions[1]["id"].as_str().unwrap();
+    env.write(
+        "prov.toml",
+        format!(
+            "[check.acknowledged]\n\"{}\" = \"the figure was corrected\"\n",
+            &newest[..12]
+        ),
+    );
+    assert_eq!(run(&env, &["check", "--sources"]).0, 0, "acknowledged");
 
     // A source that disappears is reported, not silently skipped.
     server.set(

@@ -10,6 +10,9 @@
 //!
 //! [check.severity]                   # per finding kind: error, warning or note
 //! misattributed = "warning"
+//!
+//! [check.acknowledged]               # source edits seen and accepted: version = reason
+//! "1f3a9c2e7b4d" = "correction noted in our story"
 //! ```
 
 use std::collections::BTreeMap;
@@ -39,6 +42,9 @@ pub struct CheckConfig {
     pub min_similarity: f32,
     pub fail_level: Option<String>,
     pub severity: BTreeMap<String, String>,
+    /// Source versions (id prefixes) whose edits `check --sources` no longer reports, with
+    /// why.
+    pub acknowledged: BTreeMap<String, String>,
 }
 
 impl Default for CheckConfig {
@@ -50,6 +56,7 @@ impl Default for CheckConfig {
             min_similarity: crate::align::MIN_SIMILARITY,
             fail_level: None,
             severity: BTreeMap::new(),
+            acknowledged: BTreeMap::new(),
         }
     }
 }
@@ -71,6 +78,14 @@ pub fn parse_severity(s: &str) -> Option<Severity> {
 }
 
 impl CheckConfig {
+    /// Whether the edit that made version `doc` is acknowledged.
+    pub fn acknowledges(&self, doc: &crate::store::DocId) -> bool {
+        let hex = doc.to_hex();
+        self.acknowledged
+            .keys()
+            .any(|k| hex.starts_with(&k.to_ascii_lowercase()))
+    }
+
     /// Reads `root/prov.toml`; the defaults when there is none.
     pub fn load(root: &Path) -> Result<CheckConfig, ConfigError> {
         let path = root.join(FILE);
@@ -91,21 +106,28 @@ impl CheckConfig {
         let file: File = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
         let c = file.check;
         for (kind, level) in &c.severity {
-            if !matches!(
-                kind.as_str(),
-                "drifted"
-                    | "unsupported"
-                    | "misattributed"
-                    | "unknown-source"
-                    | "unreachable-source"
-            ) {
+            if super::FindingKind::parse(kind).is_none() {
+                let known: Vec<&str> = super::FindingKind::ALL.iter().map(|k| k.as_str()).collect();
                 return Err(invalid(format!(
-                    "[check.severity] has unknown finding kind {kind:?}: use drifted, unsupported, misattributed, unknown-source or unreachable-source"
+                    "[check.severity] has unknown finding kind {kind:?}: use {}",
+                    known.join(", ")
                 )));
             }
             if parse_severity(level).is_none() {
                 return Err(invalid(format!(
                     "[check.severity] {kind} = {level:?}: use error, warning or note"
+                )));
+            }
+        }
+        for (version, reason) in &c.acknowledged {
+            if version.len() < 4 || !version.chars().all(|ch| ch.is_ascii_hexdigit()) {
+                return Err(invalid(format!(
+                    "[check.acknowledged] {version:?}: give a version id (at least 4 hex digits, as `prov log --versions` prints it)"
+                )));
+            }
+            if !reason.chars().any(char::is_alphanumeric) {
+                return Err(invalid(format!(
+                    "[check.acknowledged] {version} has no reason: say why the edit is accepted"
                 )));
             }
         }

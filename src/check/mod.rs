@@ -5,11 +5,14 @@
 //! citation (a Markdown link to a stored URL, or `prov:ID`) is checked against that source
 //! only; otherwise against the whole store. The speaker the draft gives is checked too.
 
+pub mod citation;
 pub mod config;
+pub mod draft;
 
 use serde::Serialize;
 
 pub use config::CheckConfig;
+pub use draft::{Draft, DraftFormat};
 
 use crate::align::{Change, Verdict};
 use crate::extract::{self, Hints, QuoteKind};
@@ -30,9 +33,40 @@ pub enum FindingKind {
     UnknownSource,
     /// A tracked URL could not be fetched again (gone, moved, or the network is down).
     UnreachableSource,
+    /// The words are the source's, but the source names no speaker for them (or only a
+    /// pronoun it does not resolve), so the draft's speaker is unconfirmed.
+    UnconfirmedSpeaker,
 }
 
 impl FindingKind {
+    pub const ALL: [FindingKind; 6] = [
+        FindingKind::Drifted,
+        FindingKind::Unsupported,
+        FindingKind::Misattributed,
+        FindingKind::UnknownSource,
+        FindingKind::UnreachableSource,
+        FindingKind::UnconfirmedSpeaker,
+    ];
+
+    /// The kind named `s` (as [`FindingKind::as_str`] writes it).
+    pub fn parse(s: &str) -> Option<FindingKind> {
+        FindingKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// One sentence for people and for SARIF rule descriptions.
+    pub fn description(self) -> &'static str {
+        match self {
+            FindingKind::Drifted => "A quotation differs in wording from its source.",
+            FindingKind::Unsupported => "No stored source contains the quotation.",
+            FindingKind::Misattributed => "The sources give the quotation to someone else.",
+            FindingKind::UnknownSource => "The cited source is not in the store.",
+            FindingKind::UnreachableSource => "A tracked URL could not be fetched again.",
+            FindingKind::UnconfirmedSpeaker => {
+                "The source has the words but does not say who spoke them."
+            }
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::Drifted => "drifted",
@@ -40,6 +74,7 @@ impl FindingKind {
             FindingKind::Misattributed => "misattributed",
             FindingKind::UnknownSource => "unknown-source",
             FindingKind::UnreachableSource => "unreachable-source",
+            FindingKind::UnconfirmedSpeaker => "unconfirmed-speaker",
         }
     }
 
@@ -47,6 +82,7 @@ impl FindingKind {
     pub fn default_severity(self) -> Severity {
         match self {
             FindingKind::UnknownSource | FindingKind::UnreachableSource => Severity::Warning,
+            FindingKind::UnconfirmedSpeaker => Severity::Note,
             _ => Severity::Error,
         }
     }
@@ -89,25 +125,94 @@ pub struct Finding {
     pub diff: Vec<Change>,
 }
 
-/// Checks every quotation of one draft. `original` is the file as written when `text` is a
-/// same-offset rendering of it ([`html_as_text`]), so lines and columns point into the file.
+/// Why a quotation in a draft was not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// Punctuation or symbols only (`"— — —"`): no words to look for.
+    NoWords,
+    /// Fewer words than `min_words`: too generic to check.
+    TooShort,
+    /// Exempted in the draft with `prov:ignore REASON`.
+    Ignored,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::NoWords => "no words",
+            SkipReason::TooShort => "too short",
+            SkipReason::Ignored => "ignored",
+        }
+    }
+}
+
+/// A quotation of a draft that was not checked, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub quote: String,
+    pub reason: SkipReason,
+}
+
+/// What checking one draft found.
+#[derive(Debug, Clone, Default)]
+pub struct DraftCheck {
+    pub findings: Vec<Finding>,
+    /// Quotations verified against the store.
+    pub checked: usize,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Checks every quotation of one draft. `source` is the file as written; `draft` is how
+/// it reads ([`Draft::read`]), so lines and columns point into the file.
 pub fn check_draft(
     store: &Store,
     path: &str,
-    text: &str,
-    original: &str,
+    source: &str,
+    draft: &Draft,
     config: &CheckConfig,
-) -> Result<Vec<Finding>, VerifyError> {
-    let mut findings = Vec::new();
+) -> Result<DraftCheck, VerifyError> {
+    let text = draft.text.as_str();
+    let mut out = DraftCheck::default();
+    let mut urls = None;
+    let mut outlets = None;
     for q in extract::extract(text, &Hints::default()) {
         if !matches!(q.kind, QuoteKind::Direct | QuoteKind::Partial) {
             continue;
         }
         let quote = &text[q.start..q.end];
-        if quote.split_whitespace().count() < config.min_words || exempt(text, q.start) {
+        // As a reader sees it: a quotation joined from wrapped lines has one space per break.
+        let shown = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+        let at = draft.origin(q.start);
+        let (line, column) = line_column(source, at);
+        let words = quote
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        let skip = if words == 0 {
+            Some(SkipReason::NoWords)
+        } else if exempt(source, at) {
+            Some(SkipReason::Ignored)
+        } else if words < config.min_words {
+            Some(SkipReason::TooShort)
+        } else {
+            None
+        };
+        let skipped = |reason: SkipReason| Skipped {
+            path: path.to_owned(),
+            line,
+            column,
+            quote: shown.clone(),
+            reason,
+        };
+        if let Some(reason) = skip {
+            out.skipped.push(skipped(reason));
             continue;
         }
-        let (line, column) = line_column(original, q.start);
+        let findings = &mut out.findings;
         let mut finding =
             |kind: FindingKind, message: String, source: Option<DocId>, diff: Vec<Change>| {
                 findings.push(Finding {
@@ -116,15 +221,24 @@ pub fn check_draft(
                     column,
                     kind,
                     severity: config.severity(kind),
-                    quote: quote.to_owned(),
+                    quote: shown.clone(),
                     message,
                     source,
                     diff,
                 });
             };
-        let cited = match citation(text, q.end) {
+        let cite = draft.cite_at(q.start).map(str::to_owned).or_else(|| {
+            let para = draft.paragraph(q.start);
+            citation::citation(
+                source,
+                draft.origin(para.start)..draft.origin(para.end),
+                draft.origin(q.start),
+                draft.origin(q.end),
+            )
+        });
+        let cited = match cite {
             None => None,
-            Some(c) => match resolve(store, &c)? {
+            Some(c) => match resolve(store, &c, &mut urls)? {
                 Some(doc) => Some(doc),
                 None => {
                     finding(
@@ -133,20 +247,58 @@ pub fn check_draft(
                         None,
                         Vec::new(),
                     );
+                    out.checked += 1;
                     continue;
                 }
             },
         };
+        let speaker = q
+            .speaker
+            .clone()
+            .filter(|s| !is_a_citation(store, source, at, s, &mut outlets));
         let options = VerifyOptions {
-            speaker: q.speaker.clone(),
+            speaker: speaker.clone(),
             only: cited,
             min_similarity: config.min_similarity,
             ..VerifyOptions::default()
         };
-        let report = verify::verify(store, quote, &options)?;
+        let report = match verify::verify(store, quote, &options) {
+            Ok(r) => r,
+            Err(VerifyError::Empty) => {
+                out.skipped.push(skipped(SkipReason::NoWords));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        out.checked += 1;
         let best = report.evidence.first();
         match report.verdict {
-            Verdict::Exact | Verdict::Normalized | Verdict::Elided => {}
+            Verdict::Exact | Verdict::Normalized | Verdict::Elided => {
+                let supporting: Vec<&verify::Evidence> = report
+                    .evidence
+                    .iter()
+                    .filter(|e| e.verdict.supports())
+                    .collect();
+                if let Some(name) = &speaker
+                    && !supporting.is_empty()
+                    && supporting.iter().all(|e| e.speaker.is_none())
+                {
+                    let message = match supporting.iter().find_map(|e| e.mention.as_deref()) {
+                        Some(m) => format!(
+                            "the source's “{m}” is unresolved, so it does not confirm that {name} said it"
+                        ),
+                        None => format!(
+                            "the source gives no speaker for these words, so it does not confirm that {name} said it"
+                        ),
+                    };
+                    finding(
+                        FindingKind::UnconfirmedSpeaker,
+                        message,
+                        best.map(|e| e.doc),
+                        Vec::new(),
+                    );
+                }
+            }
             Verdict::Altered => finding(
                 FindingKind::Drifted,
                 match best {
@@ -173,11 +325,21 @@ pub fn check_draft(
                 best.map(|e| e.doc),
                 best.map(|e| e.diff.clone()).unwrap_or_default(),
             ),
-            Verdict::Misattributed => finding(
+            Verdict::Misattributed if report.said_by_confident == Some(true) => finding(
                 FindingKind::Misattributed,
                 format!(
                     "attributed to {}, but the sources give it to {}",
-                    q.speaker.as_deref().unwrap_or("?"),
+                    speaker.as_deref().unwrap_or("?"),
+                    report.said_by.join(", ")
+                ),
+                best.map(|e| e.doc),
+                Vec::new(),
+            ),
+            Verdict::Misattributed => finding(
+                FindingKind::UnconfirmedSpeaker,
+                format!(
+                    "attributed to {}; the sources' attribution is unsure and gives it to {}",
+                    speaker.as_deref().unwrap_or("?"),
                     report.said_by.join(", ")
                 ),
                 best.map(|e| e.doc),
@@ -197,7 +359,43 @@ pub fn check_draft(
             ),
         }
     }
-    Ok(findings)
+    Ok(out)
+}
+
+/// Whether the speaker extraction found for a draft's quotation is a citation rather than
+/// a person: an outlet the store knows ("As Reuters reported: …"), or the text of a link
+/// before the quotation in its paragraph ("As [Fox News reported](…), …").
+fn is_a_citation(
+    store: &Store,
+    source: &str,
+    at: usize,
+    speaker: &str,
+    outlets: &mut Option<Vec<String>>,
+) -> bool {
+    let wanted = speaker.trim().to_lowercase();
+    let para_start = source[..at].rfind("\n\n").map_or(0, |i| i + 2);
+    let before = &source[para_start..at];
+    let in_link_text = before.match_indices('[').any(|(i, _)| {
+        before[i + 1..]
+            .find(']')
+            .is_some_and(|e| before[i + 1..i + 1 + e].to_lowercase().contains(&wanted))
+    });
+    if in_link_text {
+        return true;
+    }
+    if outlets.is_none() {
+        *outlets = Some(
+            store
+                .outlets()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|o| o.to_lowercase())
+                .collect(),
+        );
+    }
+    outlets
+        .as_ref()
+        .is_some_and(|o| o.contains(&wanted))
 }
 
 /// 1-based line and character column of byte offset `at` (moved back to a character
@@ -234,145 +432,14 @@ fn exempt(text: &str, at: usize) -> bool {
     })
 }
 
-/// The citation right after a quotation, in the rest of its paragraph: `prov:HEX`, a
-/// Markdown link `[text](URL)`, a footnote `[^n]` (whose definition holds the URL or
-/// `prov:` id), or an HTML `href="…"` / `cite="…"`; the first one wins.
-fn citation(text: &str, quote_end: usize) -> Option<String> {
-    let rest = &text[quote_end..];
-    let para = rest.find("\n\n").map_or(rest, |i| &rest[..i]);
-    let mut found: Vec<(usize, String)> = Vec::new();
-    if let Some(i) = para.find("prov:") {
-        let id: String = para[i + 5..]
-            .chars()
-            .take_while(char::is_ascii_hexdigit)
-            .collect();
-        if !id.is_empty() {
-            found.push((i, format!("prov:{id}")));
-        }
-    }
-    if let Some(i) = para.find("](") {
-        found.extend(target(&para[i + 2..], ')').map(|u| (i, u)));
-    }
-    for attr in ["href=\"", "cite=\""] {
-        if let Some(i) = para.find(attr) {
-            found.extend(target(&para[i + attr.len()..], '"').map(|u| (i, u)));
-        }
-    }
-    if let Some(i) = para.find("[^") {
-        let label: String = para[i + 2..].chars().take_while(|c| *c != ']').collect();
-        let definition = format!("[^{label}]:");
-        let def = text.lines().find_map(|l| {
-            l.trim_start()
-                .strip_prefix(definition.as_str())
-                .map(str::trim)
-        });
-        if let Some(def) = def {
-            let cited = match def.find("prov:") {
-                Some(p) => Some(format!(
-                    "prov:{}",
-                    def[p + 5..]
-                        .chars()
-                        .take_while(char::is_ascii_hexdigit)
-                        .collect::<String>()
-                )),
-                None => def.split_whitespace().find(|w| w.contains("://")).map(|w| {
-                    w.trim_matches(|c: char| matches!(c, '<' | '>' | '(' | ')'))
-                        .to_owned()
-                }),
-            };
-            found.extend(cited.map(|c| (i, c)));
-        }
-    }
-    found
-        .into_iter()
-        .min_by_key(|(i, _)| *i)
-        .map(|(_, c)| c)
-        .filter(|c| c != "prov:")
-}
-
-/// The text up to `end` (a link target), if it is not empty.
-fn target(s: &str, end: char) -> Option<String> {
-    let t: String = s
-        .chars()
-        .take_while(|c| *c != end && !c.is_whitespace())
-        .collect();
-    (!t.is_empty()).then_some(t)
-}
-
-/// HTML as text for checking, at the same byte offsets (so lines and columns point into
-/// the file): tags, comments, scripts and styles become spaces (newlines kept), and the
-/// common quotation-mark and space entities become their character padded with spaces.
-pub fn html_as_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    // One space per byte, newlines kept, so offsets, lines and columns stay put.
-    let blank = |s: &str, out: &mut String| {
-        for c in s.chars() {
-            if c == '\n' {
-                out.push('\n');
-            } else {
-                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
-            }
-        }
-    };
-    let mut i = 0;
-    let lower = html.to_ascii_lowercase();
-    while i < html.len() {
-        let rest = &html[i..];
-        let end = if rest.starts_with("<!--") {
-            rest.find("-->").map_or(html.len(), |e| i + e + 3)
-        } else if lower[i..].starts_with("<script") || lower[i..].starts_with("<style") {
-            let close = if lower[i..].starts_with("<script") {
-                "</script>"
-            } else {
-                "</style>"
-            };
-            lower[i..]
-                .find(close)
-                .map_or(html.len(), |e| i + e + close.len())
-        } else if rest.starts_with('<') {
-            rest.find('>').map_or(html.len(), |e| i + e + 1)
-        } else if rest.starts_with('&') {
-            let entity = rest.find(';').filter(|&e| e <= 8).map(|e| &rest[..=e]);
-            let ch = entity.and_then(|e| match e {
-                "&ldquo;" | "&#8220;" => Some('“'),
-                "&rdquo;" | "&#8221;" => Some('”'),
-                "&lsquo;" | "&#8216;" => Some('‘'),
-                "&rsquo;" | "&#8217;" => Some('’'),
-                "&quot;" | "&#34;" => Some('"'),
-                "&laquo;" => Some('«'),
-                "&raquo;" => Some('»'),
-                "&amp;" => Some('&'),
-                "&nbsp;" | "&#160;" => Some(' '),
-                "&mdash;" => Some('—'),
-                _ => None,
-            });
-            match (entity, ch) {
-                (Some(e), Some(c)) => {
-                    out.push(c);
-                    out.extend(std::iter::repeat_n(' ', e.len() - c.len_utf8()));
-                    i += e.len();
-                    continue;
-                }
-                _ => {
-                    out.push('&');
-                    i += 1;
-                    continue;
-                }
-            }
-        } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            out.push(c);
-            i += c.len_utf8();
-            continue;
-        };
-        blank(&html[i..end], &mut out);
-        i = end;
-    }
-    out
-}
-
-/// The stored document a citation names, if it is stored.
-fn resolve(store: &Store, citation: &str) -> Result<Option<DocId>, VerifyError> {
+/// The stored document a citation names, if it is stored: a `prov:` id, or a URL as
+/// stored or, failing that, compared canonically ([`citation::canonical_url`]) with every
+/// URL the store knows (`urls` is built on first need and kept for the run).
+fn resolve(
+    store: &Store,
+    citation: &str,
+    urls: &mut Option<citation::UrlIndex>,
+) -> Result<Option<DocId>, VerifyError> {
     if let Some(id) = citation.strip_prefix("prov:") {
         return match store.resolve(id) {
             Ok(d) => Ok(Some(d)),
@@ -380,7 +447,13 @@ fn resolve(store: &Store, citation: &str) -> Result<Option<DocId>, VerifyError> 
             Err(e) => Err(e.into()),
         };
     }
-    Ok(store.document_by_url(citation)?)
+    if let Some(doc) = store.document_by_url(citation)? {
+        return Ok(Some(doc));
+    }
+    if urls.is_none() {
+        *urls = Some(citation::UrlIndex::new(store.known_urls()?));
+    }
+    Ok(urls.as_ref().and_then(|u| u.get(citation)))
 }
 
 #[cfg(test)]
@@ -388,40 +461,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn html_keeps_offsets() {
-        let html = "<p class=\"x\">He said &ldquo;one two&rdquo;</p>\n<script>var a = \"no\";</script>&amp;";
-        let text = html_as_text(html);
-        assert_eq!(text.len(), html.len());
-        assert_eq!(text.matches('\n').count(), 1);
-        assert!(text.contains("He said “    one two”    "), "{text:?}");
-        assert!(!text.contains("no"));
-        assert!(text.ends_with('&') || text.trim_end().ends_with('&'));
-    }
-
-    #[test]
-    fn positions_and_citations() {
+    fn positions_and_exemptions() {
         let t = "# Title\n\nShe said “one two three four” [here](https://x.test/a).\n";
         let at = t.find("one").unwrap();
         assert_eq!(line_column(t, at), (3, 11));
-        assert_eq!(
-            citation(t, t.find("” [").unwrap()).as_deref(),
-            Some("https://x.test/a")
-        );
-        assert_eq!(
-            citation("” (prov:abcd12).", 0).as_deref(),
-            Some("prov:abcd12")
-        );
-        assert_eq!(citation("” and then nothing.", 0), None);
-        let t = "“one two three four”[^1] more.\n\n[^1]: Ukrinform, https://x.test/b\n";
-        assert_eq!(
-            citation(t, t.find('”').unwrap()).as_deref(),
-            Some("https://x.test/b")
-        );
-        let t = "“one two three four” (<a href=\"https://x.test/c\">source</a>)";
-        assert_eq!(
-            citation(t, t.find('”').unwrap()).as_deref(),
-            Some("https://x.test/c")
-        );
         let t = "<!-- prov:ignore paraphrased on purpose -->\n“x”";
         assert!(exempt(t, t.find('x').unwrap()));
         let t = "An unrelated line.\n\n“x”";
@@ -431,11 +474,15 @@ mod tests {
     }
 }
 
-/// Source drift: re-reads every tracked source file and re-fetches every fetched URL,
-/// records a changed one as a new version, and reports the stored quotations of its
-/// previous version that the newest version no longer has (with the diff when a close
-/// passage remains). Findings name the source's path or URL and the quotation's line in
-/// the previous version's text. A URL that can no longer be fetched is a finding too.
+/// Source drift: re-reads every tracked source file and re-fetches every fetched URL
+/// (recording a changed one as a new version), then, for every source with two or more
+/// versions, reports the stored quotations of the version before the newest that the
+/// newest no longer has (with the diff when a close passage remains). The state is the
+/// store's versions, so an edit is reported on every run, whether `check --sources` or
+/// `prov add` recorded it and whether or not an earlier run was interrupted, until
+/// `[check.acknowledged]` in prov.toml names the new version. Findings name the source's
+/// path or URL and the quotation's line in the previous version's text. A URL that can no
+/// longer be fetched is a finding too.
 pub fn check_sources(
     store: &mut Store,
     config: &CheckConfig,
@@ -443,9 +490,10 @@ pub fn check_sources(
 ) -> Result<Vec<Finding>, SourcesError> {
     use crate::ingest::{self, AddError, AddOptions, Input};
     use crate::store::status::PathState;
+    use crate::store::{SourceKind, SourceRef};
 
     let root = store.root().to_path_buf();
-    let mut changed: Vec<(String, Input, DocId)> = store
+    let mut refresh: Vec<(String, Input, DocId)> = store
         .status(&root)?
         .into_iter()
         .filter(|s| s.state == PathState::Modified)
@@ -457,21 +505,22 @@ pub fn check_sources(
             )
         })
         .collect();
-    let mut findings = Vec::new();
-    for url in store.fetched_urls()? {
-        let source = crate::store::SourceRef {
-            kind: crate::store::SourceKind::Url,
+    let urls = store.fetched_urls()?;
+    for url in &urls {
+        let source = SourceRef {
+            kind: SourceKind::Url,
             locator: url.clone(),
         };
         if let Some(newest) = store.versions(&source)?.last() {
-            changed.push((url.clone(), Input::Url(url), newest.doc));
+            refresh.push((url.clone(), Input::Url(url.clone()), newest.doc));
         }
     }
     let options = AddOptions {
         fetch: fetch.clone(),
         ..AddOptions::default()
     };
-    for (label, input, stored) in changed {
+    let mut findings = Vec::new();
+    for (label, input, stored) in refresh {
         let summary = ingest::add(store, vec![input], &options, &mut |_| {})?;
         if let Some(AddError::Fetch(e)) = summary.refused.first() {
             let kind = FindingKind::UnreachableSource;
@@ -486,16 +535,35 @@ pub fn check_sources(
                 source: Some(stored),
                 diff: Vec::new(),
             });
-            continue;
         }
-        let Some(newest) = summary.added.first().map(|a| a.id) else {
+    }
+    let mut sources: Vec<SourceRef> = store
+        .tracked_paths()?
+        .into_iter()
+        .map(|(path, _)| SourceRef {
+            kind: SourceKind::Path,
+            locator: path,
+        })
+        .collect();
+    sources.extend(urls.into_iter().map(|locator| SourceRef {
+        kind: SourceKind::Url,
+        locator,
+    }));
+    for source in sources {
+        let versions = store.versions(&source)?;
+        let [.., previous, newest] = versions.as_slice() else {
             continue;
         };
-        // A URL that served the same bytes again: nothing to compare.
-        if newest == stored {
+        if previous.doc == newest.doc || config.acknowledges(&newest.doc) {
             continue;
         }
-        findings.extend(drift(store, config, &label, stored, newest)?);
+        findings.extend(drift(
+            store,
+            config,
+            &source.locator,
+            previous.doc,
+            newest.doc,
+        )?);
     }
     Ok(findings)
 }
@@ -541,7 +609,7 @@ fn drift(
             Some(e) => (
                 FindingKind::Drifted,
                 format!(
-                    "the source was edited: version {} now says “{}”",
+                    "the source was edited: version {} now says “{}” (acknowledge it under [check.acknowledged] in prov.toml)",
                     newest.short(),
                     e.text
                 ),
@@ -550,7 +618,7 @@ fn drift(
             None => (
                 FindingKind::Unsupported,
                 format!(
-                    "the source was edited: version {} no longer has this quotation",
+                    "the source was edited: version {} no longer has this quotation (acknowledge it under [check.acknowledged] in prov.toml)",
                     newest.short()
                 ),
                 Vec::new(),

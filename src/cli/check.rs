@@ -1,6 +1,10 @@
 use std::path::{Path, PathBuf};
 
-use prov::check::{self, CheckConfig, Finding, Severity};
+use std::io::Write;
+
+use prov::check::{
+    self, CheckConfig, Draft, DraftFormat, Finding, FindingKind, Severity, SkipReason,
+};
 use prov::verify::VerifyError;
 
 use super::formats::{Format, Github, Human, Json, Junit, Sarif};
@@ -15,8 +19,11 @@ use super::{CommandError, Context, Out, exit};
 /// against the whole store, including who the draft says spoke. Findings: `drifted`,
 /// `unsupported`, `misattributed`, `unknown-source`, and with --sources
 /// `unreachable-source`. A quotation with `prov:ignore` and a
-/// reason in a comment on its line or the line before is exempt.
-/// Exit code 1 when a finding reaches --fail-level, 0 when clean, 2 on errors.
+/// reason in a comment on its line or the line before is exempt. A quotation with no
+/// words or fewer than `min_words` is skipped and counted; the closing line on stderr
+/// says how many were checked and skipped. Exit code 1 when a finding reaches
+/// --fail-level (or, with --strict, when any quotation was skipped or cites a source not
+/// in the store), 0 when clean, 2 on errors.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Draft files or directories (default: `paths` in prov.toml).
@@ -30,12 +37,16 @@ pub struct Args {
     /// With --sources: give up on a URL after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = super::add::parse_seconds)]
     timeout: std::time::Duration,
-    /// Output format.
-    #[arg(long, default_value = "human", value_parser = ["human", "json", "sarif", "github", "junit"])]
-    format: String,
+    /// Output format (default: human, or json with --json).
+    #[arg(long, value_parser = ["human", "json", "sarif", "github", "junit"])]
+    format: Option<String>,
     /// The lowest severity that fails the check (default: prov.toml's, else error).
     #[arg(long, value_parser = ["error", "warning", "note"])]
     fail_level: Option<String>,
+    /// Also fail when a quotation could not be checked (too short, no words) or cites a
+    /// source that is not in the store.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Draft files named by `paths`: files as given, directories walked for drafts, and glob
@@ -90,8 +101,24 @@ fn drafts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CommandError> {
     Ok(out)
 }
 
-fn shown(p: &Path) -> String {
-    p.display().to_string()
+/// A draft's path as findings name it: relative to the store's root (the repository)
+/// whether it was given relative, absolute or from prov.toml, with `/` separators.
+fn shown(p: &Path, root: &Path) -> String {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let abs = abs
+        .parent()
+        .and_then(|d| std::fs::canonicalize(d).ok())
+        .and_then(|d| p.file_name().map(|f| d.join(f)))
+        .unwrap_or(abs);
+    match abs.strip_prefix(&root) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => p.display().to_string(),
+    }
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
@@ -138,32 +165,32 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         }
         findings.extend(drift);
     }
+    let mut checked = 0;
+    let mut skipped: Vec<check::Skipped> = Vec::new();
     for f in &files {
         let bytes =
             std::fs::read(f).map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
         let decoded = prov::text::decode(&bytes)
             .map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
-        let name = shown(f);
-        let is_html = f
-            .extension()
-            .and_then(|x| x.to_str())
-            .is_some_and(|x| x.eq_ignore_ascii_case("html") || x.eq_ignore_ascii_case("htm"));
-        let text = if is_html {
-            check::html_as_text(&decoded.text)
-        } else {
-            decoded.text.to_string()
-        };
-        findings.extend(
-            check::check_draft(&store, &name, &text, &decoded.text, &config).map_err(
-                |e| match e {
-                    VerifyError::Store(s) => CommandError::from(s),
-                    other => CommandError::from(other).context(&name),
-                },
-            )?,
-        );
+        let name = shown(f, &root);
+        let draft = Draft::read(&decoded.text, DraftFormat::of_path(f));
+        let result = check::check_draft(&store, &name, &decoded.text, &draft, &config).map_err(
+            |e| match e {
+                VerifyError::Store(s) => CommandError::from(s),
+                other => CommandError::from(other).context(&name),
+            },
+        )?;
+        findings.extend(result.findings);
+        checked += result.checked;
+        skipped.extend(result.skipped);
         names.push(name);
     }
-    let format: Box<dyn Format> = match args.format.as_str() {
+    let format_name = match args.format.as_deref() {
+        Some(f) => f,
+        None if out.json => "json",
+        None => "human",
+    };
+    let format: Box<dyn Format> = match format_name {
         "json" => Box::new(Json),
         "sarif" => Box::new(Sarif),
         "github" => Box::new(Github),
@@ -173,25 +200,78 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         }),
     };
     format.write(out, &findings, &names)?;
+    if args.strict && format_name == "human" {
+        for s in skipped.iter().filter(|s| s.reason != SkipReason::Ignored) {
+            writeln!(
+                out,
+                "{}:{}:{}: skipped ({}): “{}”",
+                s.path,
+                s.line,
+                s.column,
+                s.reason.as_str(),
+                s.quote
+            )?;
+        }
+    }
+    std::io::Write::flush(out)?;
+    note(summary(&findings, checked, &skipped, names.len()));
     let fail_at = args
         .fail_level
         .as_deref()
         .or(config.fail_level.as_deref())
         .and_then(check::config::parse_severity)
         .unwrap_or(Severity::Error);
-    if args.format == "human" {
-        std::io::Write::flush(out)?;
-        note(format!(
-            "{} finding{} in {} file{}",
-            findings.len(),
-            if findings.len() == 1 { "" } else { "s" },
-            names.len(),
-            if names.len() == 1 { "" } else { "s" }
+    let strict_failure = args.strict
+        && (skipped.iter().any(|s| s.reason != SkipReason::Ignored)
+            || findings
+                .iter()
+                .any(|f| f.kind == FindingKind::UnknownSource));
+    Ok(
+        if strict_failure || findings.iter().any(|f| f.severity >= fail_at) {
+            exit::FINDING
+        } else {
+            exit::SUCCESS
+        },
+    )
+}
+
+/// The closing line: what was checked, what was skipped and why, what was found.
+fn summary(
+    findings: &[Finding],
+    checked: usize,
+    skipped: &[check::Skipped],
+    files: usize,
+) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut line = format!(
+        "checked {} in {}",
+        plural(checked, "quotation", "quotations"),
+        plural(files, "file", "files")
+    );
+    if !skipped.is_empty() {
+        let mut reasons: Vec<SkipReason> = skipped.iter().map(|s| s.reason).collect();
+        reasons.sort_unstable();
+        let mut by_reason = Vec::new();
+        for r in [
+            SkipReason::NoWords,
+            SkipReason::TooShort,
+            SkipReason::Ignored,
+        ] {
+            let n = reasons.iter().filter(|&&x| x == r).count();
+            if n > 0 {
+                by_reason.push(format!("{n} {}", r.as_str()));
+            }
+        }
+        line.push_str(&format!(
+            ", {} skipped ({})",
+            skipped.len(),
+            by_reason.join(", ")
         ));
     }
-    Ok(if findings.iter().any(|f| f.severity >= fail_at) {
-        exit::FINDING
-    } else {
-        exit::SUCCESS
-    })
+    line.push_str(&format!(
+        "; {}",
+        plural(findings.len(), "finding", "findings")
+    ));
+    line
 }

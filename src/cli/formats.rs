@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use prov::check::{Finding, FindingKind};
+use prov::check::{Finding, FindingKind, Severity};
 use serde_json::json;
 
 use super::output::paint;
@@ -27,10 +27,10 @@ impl Format for Human {
         _drafts: &[String],
     ) -> io::Result<()> {
         for f in findings {
-            let code = if f.severity.as_str() == "error" {
-                "1;31"
-            } else {
-                "1;33"
+            let code = match f.severity {
+                Severity::Error => "1;31",
+                Severity::Warning => "1;33",
+                Severity::Note => "1;36",
             };
             let sev = paint(f.severity.as_str(), code, self.color);
             writeln!(
@@ -62,7 +62,7 @@ impl Format for Json {
         _drafts: &[String],
     ) -> io::Result<()> {
         for f in findings {
-            serde_json::to_writer(&mut *out, f).map_err(io::Error::other)?;
+            serde_json::to_writer(&mut *out, f).map_err(io::Error::from)?;
             writeln!(out)?;
         }
         Ok(())
@@ -90,10 +90,10 @@ impl Format for Github {
         _drafts: &[String],
     ) -> io::Result<()> {
         for f in findings {
-            let level = match f.severity.as_str() {
-                "error" => "error",
-                "warning" => "warning",
-                _ => "notice",
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "notice",
             };
             writeln!(
                 out,
@@ -174,31 +174,10 @@ impl Format for Sarif {
         findings: &[Finding],
         _drafts: &[String],
     ) -> io::Result<()> {
-        let rules: Vec<_> = [
-            (
-                FindingKind::Drifted,
-                "A quotation differs in wording from its source.",
-            ),
-            (
-                FindingKind::Unsupported,
-                "No stored source contains the quotation.",
-            ),
-            (
-                FindingKind::Misattributed,
-                "The sources give the quotation to someone else.",
-            ),
-            (
-                FindingKind::UnknownSource,
-                "The cited source is not in the store.",
-            ),
-            (
-                FindingKind::UnreachableSource,
-                "A tracked URL could not be fetched again.",
-            ),
-        ]
-        .iter()
-        .map(|(k, d)| json!({ "id": k.as_str(), "shortDescription": { "text": d } }))
-        .collect();
+        let rules: Vec<_> = FindingKind::ALL
+            .iter()
+            .map(|k| json!({ "id": k.as_str(), "shortDescription": { "text": k.description() } }))
+            .collect();
         let results: Vec<_> = findings
             .iter()
             .map(|f| {
@@ -223,7 +202,7 @@ impl Format for Sarif {
                 "results": results
             }]
         });
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

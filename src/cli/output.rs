@@ -20,7 +20,7 @@ impl Out {
 
     /// Writes one JSON object on its own line.
     pub fn json_line<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
-        serde_json::to_writer(&mut self.inner, value).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut self.inner, value).map_err(io::Error::from)?;
         self.inner.write_all(b"\n")
     }
 }

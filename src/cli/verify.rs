@@ -101,6 +101,10 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
         Verdict::Unsupported => {
             "no stored document has this text or anything close to it".to_owned()
         }
+        Verdict::Misattributed if r.said_by_confident == Some(false) => format!(
+            "the sources give it to {}, though their attribution is unsure",
+            r.said_by.join(", ")
+        ),
         Verdict::Misattributed => format!("the sources give it to {}", r.said_by.join(", ")),
         Verdict::Altered if !r.said_by.is_empty() => format!(
             "the closest passage differs in wording, and the sources give it to {}",

@@ -381,6 +381,40 @@ impl Store {
         hex.map(|h| parse_id(&h)).transpose()
     }
 
+    /// Every URL the store knows a document by (sources, publications, canonical and
+    /// final URLs), with the document; a source's versions come last, oldest first, so
+    /// the newest is the last listed for its URL.
+    pub fn known_urls(&self) -> Result<Vec<(String, DocId)>> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT url, id FROM documents WHERE url IS NOT NULL \
+             UNION ALL SELECT canonical, id FROM documents WHERE canonical IS NOT NULL \
+             UNION ALL SELECT p.url, d.id FROM publications p JOIN documents d ON d.seq = p.doc \
+               WHERE p.url IS NOT NULL \
+             UNION ALL SELECT final_url, doc_id FROM fetches WHERE final_url IS NOT NULL",
+            "SELECT s.locator, v.doc_id FROM versions v JOIN sources s ON s.id = v.source_id \
+             WHERE s.kind = 'url' ORDER BY v.seq",
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (url, hex) = row?;
+                out.push((url, parse_id(&hex)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every outlet a publication names.
+    pub fn outlets(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT outlet FROM publications WHERE outlet IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn document_count(&self) -> Result<u64> {
         Ok(self
             .conn

@@ -41,6 +41,17 @@ pub fn index_tokens(word: &str) -> Vec<String> {
         .collect()
 }
 
+/// Who a stored quotation overlapping a passage is given to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerAt {
+    /// The canonical person, when attribution resolved one.
+    pub speaker: Option<String>,
+    /// The speaker as the source wrote them ("he", "the lawyer").
+    pub mention: Option<String>,
+    /// How sure attribution was (0 to 1).
+    pub confidence: f32,
+}
+
 impl Store {
     /// Documents most likely to hold a passage with these words: the rarest few words
     /// that any document has, ranked by BM25. At most `limit` documents.
@@ -174,21 +185,23 @@ impl Store {
     }
 
     /// The speaker the document gives to the passage at code points `start..end`: the
-    /// stored quotation overlapping it most, with its mention as written.
-    pub fn speaker_at(
-        &self,
-        doc: &DocId,
-        start: usize,
-        end: usize,
-    ) -> Result<Option<(Option<String>, Option<String>)>> {
+    /// stored quotation overlapping it most (the innermost on a tie, so words quoted
+    /// inside an interview answer are their own speaker's), with its mention as written.
+    pub fn speaker_at(&self, doc: &DocId, start: usize, end: usize) -> Result<Option<SpeakerAt>> {
         Ok(self
             .conn()
             .prepare_cached(
-                "SELECT s.name, q.mention FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
+                "SELECT s.name, q.mention, q.confidence FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
                  WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
-                 ORDER BY min(q.\"end\", ?3) - max(q.start, ?2) DESC LIMIT 1",
+                 ORDER BY min(q.\"end\", ?3) - max(q.start, ?2) DESC, q.\"end\" - q.start LIMIT 1",
             )?
-            .query_row(params![doc.to_hex(), start as i64, end as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(params![doc.to_hex(), start as i64, end as i64], |r| {
+                Ok(SpeakerAt {
+                    speaker: r.get(0)?,
+                    mention: r.get(1)?,
+                    confidence: r.get::<_, f64>(2)? as f32,
+                })
+            })
             .optional()?)
     }
 
@@ -204,7 +217,7 @@ impl Store {
             .conn()
             .prepare_cached(
                 "SELECT start, text FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1) AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
-                 ORDER BY min(\"end\", ?3) - max(start, ?2) DESC LIMIT 1",
+                 ORDER BY min(\"end\", ?3) - max(start, ?2) DESC, \"end\" - start LIMIT 1",
             )?
             .query_row(params![doc.to_hex(), start as i64, end as i64], |r| {
                 Ok((r.get::<_, i64>(0)?.max(0) as usize, r.get(1)?))
@@ -212,8 +225,29 @@ impl Store {
             .optional()?)
     }
 
+    /// Who the document's stored quotations reading exactly `text` (the same words, as
+    /// stored) are given to: a passage printed twice in one document (an interview that
+    /// repeats a line, a pull quote) may be given to someone at each place.
+    pub fn speakers_of_text(&self, doc: &DocId, text: &str) -> Result<Vec<SpeakerAt>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT s.name, q.mention, q.confidence FROM quotes q JOIN speakers s ON s.id = q.speaker_id \
+             WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.text = ?2 AND q.kind != 'term'",
+        )?;
+        let rows = stmt.query_map(params![doc.to_hex(), text], |r| {
+            Ok(SpeakerAt {
+                speaker: r.get(0)?,
+                mention: r.get(1)?,
+                confidence: r.get::<_, f64>(2)? as f32,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Whether `name` is the speaker `canonical` or one of the names they were written as.
     pub fn same_speaker(&self, name: &str, canonical: &str) -> Result<bool> {
+        if different_first_names(name, canonical) {
+            return Ok(false);
+        }
         if name.eq_ignore_ascii_case(canonical)
             || canonical.to_lowercase().rsplit(' ').next() == Some(&name.to_lowercase())
         {
@@ -228,5 +262,43 @@ impl Store {
             .query_row(params![name, canonical], |_| Ok(()))
             .optional()?
             .is_some())
+    }
+}
+
+/// Two full names with the same surname and first names that cannot be one person's
+/// ("Mary Cheney" and "Liz Cheney"); an initial or a shortened name ("J. Smith", "Chris
+/// Smith" for "Christopher Smith") could be.
+fn different_first_names(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    if a.len() < 2 || b.len() < 2 || a.last() != b.last() {
+        return false;
+    }
+    let (x, y) = (&a[0], &b[0]);
+    let initial = |w: &str| w.chars().count() == 1;
+    !(initial(x) || initial(y) || x.starts_with(y.as_str()) || y.starts_with(x.as_str()))
+}
+
+#[cfg(test)]
+mod speaker_tests {
+    use super::different_first_names;
+
+    #[test]
+    fn first_names_tell_relatives_apart() {
+        assert!(different_first_names("Mary Cheney", "Liz Cheney"));
+        assert!(!different_first_names("Liz Cheney", "Liz Cheney"));
+        assert!(!different_first_names("Cheney", "Liz Cheney"));
+        assert!(!different_first_names("L. Cheney", "Liz Cheney"));
+        assert!(!different_first_names("Chris Smith", "Christopher Smith"));
+        assert!(!different_first_names("Adam Schiff", "Adam B. Schiff"));
+        assert!(!different_first_names("Rustem Umerov", "Mustafa Dzhemilev"));
     }
 }

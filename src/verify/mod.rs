@@ -72,6 +72,10 @@ pub struct Evidence {
     pub speaker: Option<String>,
     /// The speaker as the source wrote them ("he", "the lawyer").
     pub mention: Option<String>,
+    /// How sure attribution was that `speaker` spoke it (0 to 1; see
+    /// [`CONFIDENT_ATTRIBUTION`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker_confidence: Option<f32>,
     /// The first publication's outlet, date, URL and title.
     pub outlet: Option<String>,
     pub published: Option<String>,
@@ -105,6 +109,10 @@ pub struct VerifyReport {
     /// With a speaker to check: who the sources say spoke it instead, when none agrees.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub said_by: Vec<String>,
+    /// With `said_by`: whether a source naming someone else does so with confidence (at
+    /// least [`CONFIDENT_ATTRIBUTION`]); false when every such attribution is unsure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub said_by_confident: Option<bool>,
     /// Documents whose passage supports the quotation (current versions).
     pub documents: usize,
     /// Distinct outlets among those documents' publications.
@@ -118,6 +126,12 @@ pub struct VerifyReport {
     /// Every supporting document, then passages that differ in wording, strongest first.
     pub evidence: Vec<Evidence>,
 }
+
+/// The attribution confidence from which a source's speaker is taken as sure: on the
+/// PolNeAR train split, attributions at 0.5 or more name the labelled speaker 98.0% of the
+/// time (5,661 of 5,778), those below 0.5 86.5% (626 of 724); on dev 96.1% (637 of 663)
+/// against 80.6% (104 of 129).
+pub const CONFIDENT_ATTRIBUTION: f32 = 0.5;
 
 /// Why verification failed.
 #[derive(Debug, thiserror::Error)]
@@ -288,9 +302,11 @@ fn align_all(
 /// Completes a found passage with what the store knows: who speaks there, the document's
 /// publications, whether it was superseded.
 fn evidence(store: &Store, f: Found) -> Result<Evidence, VerifyError> {
-    let (speaker, mention) = store
-        .speaker_at(&f.doc, f.start, f.end)?
-        .unwrap_or((None, None));
+    let at = store.speaker_at(&f.doc, f.start, f.end)?;
+    let (speaker, mention, speaker_confidence) = match at {
+        Some(a) => (a.speaker, a.mention, Some(a.confidence)),
+        None => (None, None, None),
+    };
     let row = store.document(&f.doc)?;
     let (meta, publications) = row.map(|d| (d.meta, d.publications)).unwrap_or_default();
     Ok(Evidence {
@@ -302,6 +318,7 @@ fn evidence(store: &Store, f: Found) -> Result<Evidence, VerifyError> {
         before: f.before,
         after: f.after,
         similarity: f.similarity,
+        speaker_confidence: speaker_confidence.filter(|_| speaker.is_some()),
         speaker,
         mention,
         outlet: meta.outlet,
@@ -349,24 +366,43 @@ fn report(
     let outlets = outlets.len();
     let mut verdict = evidence.first().map_or(Verdict::Unsupported, |e| e.verdict);
     let mut said_by = Vec::new();
+    let mut said_by_confident = None;
     if let Some(name) = options.speaker.as_deref().filter(|n| !n.trim().is_empty()) {
         let mut anyone_else = false;
         let mut confirmed = false;
+        let mut sure = false;
         for e in &evidence {
-            if let Some(s) = &e.speaker {
-                if store.same_speaker(name.trim(), s)? {
-                    confirmed = true;
-                } else {
-                    anyone_else = true;
-                    if !said_by.contains(s) {
-                        said_by.push(s.clone());
-                    }
-                }
+            let Some(s) = &e.speaker else { continue };
+            if store.same_speaker(name.trim(), s)? {
+                confirmed = true;
+                continue;
+            }
+            // The same words stored at another place of this document may be given to
+            // the draft's speaker.
+            let elsewhere = match store.quote_at(&e.doc, e.start, e.end)? {
+                Some((_, text)) => store.speakers_of_text(&e.doc, &text)?,
+                None => Vec::new(),
+            };
+            let mut here = false;
+            for other in elsewhere.iter().filter_map(|a| a.speaker.as_deref()) {
+                here |= store.same_speaker(name.trim(), other)?;
+            }
+            if here {
+                confirmed = true;
+                continue;
+            }
+            anyone_else = true;
+            sure |= e.speaker_confidence.unwrap_or(0.0) >= CONFIDENT_ATTRIBUTION;
+            if !said_by.contains(s) {
+                said_by.push(s.clone());
             }
         }
         if !anyone_else || confirmed {
             said_by.clear();
-        } else if verdict.supports() {
+        } else {
+            said_by_confident = Some(sure);
+        }
+        if !said_by.is_empty() && verdict.supports() {
             // The words are the source's; the speaker is not. (Altered words stay
             // "altered", with who the sources name in `said_by`.)
             verdict = Verdict::Misattributed;
@@ -376,6 +412,7 @@ fn report(
         query: query.text.clone(),
         verdict,
         said_by,
+        said_by_confident,
         documents,
         outlets,
         superseded,

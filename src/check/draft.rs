@@ -1,0 +1,705 @@
+//! Drafts as a reader sees them, with a map back to the file as written.
+//!
+//! Markdown and plain text keep their bytes, except that the line breaks inside a
+//! hard-wrapped paragraph become spaces and blockquote markers (`>`) become blanks, so a
+//! quotation running over two lines is one quotation. HTML is tokenized: tags, comments,
+//! scripts and styles are dropped, block elements end paragraphs, every named and numeric
+//! character reference is decoded (`It&rsquo;s` is `It’s`), and `<q>` reads as the
+//! quotation marks a browser shows. Every offset of the text checked maps back to the
+//! file's own byte offset ([`Draft::origin`]), so findings point at the file's lines and
+//! columns.
+
+use std::ops::Range;
+use std::path::Path;
+
+/// How a draft file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftFormat {
+    Markdown,
+    Text,
+    Html,
+}
+
+impl DraftFormat {
+    /// From the file name: `.html`/`.htm` are HTML, `.md`/`.markdown` Markdown, the rest
+    /// plain text.
+    pub fn of_path(path: &Path) -> DraftFormat {
+        let ext = path
+            .extension()
+            .and_then(|x| x.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "html" | "htm" | "xhtml" => DraftFormat::Html,
+            "md" | "markdown" => DraftFormat::Markdown,
+            _ => DraftFormat::Text,
+        }
+    }
+}
+
+/// A draft read for checking.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// What is checked.
+    pub text: String,
+    /// Points where text and file offsets stop advancing together: from `(t, f)` on,
+    /// text offset `t + k` is file offset `f + k` (up to the next point). Ascending.
+    anchors: Vec<(usize, usize)>,
+    /// Text ranges an HTML draft quotes with `<q cite>` or `<blockquote cite>`, and the
+    /// URL cited.
+    cited: Vec<(Range<usize>, String)>,
+}
+
+impl Draft {
+    pub fn read(source: &str, format: DraftFormat) -> Draft {
+        match format {
+            DraftFormat::Html => read_html(source),
+            DraftFormat::Markdown | DraftFormat::Text => Draft {
+                text: join_wrapped_lines(source),
+                anchors: vec![(0, 0)],
+                cited: Vec::new(),
+            },
+        }
+    }
+
+    /// The file offset of text offset `at` (a character synthesised for a tag maps to
+    /// the tag).
+    pub fn origin(&self, at: usize) -> usize {
+        let i = self.anchors.partition_point(|&(t, _)| t <= at);
+        let Some(&(t, f)) = i.checked_sub(1).and_then(|i| self.anchors.get(i)) else {
+            return at;
+        };
+        let mapped = f + (at - t);
+        match self.anchors.get(i) {
+            Some(&(_, next)) => mapped.min(next),
+            None => mapped,
+        }
+    }
+
+    /// The paragraph of the text holding offset `at`: from the blank line before it to
+    /// the blank line after (HTML block elements end paragraphs with one).
+    pub fn paragraph(&self, at: usize) -> Range<usize> {
+        let at = at.min(self.text.len());
+        let start = self.text[..at].rfind("\n\n").map_or(0, |i| i + 2);
+        let end = self.text[at..]
+            .find("\n\n")
+            .map_or(self.text.len(), |i| at + i);
+        start..end
+    }
+
+    /// The URL a `<q cite>` or `<blockquote cite>` around text offset `at` cites; the
+    /// innermost wins.
+    pub fn cite_at(&self, at: usize) -> Option<&str> {
+        self.cited
+            .iter()
+            .filter(|(r, _)| r.start <= at && at <= r.end)
+            .min_by_key(|(r, _)| r.end - r.start)
+            .map(|(_, url)| url.as_str())
+    }
+}
+
+/// The first non-blank of a line after at most three spaces of indentation, or `None`
+/// when the line is blank or indented as code.
+fn block_start(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start_matches(' ');
+    if trimmed.trim().is_empty() || line.len() - trimmed.len() > 3 || trimmed.starts_with('\t') {
+        return None;
+    }
+    Some(trimmed)
+}
+
+/// Whether a line opens a Markdown block of its own, so the line before does not run on
+/// into it: a heading, list item, blockquote, table row, fence, rule, footnote or link
+/// definition, or an HTML block.
+fn opens_block(trimmed: &str) -> bool {
+    let bytes = trimmed.as_bytes();
+    let list_marker = matches!(bytes, [b'-' | b'*' | b'+', b' ' | b'\t', ..]) || {
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        (1..=9).contains(&digits)
+            && matches!(
+                &bytes[digits..],
+                [b'.' | b')', b' ' | b'\t', ..] | [b'.' | b')']
+            )
+    };
+    let rule = {
+        let marks: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+        marks.len() >= 3
+            && (marks.chars().all(|c| c == '-')
+                || marks.chars().all(|c| c == '*')
+                || marks.chars().all(|c| c == '_')
+                || marks.chars().all(|c| c == '='))
+    };
+    list_marker
+        || rule
+        || trimmed.starts_with('#')
+        || trimmed.starts_with('>')
+        || trimmed.starts_with('|')
+        || trimmed.starts_with("```")
+        || trimmed.starts_with("~~~")
+        || trimmed.starts_with('<')
+        || is_definition(trimmed)
+}
+
+/// A footnote (`[^1]: …`) or link reference definition (`[label]: URL`).
+fn is_definition(trimmed: &str) -> bool {
+    trimmed.starts_with('[')
+        && trimmed
+            .find("]:")
+            .is_some_and(|i| !trimmed[1..i].contains(['[', ']']))
+}
+
+/// Markdown or text with each paragraph on one line: a line break between two lines of
+/// one paragraph becomes a space (a CR before it too), and blockquote markers become
+/// blanks. Byte for byte the same length, so offsets are the file's own.
+fn join_wrapped_lines(source: &str) -> String {
+    let mut bytes = source.as_bytes().to_vec();
+    let mut starts = vec![0];
+    starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+    let line = |k: usize| line_at(source, &starts, k);
+    let mut in_fence = false;
+    for k in 0..starts.len() {
+        let this = line(k);
+        let first = block_start(this);
+        if first.is_some_and(|f| f.starts_with("```") || f.starts_with("~~~")) {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        // Blockquote markers: `> > text` reads as `    text`.
+        let mut quoted = false;
+        if let Some(f) = first.filter(|f| f.starts_with('>')) {
+            quoted = true;
+            let at = starts[k] + (this.len() - f.len());
+            let mut i = at;
+            while i < starts[k] + this.len() && matches!(bytes[i], b'>' | b' ') {
+                if bytes[i] == b'>' {
+                    bytes[i] = b' ';
+                }
+                i += 1;
+            }
+        }
+        let Some(&next_start) = starts.get(k + 1) else {
+            break;
+        };
+        let next = line(k + 1);
+        let (Some(first), Some(next_first)) = (first, block_start(next)) else {
+            continue;
+        };
+        let next_quoted = next_first.starts_with('>');
+        let joins = if quoted || next_quoted {
+            // Two lines of one blockquote paragraph.
+            quoted && next_quoted && {
+                let rest = next_first.trim_start_matches(['>', ' ']);
+                !rest.is_empty() && !opens_block(rest)
+            }
+        } else {
+            !first.starts_with('#')
+                && !first.starts_with('|')
+                && !is_definition(first)
+                && !opens_block(next_first)
+        };
+        if joins {
+            let newline = next_start - 1;
+            bytes[newline] = b' ';
+            if newline > 0 && bytes[newline - 1] == b'\r' {
+                bytes[newline - 1] = b' ';
+            }
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    String::from_utf8(bytes).unwrap_or_else(|_| source.to_owned())
+}
+
+/// Line `k` (0-based) of `source`, without its line break.
+fn line_at<'s>(source: &'s str, starts: &[usize], k: usize) -> &'s str {
+    let end = starts.get(k + 1).map_or(source.len(), |&next| next - 1);
+    source[starts[k]..end].trim_end_matches('\r')
+}
+
+/// Elements that end a paragraph where they open or close.
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+];
+
+/// Elements whose content is not text a reader sees.
+const RAW: &[&str] = &[
+    "script", "style", "textarea", "title", "template", "noscript", "svg", "math",
+];
+
+/// A tag as read from the file.
+struct Tag {
+    name: String,
+    closing: bool,
+    attrs: Vec<(String, String)>,
+    /// Byte offset just past its `>`.
+    end: usize,
+}
+
+/// Builds the text of an HTML draft and its offset map.
+struct HtmlReader<'a> {
+    src: &'a str,
+    out: String,
+    anchors: Vec<(usize, usize)>,
+    cited: Vec<(Range<usize>, String)>,
+    /// Open `<q>` and `<blockquote>` elements: name, text start, cite.
+    open: Vec<(String, usize, Option<String>)>,
+}
+
+impl HtmlReader<'_> {
+    /// Emits `s` for the file range `from..to` (a tag or a character reference).
+    fn emit(&mut self, s: &str, from: usize, to: usize) {
+        self.anchors.push((self.out.len(), from));
+        self.out.push_str(s);
+        self.anchors.push((self.out.len(), to));
+    }
+
+    /// Ends the paragraph (once) at the tag `from..to`.
+    fn paragraph_break(&mut self, from: usize, to: usize) {
+        if self.out.is_empty() || self.out.ends_with("\n\n") {
+            self.anchors.push((self.out.len(), to));
+            return;
+        }
+        let s = if self.out.ends_with('\n') {
+            "\n"
+        } else {
+            "\n\n"
+        };
+        self.emit(s, from, to);
+    }
+}
+
+fn read_html(src: &str) -> Draft {
+    let mut r = HtmlReader {
+        src,
+        out: String::with_capacity(src.len()),
+        anchors: vec![(0, 0)],
+        cited: Vec::new(),
+        open: Vec::new(),
+    };
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => {
+                let rest = &src[i..];
+                if rest.starts_with("<!--") {
+                    let end = rest.find("-->").map_or(src.len(), |e| i + e + 3);
+                    r.anchors.push((r.out.len(), end));
+                    i = end;
+                } else if rest.starts_with("<!") || rest.starts_with("<?") {
+                    let end = rest.find('>').map_or(src.len(), |e| i + e + 1);
+                    r.anchors.push((r.out.len(), end));
+                    i = end;
+                } else if let Some(tag) = read_tag(src, i) {
+                    i = on_tag(&mut r, tag, i);
+                } else {
+                    r.out.push('<');
+                    i += 1;
+                }
+            }
+            b'&' => match char_reference(src, i) {
+                Some((decoded, end)) => {
+                    r.emit(&decoded, i, end);
+                    i = end;
+                }
+                None => {
+                    r.out.push('&');
+                    i += 1;
+                }
+            },
+            b'\n' | b'\r' | b'\t' | b'\x0c' => {
+                // Whitespace in HTML text is a space; lines come from elements.
+                r.out.push(' ');
+                i += 1;
+            }
+            _ => {
+                let c = src[i..].chars().next().unwrap_or(' ');
+                r.out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    // Quotations left open at the end still bind to their cite.
+    while let Some((_, start, cite)) = r.open.pop() {
+        if let Some(url) = cite {
+            r.cited.push((start..r.out.len(), url));
+        }
+    }
+    Draft {
+        text: r.out,
+        anchors: r.anchors,
+        cited: r.cited,
+    }
+}
+
+/// Handles a tag starting at `at`; returns where reading goes on.
+fn on_tag(r: &mut HtmlReader<'_>, tag: Tag, at: usize) -> usize {
+    let name = tag.name.as_str();
+    if !tag.closing && RAW.contains(&name) {
+        // Skip to the matching end tag.
+        let end = end_of_raw_text(r.src, tag.end, name);
+        r.anchors.push((r.out.len(), end));
+        return end;
+    }
+    let cite = tag
+        .attrs
+        .iter()
+        .find(|(k, _)| k == "cite")
+        .map(|(_, v)| v.clone())
+        .filter(|v| !v.trim().is_empty());
+    match (name, tag.closing) {
+        ("q", false) => {
+            r.emit("“", at, tag.end);
+            r.open.push(("q".into(), r.out.len(), cite));
+        }
+        ("q", true) => {
+            close(r, "q");
+            r.emit("”", at, tag.end);
+        }
+        ("br", _) => r.emit("\n", at, tag.end),
+        ("blockquote", false) => {
+            r.paragraph_break(at, tag.end);
+            r.open.push(("blockquote".into(), r.out.len(), cite));
+        }
+        ("blockquote", true) => {
+            close(r, "blockquote");
+            r.paragraph_break(at, tag.end);
+        }
+        _ if BLOCKS.contains(&name) => r.paragraph_break(at, tag.end),
+        _ => r.anchors.push((r.out.len(), tag.end)),
+    }
+    tag.end
+}
+
+/// Where the raw text of element `name` starting at `from` ends: past its end tag
+/// (matched without regard to case), or the end of the file.
+fn end_of_raw_text(src: &str, from: usize, name: &str) -> usize {
+    let bytes = src.as_bytes();
+    let mut i = from;
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
+        let at = i + lt;
+        let tag = &bytes[at + 1..];
+        if tag.first() == Some(&b'/')
+            && tag.len() > name.len()
+            && tag[1..=name.len()].eq_ignore_ascii_case(name.as_bytes())
+            && !tag
+                .get(name.len() + 1)
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return memchr::memchr(b'>', &bytes[at..]).map_or(src.len(), |g| at + g + 1);
+        }
+        i = at + 1;
+    }
+    src.len()
+}
+
+/// Closes the innermost open element `name`, recording its cite.
+fn close(r: &mut HtmlReader<'_>, name: &str) {
+    if let Some(k) = r.open.iter().rposition(|(n, ..)| n == name) {
+        let (_, start, cite) = r.open.remove(k);
+        if let Some(url) = cite {
+            r.cited.push((start..r.out.len(), url));
+        }
+    }
+}
+
+/// Reads the tag starting at `at` (`<name …>` or `</name>`), with its attributes (values
+/// decoded); `None` when `<` does not start a tag, as in "a < b".
+fn read_tag(src: &str, at: usize) -> Option<Tag> {
+    let bytes = src.as_bytes();
+    let mut i = at + 1;
+    let closing = bytes.get(i) == Some(&b'/');
+    if closing {
+        i += 1;
+    }
+    if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let name_start = i;
+    while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>') {
+        i += 1;
+    }
+    let name = src[name_start..i].to_ascii_lowercase();
+    let mut attrs = Vec::new();
+    loop {
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | b'/') {
+            i += 1;
+        }
+        match bytes.get(i) {
+            None => {
+                return Some(Tag {
+                    name,
+                    closing,
+                    attrs,
+                    end: src.len(),
+                });
+            }
+            Some(b'>') => {
+                return Some(Tag {
+                    name,
+                    closing,
+                    attrs,
+                    end: i + 1,
+                });
+            }
+            _ => {}
+        }
+        let key_start = i;
+        while i < bytes.len()
+            && !matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>' | b'=')
+        {
+            i += 1;
+        }
+        let key = src[key_start..i].to_ascii_lowercase();
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+        }
+        let mut value = String::new();
+        if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+                i += 1;
+            }
+            let (start, end) = match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let start = i + 1;
+                    let end = memchr::memchr(q, &bytes[start..]).map_or(src.len(), |e| start + e);
+                    i = (end + 1).min(src.len());
+                    (start, end)
+                }
+                _ => {
+                    let start = i;
+                    while i < bytes.len()
+                        && !matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | b'>')
+                    {
+                        i += 1;
+                    }
+                    (start, i)
+                }
+            };
+            value = decode_references(&src[start..end]);
+        }
+        if key_start == i {
+            // Not an attribute character at all: step over it.
+            i += 1;
+            continue;
+        }
+        attrs.push((key, value));
+    }
+}
+
+/// `s` with every character reference decoded (attribute values).
+fn decode_references(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s.as_bytes()[i] == b'&'
+            && let Some((decoded, end)) = char_reference(s, i)
+        {
+            out.push_str(&decoded);
+            i = end;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Longest named reference, in bytes, without its `&` (`&CounterClockwiseContourIntegral;`).
+const LONGEST_NAME: usize = 32;
+
+/// The character reference at `at` (`&name;`, `&#NNN;`, `&#xHH;`, or a legacy name
+/// without its `;` such as `&amp`), decoded as HTML does, and the offset past it.
+fn char_reference(src: &str, at: usize) -> Option<(String, usize)> {
+    let bytes = src.as_bytes();
+    let mut i = at + 1;
+    if bytes.get(i) == Some(&b'#') {
+        i += 1;
+        let hex = matches!(bytes.get(i), Some(b'x' | b'X'));
+        if hex {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len()
+            && (if hex {
+                bytes[i].is_ascii_hexdigit()
+            } else {
+                bytes[i].is_ascii_digit()
+            })
+        {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let digits = &src[start..i];
+        let value = u32::from_str_radix(digits, if hex { 16 } else { 10 }).unwrap_or(u32::MAX);
+        if bytes.get(i) == Some(&b';') {
+            i += 1;
+        }
+        return Some((numeric_char(value).to_string(), i));
+    }
+    let name_end = (i..bytes.len().min(i + LONGEST_NAME))
+        .find(|&k| !bytes[k].is_ascii_alphanumeric())
+        .unwrap_or(bytes.len().min(i + LONGEST_NAME));
+    if name_end == i {
+        return None;
+    }
+    // The longest name that is a reference: `&notin;` before `&not`.
+    let with_semicolon = bytes.get(name_end) == Some(&b';');
+    let mut candidates = Vec::new();
+    if with_semicolon {
+        candidates.push(&src[i..=name_end]);
+    }
+    candidates.extend((i + 1..=name_end).rev().map(|end| &src[i..end]));
+    for name in candidates {
+        // The table also lists every prefix of a name, as (0, 0), for tokenizers that
+        // read one character at a time.
+        if let Some(&(first, second)) = markup5ever::data::NAMED_ENTITIES
+            .get(name)
+            .filter(|(first, _)| *first != 0)
+        {
+            let mut s = String::new();
+            s.extend(char::from_u32(first));
+            if second != 0 {
+                s.extend(char::from_u32(second));
+            }
+            return Some((s, i + name.len()));
+        }
+    }
+    None
+}
+
+/// A numeric reference's character, with the replacements HTML makes: C1 controls read as
+/// Windows-1252 (`&#150;` is "–"), and nothing that is not a character.
+fn numeric_char(value: u32) -> char {
+    match value {
+        0 => '\u{fffd}',
+        0x80..=0x9f => markup5ever::data::C1_REPLACEMENTS[(value - 0x80) as usize]
+            .unwrap_or_else(|| char::from_u32(value).unwrap_or('\u{fffd}')),
+        _ => char::from_u32(value).unwrap_or('\u{fffd}'),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(d: &Draft, needle: &str) -> usize {
+        d.text.find(needle).unwrap()
+    }
+
+    #[test]
+    fn a_hard_wrapped_paragraph_is_one_line_and_blocks_stay_apart() {
+        let src = "# Heading\nShe said: “I believe it must be decided by the\nvoters, not by judges.”\n\n- one\n- two\n> quoted\n> on\n> two lines\n\n[^1]: [NYT](https://x.test/a)\n";
+        let d = Draft::read(src, DraftFormat::Markdown);
+        assert_eq!(d.text.len(), src.len());
+        assert!(
+            d.text.contains("decided by the voters, not"),
+            "{:?}",
+            d.text
+        );
+        assert!(d.text.starts_with("# Heading\nShe"), "{:?}", d.text);
+        assert!(d.text.contains("- one\n- two\n"), "{:?}", d.text);
+        assert!(d.text.contains("  quoted   on   two lines"), "{:?}", d.text);
+        assert!(d.text.contains("\n[^1]:"), "{:?}", d.text);
+        let v = at(&d, "voters");
+        assert_eq!(d.origin(v), src.find("voters").unwrap());
+    }
+
+    #[test]
+    fn code_fences_are_left_alone() {
+        let src = "```\nline one\nline two\n```\n";
+        let d = Draft::read(src, DraftFormat::Markdown);
+        assert_eq!(d.text, src);
+    }
+
+    #[test]
+    fn html_decodes_every_reference_and_maps_back() {
+        let src = "<p>He said &#x201C;It&rsquo;s a &quot;deal&quot; &amp; more&#8221;\nthen\n&#150; left &notit; &ampx &#0;</p>";
+        let d = Draft::read(src, DraftFormat::Html);
+        assert!(
+            d.text
+                .contains("He said “It’s a \"deal\" & more” then – left ¬it; &x \u{fffd}"),
+            "{:?}",
+            d.text
+        );
+        let it = at(&d, "It’s");
+        assert_eq!(d.origin(it), src.find("It&rsquo;").unwrap());
+        let s = at(&d, "s a ");
+        assert_eq!(d.origin(s), src.find("s a &quot").unwrap());
+        let then = at(&d, "then");
+        assert_eq!(d.origin(then), src.find("then").unwrap());
+    }
+
+    #[test]
+    fn html_blocks_q_and_cite() {
+        let src = "<html><head><title>“Not this”</title><style>p{}</style></head><body>\n<h1>Title</h1><p>She said <q cite=\"https://x.test/a?b=1&amp;c=2\">one two three</q> today.</p><blockquote cite='https://x.test/b'><p>“four five six”</p></blockquote><script>var x = \"“no”\";</script></body></html>";
+        let d = Draft::read(src, DraftFormat::Html);
+        assert!(
+            !d.text.contains("Not this") && !d.text.contains("no”"),
+            "{:?}",
+            d.text
+        );
+        assert!(d.text.contains("Title\n\n"), "{:?}", d.text);
+        assert!(
+            d.text.contains("She said “one two three” today."),
+            "{:?}",
+            d.text
+        );
+        let q = at(&d, "one two");
+        assert_eq!(d.cite_at(q), Some("https://x.test/a?b=1&c=2"));
+        assert_eq!(d.origin(q), src.find("one two").unwrap());
+        let b = at(&d, "four");
+        assert_eq!(d.cite_at(b), Some("https://x.test/b"));
+        assert_eq!(d.cite_at(at(&d, "Title")), None);
+        let open = at(&d, "“one");
+        assert_eq!(d.origin(open), src.find("<q ").unwrap());
+    }
+
+    #[test]
+    fn a_lone_angle_or_ampersand_is_text() {
+        let d = Draft::read("a < b && c &; d", DraftFormat::Html);
+        assert_eq!(d.text, "a < b && c &; d");
+    }
+}

@@ -1,0 +1,209 @@
+//! `prov check` on drafts as people write them: hard-wrapped Markdown, HTML with
+//! character references and `<q cite>`, quotations that cannot be checked, and the global
+//! `--json`.
+
+mod common;
+
+use common::Env;
+use serde_json::Value;
+
+fn seeded() -> Env {
+    let env = Env::new();
+    env.with_seeds();
+    env.ok(&["add", "seeds"]);
+    env
+}
+
+/// Runs `prov ARGS`: exit code, stdout, stderr.
+fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
+    let out = env.prov().args(args).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn findings(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn kinds_at_lines(stdout: &str) -> Vec<(u64, String)> {
+    findings(stdout)
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_quotation_wrapped_over_two_lines_is_checked_whole() {
+    let env = seeded();
+    env.write(
+        "drafts/wrapped.md",
+        "# Notes\n\nMustafa Dzhemilev said: \"Putin promised to consider it, but nothing changed for\ntwo years.\"\n\nHe added: \"They do not want to release the Crimean Tatars, because,\naccording to the occupiers, it inspires the people of Crimea to resist the\noccupiers, because Ukraine will save them.\"\n\n> The lawyer Nikolai Polozov wrote: \"What everyone has long been waiting\n> for has now happened.\"\n",
+    );
+    let (code, out, _) = run(&env, &["check", "--format", "json", "drafts"]);
+    assert_eq!(code, 1, "{out}");
+    // The drift after each line break is caught, at the line of the opening mark; the
+    // faithful wrapped quotation passes.
+    assert_eq!(
+        kinds_at_lines(&out),
+        [(3, "drifted".to_owned()), (10, "drifted".to_owned())],
+        "{out}"
+    );
+    let f = &findings(&out)[0];
+    assert_eq!(f["column"], 26, "{f}");
+    assert!(
+        f["quote"]
+            .as_str()
+            .unwrap()
+            .ends_with("changed for two years."),
+        "{f}"
+    );
+}
+
+#[test]
+fn html_character_references_are_decoded_and_q_cite_binds() {
+    let env = seeded();
+    env.write(
+        "minister.txt",
+        "“Nothing is settled yet, and nothing will be settled before the spring,” the minister said.\n",
+    );
+    env.ok(&["add", "minister.txt", "--url", "https://news.test/minister"]);
+    env.write(
+        "web/story.html",
+        concat!(
+            "<!doctype html><html><body>\n",
+            "<p>Rustem Umerov said: &ldquo;Owing to Turkiye&rsquo;s support, we feel stronger\n",
+            "at the negotiating table&rdquo;.</p>\n",
+            "<p>And: &#x201C;Owing to Turkiye&#8217;s support, we feel stronger at the negotiating table&#x201D;.</p>\n",
+            "<p>The minister said <q cite=\"https://news.test/minister\">Nothing is settled yet, and nothing will be settled before the summer</q>.</p>\n",
+            "<p>Umerov: <q cite=\"https://news.test/minister\">Owing to Turkiye&rsquo;s support, we feel stronger at the negotiating table</q>.</p>\n",
+            "<p>The minister added: <q cite=\"https://news.test/gone\">we will not sign anything before the summer</q>.</p>\n",
+            "</body></html>\n"
+        ),
+    );
+    let (code, out, _) = run(&env, &["check", "--format", "json", "web"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        kinds_at_lines(&out),
+        [
+            (5, "drifted".to_owned()),
+            (6, "unsupported".to_owned()),
+            (7, "unknown-source".to_owned())
+        ],
+        "{out}"
+    );
+    let f = findings(&out);
+    // The drift is against the cited source, and its column is the file's.
+    assert_eq!(f[0]["column"], 59, "{}", f[0]);
+    assert!(
+        f[1]["message"].as_str().unwrap().contains("cited source"),
+        "{}",
+        f[1]
+    );
+    assert!(
+        f[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("https://news.test/gone"),
+        "{}",
+        f[2]
+    );
+}
+
+#[test]
+fn quotations_that_cannot_be_checked_are_skipped_and_counted() {
+    let env = seeded();
+    env.write(
+        "drafts/odd.md",
+        "The crowd chanted \"— — —\" and \"... ...\" before the vote.\n\nRustem Umerov said: \"We will hand over Crimea to Russia after the next round of talks.\"\n\nShe called it \"a farce\".\n",
+    );
+    let (code, out, err) = run(&env, &["check", "--format", "json", "drafts"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        kinds_at_lines(&out),
+        [(3, "unsupported".to_owned())],
+        "{out}"
+    );
+    assert!(
+        err.contains(
+            "checked 1 quotation in 1 file, 3 skipped (2 no words, 1 too short); 1 finding"
+        ),
+        "{err}"
+    );
+
+    env.write("clean/ok.md", "She called it \"a farce\".\n");
+    assert_eq!(run(&env, &["check", "clean"]).0, 0);
+    let (code, out, _) = run(&env, &["check", "--strict", "clean"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("skipped (too short): “a farce”"), "{out}");
+}
+
+#[test]
+fn the_global_json_flag_selects_json_for_check() {
+    let env = seeded();
+    env.write(
+        "drafts/d.md",
+        "Rustem Umerov said: \"We will hand over Crimea to Russia after the next round of talks.\"\n",
+    );
+    let (code, out, _) = run(&env, &["--json", "check", "drafts"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        kinds_at_lines(&out),
+        [(1, "unsupported".to_owned())],
+        "{out}"
+    );
+}
+
+#[test]
+fn speakers_come_from_the_draft_and_the_sources_confidence() {
+    let env = seeded();
+    env.write(
+        "cheney.txt",
+        "Mary Cheney, her sister, did not comment. “I believe the question of marriage must be decided by the voters,” Liz Cheney said in a statement.\n\nAn unsigned note read: “Nothing is settled yet, and nothing will be settled before the spring.”\n",
+    );
+    env.ok(&["add", "cheney.txt"]);
+    env.write(
+        "drafts/d.md",
+        concat!(
+            "# Ukrinform\n\n",
+            "As [the Kyiv Post reported](#notes), \"They do not want to release the Crimean Tatars, because, according to the occupiers, it inspires the people of Crimea to resist the occupiers, because Ukraine will save them.\"\n\n",
+            "As Ukrinform reported: \"They do not want to release the Crimean Tatars, because, according to the occupiers, it inspires the people of Crimea to resist the occupiers, because Ukraine will save them.\"\n\n",
+            "Mary Cheney said: \"I believe the question of marriage must be decided by the voters.\"\n\n",
+            "Liz Cheney said: \"I believe the question of marriage must be decided by the voters.\"\n\n",
+            "Rustem Umerov said: \"Nothing is settled yet, and nothing will be settled before the spring.\"\n",
+        ),
+    );
+    let (code, out, _) = run(&env, &["check", "--format", "json", "drafts"]);
+    assert_eq!(code, 1, "{out}");
+    let got: Vec<(u64, String, String)> = findings(&out)
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // Neither the link's text nor an outlet named before the quotation is its speaker;
+    // Mary is not Liz; nobody in the source says who wrote the unsigned note, which is a
+    // note, not an error.
+    assert_eq!(
+        got,
+        [
+            (7, "misattributed".to_owned(), "error".to_owned()),
+            (11, "unconfirmed-speaker".to_owned(), "note".to_owned()),
+        ],
+        "{out}"
+    );
+}
