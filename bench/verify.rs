@@ -8,6 +8,7 @@
 use std::time::Instant;
 
 use prov::Store;
+use prov::align::Verdict;
 use prov::verify::{VerifyOptions, verify};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -33,6 +34,7 @@ fn main() {
     let options = VerifyOptions::default();
     let mut by_kind: Vec<(String, Vec<f64>, usize, usize)> = Vec::new();
     let mut all = Vec::new();
+    let mut elided_meaning = 0;
     let started = Instant::now();
     for line in text.lines() {
         let Some((kind, q)) = line.split_once('\t') else {
@@ -42,9 +44,14 @@ fn main() {
         let report = verify(&store, q, &options).expect("verify");
         let ms = t0.elapsed().as_secs_f64() * 1000.0;
         all.push(ms);
+        if kind == "elided" && report.verdict == Verdict::ElidedMeaning {
+            elided_meaning += 1;
+        }
+        // An elision that leaves out a negation, condition or number is found and
+        // reported as such (elided-meaning): the source is found either way.
         let expected = match kind {
             "exact" => report.verdict.supports(),
-            "elided" => report.verdict.supports(),
+            "elided" => report.verdict.supports() || report.verdict == Verdict::ElidedMeaning,
             "altered" => report.verdict.as_str() == "altered" || report.verdict.supports(),
             _ => report.verdict.as_str() == "unsupported",
         };
@@ -81,4 +88,7 @@ fn main() {
             v.iter().sum::<f64>() / v.len() as f64
         );
     }
+    println!(
+        "elided queries reported elided-meaning (the words left out hold a negation, condition or number): {elided_meaning}"
+    );
 }
