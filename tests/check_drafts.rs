@@ -207,3 +207,20 @@ fn speakers_come_from_the_draft_and_the_sources_confidence() {
         "{out}"
     );
 }
+
+#[test]
+fn uk_style_single_quotes_are_checked_too() {
+    let env = seeded();
+    env.write(
+        "drafts/uk.md",
+        "‘We will hand over Crimea to Russia after the next round of talks,’ Rustem Umerov said.\n\n'Owing to Turkiye's support, we feel stronger at the negotiating table,' Rustem Umerov said.\n",
+    );
+    let (code, out, err) = run(&env, &["check", "--format", "json", "drafts"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        kinds_at_lines(&out),
+        [(1, "unsupported".to_owned())],
+        "{out}"
+    );
+    assert!(err.contains("checked 2 quotations"), "{err}");
+}

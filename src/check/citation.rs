@@ -229,24 +229,50 @@ pub fn canonical_url(url: &str) -> String {
     key
 }
 
+/// The canonical form of `url` without its query string.
+fn without_query(url: &str) -> String {
+    let key = canonical_url(url);
+    match key.split_once('?') {
+        Some((path, _)) => path.to_owned(),
+        None => key,
+    }
+}
+
 /// Stored URLs by their canonical form, built once per check run.
 #[derive(Debug, Default)]
 pub struct UrlIndex {
     by_key: HashMap<String, crate::store::DocId>,
+    /// By the canonical form without the query string, when only one document has it.
+    by_path: HashMap<String, Option<crate::store::DocId>>,
 }
 
 impl UrlIndex {
     pub fn new(urls: Vec<(String, crate::store::DocId)>) -> UrlIndex {
-        let mut by_key = HashMap::new();
+        let mut index = UrlIndex::default();
         // The caller lists newer documents later; the newest wins.
         for (url, doc) in urls {
-            by_key.insert(canonical_url(&url), doc);
+            index.by_key.insert(canonical_url(&url), doc);
+            index
+                .by_path
+                .entry(without_query(&url))
+                .and_modify(|d| {
+                    if *d != Some(doc) {
+                        *d = None;
+                    }
+                })
+                .or_insert(Some(doc));
         }
-        UrlIndex { by_key }
+        // A path several documents share (`?id=1`, `?id=2`) names none of them.
+        index
     }
 
+    /// The document `url` names: its canonical form, else the same page without the query
+    /// string when that is unambiguous (a page cited with or without `?id=7`).
     pub fn get(&self, url: &str) -> Option<crate::store::DocId> {
-        self.by_key.get(&canonical_url(url)).copied()
+        self.by_key
+            .get(&canonical_url(url))
+            .copied()
+            .or_else(|| self.by_path.get(&without_query(url)).copied().flatten())
     }
 }
 
@@ -307,5 +333,22 @@ mod tests {
         assert_ne!(canonical_url("https://example.com/news/story?id=8"), stored);
         assert_ne!(canonical_url("https://example.com/news/other"), stored);
         assert_eq!(canonical_url("prov:abc"), "prov:abc");
+    }
+
+    #[test]
+    fn a_page_is_found_with_or_without_its_query_when_unambiguous() {
+        let a = crate::store::DocId::of_bytes(b"a");
+        let b = crate::store::DocId::of_bytes(b"b");
+        let c = crate::store::DocId::of_bytes(b"c");
+        let index = UrlIndex::new(vec![
+            ("https://x.test/story?id=7".into(), a),
+            ("https://x.test/list?page=1".into(), b),
+            ("https://x.test/list?page=2".into(), c),
+        ]);
+        assert_eq!(index.get("http://x.test/story/"), Some(a));
+        assert_eq!(index.get("https://x.test/story?id=7&utm_source=x"), Some(a));
+        assert_eq!(index.get("https://x.test/list?page=2"), Some(c));
+        assert_eq!(index.get("https://x.test/list"), None, "two pages share it");
+        assert_eq!(index.get("https://x.test/other"), None);
     }
 }

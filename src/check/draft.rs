@@ -52,14 +52,16 @@ pub struct Draft {
 
 impl Draft {
     pub fn read(source: &str, format: DraftFormat) -> Draft {
-        match format {
+        let mut draft = match format {
             DraftFormat::Html => read_html(source),
             DraftFormat::Markdown | DraftFormat::Text => Draft {
                 text: join_wrapped_lines(source),
                 anchors: vec![(0, 0)],
                 cited: Vec::new(),
             },
-        }
+        };
+        draft.text = single_quotes_as_double(&draft.text);
+        draft
     }
 
     /// The file offset of text offset `at` (a character synthesised for a tag maps to
@@ -216,6 +218,60 @@ fn join_wrapped_lines(source: &str) -> String {
 fn line_at<'s>(source: &'s str, starts: &[usize], k: usize) -> &'s str {
     let end = starts.get(k + 1).map_or(source.len(), |&next| next - 1);
     source[starts[k]..end].trim_end_matches('\r')
+}
+
+/// UK-style quotations read as quotations: on a line with no double quotation mark,
+/// each pair of single marks (`‘…’`, `'…'`) becomes a pair of double ones, byte for byte
+/// the same length. An apostrophe (a mark between letters, as in "it's" or "Turkiye’s")
+/// neither opens nor closes one; single marks nested in double ones are left alone.
+fn single_quotes_as_double(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.contains(['“', '”', '"']) {
+            convert_line(line, line_start, &mut bytes);
+        }
+        line_start += line.len();
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
+}
+
+fn convert_line(line: &str, offset: usize, bytes: &mut [u8]) {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let letter = |k: usize| chars.get(k).is_some_and(|(_, c)| c.is_alphanumeric());
+    let mut open: Option<usize> = None;
+    for k in 0..chars.len() {
+        let (at, c) = chars[k];
+        let before_ok = k == 0 || {
+            let p = chars[k - 1].1;
+            p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | ':')
+        };
+        let is_open = match c {
+            '‘' => true,
+            '\'' => before_ok && letter(k + 1),
+            _ => false,
+        };
+        let is_close = matches!(c, '’' | '\'')
+            && k > 0
+            && !chars[k - 1].1.is_whitespace()
+            && !(letter(k.wrapping_sub(1)) && letter(k + 1));
+        match open {
+            None if is_open => open = Some(at),
+            Some(o) if is_close => {
+                for (pos, ascii) in [(o, b'"'), (at, b'"')] {
+                    let i = offset + pos;
+                    if bytes[i] == b'\'' {
+                        bytes[i] = ascii;
+                    } else {
+                        // ‘ (E2 80 98) and ’ (E2 80 99) become “ (E2 80 9C) and ” (E2 80 9D).
+                        bytes[i + 2] = if pos == o { 0x9c } else { 0x9d };
+                    }
+                }
+                open = None;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Elements that end a paragraph where they open or close.
@@ -645,6 +701,21 @@ mod tests {
         assert!(d.text.contains("\n[^1]:"), "{:?}", d.text);
         let v = at(&d, "voters");
         assert_eq!(d.origin(v), src.find("voters").unwrap());
+    }
+
+    #[test]
+    fn single_quoted_speech_reads_as_quoted() {
+        let src = "‘Owing to Turkiye’s support, we win,’ he said. 'It's done,' she added.\nHe said “a ‘nested’ one” and the states' rights.\n";
+        let d = Draft::read(src, DraftFormat::Text);
+        assert_eq!(d.text.len(), src.len());
+        assert!(
+            d.text.starts_with(
+                "“Owing to Turkiye’s support, we win,” he said. \"It's done,\" she added.\n"
+            ),
+            "{:?}",
+            d.text
+        );
+        assert!(d.text.contains("“a ‘nested’ one”"), "{:?}", d.text);
     }
 
     #[test]

@@ -393,9 +393,7 @@ fn is_a_citation(
                 .collect(),
         );
     }
-    outlets
-        .as_ref()
-        .is_some_and(|o| o.contains(&wanted))
+    outlets.as_ref().is_some_and(|o| o.contains(&wanted))
 }
 
 /// 1-based line and character column of byte offset `at` (moved back to a character

@@ -221,10 +221,11 @@ fn find(
         found.extend(align_all(store, query, &near, options)?);
         docs.extend(near);
     }
-    // Nothing holds it closely: the closest passages among documents sharing its rarest
-    // words, so the answer can say how the sources differ.
-    if options.only.is_none() && !found.iter().any(|f| f.verdict.supports()) && options.closest > 0
-    {
+    // Nothing holds it even with words changed: the closest passages among documents
+    // sharing its rarest words, so the answer can say how the sources differ. (Documents
+    // sharing most of its fingerprints were aligned above; those sharing fewer hold
+    // passages further from it.)
+    if options.only.is_none() && found.is_empty() && options.closest > 0 {
         let seen: rustc_hash::FxHashSet<DocId> = docs.iter().map(|d| d.1).collect();
         let extra: Vec<DocId> = store
             .candidates(&query.terms(), options.closest)?
