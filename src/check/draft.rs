@@ -705,7 +705,7 @@ mod tests {
 
     #[test]
     fn single_quoted_speech_reads_as_quoted() {
-        let src = "‘Owing to Turkiye’s support, we win,’ he said. 'It's done,' she added.\nHe said “a ‘nested’ one” and the states' rights.\n";
+        let src = "‘Owing to Turkiye’s support, we win,’ he said. 'It's done,' she added.\n\nHe said “a ‘nested’ one” and the states' rights.\n";
         let d = Draft::read(src, DraftFormat::Text);
         assert_eq!(d.text.len(), src.len());
         assert!(
