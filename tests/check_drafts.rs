@@ -224,3 +224,16 @@ fn uk_style_single_quotes_are_checked_too() {
     );
     assert!(err.contains("checked 2 quotations"), "{err}");
 }
+
+#[test]
+fn a_quoted_sentence_with_no_speaker_is_checked_and_a_title_is_not() {
+    let env = seeded();
+    env.write(
+        "drafts/bare.md",
+        "# The release\n\n\"Putin promised to consider it, but nothing changed for two years.\"\n\nThe op-ed \"Tatar Exile Government Seeks Recognition\" ran later.\n",
+    );
+    let (code, out, err) = run(&env, &["check", "--format", "json", "drafts"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(kinds_at_lines(&out), [(3, "drifted".to_owned())], "{out}");
+    assert!(err.contains("checked 1 quotation"), "{err}");
+}

@@ -180,7 +180,14 @@ pub fn check_draft(
     let mut urls = None;
     let mut outlets = None;
     for q in extract::extract(text, &Hints::default()) {
-        if !matches!(q.kind, QuoteKind::Direct | QuoteKind::Partial) {
+        let checked_kind = match q.kind {
+            QuoteKind::Direct | QuoteKind::Partial => true,
+            // A quoted sentence standing alone, with nobody named, reads to extraction as
+            // a title or slogan; in a draft it is a quotation someone will trust.
+            QuoteKind::Term => reads_as_a_sentence(&text[q.start..q.end]),
+            QuoteKind::Transcript => false,
+        };
+        if !checked_kind {
             continue;
         }
         let quote = &text[q.start..q.end];
@@ -360,6 +367,15 @@ pub fn check_draft(
         }
     }
     Ok(out)
+}
+
+/// Whether quoted words read as a sentence rather than a title or a scare quote: they end
+/// in sentence punctuation inside the marks and run to four words or more, or they run to
+/// ten words or more.
+fn reads_as_a_sentence(quote: &str) -> bool {
+    let words = quote.split_whitespace().count();
+    let ends = quote.trim_end().ends_with(['.', '!', '?', ',', ';', '…']);
+    (ends && words >= 4) || words >= 10
 }
 
 /// Whether the speaker extraction found for a draft's quotation is a citation rather than
