@@ -135,3 +135,67 @@ proptest! {
         prop_assert_eq!(article.text.trim(), article.text.as_str());
     }
 }
+
+/// Draft text made of what the draft reader handles: wrapped lines, blocks, quotes of
+/// every kind, references, tags.
+fn drafty() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\n".to_owned()),
+        Just("\n\n".to_owned()),
+        Just("> ".to_owned()),
+        Just("# ".to_owned()),
+        Just("- ".to_owned()),
+        Just("```".to_owned()),
+        Just("[^1]: ".to_owned()),
+        Just("[a](https://x.test/a?utm_source=y) ".to_owned()),
+        Just("[b][r]\n\n[r]: https://x.test/b".to_owned()),
+        Just("‘".to_owned()),
+        Just("’".to_owned()),
+        Just("'".to_owned()),
+        Just("“".to_owned()),
+        Just("”".to_owned()),
+        Just("\"".to_owned()),
+        Just("<q cite=\"https://x.test/c\">".to_owned()),
+        Just("</q>".to_owned()),
+        Just("<blockquote cite='u'>".to_owned()),
+        Just("<p>".to_owned()),
+        Just("<script>".to_owned()),
+        Just("&rsquo;".to_owned()),
+        Just("&#x201C;".to_owned()),
+        Just("&#150;".to_owned()),
+        Just("&notit;".to_owned()),
+        Just("&#99999999999;".to_owned()),
+        Just("&".to_owned()),
+        Just("<".to_owned()),
+        "\\PC{0,8}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A draft in any format reads without panicking, Markdown and text keep their byte
+    /// length, and every text offset maps back to a character boundary of the file,
+    /// never past its end and never backwards.
+    #[test]
+    fn draft_reading_maps_back_into_the_file(src in drafty()) {
+        use prov::check::{Draft, DraftFormat};
+        for format in [DraftFormat::Markdown, DraftFormat::Text, DraftFormat::Html] {
+            let d = Draft::read(&src, format);
+            if format != DraftFormat::Html {
+                prop_assert_eq!(d.text.len(), src.len());
+            }
+            let mut last = 0;
+            for (at, _) in d.text.char_indices() {
+                let o = d.origin(at);
+                prop_assert!(o <= src.len());
+                prop_assert!(src.is_char_boundary(o), "{} -> {} in {:?}", at, o, src);
+                prop_assert!(o >= last, "{} -> {} after {}", at, o, last);
+                last = o;
+                let p = d.paragraph(at);
+                prop_assert!(p.start <= at && at <= p.end);
+            }
+        }
+    }
+}
