@@ -329,6 +329,10 @@ struct Tag {
     end: usize,
 }
 
+/// Open `<q>` and `<blockquote>` elements tracked for their `cite`, at most: deeper ones
+/// still read as quotation marks, so hostile nesting costs no more than this per tag.
+const MAX_OPEN: usize = 64;
+
 /// Builds the text of an HTML draft and its offset map.
 struct HtmlReader<'a> {
     src: &'a str,
@@ -444,7 +448,9 @@ fn on_tag(r: &mut HtmlReader<'_>, tag: Tag, at: usize) -> usize {
     match (name, tag.closing) {
         ("q", false) => {
             r.emit("“", at, tag.end);
-            r.open.push(("q".into(), r.out.len(), cite));
+            if r.open.len() < MAX_OPEN {
+                r.open.push(("q".into(), r.out.len(), cite));
+            }
         }
         ("q", true) => {
             close(r, "q");
@@ -453,7 +459,9 @@ fn on_tag(r: &mut HtmlReader<'_>, tag: Tag, at: usize) -> usize {
         ("br", _) => r.emit("\n", at, tag.end),
         ("blockquote", false) => {
             r.paragraph_break(at, tag.end);
-            r.open.push(("blockquote".into(), r.out.len(), cite));
+            if r.open.len() < MAX_OPEN {
+                r.open.push(("blockquote".into(), r.out.len(), cite));
+            }
         }
         ("blockquote", true) => {
             close(r, "blockquote");

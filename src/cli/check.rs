@@ -14,9 +14,12 @@ use super::{CommandError, Context, Out, exit};
 /// Check the quotations in drafts against the store, for CI.
 ///
 /// Reads Markdown, plain-text and HTML files (directories are walked for .md, .markdown,
-/// .txt, .html and .htm; quoted glob patterns work too), finds every quotation with the same extractor as documents, and verifies each:
-/// against the source it cites (a Markdown link to a stored URL, or `prov:ID`), otherwise
-/// against the whole store, including who the draft says spoke. Findings: `drifted`,
+/// .txt, .html and .htm; quoted glob patterns work too) as a reader sees them: wrapped
+/// lines joined, HTML character references decoded, `<q>` and UK single quotes read as
+/// quotation marks. Every quotation is verified against the source its paragraph cites (a
+/// link, reference link or footnote to a stored URL, compared without tracking parameters,
+/// `<q cite>`, or `prov:ID`), otherwise against the whole store, including who the draft
+/// says spoke. Findings: `drifted`,
 /// `unsupported`, `misattributed`, `unknown-source`, and with --sources
 /// `unreachable-source`. A quotation with `prov:ignore` and a
 /// reason in a comment on its line or the line before is exempt. A quotation with no
