@@ -707,13 +707,11 @@ fn find_matches(
             }
         }
         // A verbatim reprint is in its group already; the other candidates, when they are
-        // the same utterance, are in it too (they joined it when they were stored).
+        // the same utterance, are in it too (they joined it when they were stored). And it
+        // adds no grams of its own: the stored copy's grams find the next reprint, and
+        // matches chain through it. Reprint-heavy stores stay small and fast.
         if !verbatim {
             pending.extend(to_align);
-        }
-        // A verbatim copy adds no grams of its own: the stored copy's grams find the next
-        // reprint, and matches chain through it. Reprint-heavy stores stay small and fast.
-        if !verbatim {
             store::matches::add_grams(tx, qid, g)?;
         }
     }

@@ -192,15 +192,22 @@ fn a_missing_draft_is_an_error() {
     env.prov().args(["check", "nope.md"]).assert().code(2);
 }
 
-#[test]
-fn a_source_edited_after_it_was_added_is_caught_by_sources() {
-    let env = seeded_with_draft();
+/// Edits the seed that quotes Polozov ("has finally happened" no longer), as a stealth
+/// edit would; returns its path.
+fn edit_polozov_seed(env: &Env) -> &'static str {
     let path = "seeds/002_d1ff87d1d822e755.txt";
     let text = std::fs::read_to_string(env.path().join(path)).unwrap();
     env.write(
         path,
         text.replace("has finally happened", "has happened at long last"),
     );
+    path
+}
+
+#[test]
+fn a_source_edited_after_it_was_added_is_caught_by_sources() {
+    let env = seeded_with_draft();
+    let path = edit_polozov_seed(&env);
     let (code, out) = run(&env, &["check", "--sources", "--format", "json"]);
     assert_eq!(code, 1);
     let findings: Vec<Value> = out
@@ -248,12 +255,7 @@ fn a_source_edited_after_it_was_added_is_caught_by_sources() {
 #[test]
 fn an_edit_recorded_by_add_is_reported_by_check_sources() {
     let env = seeded_with_draft();
-    let path = "seeds/002_d1ff87d1d822e755.txt";
-    let text = std::fs::read_to_string(env.path().join(path)).unwrap();
-    env.write(
-        path,
-        text.replace("has finally happened", "has happened at long last"),
-    );
+    let path = edit_polozov_seed(&env);
     env.ok(&["add", path]);
     let (code, out) = run(&env, &["check", "--sources", "--format", "json"]);
     assert_eq!(code, 1, "{out}");

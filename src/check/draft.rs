@@ -258,10 +258,10 @@ fn convert_line(line: &str, offset: usize, bytes: &mut [u8]) {
         match open {
             None if is_open => open = Some(at),
             Some(o) if is_close => {
-                for (pos, ascii) in [(o, b'"'), (at, b'"')] {
+                for pos in [o, at] {
                     let i = offset + pos;
                     if bytes[i] == b'\'' {
-                        bytes[i] = ascii;
+                        bytes[i] = b'"';
                     } else {
                         // ‘ (E2 80 98) and ’ (E2 80 99) become “ (E2 80 9C) and ” (E2 80 9D).
                         bytes[i + 2] = if pos == o { 0x9c } else { 0x9d };
@@ -274,45 +274,16 @@ fn convert_line(line: &str, offset: usize, bytes: &mut [u8]) {
     }
 }
 
-/// Elements that end a paragraph where they open or close.
-const BLOCKS: &[&str] = &[
-    "address",
-    "article",
+/// Elements that end a paragraph in a draft besides those that do in an article
+/// ([`crate::text::html::BLOCKS`]): article reading skips these altogether.
+const DRAFT_BLOCKS: &[&str] = &[
     "aside",
-    "blockquote",
-    "body",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
     "figcaption",
     "figure",
     "footer",
     "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "head",
-    "header",
-    "hr",
-    "html",
-    "li",
-    "main",
     "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "td",
-    "th",
-    "tr",
-    "ul",
 ];
 
 /// Elements whose content is not text a reader sees.
@@ -339,8 +310,15 @@ struct HtmlReader<'a> {
     out: String,
     anchors: Vec<(usize, usize)>,
     cited: Vec<(Range<usize>, String)>,
-    /// Open `<q>` and `<blockquote>` elements: name, text start, cite.
-    open: Vec<(String, usize, Option<String>)>,
+    /// Open `<q>` and `<blockquote>` elements: which, text start, cite.
+    open: Vec<(Quoting, usize, Option<String>)>,
+}
+
+/// The elements that quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    Q,
+    Blockquote,
 }
 
 impl HtmlReader<'_> {
@@ -449,25 +427,27 @@ fn on_tag(r: &mut HtmlReader<'_>, tag: Tag, at: usize) -> usize {
         ("q", false) => {
             r.emit("“", at, tag.end);
             if r.open.len() < MAX_OPEN {
-                r.open.push(("q".into(), r.out.len(), cite));
+                r.open.push((Quoting::Q, r.out.len(), cite));
             }
         }
         ("q", true) => {
-            close(r, "q");
+            close(r, Quoting::Q);
             r.emit("”", at, tag.end);
         }
         ("br", _) => r.emit("\n", at, tag.end),
         ("blockquote", false) => {
             r.paragraph_break(at, tag.end);
             if r.open.len() < MAX_OPEN {
-                r.open.push(("blockquote".into(), r.out.len(), cite));
+                r.open.push((Quoting::Blockquote, r.out.len(), cite));
             }
         }
         ("blockquote", true) => {
-            close(r, "blockquote");
+            close(r, Quoting::Blockquote);
             r.paragraph_break(at, tag.end);
         }
-        _ if BLOCKS.contains(&name) => r.paragraph_break(at, tag.end),
+        _ if crate::text::html::BLOCKS.contains(&name) || DRAFT_BLOCKS.contains(&name) => {
+            r.paragraph_break(at, tag.end)
+        }
         _ => r.anchors.push((r.out.len(), tag.end)),
     }
     tag.end
@@ -496,8 +476,8 @@ fn end_of_raw_text(src: &str, from: usize, name: &str) -> usize {
 }
 
 /// Closes the innermost open element `name`, recording its cite.
-fn close(r: &mut HtmlReader<'_>, name: &str) {
-    if let Some(k) = r.open.iter().rposition(|(n, ..)| n == name) {
+fn close(r: &mut HtmlReader<'_>, which: Quoting) {
+    if let Some(k) = r.open.iter().rposition(|(w, ..)| *w == which) {
         let (_, start, cite) = r.open.remove(k);
         if let Some(url) = cite {
             r.cited.push((start..r.out.len(), url));

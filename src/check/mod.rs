@@ -138,6 +138,12 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    pub const ALL: [SkipReason; 3] = [
+        SkipReason::NoWords,
+        SkipReason::TooShort,
+        SkipReason::Ignored,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SkipReason::NoWords => "no words",
@@ -166,19 +172,45 @@ pub struct DraftCheck {
     pub skipped: Vec<Skipped>,
 }
 
+/// What the store is asked once per check run, on first need, whatever the number of
+/// drafts: every URL it knows (canonically) and every outlet.
+#[derive(Debug, Default)]
+pub struct Lookups {
+    urls: Option<citation::UrlIndex>,
+    outlets: Option<Vec<String>>,
+}
+
+impl Lookups {
+    fn urls(&mut self, store: &Store) -> Result<&citation::UrlIndex, store::Error> {
+        if self.urls.is_none() {
+            self.urls = Some(citation::UrlIndex::new(store.known_urls()?));
+        }
+        Ok(self.urls.get_or_insert_default())
+    }
+
+    /// Outlets, lower-cased.
+    fn outlets(&mut self, store: &Store) -> Result<&[String], store::Error> {
+        if self.outlets.is_none() {
+            let outlets = store.outlets()?.iter().map(|o| o.to_lowercase()).collect();
+            self.outlets = Some(outlets);
+        }
+        Ok(self.outlets.get_or_insert_default())
+    }
+}
+
 /// Checks every quotation of one draft. `source` is the file as written; `draft` is how
-/// it reads ([`Draft::read`]), so lines and columns point into the file.
+/// it reads ([`Draft::read`]), so lines and columns point into the file. `lookups` carries
+/// what the store was asked for from one draft to the next.
 pub fn check_draft(
     store: &Store,
     path: &str,
     source: &str,
     draft: &Draft,
     config: &CheckConfig,
+    lookups: &mut Lookups,
 ) -> Result<DraftCheck, VerifyError> {
     let text = draft.text.as_str();
     let mut out = DraftCheck::default();
-    let mut urls = None;
-    let mut outlets = None;
     for q in extract::extract(text, &Hints::default()) {
         let checked_kind = match q.kind {
             QuoteKind::Direct | QuoteKind::Partial => true,
@@ -234,18 +266,15 @@ pub fn check_draft(
                     diff,
                 });
             };
-        let cite = draft.cite_at(q.start).map(str::to_owned).or_else(|| {
-            let para = draft.paragraph(q.start);
-            citation::citation(
-                source,
-                draft.origin(para.start)..draft.origin(para.end),
-                draft.origin(q.start),
-                draft.origin(q.end),
-            )
-        });
+        let para = draft.paragraph(q.start);
+        let para = draft.origin(para.start)..draft.origin(para.end);
+        let cite = draft
+            .cite_at(q.start)
+            .map(str::to_owned)
+            .or_else(|| citation::citation(source, para.clone(), at, draft.origin(q.end)));
         let cited = match cite {
             None => None,
-            Some(c) => match resolve(store, &c, &mut urls)? {
+            Some(c) => match resolve(store, &c, lookups)? {
                 Some(doc) => Some(doc),
                 None => {
                     finding(
@@ -259,10 +288,10 @@ pub fn check_draft(
                 }
             },
         };
-        let speaker = q
-            .speaker
-            .clone()
-            .filter(|s| !is_a_citation(store, source, at, s, &mut outlets));
+        let speaker = match q.speaker.clone() {
+            Some(s) if is_a_citation(store, &source[para.start.min(at)..at], &s, lookups)? => None,
+            other => other,
+        };
         let options = VerifyOptions {
             speaker: speaker.clone(),
             only: cited,
@@ -332,26 +361,24 @@ pub fn check_draft(
                 best.map(|e| e.doc),
                 best.map(|e| e.diff.clone()).unwrap_or_default(),
             ),
-            Verdict::Misattributed if report.said_by_confident == Some(true) => finding(
-                FindingKind::Misattributed,
-                format!(
-                    "attributed to {}, but the sources give it to {}",
-                    speaker.as_deref().unwrap_or("?"),
-                    report.said_by.join(", ")
-                ),
-                best.map(|e| e.doc),
-                Vec::new(),
-            ),
-            Verdict::Misattributed => finding(
-                FindingKind::UnconfirmedSpeaker,
-                format!(
-                    "attributed to {}; the sources' attribution is unsure and gives it to {}",
-                    speaker.as_deref().unwrap_or("?"),
-                    report.said_by.join(", ")
-                ),
-                best.map(|e| e.doc),
-                Vec::new(),
-            ),
+            Verdict::Misattributed => {
+                let who = speaker.as_deref().unwrap_or("?");
+                let others = report.said_by.join(", ");
+                let (kind, message) = if report.said_by_confident == Some(true) {
+                    (
+                        FindingKind::Misattributed,
+                        format!("attributed to {who}, but the sources give it to {others}"),
+                    )
+                } else {
+                    (
+                        FindingKind::UnconfirmedSpeaker,
+                        format!(
+                            "attributed to {who}; the sources' attribution is unsure and gives it to {others}"
+                        ),
+                    )
+                };
+                finding(kind, message, best.map(|e| e.doc), Vec::new());
+            }
             Verdict::Unsupported => finding(
                 FindingKind::Unsupported,
                 match cited {
@@ -379,37 +406,21 @@ fn reads_as_a_sentence(quote: &str) -> bool {
 }
 
 /// Whether the speaker extraction found for a draft's quotation is a citation rather than
-/// a person: an outlet the store knows ("As Reuters reported: …"), or the text of a link
-/// before the quotation in its paragraph ("As [Fox News reported](…), …").
+/// a person: the text of a link in `before` (the quotation's paragraph up to it: "As [Fox
+/// News reported](…), …"), or an outlet the store knows ("As Reuters reported: …").
 fn is_a_citation(
     store: &Store,
-    source: &str,
-    at: usize,
+    before: &str,
     speaker: &str,
-    outlets: &mut Option<Vec<String>>,
-) -> bool {
+    lookups: &mut Lookups,
+) -> Result<bool, VerifyError> {
     let wanted = speaker.trim().to_lowercase();
-    let para_start = source[..at].rfind("\n\n").map_or(0, |i| i + 2);
-    let before = &source[para_start..at];
     let in_link_text = before.match_indices('[').any(|(i, _)| {
         before[i + 1..]
             .find(']')
             .is_some_and(|e| before[i + 1..i + 1 + e].to_lowercase().contains(&wanted))
     });
-    if in_link_text {
-        return true;
-    }
-    if outlets.is_none() {
-        *outlets = Some(
-            store
-                .outlets()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|o| o.to_lowercase())
-                .collect(),
-        );
-    }
-    outlets.as_ref().is_some_and(|o| o.contains(&wanted))
+    Ok(in_link_text || lookups.outlets(store)?.contains(&wanted))
 }
 
 /// 1-based line and character column of byte offset `at` (moved back to a character
@@ -448,11 +459,11 @@ fn exempt(text: &str, at: usize) -> bool {
 
 /// The stored document a citation names, if it is stored: a `prov:` id, or a URL as
 /// stored or, failing that, compared canonically ([`citation::canonical_url`]) with every
-/// URL the store knows (`urls` is built on first need and kept for the run).
+/// URL the store knows.
 fn resolve(
     store: &Store,
     citation: &str,
-    urls: &mut Option<citation::UrlIndex>,
+    lookups: &mut Lookups,
 ) -> Result<Option<DocId>, VerifyError> {
     if let Some(id) = citation.strip_prefix("prov:") {
         return match store.resolve(id) {
@@ -464,10 +475,7 @@ fn resolve(
     if let Some(doc) = store.document_by_url(citation)? {
         return Ok(Some(doc));
     }
-    if urls.is_none() {
-        *urls = Some(citation::UrlIndex::new(store.known_urls()?));
-    }
-    Ok(urls.as_ref().and_then(|u| u.get(citation)))
+    Ok(lookups.urls(store)?.get(citation))
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use std::io::Write;
 
@@ -104,26 +104,6 @@ fn drafts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CommandError> {
     Ok(out)
 }
 
-/// A draft's path as findings name it: relative to the store's root (the repository)
-/// whether it was given relative, absolute or from prov.toml, with `/` separators.
-fn shown(p: &Path, root: &Path) -> String {
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let abs = abs
-        .parent()
-        .and_then(|d| std::fs::canonicalize(d).ok())
-        .and_then(|d| p.file_name().map(|f| d.join(f)))
-        .unwrap_or(abs);
-    match abs.strip_prefix(&root) {
-        Ok(rel) => rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-        Err(_) => p.display().to_string(),
-    }
-}
-
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let mut store = ctx.store()?;
     let root = store.root().to_path_buf();
@@ -145,14 +125,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         return Err(CommandError::usage("no drafts to check")
             .hint("give draft files or directories, set `paths` under [check] in prov.toml, or use --sources"));
     }
-    let files: Vec<PathBuf> = drafts(&paths)?
-        .into_iter()
-        .filter(|f| {
-            let abs = std::path::absolute(f).unwrap_or_else(|_| f.clone());
-            let rel = abs.strip_prefix(&root).unwrap_or(&abs);
-            !ignore.is_match(rel)
-        })
-        .collect();
+    // Drafts are named as the store names tracked paths (relative to the repository root,
+    // `/` separators) whether given relative, absolute or by prov.toml.
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for f in drafts(&paths)? {
+        let name = store.tracked_path(&f)?;
+        if !ignore.is_match(&name) {
+            files.push((f, name));
+        }
+    }
     let mut findings: Vec<Finding> = Vec::new();
     let mut names = Vec::with_capacity(files.len());
     if args.sources {
@@ -170,19 +151,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     }
     let mut checked = 0;
     let mut skipped: Vec<check::Skipped> = Vec::new();
-    for f in &files {
+    let mut lookups = check::Lookups::default();
+    for (f, name) in files {
         let bytes =
-            std::fs::read(f).map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
+            std::fs::read(&f).map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
         let decoded = prov::text::decode(&bytes)
             .map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
-        let name = shown(f, &root);
-        let draft = Draft::read(&decoded.text, DraftFormat::of_path(f));
-        let result = check::check_draft(&store, &name, &decoded.text, &draft, &config).map_err(
-            |e| match e {
-                VerifyError::Store(s) => CommandError::from(s),
-                other => CommandError::from(other).context(&name),
-            },
-        )?;
+        let draft = Draft::read(&decoded.text, DraftFormat::of_path(&f));
+        let result =
+            check::check_draft(&store, &name, &decoded.text, &draft, &config, &mut lookups)
+                .map_err(|e| match e {
+                    VerifyError::Store(s) => CommandError::from(s),
+                    other => CommandError::from(other).context(&name),
+                })?;
         findings.extend(result.findings);
         checked += result.checked;
         skipped.extend(result.skipped);
@@ -253,19 +234,12 @@ fn summary(
         plural(files, "file", "files")
     );
     if !skipped.is_empty() {
-        let mut reasons: Vec<SkipReason> = skipped.iter().map(|s| s.reason).collect();
-        reasons.sort_unstable();
-        let mut by_reason = Vec::new();
-        for r in [
-            SkipReason::NoWords,
-            SkipReason::TooShort,
-            SkipReason::Ignored,
-        ] {
-            let n = reasons.iter().filter(|&&x| x == r).count();
-            if n > 0 {
-                by_reason.push(format!("{n} {}", r.as_str()));
-            }
-        }
+        let by_reason: Vec<String> = SkipReason::ALL
+            .into_iter()
+            .map(|r| (r, skipped.iter().filter(|s| s.reason == r).count()))
+            .filter(|&(_, n)| n > 0)
+            .map(|(r, n)| format!("{n} {}", r.as_str()))
+            .collect();
         line.push_str(&format!(
             ", {} skipped ({})",
             skipped.len(),

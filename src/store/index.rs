@@ -52,6 +52,15 @@ pub struct SpeakerAt {
     pub confidence: f32,
 }
 
+/// A [`SpeakerAt`] from a row of `name, mention, confidence`.
+fn speaker_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SpeakerAt> {
+    Ok(SpeakerAt {
+        speaker: r.get(0)?,
+        mention: r.get(1)?,
+        confidence: r.get::<_, f64>(2)? as f32,
+    })
+}
+
 impl Store {
     /// Documents most likely to hold a passage with these words: the rarest few words
     /// that any document has, ranked by BM25. At most `limit` documents.
@@ -195,13 +204,10 @@ impl Store {
                  WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
                  ORDER BY min(q.\"end\", ?3) - max(q.start, ?2) DESC, q.\"end\" - q.start LIMIT 1",
             )?
-            .query_row(params![doc.to_hex(), start as i64, end as i64], |r| {
-                Ok(SpeakerAt {
-                    speaker: r.get(0)?,
-                    mention: r.get(1)?,
-                    confidence: r.get::<_, f64>(2)? as f32,
-                })
-            })
+            .query_row(
+                params![doc.to_hex(), start as i64, end as i64],
+                speaker_from_row,
+            )
             .optional()?)
     }
 
@@ -233,13 +239,7 @@ impl Store {
             "SELECT s.name, q.mention, q.confidence FROM quotes q JOIN speakers s ON s.id = q.speaker_id \
              WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.text = ?2 AND q.kind != 'term'",
         )?;
-        let rows = stmt.query_map(params![doc.to_hex(), text], |r| {
-            Ok(SpeakerAt {
-                speaker: r.get(0)?,
-                mention: r.get(1)?,
-                confidence: r.get::<_, f64>(2)? as f32,
-            })
-        })?;
+        let rows = stmt.query_map(params![doc.to_hex(), text], speaker_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -165,7 +165,7 @@ const SKIPPED: &[&str] = &[
 ];
 
 /// Elements that begin and end a paragraph of text.
-const BLOCKS: &[&str] = &[
+pub(crate) const BLOCKS: &[&str] = &[
     "p",
     "div",
     "section",

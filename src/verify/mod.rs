@@ -374,9 +374,10 @@ fn report(
         let mut sure = false;
         for e in &evidence {
             let Some(s) = &e.speaker else { continue };
+            // One source naming the speaker confirms it, whatever the others say.
             if store.same_speaker(name.trim(), s)? {
                 confirmed = true;
-                continue;
+                break;
             }
             // The same words stored at another place of this document may be given to
             // the draft's speaker.
@@ -384,13 +385,11 @@ fn report(
                 Some((_, text)) => store.speakers_of_text(&e.doc, &text)?,
                 None => Vec::new(),
             };
-            let mut here = false;
             for other in elsewhere.iter().filter_map(|a| a.speaker.as_deref()) {
-                here |= store.same_speaker(name.trim(), other)?;
+                confirmed |= store.same_speaker(name.trim(), other)?;
             }
-            if here {
-                confirmed = true;
-                continue;
+            if confirmed {
+                break;
             }
             anyone_else = true;
             sure |= e.speaker_confidence.unwrap_or(0.0) >= CONFIDENT_ATTRIBUTION;
@@ -398,15 +397,15 @@ fn report(
                 said_by.push(s.clone());
             }
         }
-        if !anyone_else || confirmed {
-            said_by.clear();
-        } else {
+        if anyone_else && !confirmed {
             said_by_confident = Some(sure);
-        }
-        if !said_by.is_empty() && verdict.supports() {
-            // The words are the source's; the speaker is not. (Altered words stay
-            // "altered", with who the sources name in `said_by`.)
-            verdict = Verdict::Misattributed;
+            if verdict.supports() {
+                // The words are the source's; the speaker is not. (Altered words stay
+                // "altered", with who the sources name in `said_by`.)
+                verdict = Verdict::Misattributed;
+            }
+        } else {
+            said_by.clear();
         }
     }
     Ok(VerifyReport {
