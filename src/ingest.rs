@@ -16,6 +16,7 @@ use crate::fetch::{self, FetchError, FetchOptions, FetchRecord};
 use crate::store::documents::{
     self, DocForm, NewPublication, PublicationChange, RecordedBy, SourceKind, SourceRef,
 };
+use crate::store::matches::{Snapshot, SnapshotOpener};
 use crate::store::meta::{self, MetaError, Metadata};
 use crate::store::quotes::{self, NewQuote};
 use crate::store::{self, DocId, Objects, Store};
@@ -152,6 +153,9 @@ struct Prepared {
     fingerprints: Vec<u32>,
     /// Each quotation's sampled word 4-grams, for matching it across documents.
     grams: Vec<Vec<i64>>,
+    /// Each quotation's likeliest stored copies, looked up beside the writer (see
+    /// [`look_up`]); `None` when they were not, and the writer looks them up itself.
+    candidates: Option<Vec<Vec<Candidate>>>,
 }
 
 /// Adds `inputs` to the store, reporting each document through `on_event`.
@@ -194,7 +198,7 @@ pub fn add(
     }
     on_event(Event::Planned { files: count });
 
-    let mut batch = Vec::new();
+    let mut batch = Batch::default();
     for bytes in stdin {
         let prepared = prepare(store.objects(), Source::Stdin, bytes, None, &cli_meta);
         push(store, prepared, &mut batch, &mut summary, on_event)?;
@@ -224,7 +228,8 @@ pub fn add(
     // over the cores. While one batch is committed (one writer, on this thread), the next
     // is prepared on the others.
     let objects = store.objects().clone();
-    let (objects, cli_meta) = (&objects, &cli_meta);
+    let snapshots = store.snapshots();
+    let (objects, cli_meta, snapshots) = (&objects, &cli_meta, &snapshots);
     let chunks: Vec<&[PathBuf]> = files.chunks(BATCH_FILES).collect();
     let mut tracked = Vec::with_capacity(chunks.len());
     for chunk in &chunks {
@@ -235,9 +240,13 @@ pub fn add(
                 .collect::<Result<Vec<_>, _>>()?,
         );
     }
-    std::thread::scope(|scope| -> Result<(), AddError> {
-        let spawn =
-            |chunk, tracked| prepare_in_background(scope, chunk, tracked, objects, cli_meta);
+    if chunks.len() > 1 {
+        store.checkpoint_in_background()?;
+    }
+    let committed = std::thread::scope(|scope| -> Result<(), AddError> {
+        let spawn = |chunk, tracked| {
+            prepare_in_background(scope, chunk, tracked, objects, cli_meta, snapshots)
+        };
         let mut work = chunks.iter().copied().zip(tracked);
         let mut pending = work.next().map(|(c, t)| spawn(c, t));
         while let Some(handle) = pending.take() {
@@ -251,7 +260,9 @@ pub fn add(
             flush(store, &mut batch, &mut summary, on_event)?;
         }
         Ok(())
-    })?;
+    });
+    store.checkpoint_inline()?;
+    committed?;
     flush(store, &mut batch, &mut summary, on_event)?;
     Ok(summary)
 }
@@ -263,12 +274,23 @@ fn prepare_in_background<'scope, 'env>(
     tracked: Vec<String>,
     objects: &'env Objects,
     cli_meta: &'env Metadata,
+    snapshots: &'env SnapshotOpener,
 ) -> std::thread::ScopedJoinHandle<'scope, Vec<Result<Prepared, AddError>>> {
     scope.spawn(move || {
         chunk
             .par_iter()
             .zip(tracked)
-            .map(|(path, tracked)| prepare_file(objects, path, tracked, cli_meta))
+            .map_init(
+                // A snapshot that cannot be opened only means the writer looks up itself.
+                || snapshots.open().ok(),
+                |snapshot, (path, tracked)| {
+                    let mut prepared = prepare_file(objects, path, tracked, cli_meta);
+                    if let (Ok(p), Some(snapshot)) = (&mut prepared, snapshot.as_ref()) {
+                        p.candidates = look_up(snapshot, &p.grams).ok();
+                    }
+                    prepared
+                },
+            )
             .collect()
     })
 }
@@ -321,14 +343,14 @@ fn is_html_path(path: &Path) -> bool {
 fn push(
     store: &mut Store,
     prepared: Result<Prepared, AddError>,
-    batch: &mut Vec<Prepared>,
+    batch: &mut Batch,
     summary: &mut AddSummary,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<(), AddError> {
     match prepared {
         Ok(p) => {
-            batch.push(p);
-            if batch.len() >= BATCH_FILES {
+            batch.docs.push(p);
+            if batch.docs.len() >= BATCH_FILES {
                 flush(store, batch, summary, on_event)?;
             }
         }
@@ -470,6 +492,7 @@ fn prepare(
                 }
             })
             .collect(),
+        candidates: None,
         quotes,
         fingerprints: crate::index::document_fingerprints(&text),
         text,
@@ -479,10 +502,14 @@ fn prepare(
 /// Records a batch of written objects in one transaction, then reports them.
 fn flush(
     store: &mut Store,
-    batch: &mut Vec<Prepared>,
+    batch: &mut Batch,
     summary: &mut AddSummary,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<(), AddError> {
+    let Batch {
+        docs: batch,
+        recent,
+    } = batch;
     if batch.is_empty() {
         return Ok(());
     }
@@ -521,7 +548,7 @@ fn flush(
                     to_index.push((seq, &p.text));
                     fingerprints.push((seq, p.fingerprints.as_slice()));
                     let rows = quotes::replace_quotes(tx, &p.id, &p.quotes)?;
-                    find_matches(tx, &rows, &p.quotes, &p.grams, &mut pending)?;
+                    find_matches(tx, &rows, p, recent, &mut pending)?;
                     (seq, p.meta.clone())
                 }
                 Some((seq, old)) => {
@@ -614,6 +641,7 @@ fn flush(
         Ok(out)
     })?;
     batch.clear();
+    recent.committed();
     for added in results {
         on_event(Event::Added(&added));
         summary.added.push(added);
@@ -665,34 +693,159 @@ struct PendingMatch {
     other_text: String,
 }
 
+/// Documents being added, and what matching needs to know about the batches before.
+#[derive(Default)]
+struct Batch {
+    docs: Vec<Prepared>,
+    recent: Recent,
+}
+
+/// A stored quotation that may be a copy of a new one: its row, how many of the new
+/// quotation's grams it shares, and its text.
+#[derive(Debug, Clone)]
+struct Candidate {
+    qid: i64,
+    shared: usize,
+    text: String,
+}
+
+/// How many of its grams a stored quotation must share with a new one to be a candidate.
+fn grams_needed(grams: &[i64]) -> usize {
+    2.max(grams.len() / 4).min(grams.len())
+}
+
+/// Orders candidates likeliest first (most grams shared, then oldest) and keeps the few
+/// that are aligned.
+fn likeliest(candidates: &mut Vec<(i64, usize)>) {
+    candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    candidates.truncate(MATCH_CANDIDATES);
+}
+
+/// Looks up each quotation's likeliest stored copies in a snapshot of the store, beside
+/// the writer: the reads that would otherwise hold up the write transaction. Quotations
+/// committed after the snapshot was taken are not in it; [`Recent`] covers them.
+fn look_up(snapshot: &Snapshot, grams: &[Vec<i64>]) -> Result<Vec<Vec<Candidate>>, store::Error> {
+    grams
+        .iter()
+        .map(|g| {
+            if g.is_empty() {
+                return Ok(Vec::new());
+            }
+            let need = grams_needed(g);
+            let mut found: Vec<(i64, usize)> = snapshot
+                .shared_grams(g)?
+                .into_iter()
+                .filter(|&(_, shared)| shared >= need)
+                .collect();
+            likeliest(&mut found);
+            let mut out = Vec::with_capacity(found.len());
+            for (qid, shared) in found {
+                if let Some(text) = snapshot.quote_text(qid)? {
+                    out.push(Candidate { qid, shared, text });
+                }
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+/// Quotations that recorded grams in this batch or the one before: a snapshot taken while
+/// the one before was being committed may not hold them.
+#[derive(Default)]
+struct Recent {
+    /// This batch's and the previous batch's: gram → rows (at most
+    /// [`RECENT_PER_GRAM`], as the store's lookup reads at most that many).
+    grams: [rustc_hash::FxHashMap<i64, Vec<i64>>; 2],
+    texts: [rustc_hash::FxHashMap<i64, String>; 2],
+}
+
+const RECENT_PER_GRAM: usize = 16;
+
+impl Recent {
+    fn add(&mut self, qid: i64, grams: &[i64], text: &str) {
+        for g in grams {
+            let rows = self.grams[0].entry(*g).or_default();
+            if rows.len() < RECENT_PER_GRAM {
+                rows.push(qid);
+            }
+        }
+        self.texts[0].insert(qid, text.to_owned());
+    }
+
+    /// Rows sharing grams with `grams`, with how many they share.
+    fn shared(&self, grams: &[i64]) -> Vec<(i64, usize)> {
+        let mut counts: rustc_hash::FxHashMap<i64, usize> = rustc_hash::FxHashMap::default();
+        for generation in &self.grams {
+            for g in grams {
+                for &qid in generation.get(g).into_iter().flatten() {
+                    *counts.entry(qid).or_default() += 1;
+                }
+            }
+        }
+        counts.into_iter().collect()
+    }
+
+    fn text(&self, qid: i64) -> Option<&str> {
+        self.texts
+            .iter()
+            .find_map(|t| t.get(&qid))
+            .map(String::as_str)
+    }
+
+    /// The batch was committed: it becomes the previous one.
+    fn committed(&mut self) {
+        self.grams.swap(0, 1);
+        self.texts.swap(0, 1);
+        self.grams[0].clear();
+        self.texts[0].clear();
+    }
+}
+
 /// Finds stored quotations that share enough grams with each new one. Verbatim reprints
 /// (the common case) are recorded at once; the rest are returned to be aligned, which is
 /// CPU work done for a whole batch at a time on all cores (see [`align_matches`]).
 fn find_matches(
     tx: &rusqlite::Transaction<'_>,
     rows: &[i64],
-    new: &[NewQuote],
-    all_grams: &[Vec<i64>],
+    doc: &Prepared,
+    recent: &mut Recent,
     pending: &mut Vec<PendingMatch>,
 ) -> Result<(), store::Error> {
     // The document's own quotations never match it (a set: a long transcript has many).
     let own: rustc_hash::FxHashSet<i64> = rows.iter().copied().collect();
-    for ((q, g), &qid) in new.iter().zip(all_grams).zip(rows) {
+    for (i, ((q, g), &qid)) in doc.quotes.iter().zip(&doc.grams).zip(rows).enumerate() {
         if g.is_empty() {
             continue;
         }
-        let need = 2.max(g.len() / 4).min(g.len());
-        let mut candidates: Vec<(i64, usize)> = store::matches::shared_grams(tx, g)?
+        let need = grams_needed(g);
+        let looked_up = doc.candidates.as_ref().and_then(|c| c.get(i));
+        let mut counts: rustc_hash::FxHashMap<i64, usize> = match looked_up {
+            Some(found) => found.iter().map(|c| (c.qid, c.shared)).collect(),
+            None => store::matches::shared_grams(tx, g)?.into_iter().collect(),
+        };
+        for (other, shared) in recent.shared(g) {
+            let n = counts.entry(other).or_default();
+            *n = (*n).max(shared);
+        }
+        let mut candidates: Vec<(i64, usize)> = counts
             .into_iter()
             .filter(|&(other, shared)| shared >= need && !own.contains(&other))
             .collect();
-        // The quotations sharing the most grams are the likeliest copies.
-        candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        candidates.truncate(MATCH_CANDIDATES);
+        likeliest(&mut candidates);
         let mut verbatim = false;
         let mut to_align = Vec::new();
         for (other, _) in candidates {
-            let other_text = store::matches::quote_text(tx, other)?;
+            let known = looked_up
+                .and_then(|found| found.iter().find(|c| c.qid == other))
+                .map(|c| c.text.as_str())
+                .or_else(|| recent.text(other));
+            let other_text = match known {
+                Some(t) => t.to_owned(),
+                None => match store::matches::quote_text(tx, other)? {
+                    Some(t) => t,
+                    None => continue,
+                },
+            };
             if other_text == q.text {
                 // A verbatim reprint: no alignment needed.
                 store::matches::join(tx, qid, other, "exact", 1.0)?;
@@ -713,6 +866,7 @@ fn find_matches(
         if !verbatim {
             pending.extend(to_align);
             store::matches::add_grams(tx, qid, g)?;
+            recent.add(qid, g, &q.text);
         }
     }
     Ok(())
@@ -731,18 +885,19 @@ fn align_matches(
         .map(|m| {
             // Either may be the shorter (a truncated reprint): align both ways unless the
             // first way already finds it verbatim.
-            let forward = align::best_passage(
-                &Query::new(&m.text),
-                &align::Document::new(&m.other_text),
-                deadline,
+            let (text, other) = (Query::new(&m.text), Query::new(&m.other_text));
+            let (text_doc, other_doc) = (
+                align::Document::new(&m.text),
+                align::Document::new(&m.other_text),
             );
+            let forward = align::could_match(&text, &other_doc)
+                .then(|| align::best_passage(&text, &other_doc, deadline))
+                .flatten();
             let backward = match &forward {
                 Some(p) if p.verdict == Verdict::Exact => None,
-                _ => align::best_passage(
-                    &Query::new(&m.other_text),
-                    &align::Document::new(&m.text),
-                    deadline,
-                ),
+                _ => align::could_match(&other, &text_doc)
+                    .then(|| align::best_passage(&other, &text_doc, deadline))
+                    .flatten(),
             };
             [forward, backward]
                 .into_iter()
@@ -1002,6 +1157,80 @@ mod tests {
             .query_row("SELECT count(*) FROM quote_groups", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 1);
+    }
+
+    #[test]
+    fn reprints_in_every_batch_of_one_add_join_one_group() {
+        // Copies of each quotation fall in the same batch, the batch before (committed
+        // while the next one's candidates were looked up) and older batches, verbatim and
+        // drifted: every copy joins its quotation's group.
+        let (dir, mut store) = testing::store();
+        let quotes = [
+            "We will not accept any deal that leaves our farmers without protection",
+            "The hospital waiting lists have grown longer every single month this year",
+            "Our schools need teachers more than they need another round of inspections",
+            "Nobody in this government was told about the contract before it was signed",
+            "The river defences held this winter but they will not hold another one",
+        ];
+        let docs = 3 * BATCH_FILES + 10;
+        let folder = dir.path().join("wire");
+        std::fs::create_dir(&folder).unwrap();
+        for i in 0..docs {
+            let u = i % quotes.len();
+            let quote = if i % 7 == 3 {
+                // One word changed.
+                let mut words: Vec<&str> = quotes[u].split(' ').collect();
+                words[3] = "truly";
+                words.join(" ")
+            } else {
+                quotes[u].to_owned()
+            };
+            let text = format!(
+                "Dispatch {i} from correspondent {}.\n\n\"{quote},\" the minister said.\n",
+                i * 7919 % 1000
+            );
+            std::fs::write(folder.join(format!("{i:04}.txt")), text).unwrap();
+        }
+        let summary = add(
+            &mut store,
+            vec![Input::Path(folder)],
+            &AddOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(summary.added.len(), docs);
+        let groups = store
+            .groups(None, crate::store::matches::GroupOrder::Largest, 100)
+            .unwrap();
+        assert_eq!(
+            groups.len(),
+            quotes.len(),
+            "{:?}",
+            groups.iter().map(|g| g.documents).collect::<Vec<_>>()
+        );
+        for g in &groups {
+            let u = quotes
+                .iter()
+                .position(|q| g.members.iter().any(|m| m.quote.quote.text.starts_with(*q)))
+                .unwrap();
+            let holders = (0..docs).filter(|i| i % quotes.len() == u).count();
+            assert_eq!(g.documents, holders, "{}", quotes[u]);
+            assert!(
+                g.members
+                    .iter()
+                    .any(|m| m.verdict.as_deref() == Some("altered")),
+                "{:?}",
+                g.members
+                    .iter()
+                    .map(|m| (m.quote.quote.text.clone(), m.verdict.clone()))
+                    .filter(|m| m.1.as_deref() != Some("exact"))
+                    .collect::<Vec<_>>()
+            );
+        }
+        // The log was checkpointed beside the writes and the store reads back whole.
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.document_rows().unwrap().len(), docs);
     }
 
     #[test]

@@ -290,6 +290,32 @@ pub fn best_passage(query: &Query, doc: &Document<'_>, deadline: Duration) -> Op
     whole
 }
 
+/// Whether some passage of `doc` could reach [`MIN_SIMILARITY`] for `query`, judged from
+/// the words they share alone: a passage scores 2m / (q + span) for m matched words of q,
+/// over a span of at least m words, so fewer shared words (counted with repeats) than that
+/// bound allows rule it out without a diff. Elided quotations are scored piece by piece
+/// and always pass.
+pub fn could_match(query: &Query, doc: &Document<'_>) -> bool {
+    if query.is_elided() {
+        return true;
+    }
+    let q = query.words.len();
+    let mut left: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    for i in 0..q {
+        *left.entry(query.word(i)).or_default() += 1;
+    }
+    let mut shared = 0;
+    for j in 0..doc.words.len() {
+        if let Some(n) = left.get_mut(doc.word(j)) {
+            if *n > 0 {
+                *n -= 1;
+                shared += 1;
+            }
+        }
+    }
+    shared > 0 && 2.0 * shared as f32 / (q + shared) as f32 >= MIN_SIMILARITY
+}
+
 /// The best passage for all the query's words, ellipses ignored.
 fn whole_passage(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passage> {
     let all = 0..query.words.len();
@@ -699,6 +725,36 @@ fn meaning_words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        // The word-count bound never rules out a passage the diff would accept: whatever
+        // the texts (few distinct words, so they share many), a pair `could_match` rejects
+        // has no passage at all.
+        #[test]
+        fn could_match_never_rejects_a_match(
+            query in proptest::collection::vec(0u8..6, 1..14),
+            doc in proptest::collection::vec(0u8..6, 1..30),
+        ) {
+            const WORDS: [&str; 6] = ["the", "minister", "said", "farmers", "deal", "not"];
+            let join = |w: &[u8]| w.iter().map(|&i| WORDS[usize::from(i)]).collect::<Vec<_>>().join(" ");
+            let (q, d) = (join(&query), join(&doc));
+            let (query, document) = (Query::new(&q), Document::new(&d));
+            if !could_match(&query, &document) {
+                let found = best_passage(&query, &document, Duration::from_secs(5));
+                proptest::prop_assert!(found.is_none(), "{q:?} in {d:?}: {found:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn could_match_rejects_texts_sharing_too_few_words() {
+        let q = Query::new("we will not accept any deal that leaves our farmers behind");
+        let near = Document::new("we will never accept a deal that leaves our farmers behind");
+        let far = Document::new("the deal was signed in Brussels on Tuesday by both sides");
+        assert!(could_match(&q, &near));
+        assert!(!could_match(&q, &far));
+        assert!(best_passage(&q, &far, Duration::from_secs(5)).is_none());
+    }
 
     const SOURCE: &str = "He cited the example of Nariman Dzhelal: \"President Erdogan called Putin in my presence with a request to release Dzhelal. Putin promised to consider it, but nothing changed for three years. Then the Russians wanted to exchange him for 60 of their soldiers.\"";
 

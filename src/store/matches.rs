@@ -2,7 +2,9 @@
 //! add time, and the groups they form (one group per utterance, whatever the number of
 //! reprints).
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use std::path::PathBuf;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::quotes::{QUOTE_COLUMNS, StoredQuote, quote_from_row};
@@ -55,10 +57,10 @@ pub fn add_grams(tx: &Transaction<'_>, qid: i64, grams: &[i64]) -> Result<()> {
 }
 
 /// Stored quotations (rows) sharing grams with `grams`, with how many they share.
-pub fn shared_grams(tx: &Transaction<'_>, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
+pub fn shared_grams(conn: &Connection, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
     let mut counts: Vec<(i64, usize)> = Vec::new();
     // A gram shared by many quotations ("we are going to") says little: look at a few.
-    let mut stmt = tx.prepare_cached("SELECT qid FROM quote_grams WHERE gram = ?1 LIMIT 16")?;
+    let mut stmt = conn.prepare_cached("SELECT qid FROM quote_grams WHERE gram = ?1 LIMIT 16")?;
     for g in grams {
         let ids = stmt
             .query_map(params![g], |r| r.get::<_, i64>(0))?
@@ -73,19 +75,100 @@ pub fn shared_grams(tx: &Transaction<'_>, grams: &[i64]) -> Result<Vec<(i64, usi
     Ok(counts)
 }
 
-/// The text of a stored quotation.
-pub fn quote_text(tx: &Transaction<'_>, qid: i64) -> Result<String> {
-    Ok(tx
+/// The text of a stored quotation; `None` when no row `qid` exists (any more).
+pub fn quote_text(conn: &Connection, qid: i64) -> Result<Option<String>> {
+    Ok(conn
         .prepare_cached("SELECT text FROM quotes WHERE qid = ?1")?
-        .query_row([qid], |r| r.get(0))?)
+        .query_row([qid], |r| r.get(0))
+        .optional()?)
 }
 
-fn group_of(tx: &Transaction<'_>, qid: i64) -> Result<Option<i64>> {
+/// Opens read-only connections to a store from any thread, to look up stored quotations
+/// while the store's own connection writes (an add prepares its next batch's candidates
+/// this way while it commits the current one). Connections are kept for reuse, with
+/// their page caches.
+#[derive(Debug, Clone)]
+pub struct SnapshotOpener {
+    db: PathBuf,
+    idle: std::sync::Arc<std::sync::Mutex<Vec<Connection>>>,
+}
+
+/// A read-only connection: each lookup sees the store as of the last commit.
+pub struct Snapshot {
+    conn: Option<Connection>,
+    idle: std::sync::Arc<std::sync::Mutex<Vec<Connection>>>,
+}
+
+/// Page cache of a snapshot's connection (KiB): the quotation and gram indexes it reads
+/// are the add's hot pages.
+const SNAPSHOT_CACHE_KIB: i64 = 65_536;
+
+impl SnapshotOpener {
+    pub fn open(&self) -> Result<Snapshot> {
+        let kept = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let conn = match kept {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open_with_flags(
+                    &self.db,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(super::BUSY_TIMEOUT)?;
+                conn.pragma_update(None, "cache_size", -SNAPSHOT_CACHE_KIB)?;
+                conn
+            }
+        };
+        Ok(Snapshot {
+            conn: Some(conn),
+            idle: self.idle.clone(),
+        })
+    }
+}
+
+impl Snapshot {
+    fn conn(&self) -> Result<&Connection> {
+        // Taken only when the snapshot is dropped.
+        self.conn
+            .as_ref()
+            .ok_or(super::Error::Sql(rusqlite::Error::InvalidQuery))
+    }
+
+    /// See [`shared_grams`].
+    pub fn shared_grams(&self, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
+        shared_grams(self.conn()?, grams)
+    }
+
+    /// See [`quote_text`].
+    pub fn quote_text(&self, qid: i64) -> Result<Option<String>> {
+        quote_text(self.conn()?, qid)
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        if let (Some(conn), Ok(mut idle)) = (self.conn.take(), self.idle.lock()) {
+            idle.push(conn);
+        }
+    }
+}
+
+impl Store {
+    /// Opens [`Snapshot`]s of this store.
+    pub fn snapshots(&self) -> SnapshotOpener {
+        SnapshotOpener {
+            db: self.dir.join(super::DB_FILE),
+            idle: Default::default(),
+        }
+    }
+}
+
+/// The group of row `qid` (`Some(None)` when it has none); `None` when there is no such
+/// row.
+fn group_of(tx: &Transaction<'_>, qid: i64) -> Result<Option<Option<i64>>> {
     Ok(tx
         .prepare_cached("SELECT grp FROM quotes WHERE qid = ?1")?
         .query_row([qid], |r| r.get(0))
-        .optional()?
-        .flatten())
+        .optional()?)
 }
 
 /// Records that quotation `qid` is a reprint of quotation `other` (`verdict` and
@@ -104,7 +187,12 @@ pub fn join(
         )?
         .execute(params![q, g, verdict, similarity.map(f64::from)])
     };
-    match (group_of(tx, qid)?, group_of(tx, other)?) {
+    // Rows found through a snapshot may have been replaced since (a document extracted
+    // again): a row that is gone joins nothing.
+    let (Some(mine), Some(theirs)) = (group_of(tx, qid)?, group_of(tx, other)?) else {
+        return Ok(());
+    };
+    match (mine, theirs) {
         (None, None) => {
             tx.prepare_cached("INSERT OR IGNORE INTO quote_groups (id) VALUES (?1)")?
                 .execute([other])?;
@@ -124,6 +212,11 @@ pub fn join(
                 .execute(params![keep, gone])?;
             tx.prepare_cached("DELETE FROM quote_groups WHERE id = ?1")?
                 .execute([gone])?;
+            if gone == qid {
+                // `qid` founded the newer group, so it had joined nothing: this is how it
+                // reads against the quotation it now joins through.
+                set(qid, keep, Some(verdict), Some(similarity))?;
+            }
         }
         _ => {}
     }

@@ -5,6 +5,7 @@
 //! finds `.git/`. It holds `objects/` (see [`objects`]), `prov.db` (schema in `schema/`,
 //! applied by [`migrate`]), and `tmp/` for writes in flight.
 
+mod checkpoint;
 pub mod documents;
 pub mod fsck;
 pub mod id;
@@ -30,6 +31,11 @@ pub use objects::Objects;
 /// The name of the store directory inside a working tree.
 pub const STORE_DIR: &str = ".prov";
 const DB_FILE: &str = "prov.db";
+
+/// Log pages after which a commit checkpoints (32 MB rather than SQLite's 4 MB: index
+/// pages rewritten by successive commits of a large add reach the database file once, not
+/// each time), unless a long write checkpoints on a thread of its own.
+const WAL_AUTOCHECKPOINT: i64 = 8192;
 
 /// How long a writer waits for another prov process to finish its transaction.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -95,6 +101,8 @@ pub enum Init {
 pub struct Store {
     root: PathBuf,
     dir: PathBuf,
+    /// Checkpoints the log during a long write (dropped before the connection).
+    checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
     objects: Objects,
 }
@@ -165,9 +173,7 @@ impl Store {
         // The default 2 MB page cache makes a large add re-read index pages from the
         // kernel for every quotation; 128 MB keeps them (it is a limit, not an allocation).
         conn.pragma_update(None, "cache_size", -131_072)?;
-        // Checkpoint the WAL every 32 MB rather than 4 MB: index pages rewritten by
-        // successive commits of a large add reach the database file once, not each time.
-        conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::apply(&mut conn, &db)?;
         let root = dir
@@ -178,6 +184,7 @@ impl Store {
         Ok(Store {
             root,
             dir,
+            checkpointer: None,
             conn,
             objects,
         })
@@ -210,13 +217,41 @@ impl Store {
     where
         E: From<Error>,
     {
+        if let Some(c) = &mut self.checkpointer {
+            c.beginning();
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(Error::from)?;
         let value = f(&tx)?;
         tx.commit().map_err(Error::from)?;
+        if let Some(c) = &mut self.checkpointer {
+            c.committed();
+        }
         Ok(value)
+    }
+
+    /// Checkpoints the write-ahead log on a thread of its own, beside the writes that
+    /// follow, until [`Store::checkpoint_inline`]: for a long run of transactions (see
+    /// [`checkpoint`]).
+    pub fn checkpoint_in_background(&mut self) -> Result<()> {
+        if self.checkpointer.is_none() {
+            let c = checkpoint::Checkpointer::start(&mut self.conn, &self.dir.join(DB_FILE))?;
+            self.checkpointer = Some(c);
+        }
+        Ok(())
+    }
+
+    /// Commits checkpoint the log themselves again (the default).
+    pub fn checkpoint_inline(&mut self) -> Result<()> {
+        if let Some(c) = self.checkpointer.take() {
+            drop(c);
+            // Replaces the log hook the checkpointer set with SQLite's own.
+            self.conn
+                .pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)?;
+        }
+        Ok(())
     }
 
     /// The stored form of a path: relative to the store root with `/` separators when it
