@@ -86,11 +86,13 @@ impl Checkpointer {
         })
     }
 
-    /// After a commit: checkpoint what it wrote, unless a checkpoint is still running (the
-    /// next one takes both).
+    /// After a commit: once the log holds [`super::WAL_AUTOCHECKPOINT`] pages (as SQLite's
+    /// own checkpoint would wait for, so pages rewritten by successive commits are copied
+    /// once), checkpoint it, unless a checkpoint is still running (the next one takes
+    /// what this commit added).
     pub(super) fn committed(&mut self) {
         self.collect(false);
-        if !self.running {
+        if !self.running && self.log_pages.load(Ordering::Relaxed) >= super::WAL_AUTOCHECKPOINT {
             self.ask();
         }
     }
