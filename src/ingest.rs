@@ -104,6 +104,16 @@ pub enum AddError {
     Fetch(#[from] FetchError),
     #[error("--url names one source, but {count} files were given")]
     UrlNeedsOneFile { count: usize },
+    #[error(
+        "{path}: not a regular file (a device, FIFO or socket); pass `-` to read standard input"
+    )]
+    NotAFile { path: PathBuf },
+    #[error("{path}: larger than {limit} bytes; raise --max-size to accept it")]
+    TooLarge { path: PathBuf, limit: u64 },
+    #[error(
+        "{path}: a symbolic link leading out of the folder being added (to {target}); add its target by name to include it"
+    )]
+    LinkOutside { path: PathBuf, target: PathBuf },
     #[error(transparent)]
     Store(#[from] store::Error),
 }
@@ -112,7 +122,14 @@ impl AddError {
     /// Whether the file itself was at fault (binary, undecodable, bad sidecar) rather than
     /// the system (missing file, permissions, store).
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, AddError::Decode { .. } | AddError::Meta { .. })
+        matches!(
+            self,
+            AddError::Decode { .. }
+                | AddError::Meta { .. }
+                | AddError::NotAFile { .. }
+                | AddError::TooLarge { .. }
+                | AddError::LinkOutside { .. }
+        )
     }
 }
 
@@ -245,7 +262,8 @@ pub fn add(
     }
     let committed = std::thread::scope(|scope| -> Result<(), AddError> {
         let spawn = |chunk, tracked| {
-            prepare_in_background(scope, chunk, tracked, objects, cli_meta, snapshots)
+            let limit = options.fetch.max_bytes;
+            prepare_in_background(scope, chunk, tracked, objects, cli_meta, snapshots, limit)
         };
         let mut work = chunks.iter().copied().zip(tracked);
         let mut pending = work.next().map(|(c, t)| spawn(c, t));
@@ -275,6 +293,7 @@ fn prepare_in_background<'scope, 'env>(
     objects: &'env Objects,
     cli_meta: &'env Metadata,
     snapshots: &'env SnapshotOpener,
+    limit: u64,
 ) -> std::thread::ScopedJoinHandle<'scope, Vec<Result<Prepared, AddError>>> {
     scope.spawn(move || {
         chunk
@@ -284,7 +303,7 @@ fn prepare_in_background<'scope, 'env>(
                 // A snapshot that cannot be opened only means the writer looks up itself.
                 || snapshots.open().ok(),
                 |snapshot, (path, tracked)| {
-                    let mut prepared = prepare_file(objects, path, tracked, cli_meta);
+                    let mut prepared = prepare_file(objects, path, tracked, cli_meta, limit);
                     if let (Ok(p), Some(snapshot)) = (&mut prepared, snapshot.as_ref()) {
                         p.candidates = look_up(snapshot, &p.grams).ok();
                     }
@@ -300,11 +319,9 @@ fn prepare_file(
     path: &Path,
     tracked: String,
     cli_meta: &Metadata,
+    limit: u64,
 ) -> Result<Prepared, AddError> {
-    let bytes = std::fs::read(path).map_err(|source| AddError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes = read_capped(path, limit)?;
     let sidecar = meta::read_sidecar(path).map_err(|source| AddError::Meta {
         path: path.to_owned(),
         source,
@@ -320,6 +337,38 @@ fn prepare_file(
         sidecar,
         cli_meta,
     )
+}
+
+/// A regular file's bytes, refused when there are more than `limit` (checked as they are
+/// read, so a file growing meanwhile is refused too).
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, AddError> {
+    use std::io::Read;
+    let io = |source| AddError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(AddError::NotAFile {
+            path: path.to_owned(),
+        });
+    }
+    let too_large = || AddError::TooLarge {
+        path: path.to_owned(),
+        limit,
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Where a document's bytes came from.
@@ -376,17 +425,45 @@ fn expand(path: &Path, files: &mut Vec<PathBuf>, refused: &mut Vec<AddError>) {
             return;
         }
     };
-    if !meta.is_dir() {
+    if meta.is_file() {
         files.push(path.to_owned());
         return;
     }
-    let walker = walkdir::WalkDir::new(path)
+    if !meta.is_dir() {
+        // Reading a device or FIFO would never end or never start.
+        refused.push(AddError::NotAFile {
+            path: path.to_owned(),
+        });
+        return;
+    }
+    // Links are followed only while they stay inside the folder: a link to /etc or to a
+    // home directory is not part of what was asked for.
+    let root = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let mut walker = walkdir::WalkDir::new(path)
         .follow_links(true)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+        .into_iter();
+    while let Some(entry) = walker.next() {
         match entry {
+            Ok(e) if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') => {
+                if e.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+            }
+            Ok(e) if e.path_is_symlink() => {
+                let target = std::fs::canonicalize(e.path()).unwrap_or_default();
+                if !target.starts_with(&root) {
+                    if e.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                    refused.push(AddError::LinkOutside {
+                        path: e.into_path(),
+                        target,
+                    });
+                } else if e.file_type().is_file() && !meta::is_sidecar(e.path()) {
+                    files.push(e.into_path());
+                }
+            }
             Ok(e) if e.file_type().is_file() && !meta::is_sidecar(e.path()) => {
                 files.push(e.into_path());
             }
@@ -433,6 +510,10 @@ fn prepare(
     let io = |path: PathBuf| move |source| AddError::Io { path, source };
     let mut meta = sidecar.unwrap_or_default();
     let (text, encoding, form) = if html {
+        text::refuse_binary(&bytes).map_err(|source| AddError::Decode {
+            path: PathBuf::from(&shown),
+            source,
+        })?;
         let (page, encoding) = text::html::decode(&bytes, charset.as_deref());
         let article = text::html::article(&page);
         // What the page says about itself comes under the sidecar and the flags.

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod fetch;
 pub mod index;
 pub mod ingest;
+pub mod rebuild;
 pub mod store;
 pub mod text;
 pub mod verify;

@@ -170,6 +170,57 @@ fn a_url_is_stored_as_served_and_read_as_its_article() {
 }
 
 #[test]
+fn a_draft_quoting_a_source_edited_since_is_reported_until_the_draft_changes() {
+    let server = Server::start();
+    server.set("/news/tatar", Route::html(PAGE_V1));
+    let env = Env::new();
+    let url = server.url("/news/tatar");
+    env.ok(&["add", &url]);
+    let draft = format!(
+        "Dzhemilev said: \"Putin promised to consider it, but nothing changed for three \
+         years\" ([The Courier]({url})).\n"
+    );
+    env.write("draft.md", &draft);
+    assert_eq!(
+        run(&env, &["check", "draft.md"]).0,
+        0,
+        "faithful when written"
+    );
+
+    // The page is edited and `prov add` records the new version: the draft now quotes
+    // words its cited source no longer prints, on every run.
+    server.set("/news/tatar", Route::html(page_v2()));
+    env.ok(&["add", &url]);
+    for _ in 0..2 {
+        let (code, out, err) = run(&env, &["check", "draft.md", "--format", "json"]);
+        assert_eq!(code, 1, "{out}{err}");
+        let finding: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        assert_eq!(finding["kind"], "drifted");
+        let message = finding["message"].as_str().unwrap();
+        assert!(
+            message.contains("edited after this was quoted") && message.contains("version 1"),
+            "{message}"
+        );
+        assert!(
+            message.contains("two years"),
+            "says what it prints now: {message}"
+        );
+    }
+
+    // Acknowledged in the draft, with a reason: skipped, and counted as such.
+    env.write(
+        "draft.md",
+        format!("<!-- prov:ignore the Courier corrected the figure -->\n{draft}"),
+    );
+    let (code, _, err) = run(&env, &["check", "draft.md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 skipped"), "{err}");
+    // Or the draft follows the source.
+    env.write("draft.md", draft.replace("three years", "two years"));
+    assert_eq!(run(&env, &["check", "draft.md"]).0, 0);
+}
+
+#[test]
 fn redirects_are_followed_and_the_final_url_recorded() {
     let server = Server::start();
     server.set("/old", Route::Redirect("/moved".into()));
@@ -359,4 +410,103 @@ fn a_local_html_file_is_read_as_its_article() {
     let added = env.json(&["add", "note.txt"]);
     let id = added[0]["id"].as_str().unwrap();
     assert_eq!(env.ok(&["cat", "--text", id]), env.ok(&["cat", id]));
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn a_gzip_bomb_counts_as_it_expands_and_stores_nothing() {
+    let server = Server::start();
+    // 32 MiB of markup in about 100 KB on the wire.
+    let page = format!("<html><body><p>{}</p></body></html>", "a".repeat(32 << 20));
+    let body = gzip(page.as_bytes());
+    assert!(body.len() < 1 << 20);
+    server.set(
+        "/bomb",
+        Route::Encoded {
+            encoding: "gzip",
+            body,
+        },
+    );
+    let env = Env::new();
+    let url = server.url("/bomb");
+    let (code, out, err) = run(&env, &["add", "--max-size", "1M", &url]);
+    assert_eq!(code, 2, "a fetch that fails is an error, as for any URL: {out}{err}");
+    assert!(err.contains("larger than 1048576 bytes"), "{err}");
+    assert_eq!(env.doc_count(), 0);
+    assert_eq!(object_files(&env), 0);
+
+    // A body still compressed after what the client undoes (gzip twice) is binary, not
+    // a page, whatever its type says.
+    server.set(
+        "/twice",
+        Route::Encoded {
+            encoding: "gzip, gzip",
+            body: gzip(&gzip(PAGE_V1.as_bytes())),
+        },
+    );
+    let (code, _, err) = run(&env, &["add", &server.url("/twice")]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("binary"), "{err}");
+    assert_eq!(env.doc_count(), 0);
+    env.ok(&["fsck"]);
+}
+
+/// The findings of `check --sources --format json`, as sorted lines.
+fn source_findings(env: &Env) -> Vec<String> {
+    let (_, out, _) = run(env, &["check", "--sources", "--format", "json"]);
+    let mut lines: Vec<String> = out.lines().map(str::to_owned).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn check_sources_killed_midway_loses_no_finding() {
+    // Two sources: the first edited on the server, the second slow to answer. One store
+    // has its run killed while waiting for the second, then runs again; the other runs
+    // once, uninterrupted. Both report the same.
+    let server = Server::start();
+    server.set("/news/tatar", Route::html(PAGE_V1));
+    server.set(
+        "/slow",
+        Route::html("<p>\u{201c}A slow page that says little at all,\u{201d} she said.</p>"),
+    );
+    let (tatar, slow) = (server.url("/news/tatar"), server.url("/slow"));
+    let killed = Env::new();
+    let whole = Env::new();
+    for env in [&killed, &whole] {
+        env.ok(&["add", &tatar]);
+        env.ok(&["add", &slow]);
+    }
+    server.set("/news/tatar", Route::html(page_v2()));
+    server.set("/slow", Route::Slow(std::time::Duration::from_secs(4)));
+
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("prov"))
+        .args(["check", "--sources", "--timeout", "10"])
+        .current_dir(killed.path())
+        .env_clear()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    killed.ok(&["fsck"]);
+
+    server.set(
+        "/slow",
+        Route::html("<p>\u{201c}A slow page that says little at all,\u{201d} she said.</p>"),
+    );
+    let after_kill = source_findings(&killed);
+    assert_eq!(after_kill, source_findings(&whole));
+    assert!(
+        after_kill.iter().any(|f| f.contains("three years")),
+        "{after_kill:?}"
+    );
 }

@@ -308,6 +308,24 @@ pub fn check_draft(
         };
         out.checked += 1;
         let best = report.evidence.first();
+        // A cited source that no longer says it, where an earlier version did: the source
+        // was edited after the draft quoted it (reported on every run, the store's versions
+        // being the state, until the draft changes or exempts the quotation).
+        let edited = match cited {
+            Some(doc) if !report.verdict.supports() && report.verdict != Verdict::Misattributed => {
+                earlier_support(store, quote, doc, &options)?
+            }
+            _ => None,
+        };
+        let edited_note = |now: &str| match &edited {
+            Some(v) => format!(
+                "the cited source was edited after this was quoted: its version {} ({}) says it; the current version ({}) {now}",
+                v.seq,
+                v.doc.short(),
+                cited.map(|d| d.short()).unwrap_or_default()
+            ),
+            None => String::new(),
+        };
         match report.verdict {
             Verdict::Exact | Verdict::Normalized | Verdict::Elided => {
                 let supporting: Vec<&verify::Evidence> = report
@@ -337,9 +355,11 @@ pub fn check_draft(
             }
             Verdict::Altered => finding(
                 FindingKind::Drifted,
-                match best {
-                    Some(e) => format!("the source says something different: “{}”", e.text),
-                    None => "the source says something different".to_owned(),
+                match (best, &edited) {
+                    (Some(e), Some(_)) => edited_note(&format!("says “{}”", e.text)),
+                    (None, Some(_)) => edited_note("says something different"),
+                    (Some(e), None) => format!("the source says something different: “{}”", e.text),
+                    (None, None) => "the source says something different".to_owned(),
                 },
                 best.map(|e| e.doc),
                 best.map(|e| e.diff.clone()).unwrap_or_default(),
@@ -382,6 +402,7 @@ pub fn check_draft(
             Verdict::Unsupported => finding(
                 FindingKind::Unsupported,
                 match cited {
+                    Some(_) if edited.is_some() => edited_note("no longer has it"),
                     Some(d) => format!(
                         "the cited source {} does not contain this quotation",
                         d.short()
@@ -394,6 +415,37 @@ pub fn check_draft(
         }
     }
     Ok(out)
+}
+
+/// Versions of a source looked at for an earlier wording of a quotation, newest first.
+const EARLIER_VERSIONS: usize = 64;
+
+/// The newest earlier version of `cited`'s source (any source it is a version of) that
+/// supports `quote`, when there is one.
+fn earlier_support(
+    store: &Store,
+    quote: &str,
+    cited: DocId,
+    options: &VerifyOptions,
+) -> Result<Option<store::Version>, VerifyError> {
+    for lineage in store.lineage(&cited)? {
+        let earlier = lineage
+            .versions
+            .iter()
+            .rev()
+            .filter(|v| v.seq < lineage.seq && v.doc != cited)
+            .take(EARLIER_VERSIONS);
+        for v in earlier {
+            let only = VerifyOptions {
+                only: Some(v.doc),
+                ..options.clone()
+            };
+            if verify::verify(store, quote, &only)?.verdict.supports() {
+                return Ok(Some(v.clone()));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Whether quoted words read as a sentence rather than a title or a scare quote: they end

@@ -46,7 +46,8 @@ pub struct Args {
     /// Give up on a URL after this many seconds (connecting, redirects and body).
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     timeout: std::time::Duration,
-    /// Refuse a URL whose body is larger than this (bytes; K, M and G suffixes allowed).
+    /// Refuse a file, URL body or standard input larger than this (bytes; K, M and G
+    /// suffixes allowed; a compressed body counts as it expands).
     #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = parse_size)]
     max_size: u64,
 }
@@ -100,8 +101,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
             std::io::stdin()
+                .take(args.max_size.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| CommandError::new(format!("reading standard input: {e}")))?;
+            if bytes.len() as u64 > args.max_size {
+                return Err(CommandError::new(format!(
+                    "standard input: larger than {} bytes",
+                    args.max_size
+                ))
+                .hint("raise --max-size to accept it"));
+            }
             inputs.push(Input::Stdin(bytes));
         } else if let Some(url) = path.to_str().filter(|p| prov::fetch::is_url(p)) {
             inputs.push(Input::Url(url.to_owned()));

@@ -35,15 +35,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 "id": id, "encoding": doc.encoding, "format": doc.format, "text": text
             }))?;
         } else {
-            out.write_all(text.as_bytes())?;
+            // The text as stored, byte for byte: cat is how it leaves prov.
+            out.raw().write_all(text.as_bytes())?;
             if !text.ends_with('\n') && !text.is_empty() {
-                writeln!(out)?;
+                out.raw().write_all(b"\n")?;
             }
             out.flush()?;
         }
     } else {
         let mut file = store.objects().open(&id).map_err(read_err)?;
-        std::io::copy(&mut file, out)?;
+        std::io::copy(&mut file, out.raw())?;
         out.flush()?;
     }
     Ok(exit::SUCCESS)

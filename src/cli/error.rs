@@ -27,6 +27,8 @@ pub struct CommandError {
     pub code: u8,
     /// Set for a closed stdout: the reader went away, so exit quietly.
     pub broken_pipe: bool,
+    /// Set when the store's database is missing, empty or malformed (`fsck` reports it).
+    pub damaged_database: bool,
 }
 
 impl CommandError {
@@ -36,6 +38,7 @@ impl CommandError {
             hint: None,
             code: exit::ERROR,
             broken_pipe: false,
+            damaged_database: false,
         }
     }
 
@@ -92,6 +95,10 @@ impl From<store::Error> for CommandError {
             {
                 Some("another prov process holds the store; try again when it finishes".to_owned())
             }
+            store::Error::DamagedDatabase { .. } => Some(
+                "run `prov fsck --repair` to rebuild the store from its objects (the damaged file is kept beside it)"
+                    .to_owned(),
+            ),
             store::Error::Sql(_) | store::Error::CorruptRow(_) => {
                 Some("run `prov fsck` to check the store".to_owned())
             }
@@ -102,6 +109,7 @@ impl From<store::Error> for CommandError {
             hint,
             code: exit::ERROR,
             broken_pipe: false,
+            damaged_database: matches!(e, store::Error::DamagedDatabase { .. }),
         }
     }
 }

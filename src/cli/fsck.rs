@@ -16,10 +16,55 @@ pub struct Args {
     /// Rebuild the fingerprint index from the stored documents first (after damage to it).
     #[arg(long)]
     reindex: bool,
+    /// When the database is missing, empty or malformed: move it aside and rebuild the
+    /// store from its objects (documents, quotations, matches, indexes). Add your files
+    /// and URLs again afterwards to record their paths and publications.
+    #[arg(long)]
+    repair: bool,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
-    let mut store = ctx.store()?;
+    let mut store = match ctx.store() {
+        Ok(store) => store,
+        Err(e) if damaged(&e) && args.repair => {
+            let dir = ctx.store_dir()?;
+            note(format!(
+                "{}; rebuilding the store from its objects…",
+                e.message
+            ));
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            let (store, rebuilt) = prov::rebuild::rebuild(&dir, &mut |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })?;
+            bar.finish_and_clear();
+            for path in &rebuilt.moved_aside {
+                note(format!("kept the damaged file as {}", path.display()));
+            }
+            for skipped in &rebuilt.skipped {
+                note(format!("left out {skipped}"));
+            }
+            note(format!(
+                "rebuilt {} documents ({} article texts of pages among the objects); add your files and URLs again to record where they were published",
+                rebuilt.documents, rebuilt.article_texts
+            ));
+            store
+        }
+        Err(e) if damaged(&e) => {
+            // The damage is the finding: report it like any other, exit 1.
+            if out.json {
+                out.json_line(&json!({
+                    "ok": false,
+                    "problems": [{"kind": "corrupt", "item": "database", "detail": e.message}],
+                }))?;
+            } else {
+                writeln!(out, "corrupt   database  {}", e.message)?;
+                note("hint: run `prov fsck --repair` to rebuild the store from its objects");
+            }
+            return Ok(exit::FINDING);
+        }
+        Err(e) => return Err(e),
+    };
     if args.reindex {
         store.reset_shingles()?;
         let n = prov::index::catch_up(&mut store, &mut |_, _| {})?;
@@ -90,4 +135,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     } else {
         exit::FINDING
     })
+}
+
+/// Whether opening the store failed because its database is missing, empty or malformed.
+fn damaged(e: &CommandError) -> bool {
+    e.damaged_database
 }

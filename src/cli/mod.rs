@@ -83,6 +83,18 @@ impl Context {
         catch_up(&mut store);
         Ok(store)
     }
+
+    /// The store directory `store` would open, found even when its database is damaged.
+    pub fn store_dir(&self) -> Result<std::path::PathBuf, CommandError> {
+        let found = match std::env::var_os("PROV_DIR").filter(|d| !d.is_empty()) {
+            Some(dir) => Store::locate_at(&std::path::absolute(std::path::Path::new(&dir))?),
+            None => Store::locate(&cwd()?),
+        };
+        match found {
+            Some(dir) => Ok(dir),
+            None => Err(prov::store::Error::NotFound { start: cwd()? }.into()),
+        }
+    }
 }
 
 /// Indexes documents stored by an older prov before the fingerprint index existed. Until

@@ -25,19 +25,82 @@ impl Out {
     }
 }
 
+impl Out {
+    /// Stdout as it is, for bytes that must reach it unchanged (`prov cat`).
+    pub fn raw(&mut self) -> &mut impl Write {
+        &mut self.inner
+    }
+}
+
+/// Human output: control characters from pages, titles, file names and quotations are
+/// shown, not obeyed (see [`visible`]).
 impl Write for Out {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf)
+        self.inner.write_all(&visible(buf))?;
+        Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
 }
 
-/// Writes a progress message or warning to stderr. Failures to write there are ignored:
-/// a closed stderr must not turn success into an error.
+/// `bytes` with every control character a terminal would obey made visible: C0 controls
+/// other than newline and tab, DEL and C1 controls become `\x1b`-style escapes, except
+/// prov's own colours (`ESC [ digits m`), which only colour text.
+pub fn visible(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let control = |i: usize| match bytes[i] {
+        b'\n' | b'\t' => None,
+        0x1b if sgr_len(&bytes[i..]).is_some() => None,
+        b @ (0..=0x1f | 0x7f) => Some((1, u32::from(b))),
+        0xc2 if bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)) => {
+            Some((2, u32::from(bytes[i + 1])))
+        }
+        _ => None,
+    };
+    if !(0..bytes.len()).any(|i| control(i).is_some()) {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 16);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b {
+            if let Some(n) = sgr_len(&bytes[i..]) {
+                out.extend_from_slice(&bytes[i..i + n]);
+                i += n;
+                continue;
+            }
+        }
+        match control(i) {
+            Some((len, code)) => {
+                out.extend_from_slice(format!("\\x{code:02x}").as_bytes());
+                i += len;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The length of a colour sequence (`ESC [ 1;31 m`) at the start of `bytes`.
+fn sgr_len(bytes: &[u8]) -> Option<usize> {
+    let rest = bytes.strip_prefix(b"\x1b[")?;
+    let digits = rest
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || **b == b';')
+        .count();
+    (rest.get(digits) == Some(&b'm')).then_some(digits + 3)
+}
+
+/// Writes a progress message or warning to stderr, control characters made visible.
+/// Failures to write there are ignored: a closed stderr must not turn success into an
+/// error.
 pub fn note(message: impl std::fmt::Display) {
-    let _ = writeln!(io::stderr(), "{message}");
+    let message = message.to_string();
+    let _ = io::stderr().write_all(&visible(message.as_bytes()));
+    let _ = io::stderr().write_all(b"\n");
 }
 
 /// Whether stdout is a terminal that wants colour (and `NO_COLOR` is not set).
@@ -99,4 +162,23 @@ pub fn ellipsize(text: &str, max: usize) -> String {
     let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');
     cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        let text = "title\x1b]0;pwned\x07 \x1b[2J\r\u{9b}31m ok\n\ttab \x1b[1;31mred\x1b[0m";
+        let shown = String::from_utf8(visible(text.as_bytes()).into_owned()).unwrap();
+        assert_eq!(
+            shown,
+            "title\\x1b]0;pwned\\x07 \\x1b[2J\\x0d\\x9b31m ok\n\ttab \x1b[1;31mred\x1b[0m"
+        );
+        assert!(matches!(
+            visible(b"plain \xe2\x80\x9c text\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

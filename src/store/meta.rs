@@ -101,6 +101,10 @@ impl Metadata {
         if let Some(p) = self.published.take() {
             self.published = Some(parse_published(&p)?);
         }
+        // Credentials in a URL are never stored (nor printed from the store).
+        if let Some(u) = self.url.take() {
+            self.url = Some(crate::fetch::without_credentials(&u).into_owned());
+        }
         self.speakers.retain(|s| !s.trim().is_empty());
         Ok(self)
     }

@@ -80,6 +80,8 @@ pub enum Error {
     UnknownSource(String),
     #[error("stored row is corrupt: {0}")]
     CorruptRow(String),
+    #[error("the store database {path} {what}")]
+    DamagedDatabase { path: PathBuf, what: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -118,7 +120,9 @@ impl Store {
         for sub in ["objects", "tmp"] {
             std::fs::create_dir_all(dir.join(sub)).map_err(io_err(dir.join(sub)))?;
         }
-        let store = Self::open_dir(&dir, true)?;
+        // An existing store is opened as any command opens it: damage is reported, not
+        // taken for a fresh start.
+        let store = Self::open_dir(&dir, !existed)?;
         Ok((
             store,
             if existed {
@@ -132,35 +136,83 @@ impl Store {
     /// Opens the store that `start` or one of its ancestors holds.
     pub fn discover(start: &Path) -> Result<Store> {
         let start_abs = std::path::absolute(start).map_err(io_err(start))?;
-        for dir in start_abs.ancestors() {
-            let candidate = dir.join(STORE_DIR);
-            if candidate.join(DB_FILE).is_file() {
-                return Self::open_dir(&candidate, false);
-            }
+        match Self::locate(&start_abs) {
+            Some(dir) => Self::open_dir(&dir, false),
+            None => Err(Error::NotFound { start: start_abs }),
         }
-        Err(Error::NotFound { start: start_abs })
+    }
+
+    /// The store directory (`.prov/`) that `start` or one of its ancestors holds, whether
+    /// or not its database is whole: one with a database, or with objects and no database.
+    pub fn locate(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .map(|d| d.join(STORE_DIR))
+            .find(|candidate| {
+                candidate.join(DB_FILE).is_file() || candidate.join("objects").is_dir()
+            })
     }
 
     /// Opens the store at `path`: a `.prov` directory itself, or a directory holding one.
     pub fn open(path: &Path) -> Result<Store> {
         let path = std::path::absolute(path).map_err(io_err(path))?;
-        if path.join(STORE_DIR).join(DB_FILE).is_file() {
-            Self::open_dir(&path.join(STORE_DIR), false)
-        } else if path.join(DB_FILE).is_file() {
-            Self::open_dir(&path, false)
-        } else {
-            Err(Error::NotFound { start: path })
+        match Self::locate_at(&path) {
+            Some(dir) => Self::open_dir(&dir, false),
+            None => Err(Error::NotFound { start: path }),
         }
+    }
+
+    /// The store directory at `path`: `path` itself or its `.prov/`, as [`Store::locate`]
+    /// recognises one.
+    pub fn locate_at(path: &Path) -> Option<PathBuf> {
+        let is_store = |d: &Path| d.join(DB_FILE).is_file() || d.join("objects").is_dir();
+        [path.join(STORE_DIR), path.to_path_buf()]
+            .into_iter()
+            .find(|d| is_store(d))
     }
 
     fn open_dir(dir: &Path, create: bool) -> Result<Store> {
         let dir = std::path::absolute(dir).map_err(io_err(dir))?;
         let db = dir.join(DB_FILE);
+        if !create {
+            // SQLite takes a missing or empty file for a new, empty database: for a store
+            // that held documents, that is damage, not a fresh start.
+            let damaged = |what: &str| Error::DamagedDatabase {
+                path: db.clone(),
+                what: what.to_owned(),
+            };
+            match std::fs::metadata(&db) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(damaged("is missing"));
+                }
+                Err(e) => return Err(io_err(&db)(e)),
+                Ok(m) if m.len() == 0 => return Err(damaged("is empty (0 bytes)")),
+                Ok(_) => {}
+            }
+        }
+        Self::connect(&dir, &db, create).map_err(|e| match e {
+            Error::Sql(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+                ) =>
+            {
+                Error::DamagedDatabase {
+                    path: db.clone(),
+                    what: format!("is malformed ({f})"),
+                }
+            }
+            other => other,
+        })
+    }
+
+    fn connect(dir: &Path, db: &Path, create: bool) -> Result<Store> {
+        let dir = dir.to_path_buf();
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
-        let mut conn = Connection::open_with_flags(&db, flags)?;
+        let mut conn = Connection::open_with_flags(db, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // An add runs a few dozen distinct statements per document; rusqlite keeps 16 by
         // default, and re-preparing the evicted ones cost an add about 6% of its time.
@@ -175,7 +227,7 @@ impl Store {
         conn.pragma_update(None, "cache_size", -131_072)?;
         conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrate::apply(&mut conn, &db)?;
+        migrate::apply(&mut conn, db)?;
         let root = dir
             .parent()
             .map(Path::to_path_buf)
@@ -188,6 +240,15 @@ impl Store {
             conn,
             objects,
         })
+    }
+
+    /// Creates a store database in the store directory `dir` (whose objects, if any, stay
+    /// as they are), for rebuilding a store whose database was lost.
+    pub fn create_at(dir: &Path) -> Result<Store> {
+        for sub in ["objects", "tmp"] {
+            std::fs::create_dir_all(dir.join(sub)).map_err(io_err(dir.join(sub)))?;
+        }
+        Self::open_dir(dir, true)
     }
 
     /// The working tree the store belongs to: the directory holding `.prov/`.

@@ -19,6 +19,17 @@ use std::path::{Path, PathBuf};
 
 use super::id::DocId;
 
+/// The error for an object whose bytes no longer hash to its id.
+pub fn damaged(id: &DocId) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "object {} is damaged: its bytes no longer hash to its id, so it is not used as evidence; add the original file or URL again to repair it (`prov fsck` lists every damaged object)",
+            id.short()
+        ),
+    )
+}
+
 /// The object directory of one store.
 #[derive(Debug, Clone)]
 pub struct Objects {
@@ -51,7 +62,10 @@ impl Objects {
     /// was written.
     pub fn write(&self, id: &DocId, bytes: &[u8]) -> io::Result<bool> {
         let dest = self.path(id);
-        if dest.is_file() {
+        // An object already there is kept unless its bytes were damaged: then these,
+        // which hash to its id, repair it.
+        let damaged = dest.is_file() && self.rehash(id)?.as_ref() != Some(id);
+        if dest.is_file() && !damaged {
             return Ok(false);
         }
         if let Some(dir) = dest.parent() {
@@ -72,6 +86,10 @@ impl Objects {
         tmp.as_file().set_permissions(perms)?;
         // Another process may store the same bytes at the same moment: whoever renames
         // second finds the object present, which is the outcome both wanted.
+        if damaged {
+            tmp.persist(&dest).map_err(|e| e.error)?;
+            return Ok(true);
+        }
         match tmp.persist_noclobber(&dest) {
             Ok(_) => Ok(true),
             Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
@@ -117,20 +135,34 @@ impl Objects {
         }
     }
 
-    /// Reads the whole object.
+    /// Reads the whole object, checking that its bytes still hash to its id: damaged
+    /// bytes are an error ([`damaged`]), never evidence.
     pub fn read(&self, id: &DocId) -> io::Result<Vec<u8>> {
-        fs::read(self.path(id))
+        let bytes = fs::read(self.path(id))?;
+        if DocId::of_bytes(&bytes) != *id {
+            return Err(damaged(id));
+        }
+        Ok(bytes)
     }
 
-    /// Opens the object for streaming.
+    /// Opens the object for streaming, once its bytes are checked against its id.
     pub fn open(&self, id: &DocId) -> io::Result<fs::File> {
+        match self.rehash(id)? {
+            Some(now) if now == *id => fs::File::open(self.path(id)),
+            Some(_) => Err(damaged(id)),
+            None => Err(io::Error::new(io::ErrorKind::NotFound, "object missing")),
+        }
+    }
+
+    /// Opens the object as it is, unchecked (for re-hashing it).
+    fn open_raw(&self, id: &DocId) -> io::Result<fs::File> {
         fs::File::open(self.path(id))
     }
 
     /// Re-hashes the object on disk: `Ok(None)` when it is missing, otherwise the id its
     /// bytes hash to now.
     pub fn rehash(&self, id: &DocId) -> io::Result<Option<DocId>> {
-        let mut file = match self.open(id) {
+        let mut file = match self.open_raw(id) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),

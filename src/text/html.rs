@@ -44,7 +44,9 @@ pub struct Article {
 /// assert_eq!(article.meta.outlet.as_deref(), Some("The Courier"));
 /// ```
 pub fn article(html: &str) -> Article {
-    let doc = Html::parse_document(html);
+    // Bounded nesting: parsing and the walks below stay linear and shallow.
+    let html = super::nesting::limit_depth(html);
+    let doc = Html::parse_document(&html);
     let (meta, canonical) = page_metadata(&doc);
     let root = article_root(&doc);
     let mut text = TextBuilder::default();

@@ -5,6 +5,7 @@
 //! Anything else that is not valid UTF-8, and anything holding NUL, is refused as binary.
 
 pub mod html;
+pub mod nesting;
 pub mod normalize;
 
 use std::borrow::Cow;
@@ -53,6 +54,31 @@ pub enum DecodeError {
     },
     #[error("{encoding} with an odd number of bytes ({len}): the file is cut short")]
     OddUtf16 { encoding: &'static str, len: usize },
+    #[error(
+        "binary data (control characters from offset {offset}, whatever its type says); prov stores text documents"
+    )]
+    Control { offset: usize },
+}
+
+/// Refuses bytes that are not text whatever they claim to be (a page served as HTML that
+/// is an image, or still compressed): a NUL byte outside UTF-16, or more control
+/// characters than text has (tab, line breaks, form feed and escape aside) in the first
+/// 64 KiB.
+pub fn refuse_binary(bytes: &[u8]) -> Result<(), DecodeError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Ok(());
+    }
+    if let Some(offset) = memchr::memchr(0, bytes) {
+        return Err(DecodeError::Nul { offset });
+    }
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b);
+    let count = head.iter().filter(|b| control(b)).count();
+    if count > head.len() / 100 + 2 {
+        let offset = head.iter().position(control).unwrap_or(0);
+        return Err(DecodeError::Control { offset });
+    }
+    Ok(())
 }
 
 /// A decoded document.

@@ -22,6 +22,11 @@ pub enum Route {
     Slow(Duration),
     /// A 200 text/html body that never ends (no Content-Length).
     Endless,
+    /// A 200 text/html body sent with this `Content-Encoding` (the body already encoded).
+    Encoded {
+        encoding: &'static str,
+        body: Vec<u8>,
+    },
 }
 
 impl Route {
@@ -117,6 +122,14 @@ fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Route>>) {
         Some(Route::Slow(delay)) => {
             std::thread::sleep(delay);
             reply(&mut stream, 200, "text/html", b"<p>too late</p>");
+        }
+        Some(Route::Encoded { encoding, body }) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {encoding}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
         }
         Some(Route::Endless) => {
             let _ = stream.write_all(
