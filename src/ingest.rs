@@ -960,7 +960,6 @@ fn align_matches(
     pending: &[PendingMatch],
 ) -> Result<(), store::Error> {
     use crate::align::{self, Query, Verdict};
-    let deadline = std::time::Duration::from_millis(20);
     let found: Vec<Option<(Verdict, f32)>> = pending
         .par_iter()
         .map(|m| {
@@ -972,12 +971,12 @@ fn align_matches(
                 align::Document::new(&m.other_text),
             );
             let forward = align::could_match(&text, &other_doc)
-                .then(|| align::best_passage(&text, &other_doc, deadline))
+                .then(|| align::best_passage(&text, &other_doc))
                 .flatten();
             let backward = match &forward {
                 Some(p) if p.verdict == Verdict::Exact => None,
                 _ => align::could_match(&other, &text_doc)
-                    .then(|| align::best_passage(&other, &text_doc, deadline))
+                    .then(|| align::best_passage(&other, &text_doc))
                     .flatten(),
             };
             [forward, backward]

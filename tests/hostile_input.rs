@@ -255,3 +255,12 @@ fn links_leading_out_of_the_folder_are_not_followed() {
     let (code, _, _) = run(&env, &["verify", "Private words of somebody else entirely"]);
     assert_eq!(code, 1, "nothing from outside was stored");
 }
+
+#[test]
+fn a_quotation_too_long_to_align_is_refused_with_a_message() {
+    let env = seeded();
+    let long = "word ".repeat(prov::align::MAX_QUERY_WORDS + 1);
+    let (code, _, err) = run(&env, &["verify", &long]);
+    assert_eq!(code, 2);
+    assert!(err.contains("verify it in parts"), "{err}");
+}

@@ -436,7 +436,10 @@ fn a_gzip_bomb_counts_as_it_expands_and_stores_nothing() {
     let env = Env::new();
     let url = server.url("/bomb");
     let (code, out, err) = run(&env, &["add", "--max-size", "1M", &url]);
-    assert_eq!(code, 2, "a fetch that fails is an error, as for any URL: {out}{err}");
+    assert_eq!(
+        code, 2,
+        "a fetch that fails is an error, as for any URL: {out}{err}"
+    );
     assert!(err.contains("larger than 1048576 bytes"), "{err}");
     assert_eq!(env.doc_count(), 0);
     assert_eq!(object_files(&env), 0);

@@ -1,15 +1,17 @@
 //! Alignment: the passage of a document that best matches a quotation, and how its
 //! wording differs.
 //!
-//! Cost is bounded whatever the input. Seed hits (query words found in the document) vote
-//! for diagonals (document position minus query position); only windows around the best
-//! few diagonals, a little longer than the query, are compared word by word with `similar`
-//! under a deadline. A 10 MB document costs one pass over its words; a query of one
-//! repeated word votes from a bounded number of positions per word.
+//! Cost is bounded by the input, never by the clock, so the same quotation and document
+//! always give the same answer. Seed hits (query words found in the document) vote for
+//! diagonals (document position minus query position); only windows around the best few
+//! diagonals, a little longer than the query, are compared word by word with `similar`,
+//! and only when the words they share could reach [`MIN_SIMILARITY`]. A query has at most
+//! [`MAX_QUERY_WORDS`] words, so each diff is bounded by the square of that. A 10 MB
+//! document costs one pass over its words; a query of one repeated word votes from a
+//! bounded number of positions per word.
 
 use rustc_hash::FxHashMap;
 use std::ops::Range;
-use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use similar::{Algorithm, DiffOp};
@@ -112,6 +114,9 @@ pub struct Passage {
 
 /// Similarity below which a passage does not support a quotation at all.
 pub const MIN_SIMILARITY: f32 = 0.6;
+/// The longest quotation aligned, in words (a long transcript answer fits; a whole
+/// article does not): a diff costs at most about the square of it.
+pub const MAX_QUERY_WORDS: usize = 2_000;
 /// Words per side of a window beyond the query's own length.
 const SLACK: usize = 8;
 /// How many diagonals are compared word by word.
@@ -181,6 +186,11 @@ impl Query {
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
+    }
+
+    /// Its words, ellipses and brackets aside.
+    pub fn len(&self) -> usize {
+        self.words.len()
     }
 
     pub fn is_elided(&self) -> bool {
@@ -268,12 +278,14 @@ impl<'t> Document<'t> {
 }
 
 /// The passage of `doc` that best matches `query`, if any is close enough.
-pub fn best_passage(query: &Query, doc: &Document<'_>, deadline: Duration) -> Option<Passage> {
-    if query.is_empty() || doc.words.is_empty() {
+///
+/// A quotation longer than [`MAX_QUERY_WORDS`] has none (callers that take quotations from
+/// people refuse it first, see `crate::verify`).
+pub fn best_passage(query: &Query, doc: &Document<'_>) -> Option<Passage> {
+    if query.is_empty() || doc.words.is_empty() || query.words.len() > MAX_QUERY_WORDS {
         return None;
     }
-    let deadline = Instant::now() + deadline;
-    let whole = whole_passage(query, doc, deadline);
+    let whole = whole_passage(query, doc);
     if query.is_elided() {
         // The source may print the ellipsis (or the brackets) itself: then the quotation
         // is its words as they stand, not an elision.
@@ -283,7 +295,7 @@ pub fn best_passage(query: &Query, doc: &Document<'_>, deadline: Duration) -> Op
         {
             return whole;
         }
-        if let Some(p) = elided(query, doc, deadline) {
+        if let Some(p) = elided(query, doc) {
             return Some(p);
         }
     }
@@ -299,25 +311,33 @@ pub fn could_match(query: &Query, doc: &Document<'_>) -> bool {
     if query.is_elided() {
         return true;
     }
-    let q = query.words.len();
-    let mut left: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-    for i in 0..q {
-        *left.entry(query.word(i)).or_default() += 1;
+    let qw: Vec<&str> = (0..query.words.len()).map(|i| query.word(i)).collect();
+    let dw: Vec<&str> = (0..doc.words.len()).map(|j| doc.word(j)).collect();
+    shares_enough(&qw, &dw)
+}
+
+/// Whether words `doc` share enough of words `query` (counted with repeats) for a passage
+/// among them to reach [`MIN_SIMILARITY`]: it scores 2m / (q + span) for m matched words
+/// over a span of at least m, so fewer shared words than that bound allows rule it out.
+fn shares_enough(query: &[&str], doc: &[&str]) -> bool {
+    let mut left: FxHashMap<&str, usize> = FxHashMap::default();
+    for w in query {
+        *left.entry(w).or_default() += 1;
     }
     let mut shared = 0;
-    for j in 0..doc.words.len() {
-        if let Some(n) = left.get_mut(doc.word(j)) {
-            if *n > 0 {
-                *n -= 1;
-                shared += 1;
-            }
+    for w in doc {
+        if let Some(n) = left.get_mut(w)
+            && *n > 0
+        {
+            *n -= 1;
+            shared += 1;
         }
     }
-    shared > 0 && 2.0 * shared as f32 / (q + shared) as f32 >= MIN_SIMILARITY
+    shared > 0 && 2.0 * shared as f32 / (query.len() + shared) as f32 >= MIN_SIMILARITY
 }
 
 /// The best passage for all the query's words, ellipses ignored.
-fn whole_passage(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passage> {
+fn whole_passage(query: &Query, doc: &Document<'_>) -> Option<Passage> {
     let all = 0..query.words.len();
     let mut best: Option<Passage> = verbatim(query, doc);
     for (window, _) in best
@@ -326,7 +346,7 @@ fn whole_passage(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option
         .into_iter()
         .flatten()
     {
-        let Some(p) = compare(query, all.clone(), doc, window, deadline) else {
+        let Some(p) = compare(query, all.clone(), doc, window) else {
             continue;
         };
         if best.as_ref().is_none_or(|b| p.similarity > b.similarity) {
@@ -459,7 +479,6 @@ fn compare(
     q: Range<usize>,
     doc: &Document<'_>,
     window: Range<usize>,
-    deadline: Instant,
 ) -> Option<Passage> {
     // The quotation word for word in the window: a diff of repetitive text ("aa ue aa aa")
     // may spread an equally long match over extra words, so look for it first.
@@ -471,12 +490,11 @@ fn compare(
         })
         .flatten();
     if let Some(j) = verbatim {
-        if let Some((p, ..)) = compare_once(query, q.clone(), doc, j..j + n, deadline) {
+        if let Some((p, ..)) = compare_once(query, q.clone(), doc, j..j + n) {
             return Some(p);
         }
     }
-    let (p, first, last, lead, trail) =
-        compare_once(query, q.clone(), doc, window.clone(), deadline)?;
+    let (p, first, last, lead, trail) = compare_once(query, q.clone(), doc, window.clone())?;
     if lead == 0 && trail == 0 {
         return Some(p);
     }
@@ -485,7 +503,7 @@ fn compare(
     let tight = (window.start + first)
         .saturating_sub(lead + 2)
         .max(window.start)..(window.start + last + trail + 2).min(window.end);
-    match compare_once(query, q, doc, tight, deadline) {
+    match compare_once(query, q, doc, tight) {
         Some((again, ..)) if again.similarity > p.similarity => Some(again),
         _ => Some(p),
     }
@@ -498,11 +516,13 @@ fn compare_once(
     q: Range<usize>,
     doc: &Document<'_>,
     window: Range<usize>,
-    deadline: Instant,
 ) -> Option<(Passage, usize, usize, usize, usize)> {
     let qw: Vec<&str> = q.clone().map(|i| query.word(i)).collect();
     let dw: Vec<&str> = window.clone().map(|j| doc.word(j)).collect();
-    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &dw, &qw, Some(deadline));
+    if !shares_enough(&qw, &dw) {
+        return None;
+    }
+    let ops = similar::capture_diff_slices(Algorithm::Myers, &dw, &qw);
     // The passage is the run of matching blocks with the best similarity: a match far
     // before the rest (an earlier "Putin") must not stretch the passage over words the
     // quotation does not have.
@@ -623,11 +643,11 @@ fn compare_once(
 /// An elided quotation: each piece in order, close together, in one passage. The words
 /// each elision leaves out are in the diff as deletions, and a negation, condition or
 /// number among them makes the verdict [`Verdict::ElidedMeaning`].
-fn elided(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passage> {
+fn elided(query: &Query, doc: &Document<'_>) -> Option<Passage> {
     let first = query.pieces.first()?.clone();
     let mut best: Option<Passage> = None;
     for (window, _) in diagonals(query, first.clone(), doc, 0..doc.words.len()) {
-        let Some(p0) = compare(query, first.clone(), doc, window, deadline) else {
+        let Some(p0) = compare(query, first.clone(), doc, window) else {
             continue;
         };
         let mut pieces_equal = p0.diff.iter().all(|c| c.op == "equal");
@@ -646,7 +666,7 @@ fn elided(query: &Query, doc: &Document<'_>, deadline: Instant) -> Option<Passag
             let within = after..(after + MAX_ELISION_GAP + piece.len() * 2).min(doc.words.len());
             let found = diagonals(query, piece.clone(), doc, within)
                 .into_iter()
-                .filter_map(|(w, _)| compare(query, piece.clone(), doc, w, deadline))
+                .filter_map(|(w, _)| compare(query, piece.clone(), doc, w))
                 .filter(|p| p.range.start >= ranges.last().map_or(0, |r| r.end))
                 .max_by(|a, b| a.similarity.total_cmp(&b.similarity));
             match found {
@@ -740,7 +760,7 @@ mod tests {
             let (q, d) = (join(&query), join(&doc));
             let (query, document) = (Query::new(&q), Document::new(&d));
             if !could_match(&query, &document) {
-                let found = best_passage(&query, &document, Duration::from_secs(5));
+                let found = best_passage(&query, &document);
                 proptest::prop_assert!(found.is_none(), "{q:?} in {d:?}: {found:?}");
             }
         }
@@ -753,17 +773,13 @@ mod tests {
         let far = Document::new("the deal was signed in Brussels on Tuesday by both sides");
         assert!(could_match(&q, &near));
         assert!(!could_match(&q, &far));
-        assert!(best_passage(&q, &far, Duration::from_secs(5)).is_none());
+        assert!(best_passage(&q, &far).is_none());
     }
 
     const SOURCE: &str = "He cited the example of Nariman Dzhelal: \"President Erdogan called Putin in my presence with a request to release Dzhelal. Putin promised to consider it, but nothing changed for three years. Then the Russians wanted to exchange him for 60 of their soldiers.\"";
 
     fn check(query: &str) -> Option<Passage> {
-        best_passage(
-            &Query::new(query),
-            &Document::new(SOURCE),
-            Duration::from_millis(200),
-        )
+        best_passage(&Query::new(query), &Document::new(SOURCE))
     }
 
     #[test]
@@ -772,12 +788,7 @@ mod tests {
         // document; the quotation word for word is still exact.
         let doc = "ue aa ue aa aa aa aa aa aa ab aa aa";
         let q = "ue aa aa aa aa aa";
-        let p = best_passage(
-            &Query::new(q),
-            &Document::new(doc),
-            Duration::from_millis(200),
-        )
-        .unwrap();
+        let p = best_passage(&Query::new(q), &Document::new(doc)).unwrap();
         assert_eq!(p.verdict, Verdict::Exact, "{:?}", p.diff);
         assert_eq!(&doc[p.range], q);
     }
@@ -854,12 +865,7 @@ mod tests {
     #[test]
     fn an_elision_that_drops_a_negation_is_not_support() {
         let doc = "Asked about it, he said: \"I am not pro-gay marriage. I never was.\"";
-        let p = best_passage(
-            &Query::new("I am … pro-gay marriage"),
-            &Document::new(doc),
-            Duration::from_millis(200),
-        )
-        .unwrap();
+        let p = best_passage(&Query::new("I am … pro-gay marriage"), &Document::new(doc)).unwrap();
         assert_eq!(p.verdict, Verdict::ElidedMeaning, "{:?}", p.diff);
         assert!(!p.verdict.supports());
         assert_eq!(p.omits, ["not"]);
@@ -895,7 +901,6 @@ mod tests {
         let p = best_passage(
             &Query::new("exchange him for … their soldiers"),
             &Document::new(SOURCE),
-            Duration::from_millis(200),
         )
         .unwrap();
         assert_eq!(p.verdict, Verdict::ElidedMeaning);
@@ -908,14 +913,12 @@ mod tests {
         let p = best_passage(
             &Query::new("We tried … and we failed, twice."),
             &Document::new(doc),
-            Duration::from_millis(200),
         )
         .unwrap();
         assert_eq!(p.verdict, Verdict::Exact, "{:?}", p.diff);
         let p = best_passage(
             &Query::new("We tried ... and we failed, twice."),
             &Document::new(doc),
-            Duration::from_millis(200),
         )
         .unwrap();
         assert_eq!(p.verdict, Verdict::Normalized, "{:?}", p.diff);
@@ -928,12 +931,7 @@ mod tests {
             "coherent tax filing guidance in Arkansas - and beyond",
             "coherent tax-filing guidance in Arkansas \u{2014} and beyond",
         ] {
-            let p = best_passage(
-                &Query::new(q),
-                &Document::new(doc),
-                Duration::from_millis(200),
-            )
-            .unwrap();
+            let p = best_passage(&Query::new(q), &Document::new(doc)).unwrap();
             assert_eq!(p.verdict, Verdict::Normalized, "{q}: {:?}", p.diff);
         }
     }
@@ -962,7 +960,7 @@ mod tests {
             "Filler sentence about nothing in particular. ".repeat(40)
         ) + "Completely separate statement about the harvest in the south.";
         let q = Query::new("Putin promised to consider it, the harvest in the south");
-        if let Some(p) = best_passage(&q, &Document::new(&doc), Duration::from_millis(200)) {
+        if let Some(p) = best_passage(&q, &Document::new(&doc)) {
             assert!(!p.verdict.supports(), "{:?}", p.verdict);
         }
     }
@@ -970,14 +968,37 @@ mod tests {
     #[test]
     fn cost_is_bounded_on_adversarial_input() {
         let doc = "the ".repeat(500_000);
-        let q = "the ".repeat(5_000);
-        let p = best_passage(
-            &Query::new(&q),
-            &Document::new(&doc),
-            Duration::from_millis(200),
-        )
-        .unwrap();
+        let q = "the ".repeat(MAX_QUERY_WORDS);
+        let p = best_passage(&Query::new(&q), &Document::new(&doc)).unwrap();
         assert!(p.similarity > 0.9);
         assert!(p.range.len() >= q.trim_end().len());
+        // A query of alternating words against a document that never alternates: windows
+        // share too few words to be diffed at all.
+        let q = "the a ".repeat(MAX_QUERY_WORDS / 2);
+        assert!(best_passage(&Query::new(&q), &Document::new(&doc)).is_none());
+        // Longer quotations are not aligned (verify refuses them with a message).
+        let q = "the ".repeat(MAX_QUERY_WORDS + 1);
+        assert!(best_passage(&Query::new(&q), &Document::new(&doc)).is_none());
+    }
+
+    #[test]
+    fn the_same_input_always_gives_the_same_answer() {
+        // No clock: a long drifted quotation aligns identically every time.
+        let words: Vec<String> = (0..1_500).map(|i| format!("w{}", i % 97)).collect();
+        let doc = words.join(" ");
+        let mut drifted = words.clone();
+        for i in (0..drifted.len()).step_by(100) {
+            drifted[i] = "changed".into();
+        }
+        let q = Query::new(&drifted.join(" "));
+        let d = Document::new(&doc);
+        let first = best_passage(&q, &d).map(|p| (p.range, p.similarity, p.verdict));
+        for _ in 0..3 {
+            assert_eq!(
+                best_passage(&q, &d).map(|p| (p.range, p.similarity, p.verdict)),
+                first
+            );
+        }
+        assert!(first.is_some());
     }
 }

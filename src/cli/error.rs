@@ -118,7 +118,7 @@ impl From<VerifyError> for CommandError {
     fn from(e: VerifyError) -> Self {
         match e {
             VerifyError::Store(s) => s.into(),
-            VerifyError::Empty => CommandError::usage(e.to_string()),
+            VerifyError::Empty | VerifyError::TooLong { .. } => CommandError::usage(e.to_string()),
             other => {
                 CommandError::new(other.to_string()).hint("run `prov fsck` to check the store")
             }

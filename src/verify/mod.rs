@@ -9,8 +9,6 @@ pub mod trace;
 
 pub use trace::{Appearance, TraceReport, trace};
 
-use std::time::Duration;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -28,8 +26,6 @@ pub struct VerifyOptions {
     /// When no document holds the quotation closely enough, how many of the documents
     /// sharing its rarest words to align for the closest passage.
     pub closest: usize,
-    /// Time budget for aligning one document.
-    pub deadline: Duration,
     /// A document to leave out (the one a quotation was found in).
     pub exclude: Option<DocId>,
     /// Check against this document only (a cited source).
@@ -43,7 +39,6 @@ impl Default for VerifyOptions {
         Self {
             speaker: None,
             closest: 12,
-            deadline: Duration::from_millis(50),
             exclude: None,
             only: None,
             min_similarity: align::MIN_SIMILARITY,
@@ -138,6 +133,10 @@ pub const CONFIDENT_ATTRIBUTION: f32 = 0.5;
 pub enum VerifyError {
     #[error("the quotation is empty: give some words to look for")]
     Empty,
+    #[error(
+        "the quotation has {words} words; prov verifies quotations of up to {max} words: verify it in parts"
+    )]
+    TooLong { words: usize, max: usize },
     #[error(transparent)]
     Store(#[from] store::Error),
     #[error("reading document {doc}: {source}")]
@@ -168,6 +167,12 @@ pub fn verify(
     let query = Query::new(quote);
     if query.is_empty() {
         return Err(VerifyError::Empty);
+    }
+    if query.len() > align::MAX_QUERY_WORDS {
+        return Err(VerifyError::TooLong {
+            words: query.len(),
+            max: align::MAX_QUERY_WORDS,
+        });
     }
     let (found, complete, method) = find(store, &query, options, Reach::Support)?;
     let evidence = found
@@ -270,7 +275,7 @@ fn align_all(
                 Err(e) => return Err(e.into()),
             };
             let doc = align::Document::new(&text);
-            let Some(p) = align::best_passage(query, &doc, options.deadline) else {
+            let Some(p) = align::best_passage(query, &doc) else {
                 return Ok(None);
             };
             if p.similarity < options.min_similarity {

@@ -111,7 +111,7 @@ pub fn trace(
     if let Some(i) = reference {
         appearances[i].first_verbatim = true;
     }
-    changes(store, &mut appearances, reference, &options)?;
+    changes(store, &mut appearances, reference)?;
     speakers(store, &mut appearances, reference.unwrap_or(0))?;
     let mut outlets: Vec<&str> = appearances
         .iter()
@@ -181,7 +181,6 @@ fn changes(
     store: &Store,
     appearances: &mut [Appearance],
     reference: Option<usize>,
-    options: &VerifyOptions,
 ) -> Result<(), VerifyError> {
     let skip = reference.unwrap_or(0);
     let Some(reference_text) = appearances.get(skip).map(|a| a.evidence.text.clone()) else {
@@ -201,7 +200,7 @@ fn changes(
             ),
             None => e.text.clone(),
         };
-        match align::best_passage(&Query::new(&own), &reference_doc, options.deadline) {
+        match align::best_passage(&Query::new(&own), &reference_doc) {
             Some(p) if p.diff.iter().any(|c| c.op != "equal") => a.changes = p.diff,
             Some(_) => {}
             None => {
