@@ -237,3 +237,21 @@ fn a_quoted_sentence_with_no_speaker_is_checked_and_a_title_is_not() {
     assert_eq!(kinds_at_lines(&out), [(3, "drifted".to_owned())], "{out}");
     assert!(err.contains("checked 1 quotation"), "{err}");
 }
+
+#[test]
+fn a_heading_above_a_quotation_is_not_its_speaker() {
+    // A faithful quotation under a heading that names somebody else: the heading is a
+    // title, not an attribution, so nothing is misattributed.
+    let env = seeded();
+    env.write(
+        "drafts/heading.md",
+        "# Nikolai Polozov on the exchange\n\n\"Putin promised to consider it, but nothing changed for three years.\"\n\n## Polozov: the court\n\n\"Putin promised to consider it, but nothing changed for three years,\" Mustafa Dzhemilev said.\n",
+    );
+    let (code, out, err) = run(&env, &["check", "--format", "json", "drafts"]);
+    let kinds: Vec<String> = findings(&out)
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!kinds.iter().any(|k| k == "misattributed"), "{out}{err}");
+    assert_eq!(code, 0, "{out}{err}");
+}

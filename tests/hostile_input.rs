@@ -264,3 +264,12 @@ fn a_quotation_too_long_to_align_is_refused_with_a_message() {
     assert_eq!(code, 2);
     assert!(err.contains("verify it in parts"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn verify_batch_refuses_an_endless_line() {
+    let env = seeded();
+    let (code, _, err) = run(&env, &["verify", "--batch", "/dev/zero"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 1 is longer than"), "{err}");
+}

@@ -91,6 +91,11 @@ impl From<store::Error> for CommandError {
                 Some("`prov log` lists documents with their URLs".to_owned())
             }
             store::Error::Sql(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::ReadOnly =>
+            {
+                Some("the store is read-only here: commands that read it work; this one writes, so it needs write access to .prov/".to_owned())
+            }
+            store::Error::Sql(rusqlite::Error::SqliteFailure(f, _))
                 if f.code == rusqlite::ErrorCode::DatabaseBusy =>
             {
                 Some("another prov process holds the store; try again when it finishes".to_owned())

@@ -65,13 +65,32 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                     .map_err(|e| CommandError::new(format!("{}: {e}", path.display())))?;
                 (Box::new(f), path.display().to_string())
             };
-            for (n, line) in BufReader::new(reader).lines().enumerate() {
-                let line =
-                    line.map_err(|e| CommandError::new(format!("{name}: line {}: {e}", n + 1)))?;
+            let mut lines = BufReader::new(reader);
+            let mut buf = Vec::new();
+            for n in 1.. {
+                buf.clear();
+                // One quotation per line; a line is read only up to the limit, so an
+                // endless one (`/dev/zero`) is refused rather than held in memory.
+                let read = (&mut lines)
+                    .take(MAX_BATCH_LINE as u64 + 1)
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| CommandError::new(format!("{name}: line {n}: {e}")))?;
+                if read == 0 {
+                    break;
+                }
+                if buf.len() > MAX_BATCH_LINE {
+                    return Err(CommandError::usage(format!(
+                        "{name}: line {n} is longer than {MAX_BATCH_LINE} bytes"
+                    ))
+                    .hint("give one quotation per line"));
+                }
+                let line = String::from_utf8(std::mem::take(&mut buf)).map_err(|_| {
+                    CommandError::usage(format!("{name}: line {n} is not UTF-8 text"))
+                })?;
                 if line.trim().is_empty() {
                     continue;
                 }
-                check(&line, out)?;
+                check(line.trim_end_matches(['\n', '\r']), out)?;
             }
         }
         None => check(args.quote.as_deref().unwrap_or_default(), out)?,
@@ -82,6 +101,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         exit::FINDING
     })
 }
+
+/// The longest line `--batch` reads: far more than the longest quotation aligned.
+const MAX_BATCH_LINE: usize = 64 * 1024;
 
 fn run_one(
     store: &Store,

@@ -208,11 +208,23 @@ impl Store {
 
     fn connect(dir: &Path, db: &Path, create: bool) -> Result<Store> {
         let dir = dir.to_path_buf();
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if create {
-            flags |= OpenFlags::SQLITE_OPEN_CREATE;
-        }
-        let mut conn = Connection::open_with_flags(db, flags)?;
+        // A store on read-only media or without write permission is read as it stands:
+        // SQLite could not create the WAL's index beside it, so it is opened immutable.
+        let read_only = !(create || writable(&dir) && writable(db));
+        let mut conn = if read_only {
+            Connection::open_with_flags(
+                format!("file:{}?immutable=1", uri_path(db)),
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?
+        } else {
+            let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            if create {
+                flags |= OpenFlags::SQLITE_OPEN_CREATE;
+            }
+            Connection::open_with_flags(db, flags)?
+        };
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // An add runs a few dozen distinct statements per document; rusqlite keeps 16 by
         // default, and re-preparing the evicted ones cost an add about 6% of its time.
@@ -220,12 +232,16 @@ impl Store {
         // WAL lets readers work while another process writes; NORMAL sync keeps every
         // commit atomic and consistent (a power cut may drop the newest commits, never
         // corrupt older ones), and objects are flushed before the rows naming them commit.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        if !read_only {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
         // The default 2 MB page cache makes a large add re-read index pages from the
         // kernel for every quotation; 128 MB keeps them (it is a limit, not an allocation).
         conn.pragma_update(None, "cache_size", -131_072)?;
-        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)?;
+        if !read_only {
+            conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)?;
+        }
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::apply(&mut conn, db)?;
         let root = dir
@@ -341,6 +357,37 @@ impl Store {
     }
 }
 
+/// Whether this process may write `path` (a file, or create files in a directory).
+fn writable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: access reads the NUL-terminated path `c` keeps alive for the call.
+        unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+    }
+}
+
+/// `path` as the path of an SQLite `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Removes `.` and resolves `..` without touching the filesystem, so `./seeds/../seeds/a`
 /// and `seeds/a` track as one path.
 fn normalize_lexically(path: &Path) -> PathBuf {
@@ -391,6 +438,28 @@ mod tests {
             Store::discover(dir.path()),
             Err(Error::NotFound { .. })
         ));
+    }
+
+    #[test]
+    fn a_store_opened_read_only_reads_and_refuses_writes() {
+        let (dir, mut store) = testing::store();
+        store
+            .write(|tx| -> Result<()> {
+                tx.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);")?;
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let db = dir.path().join(STORE_DIR).join(DB_FILE);
+        let conn = Connection::open_with_flags(
+            format!("file:{}?immutable=1", uri_path(&db)),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .unwrap();
+        let x: i64 = conn.query_row("SELECT x FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(x, 42);
+        assert!(conn.execute("INSERT INTO t VALUES (1)", []).is_err());
+        assert_eq!(uri_path(Path::new("/a b/c?d#e%f")), "/a b/c%3fd%23e%25f");
     }
 
     #[test]
