@@ -200,6 +200,8 @@ fn extract_piece(
     // ASCII lowercasing keeps every byte where it was, so a token's lowercase form is a
     // slice of this copy whenever the token is ASCII.
     let ascii_lower = text.to_ascii_lowercase();
+    let labels = transcript::labels(text, &paras, hints);
+    let last_label = labels.iter().rposition(Option::is_some);
     let mut reader = Reader {
         text,
         ascii_lower: &ascii_lower,
@@ -207,7 +209,8 @@ fn extract_piece(
         quotes: Vec::with_capacity(spans.len()),
         last: None,
         interview: interview.as_ref(),
-        labels: transcript::labels(text, &paras, hints),
+        labels,
+        last_label,
         turn: None,
         speaking: None,
         mode,
@@ -269,6 +272,9 @@ struct Reader<'t, 'i> {
     interview: Option<&'i transcript::Interview>,
     /// Each paragraph's transcript label (`PENCE: …`), in a transcript's layout.
     labels: Vec<Option<transcript::Label>>,
+    /// The last labelled paragraph: whether a turn may go on is asked of every
+    /// paragraph, so it is known once rather than searched for each (quadratic).
+    last_label: Option<usize>,
     /// The labelled turn being read: its attribution and utterance number. Paragraphs
     /// after it with no label of their own continue it.
     turn: Option<(Attribution, usize)>,
@@ -677,10 +683,7 @@ impl<'i> Reader<'_, 'i> {
             // A quoted paragraph may continue a quoted turn; the quotation decides.
             None if quoted => return false,
             None => {
-                let later = self
-                    .labels
-                    .get(pi + 1..)
-                    .is_some_and(|l| l.iter().any(Option::is_some));
+                let later = self.last_label.is_some_and(|last| last > pi);
                 match self.turn.clone().filter(|_| later) {
                     Some((a, utterance)) => (a, utterance, para.start),
                     None => {
