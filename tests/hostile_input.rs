@@ -273,3 +273,21 @@ fn verify_batch_refuses_an_endless_line() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("line 1 is longer than"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn status_does_not_open_a_fifo_where_a_tracked_file_was() {
+    let env = Env::new();
+    env.write("a.txt", "\u{201c}Words that were here before,\u{201d} she said.\n");
+    env.ok(&["add", "a.txt"]);
+    std::fs::remove_file(env.path().join("a.txt")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(env.path().join("a.txt"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let out = env.ok(&["status"]);
+    assert!(out.contains("missing") && out.contains("a.txt"), "{out}");
+}

@@ -197,3 +197,59 @@ proptest! {
         }
     }
 }
+
+/// Pages nested deep in every way a parser builds depth: closed and unclosed containers,
+/// formatting elements, tables, SVG, with stray end tags between.
+fn deep_page() -> impl Strategy<Value = (String, usize)> {
+    let open = prop_oneof![
+        Just("<div>"),
+        Just("<span>"),
+        Just("<b>"),
+        Just("<table><tr><td>"),
+        Just("<ul><li>"),
+        Just("<div><p>"),
+        Just("<svg><g>"),
+        Just("<div/>"),
+        Just("</i>"),
+    ];
+    (prop::collection::vec(open, 1..8), 200usize..3_000).prop_map(|(tags, depth)| {
+        let mut page = String::from("<html><body><article>");
+        for k in 0..depth {
+            page.push_str(tags[k % tags.len()]);
+        }
+        page.push_str("<p>\u{201c}Deep words are still read here,\u{201d} she said.</p>");
+        (page, depth)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// However deep a page nests, it is read without exhausting the stack, and its words
+    /// come through.
+    #[test]
+    fn deep_pages_are_read_and_keep_their_words((page, _depth) in deep_page()) {
+        let article = prov::text::html::article(&page);
+        prop_assert!(article.text.contains("Deep words are still read here"), "{}", article.text);
+        let limited = prov::text::nesting::limit_depth(&page);
+        prop_assert!(limited.len() <= page.len());
+    }
+
+    /// A run-on paragraph of quotations, cues and pronouns extracts without panicking,
+    /// every quotation inside the text.
+    #[test]
+    fn run_on_paragraphs_extract_soundly(units in prop::collection::vec(0usize..5, 50..400)) {
+        const UNITS: [&str; 5] = [
+            "\u{201c}It is fine and we will see,\u{201d} he said. ",
+            "Mr Smith spoke at length. ",
+            "\u{201c}Another one ",
+            "according to the minister, ",
+            "\u{201d} she added. ",
+        ];
+        let text: String = units.iter().map(|&u| UNITS[u]).collect();
+        for q in extract::extract(&text, &Hints::default()) {
+            prop_assert!(q.start <= q.end && q.end <= text.len());
+            prop_assert!(text.is_char_boundary(q.start) && text.is_char_boundary(q.end));
+        }
+    }
+}

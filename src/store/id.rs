@@ -39,6 +39,20 @@ impl DocId {
         Self(*blake3::hash(bytes).as_bytes())
     }
 
+    /// The id of the bytes `reader` yields, hashed as they stream.
+    pub fn of_reader(mut reader: impl std::io::Read) -> std::io::Result<Self> {
+        let mut hasher = blake3::Hasher::new();
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = reader.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        Ok(Self::from_hash(hasher.finalize()))
+    }
+
     /// Wraps a finished BLAKE3 hash.
     pub fn from_hash(hash: blake3::Hash) -> Self {
         Self(*hash.as_bytes())

@@ -14,7 +14,7 @@
 //! the same bytes adopts.
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::id::DocId;
@@ -162,21 +162,12 @@ impl Objects {
     /// Re-hashes the object on disk: `Ok(None)` when it is missing, otherwise the id its
     /// bytes hash to now.
     pub fn rehash(&self, id: &DocId) -> io::Result<Option<DocId>> {
-        let mut file = match self.open_raw(id) {
+        let file = match self.open_raw(id) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        let mut hasher = blake3::Hasher::new();
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = file.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-        }
-        Ok(Some(DocId::from_hash(hasher.finalize())))
+        DocId::of_reader(file).map(Some)
     }
 
     /// Every object file's id, for finding objects no row refers to. Files whose names are

@@ -39,9 +39,9 @@ impl Store {
             if !file.starts_with(&under) {
                 continue;
             }
-            let (state, current) = match std::fs::read(&file) {
-                Ok(bytes) => {
-                    let now = DocId::of_bytes(&bytes);
+            let (state, current) = match hash_file(&file) {
+                Ok(None) => (PathState::Missing, None),
+                Ok(Some(now)) => {
                     let state = if now == stored {
                         PathState::Unchanged
                     } else {
@@ -61,4 +61,13 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The id of a regular file's bytes, hashed as they stream (a 1 GB file costs no memory);
+/// `None` when something other than a regular file is there now (a FIFO would block).
+fn hash_file(path: &Path) -> io::Result<Option<DocId>> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Ok(None);
+    }
+    DocId::of_reader(std::fs::File::open(path)?).map(Some)
 }
