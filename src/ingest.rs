@@ -563,16 +563,7 @@ fn prepare(
         meta,
         form,
         fetch: fetched,
-        grams: quotes
-            .iter()
-            .map(|q| {
-                if q.kind == "term" {
-                    Vec::new()
-                } else {
-                    grams(&q.text)
-                }
-            })
-            .collect(),
+        grams: quote_grams(&quotes),
         candidates: None,
         quotes,
         fingerprints: crate::index::document_fingerprints(&text),
@@ -629,7 +620,16 @@ fn flush(
                     to_index.push((seq, &p.text));
                     fingerprints.push((seq, p.fingerprints.as_slice()));
                     let rows = quotes::replace_quotes(tx, &p.id, &p.quotes)?;
-                    find_matches(tx, &rows, p, recent, &mut pending)?;
+                    let candidates = p.candidates.as_ref();
+                    find_matches(
+                        tx,
+                        &rows,
+                        &p.quotes,
+                        &p.grams,
+                        candidates,
+                        recent,
+                        &mut pending,
+                    )?;
                     (seq, p.meta.clone())
                 }
                 Some((seq, old)) => {
@@ -766,6 +766,83 @@ fn grams(text: &str) -> Vec<i64> {
     out
 }
 
+/// Each quotation's grams for matching (none for terms and titles).
+fn quote_grams(quotes: &[NewQuote]) -> Vec<Vec<i64>> {
+    quotes
+        .iter()
+        .map(|q| {
+            if q.kind == "term" {
+                Vec::new()
+            } else {
+                grams(&q.text)
+            }
+        })
+        .collect()
+}
+
+/// Rebuilds what the store derives from its documents (quotations and speakers, their
+/// matches, the full-text and fingerprint indexes) from the stored texts and metadata,
+/// keeping documents, publications, sources, versions and fetches as they are: the repair
+/// for lost or damaged derived tables. Documents are read in the order they were stored,
+/// so matches form as they did. A document whose text cannot be read (a damaged object) is
+/// left without quotations and listed. `progress` gets (done, total).
+pub fn rederive(
+    store: &mut Store,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<(DocId, store::Error)>, AddError> {
+    store.clear_derived()?;
+    let rows = store.document_rows()?;
+    let total = rows.len() as u64;
+    let objects = store.objects().clone();
+    let mut recent = Recent::default();
+    let mut unreadable = Vec::new();
+    let mut done = 0;
+    for chunk in rows.chunks(BATCH_FILES) {
+        let docs = store.document_ids(chunk)?;
+        let texts: Vec<Result<String, store::Error>> = docs
+            .par_iter()
+            .map(|(_, id, text_id)| text::stored_text(&objects, id, text_id.as_ref()))
+            .collect();
+        store.write(|tx| -> Result<(), store::Error> {
+            let mut readable = Vec::with_capacity(docs.len());
+            for ((seq, id, _), text) in docs.iter().zip(texts) {
+                match text {
+                    Ok(text) => {
+                        let meta = documents::stored_metadata(tx, id)?
+                            .map(|(_, m)| m)
+                            .unwrap_or_default();
+                        readable.push((*seq, *id, text, meta));
+                    }
+                    Err(e) => unreadable.push((*id, e)),
+                }
+            }
+            let extracted: Vec<(Vec<NewQuote>, Vec<Vec<i64>>)> = readable
+                .par_iter()
+                .map(|(_, _, text, meta)| {
+                    let quotes = quotations(text, meta);
+                    let grams = quote_grams(&quotes);
+                    (quotes, grams)
+                })
+                .collect();
+            let mut pending = Vec::new();
+            for ((_, id, _, _), (quotes, grams)) in readable.iter().zip(&extracted) {
+                let rows = quotes::replace_quotes(tx, id, quotes)?;
+                find_matches(tx, &rows, quotes, grams, None, &mut recent, &mut pending)?;
+            }
+            align_matches(tx, &pending)?;
+            for (seq, _, text, _) in &readable {
+                index::index_text(tx, *seq, text)?;
+            }
+            Ok(())
+        })?;
+        recent.committed();
+        done += chunk.len() as u64;
+        progress(done, total);
+    }
+    crate::index::catch_up(store, &mut |_, _| {})?;
+    Ok(unreadable)
+}
+
 /// A stored quotation to align with a new one: (new row, stored row, new text, stored text).
 struct PendingMatch {
     qid: i64,
@@ -888,18 +965,20 @@ impl Recent {
 fn find_matches(
     tx: &rusqlite::Transaction<'_>,
     rows: &[i64],
-    doc: &Prepared,
+    new: &[NewQuote],
+    all_grams: &[Vec<i64>],
+    candidates: Option<&Vec<Vec<Candidate>>>,
     recent: &mut Recent,
     pending: &mut Vec<PendingMatch>,
 ) -> Result<(), store::Error> {
     // The document's own quotations never match it (a set: a long transcript has many).
     let own: rustc_hash::FxHashSet<i64> = rows.iter().copied().collect();
-    for (i, ((q, g), &qid)) in doc.quotes.iter().zip(&doc.grams).zip(rows).enumerate() {
+    for (i, ((q, g), &qid)) in new.iter().zip(all_grams).zip(rows).enumerate() {
         if g.is_empty() {
             continue;
         }
         let need = grams_needed(g);
-        let looked_up = doc.candidates.as_ref().and_then(|c| c.get(i));
+        let looked_up = candidates.and_then(|c| c.get(i));
         let mut counts: rustc_hash::FxHashMap<i64, usize> = match looked_up {
             Some(found) => found.iter().map(|c| (c.qid, c.shared)).collect(),
             None => store::matches::shared_grams(tx, g)?.into_iter().collect(),

@@ -278,7 +278,10 @@ fn verify_batch_refuses_an_endless_line() {
 #[test]
 fn status_does_not_open_a_fifo_where_a_tracked_file_was() {
     let env = Env::new();
-    env.write("a.txt", "\u{201c}Words that were here before,\u{201d} she said.\n");
+    env.write(
+        "a.txt",
+        "\u{201c}Words that were here before,\u{201d} she said.\n",
+    );
     env.ok(&["add", "a.txt"]);
     std::fs::remove_file(env.path().join("a.txt")).unwrap();
     let made = std::process::Command::new("mkfifo")
@@ -290,4 +293,34 @@ fn status_does_not_open_a_fifo_where_a_tracked_file_was() {
     }
     let out = env.ok(&["status"]);
     assert!(out.contains("missing") && out.contains("a.txt"), "{out}");
+}
+
+#[test]
+fn repair_rebuilds_lost_derived_tables_from_the_documents() {
+    let env = seeded();
+    let quotes = quote_count(&env);
+    let groups = env.json(&["matches"]).len();
+    let before = env.json(&["verify", DZHELAL]);
+    assert_eq!(before[0]["evidence"][0]["speaker"], "Mustafa Dzhemilev");
+    {
+        let db = rusqlite::Connection::open(env.path().join(".prov/prov.db")).unwrap();
+        db.execute_batch(
+            "DELETE FROM quote_grams; DELETE FROM quotes; DELETE FROM quote_groups; \
+             INSERT INTO doc_text (doc_text) VALUES ('delete-all'); \
+             DELETE FROM shingle_blocks; DELETE FROM shingle_segments;",
+        )
+        .unwrap();
+    }
+    assert_eq!(quote_count(&env), 0);
+    let (code, _, err) = run(&env, &["fsck", "--repair"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("rebuilt the quotations"), "{err}");
+    assert_eq!(quote_count(&env), quotes);
+    assert_eq!(env.json(&["matches"]).len(), groups);
+    let after = env.json(&["verify", DZHELAL]);
+    assert_eq!(after[0]["verdict"], "exact");
+    assert_eq!(after[0]["evidence"][0]["speaker"], "Mustafa Dzhemilev");
+    // Publications were never touched.
+    assert_eq!(env.doc_count(), 5);
+    env.ok(&["fsck"]);
 }

@@ -16,16 +16,35 @@ pub struct Args {
     /// Rebuild the fingerprint index from the stored documents first (after damage to it).
     #[arg(long)]
     reindex: bool,
-    /// When the database is missing, empty or malformed: move it aside and rebuild the
-    /// store from its objects (documents, quotations, matches, indexes). Add your files
-    /// and URLs again afterwards to record their paths and publications.
+    /// Rebuild what the store derives from its documents (quotations, speakers, matches,
+    /// indexes) from their stored text. When the database itself is missing, empty or
+    /// malformed: move it aside and rebuild the store from its objects; add your files and
+    /// URLs again afterwards to record their paths and publications.
     #[arg(long)]
     repair: bool,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let mut store = match ctx.store() {
-        Ok(store) => store,
+        Ok(mut store) => {
+            if args.repair {
+                // The database is whole: rebuild what it derives from the documents.
+                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+                let unreadable = prov::ingest::rederive(&mut store, &mut |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })?;
+                bar.finish_and_clear();
+                for (id, e) in &unreadable {
+                    note(format!("left without quotations: {}: {e}", id.short()));
+                }
+                note(format!(
+                    "rebuilt the quotations, matches and indexes of {} documents from their stored text",
+                    store.document_count()?
+                ));
+            }
+            store
+        }
         Err(e) if damaged(&e) && args.repair => {
             let dir = ctx.store_dir()?;
             note(format!(

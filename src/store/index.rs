@@ -287,6 +287,27 @@ fn different_first_names(a: &str, b: &str) -> bool {
     !(initial(x) || initial(y) || x.starts_with(y.as_str()) || y.starts_with(x.as_str()))
 }
 
+impl Store {
+    /// Empties every table derived from the documents (quotations, speakers, match groups
+    /// and grams, the full-text index) and marks every document for the fingerprint
+    /// index, for [`crate::ingest::rederive`] to fill again. Documents, publications,
+    /// sources, versions, paths and fetches stay.
+    pub fn clear_derived(&mut self) -> Result<()> {
+        self.write(|tx| -> Result<()> {
+            tx.execute_batch(
+                "DELETE FROM quote_grams; \
+                 DELETE FROM quotes; \
+                 DELETE FROM quote_groups; \
+                 DELETE FROM speaker_aliases; \
+                 DELETE FROM speakers; \
+                 INSERT INTO doc_text (doc_text) VALUES ('delete-all');",
+            )?;
+            Ok(())
+        })?;
+        self.reset_shingles()
+    }
+}
+
 #[cfg(test)]
 mod speaker_tests {
     use super::different_first_names;
