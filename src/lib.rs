@@ -9,6 +9,8 @@ pub mod align;
 pub mod check;
 pub mod extract;
 pub mod fetch;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod index;
 pub mod ingest;
 pub mod rebuild;

@@ -99,11 +99,16 @@ impl CheckConfig {
                 });
             }
         };
+        Self::parse(&path, &text)
+    }
+
+    /// Reads a `prov.toml`'s text (`path` names it in errors).
+    pub fn parse(path: &Path, text: &str) -> Result<CheckConfig, ConfigError> {
         let invalid = |message: String| ConfigError::Invalid {
-            path: path.clone(),
+            path: path.to_path_buf(),
             message,
         };
-        let file: File = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let file: File = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let c = file.check;
         for (kind, level) in &c.severity {
             if super::FindingKind::parse(kind).is_none() {
