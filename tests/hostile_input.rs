@@ -324,3 +324,16 @@ fn repair_rebuilds_lost_derived_tables_from_the_documents() {
     assert_eq!(env.doc_count(), 5);
     env.ok(&["fsck"]);
 }
+
+#[test]
+fn max_size_stops_where_offsets_would_overflow() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "\u{201c}Short words for a short file,\u{201d} she said.\n",
+    );
+    let (code, _, err) = run(&env, &["add", "--max-size", "5G", "a.txt"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("up to 2G"), "{err}");
+    env.ok(&["add", "--max-size", "2G", "a.txt"]);
+}

@@ -83,13 +83,23 @@ fn parse_size(s: &str) -> Result<u64, String> {
             ));
         }
     };
-    digits
+    let size = digits
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(scale))
         .filter(|&n| n > 0)
-        .ok_or_else(|| format!("{s:?}: expected a size like 500000, 512K, 20M or 1G"))
+        .ok_or_else(|| format!("{s:?}: expected a size like 500000, 512K, 20M or 1G"))?;
+    if size > MAX_SIZE {
+        return Err(format!(
+            "{s:?}: prov reads documents of up to 2G (its text offsets are 32-bit)"
+        ));
+    }
+    Ok(size)
 }
+
+/// The largest `--max-size`: text offsets inside prov are 32-bit, and a document of
+/// gigabytes would need many times its size in memory to read.
+const MAX_SIZE: u64 = 2 << 30;
 
 /// Progress bars only pay off for long adds.
 const BAR_THRESHOLD: usize = 100;
