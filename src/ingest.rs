@@ -1044,19 +1044,13 @@ fn align_matches(
         .map(|m| {
             // Either may be the shorter (a truncated reprint): align both ways unless the
             // first way already finds it verbatim.
-            let (text, other) = (Query::new(&m.text), Query::new(&m.other_text));
-            let (text_doc, other_doc) = (
-                align::Document::new(&m.text),
-                align::Document::new(&m.other_text),
-            );
-            let forward = align::could_match(&text, &other_doc)
-                .then(|| align::best_passage(&text, &other_doc))
-                .flatten();
+            let forward =
+                align::best_passage(&Query::new(&m.text), &align::Document::new(&m.other_text));
             let backward = match &forward {
                 Some(p) if p.verdict == Verdict::Exact => None,
-                _ => align::could_match(&other, &text_doc)
-                    .then(|| align::best_passage(&other, &text_doc))
-                    .flatten(),
+                _ => {
+                    align::best_passage(&Query::new(&m.other_text), &align::Document::new(&m.text))
+                }
             };
             [forward, backward]
                 .into_iter()

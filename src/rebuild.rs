@@ -63,6 +63,7 @@ pub fn rebuild(
     })?;
     // Pages first: the article text of each is an object too, and not a document.
     let mut texts = std::collections::HashSet::new();
+    let mut pages = std::collections::HashSet::new();
     let mut documents = Vec::with_capacity(ids.len());
     for id in ids {
         match objects.read(&id) {
@@ -71,13 +72,14 @@ pub fn rebuild(
                     let (page, _) = text::html::decode(&bytes, None);
                     let article = text::html::article(&page);
                     texts.insert(DocId::of_bytes(article.text.as_bytes()));
+                    pages.insert(id);
                 }
                 documents.push(id);
             }
             Err(e) => rebuilt.skipped.push(format!("{}: {e}", id.short())),
         }
     }
-    documents.retain(|id| !texts.contains(id) || sniffs_as_page(&objects, id));
+    documents.retain(|id| !texts.contains(id) || pages.contains(id));
     rebuilt.article_texts = texts.len();
     let total = documents.len();
     for (n, chunk) in documents.chunks(CHUNK).enumerate() {
@@ -96,9 +98,4 @@ pub fn rebuild(
         progress((n * CHUNK + chunk.len()).min(total), total);
     }
     Ok((store, rebuilt))
-}
-
-/// Whether an object is itself a page (so not only some page's article text).
-fn sniffs_as_page(objects: &crate::store::Objects, id: &DocId) -> bool {
-    objects.read(id).is_ok_and(|b| text::html::sniff(&b))
 }

@@ -302,20 +302,6 @@ pub fn best_passage(query: &Query, doc: &Document<'_>) -> Option<Passage> {
     whole
 }
 
-/// Whether some passage of `doc` could reach [`MIN_SIMILARITY`] for `query`, judged from
-/// the words they share alone: a passage scores 2m / (q + span) for m matched words of q,
-/// over a span of at least m words, so fewer shared words (counted with repeats) than that
-/// bound allows rule it out without a diff. Elided quotations are scored piece by piece
-/// and always pass.
-pub fn could_match(query: &Query, doc: &Document<'_>) -> bool {
-    if query.is_elided() {
-        return true;
-    }
-    let qw: Vec<&str> = (0..query.words.len()).map(|i| query.word(i)).collect();
-    let dw: Vec<&str> = (0..doc.words.len()).map(|j| doc.word(j)).collect();
-    shares_enough(&qw, &dw)
-}
-
 /// Whether words `doc` share enough of words `query` (counted with repeats) for a passage
 /// among them to reach [`MIN_SIMILARITY`]: it scores 2m / (q + span) for m matched words
 /// over a span of at least m, so fewer shared words than that bound allows rule it out.
@@ -751,7 +737,7 @@ mod tests {
         // the texts (few distinct words, so they share many), a pair `could_match` rejects
         // has no passage at all.
         #[test]
-        fn could_match_never_rejects_a_match(
+        fn the_shared_word_bound_never_rejects_a_match(
             query in proptest::collection::vec(0u8..6, 1..14),
             doc in proptest::collection::vec(0u8..6, 1..30),
         ) {
@@ -764,6 +750,13 @@ mod tests {
                 proptest::prop_assert!(found.is_none(), "{q:?} in {d:?}: {found:?}");
             }
         }
+    }
+
+    /// [`shares_enough`] over every word of both, as the bound is applied to a window.
+    fn could_match(query: &Query, doc: &Document<'_>) -> bool {
+        let qw: Vec<&str> = (0..query.words.len()).map(|i| query.word(i)).collect();
+        let dw: Vec<&str> = (0..doc.words.len()).map(|j| doc.word(j)).collect();
+        shares_enough(&qw, &dw)
     }
 
     #[test]

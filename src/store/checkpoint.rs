@@ -178,16 +178,8 @@ mod tests {
             .unwrap();
         assert_eq!(auto, crate::store::WAL_AUTOCHECKPOINT);
         drop(store);
-        let store = crate::store::Store::open(dir.path()).unwrap();
-        let rows: i64 = store
-            .conn()
-            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
-            .unwrap();
+        let (rows, check) = reopened(dir.path());
         assert_eq!(rows, 40);
-        let check: String = store
-            .conn()
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
         assert_eq!(check, "ok");
     }
 
@@ -197,11 +189,20 @@ mod tests {
         store.checkpoint_in_background().unwrap();
         write_rows(&mut store, 60);
         drop(store);
-        let store = crate::store::Store::open(dir.path()).unwrap();
-        let rows: i64 = store
+        assert_eq!(reopened(dir.path()).0, 60);
+    }
+
+    /// The rows of `t` and SQLite's integrity verdict, read from the store reopened.
+    fn reopened(root: &std::path::Path) -> (i64, String) {
+        let store = crate::store::Store::open(root).unwrap();
+        let rows = store
             .conn()
             .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(rows, 60);
+        let check = store
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        (rows, check)
     }
 }
