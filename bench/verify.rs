@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use prov::Store;
-use prov::align::Verdict;
+use prov::model::Verdict;
 use prov::verify::{VerifyOptions, verify};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use serde::Serialize;
+use crate::model::FetchRecord;
 
 /// How to fetch.
 #[derive(Debug, Clone)]
@@ -30,21 +30,6 @@ impl Default for FetchOptions {
             max_redirects: 10,
         }
     }
-}
-
-/// How a URL was fetched: what `prov show` lists and the store records for every fetch.
-#[derive(Debug, Clone, Serialize)]
-pub struct FetchRecord {
-    /// The URL as requested.
-    pub url: String,
-    /// Where the redirects (if any) led.
-    pub final_url: String,
-    pub status: u16,
-    /// The `Content-Type` header as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    /// When the response arrived, RFC 3339 UTC.
-    pub fetched_at: String,
 }
 
 impl FetchRecord {

@@ -12,14 +12,15 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::extract::{self, CharOffsets, Hints};
-use crate::fetch::{self, FetchError, FetchOptions, FetchRecord};
-use crate::store::documents::{
-    self, DocForm, NewPublication, PublicationChange, RecordedBy, SourceKind, SourceRef,
+use crate::fetch::{self, FetchError, FetchOptions};
+use crate::model::{
+    DocFormat, DocId, FetchRecord, Metadata, QuoteKind, RecordedBy, SourceKind, SourceRef, Verdict,
 };
+use crate::store::documents::{self, DocForm, NewPublication, PublicationChange};
 use crate::store::matches::{Snapshot, SnapshotOpener};
-use crate::store::meta::{self, MetaError, Metadata};
+use crate::store::meta::{self, MetaError};
 use crate::store::quotes::{self, NewQuote};
-use crate::store::{self, DocId, Objects, Store};
+use crate::store::{self, Objects, Store};
 use crate::store::{index, shingles};
 use crate::text::{self, DecodeError};
 
@@ -541,7 +542,7 @@ fn prepare(
             .write(&text_id, article.text.as_bytes())
             .map_err(io(objects.path(&text_id)))?;
         let form = DocForm {
-            format: "html",
+            format: DocFormat::Html,
             text_id: Some(text_id),
             canonical: article.canonical,
         };
@@ -791,7 +792,7 @@ fn quote_grams(quotes: &[NewQuote]) -> Vec<Vec<i64>> {
     quotes
         .iter()
         .map(|q| {
-            if q.kind == "term" {
+            if q.kind == QuoteKind::Term {
                 Vec::new()
             } else {
                 grams(&q.text)
@@ -894,7 +895,7 @@ struct Candidate {
 
 /// The best alignment of two quotations, either way round: its verdict and similarity,
 /// or nothing when neither holds a passage of the other.
-type Alignment = Option<(crate::align::Verdict, f32)>;
+type Alignment = Option<(Verdict, f32)>;
 
 /// How many of its grams a stored quotation must share with a new one to be a candidate.
 fn grams_needed(grams: &[i64]) -> usize {
@@ -1048,7 +1049,7 @@ fn find_matches(
             };
             if other_text == q.text {
                 // A verbatim reprint: no alignment needed.
-                store::matches::join(tx, qid, other, "exact", 1.0)?;
+                store::matches::join(tx, qid, other, Verdict::Exact, 1.0)?;
                 verbatim = true;
             } else {
                 to_align.push(PendingMatch {
@@ -1100,7 +1101,7 @@ fn align_matches(
     };
     for (m, best) in pending.iter().zip(found) {
         if let Some((verdict, similarity)) = best {
-            store::matches::join(tx, m.qid, m.other, verdict.as_str(), similarity)?;
+            store::matches::join(tx, m.qid, m.other, verdict, similarity)?;
         }
     }
     Ok(())
@@ -1110,7 +1111,7 @@ fn align_matches(
 /// reprint): both ways are tried unless the first already finds it verbatim, and the
 /// better verdict wins.
 fn align_pair(text: &str, other_text: &str) -> Alignment {
-    use crate::align::{self, Query, Verdict};
+    use crate::align::{self, Query};
     let forward = align::best_passage(&Query::new(text), &align::Document::new(other_text));
     let backward = match &forward {
         Some(p) if p.verdict == Verdict::Exact => None,
@@ -1146,7 +1147,7 @@ pub fn quotations(text: &str, meta: &Metadata) -> Vec<NewQuote> {
             start: offsets.char_at(q.start),
             end: offsets.char_at(q.end),
             text: text[q.start..q.end].to_owned(),
-            kind: q.kind.as_str().to_owned(),
+            kind: q.kind,
             utterance: q.utterance,
             mention: q.mention.as_ref().map(|m| text[m.start..m.end].to_owned()),
             mention_start: q.mention.as_ref().map(|m| offsets.char_at(m.start)),
@@ -1321,7 +1322,7 @@ mod tests {
             pubs[1].published, None,
             "an add time is not a publication date"
         );
-        assert_eq!(pubs[1].recorded_by, crate::store::RecordedBy::Add);
+        assert_eq!(pubs[1].recorded_by, crate::model::RecordedBy::Add);
     }
 
     #[test]
@@ -1357,7 +1358,7 @@ mod tests {
         let drifted: Vec<_> = groups[0]
             .members
             .iter()
-            .filter(|m| m.verdict.as_deref() == Some("altered"))
+            .filter(|m| m.verdict == Some(Verdict::Altered))
             .collect();
         assert_eq!(drifted.len(), 1);
         // No row per pair: the group is a column of the quotations themselves.
@@ -1366,6 +1367,19 @@ mod tests {
             .query_row("SELECT count(*) FROM quote_groups", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 1);
+        // A verdict the store does not know is a damaged row, reported as such, never
+        // read as some verdict.
+        store
+            .conn()
+            .execute(
+                "UPDATE quotes SET grp_verdict = 'nearly' WHERE grp_verdict = 'altered'",
+                [],
+            )
+            .unwrap();
+        let err = store
+            .groups(None, crate::store::matches::GroupOrder::Largest, 10)
+            .unwrap_err();
+        assert!(err.to_string().contains("\"nearly\""), "{err}");
     }
 
     #[test]
@@ -1427,12 +1441,12 @@ mod tests {
             assert!(
                 g.members
                     .iter()
-                    .any(|m| m.verdict.as_deref() == Some("altered")),
+                    .any(|m| m.verdict == Some(Verdict::Altered)),
                 "{:?}",
                 g.members
                     .iter()
-                    .map(|m| (m.quote.quote.text.clone(), m.verdict.clone()))
-                    .filter(|m| m.1.as_deref() != Some("exact"))
+                    .map(|m| (m.quote.quote.text.clone(), m.verdict))
+                    .filter(|m| m.1 != Some(Verdict::Exact))
                     .collect::<Vec<_>>()
             );
         }

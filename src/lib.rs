@@ -13,9 +13,11 @@ pub mod fetch;
 pub mod fuzzing;
 pub mod index;
 pub mod ingest;
+pub mod model;
 pub mod rebuild;
 pub mod store;
 pub mod text;
 pub mod verify;
 
-pub use store::{DocId, Store};
+pub use model::DocId;
+pub use store::Store;

@@ -15,7 +15,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::ingest::{self, AddError, AddOptions, Input};
-use crate::store::{DocId, Store};
+use crate::model::DocId;
+use crate::store::Store;
 use crate::text;
 
 /// Objects re-added per call of [`ingest::add`] (their bytes are in memory meanwhile).

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use prov::extract::{self, Hints, Quote, QuoteKind};
+use prov::extract::{self, Hints, Quote};
+use prov::model::QuoteKind;
 use prov::store::meta;
 
 fn seed(name: &str) -> (String, Vec<Quote>) {

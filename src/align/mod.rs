@@ -13,90 +13,11 @@
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
-use serde::Serialize;
-use similar::{Algorithm, DiffOp};
+use similar::{Algorithm, DiffOp as Step};
+
+use crate::model::{Change, DiffOp, Verdict};
 
 use crate::text::normalize::{self, Normalized, Word};
-
-/// How well a source supports a quotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// The text appears verbatim (an ellipsis the source prints itself included).
-    Exact,
-    /// Only typography, case, hyphenation or whitespace differ.
-    Normalized,
-    /// The pieces around "…" (or "[…]") appear in order within one passage.
-    Elided,
-    /// Elided, but what the elision leaves out changes the meaning: a negation, a
-    /// condition or a number ("I am … pro-gay marriage" against "I am not pro-gay
-    /// marriage").
-    #[serde(rename = "elided-meaning")]
-    ElidedMeaning,
-    /// A passage differs in words; the diff shows which.
-    Altered,
-    /// The text is found, but every source gives it to someone else.
-    Misattributed,
-    /// Nothing close enough.
-    Unsupported,
-}
-
-impl Verdict {
-    /// Whether the verdict supports the quotation (exit code 0).
-    pub fn supports(self) -> bool {
-        matches!(self, Verdict::Exact | Verdict::Normalized | Verdict::Elided)
-    }
-
-    /// The verdict a stored string names (`exact`, `altered`, …).
-    pub fn parse(s: &str) -> Option<Verdict> {
-        Some(match s {
-            "exact" => Verdict::Exact,
-            "normalized" => Verdict::Normalized,
-            "elided" => Verdict::Elided,
-            "elided-meaning" => Verdict::ElidedMeaning,
-            "altered" => Verdict::Altered,
-            "misattributed" => Verdict::Misattributed,
-            "unsupported" => Verdict::Unsupported,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Exact => "exact",
-            Verdict::Normalized => "normalized",
-            Verdict::Elided => "elided",
-            Verdict::ElidedMeaning => "elided-meaning",
-            Verdict::Altered => "altered",
-            Verdict::Misattributed => "misattributed",
-            Verdict::Unsupported => "unsupported",
-        }
-    }
-}
-
-/// One step of a word diff from the source passage to the quotation, in the words as
-/// written (the source's for `equal` and `delete`, the quotation's for `insert`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
-    /// `equal`, `delete` (in the source, missing from the quote: words an elision leaves
-    /// out among them) or `insert` (in the quote, not in the source).
-    pub op: &'static str,
-    pub text: String,
-}
-
-impl Change {
-    /// The same step seen from the other side: a deletion becomes an insertion.
-    pub fn reversed(&self) -> Change {
-        Change {
-            op: match self.op {
-                "delete" => "insert",
-                "insert" => "delete",
-                other => other,
-            },
-            text: self.text.clone(),
-        }
-    }
-}
 
 /// The best passage of a document for a quotation.
 #[derive(Debug, Clone)]
@@ -340,7 +261,7 @@ fn whole_passage(query: &Query, doc: &Document<'_>) -> Option<Passage> {
         }
     }
     let mut p = best.filter(|p| p.similarity >= MIN_SIMILARITY)?;
-    p.verdict = if p.diff.iter().all(|c| c.op == "equal") {
+    p.verdict = if p.diff.iter().all(|c| c.op == DiffOp::Equal) {
         // Verbatim, counting the quotation's own punctuation before its first word and
         // after its last ("…diplomatic work.").
         let lead = query.norm.original(query.words[0].start);
@@ -378,7 +299,7 @@ fn verbatim(query: &Query, doc: &Document<'_>) -> Option<Passage> {
         let range = doc.original(first..last + 1);
         return Some(Passage {
             diff: vec![Change {
-                op: "equal",
+                op: DiffOp::Equal,
                 text: doc.text[range.clone()].to_owned(),
             }],
             range,
@@ -515,7 +436,7 @@ fn compare_once(
     let blocks: Vec<(usize, usize)> = ops
         .iter()
         .filter_map(|op| match *op {
-            DiffOp::Equal { old_index, len, .. } => Some((old_index, len)),
+            Step::Equal { old_index, len, .. } => Some((old_index, len)),
             _ => None,
         })
         .collect();
@@ -540,8 +461,8 @@ fn compare_once(
     let similarity = best;
     // Steps as word ranges first (source words for equal and delete, quotation words for
     // insert), merged when one kind follows itself; their text is the words as written.
-    let mut steps: Vec<(&'static str, Range<usize>)> = Vec::new();
-    let mut push = |op: &'static str, r: Range<usize>| {
+    let mut steps: Vec<(DiffOp, Range<usize>)> = Vec::new();
+    let mut push = |op: DiffOp, r: Range<usize>| {
         if r.is_empty() {
             return;
         }
@@ -553,29 +474,29 @@ fn compare_once(
     let clip = |i: usize, n: usize| (i.max(first), (i + n).min(last));
     for op in &ops {
         match *op {
-            DiffOp::Equal {
+            Step::Equal {
                 old_index,
                 new_index,
                 len,
             } => {
                 if old_index >= first && old_index + len <= last {
-                    push("equal", old_index..old_index + len);
+                    push(DiffOp::Equal, old_index..old_index + len);
                 } else {
-                    push("insert", new_index..new_index + len);
+                    push(DiffOp::Insert, new_index..new_index + len);
                 }
             }
-            DiffOp::Delete {
+            Step::Delete {
                 old_index, old_len, ..
             } => {
                 let (s, e) = clip(old_index, old_len);
                 if s < e {
-                    push("delete", s..e);
+                    push(DiffOp::Delete, s..e);
                 }
             }
-            DiffOp::Insert {
+            Step::Insert {
                 new_index, new_len, ..
-            } => push("insert", new_index..new_index + new_len),
-            DiffOp::Replace {
+            } => push(DiffOp::Insert, new_index..new_index + new_len),
+            Step::Replace {
                 old_index,
                 old_len,
                 new_index,
@@ -583,23 +504,23 @@ fn compare_once(
             } => {
                 let (s, e) = clip(old_index, old_len);
                 if s < e {
-                    push("delete", s..e);
+                    push(DiffOp::Delete, s..e);
                 }
-                push("insert", new_index..new_index + new_len);
+                push(DiffOp::Insert, new_index..new_index + new_len);
             }
         }
     }
     let lead = steps
         .first()
-        .filter(|(op, _)| *op == "insert")
+        .filter(|(op, _)| *op == DiffOp::Insert)
         .map_or(0, |(_, r)| r.len());
     let trail = steps
         .last()
-        .filter(|(op, _)| *op == "insert")
+        .filter(|(op, _)| *op == DiffOp::Insert)
         .map_or(0, |(_, r)| r.len());
     let mut diff: Vec<Change> = Vec::with_capacity(steps.len());
     for (op, r) in steps {
-        let text = if op == "insert" {
+        let text = if op == DiffOp::Insert {
             &query.text[query.original(q.start + r.start..q.start + r.end)]
         } else {
             &doc.text[doc.original(window.start + r.start..window.start + r.end)]
@@ -636,7 +557,7 @@ fn elided(query: &Query, doc: &Document<'_>) -> Option<Passage> {
         let Some(p0) = compare(query, first.clone(), doc, window) else {
             continue;
         };
-        let mut pieces_equal = p0.diff.iter().all(|c| c.op == "equal");
+        let mut pieces_equal = p0.diff.iter().all(|c| c.op == DiffOp::Equal);
         let mut ranges = vec![p0.range.clone()];
         let mut diff = p0.diff.clone();
         let mut sims = vec![p0.similarity];
@@ -661,9 +582,12 @@ fn elided(query: &Query, doc: &Document<'_>) -> Option<Passage> {
                     let gap = left_out(doc, gap_start..p.range.start);
                     if let Some(text) = gap {
                         omits.extend(meaning_words(&text));
-                        diff.push(Change { op: "delete", text });
+                        diff.push(Change {
+                            op: DiffOp::Delete,
+                            text,
+                        });
                     }
-                    pieces_equal &= p.diff.iter().all(|c| c.op == "equal");
+                    pieces_equal &= p.diff.iter().all(|c| c.op == DiffOp::Equal);
                     diff.extend(p.diff.clone());
                     after = doc
                         .words
@@ -816,7 +740,7 @@ mod tests {
         assert_eq!(p.verdict, Verdict::Altered);
         assert!(
             p.diff.contains(&Change {
-                op: "delete",
+                op: DiffOp::Delete,
                 text: "three".into()
             }),
             "{:?}",
@@ -824,7 +748,7 @@ mod tests {
         );
         assert!(
             p.diff.contains(&Change {
-                op: "insert",
+                op: DiffOp::Insert,
                 text: "two".into()
             }),
             "{:?}",
@@ -838,7 +762,7 @@ mod tests {
             .unwrap();
         assert_eq!(p.verdict, Verdict::Altered);
         assert!(p.diff.contains(&Change {
-            op: "insert",
+            op: DiffOp::Insert,
             text: "not".into()
         }));
     }
@@ -863,7 +787,7 @@ mod tests {
         assert!(!p.verdict.supports());
         assert_eq!(p.omits, ["not"]);
         assert!(p.diff.contains(&Change {
-            op: "delete",
+            op: DiffOp::Delete,
             text: "not".into()
         }));
     }
@@ -875,7 +799,7 @@ mod tests {
         let left_out: Vec<&str> = p
             .diff
             .iter()
-            .filter(|c| c.op == "delete")
+            .filter(|c| c.op == DiffOp::Delete)
             .map(|c| c.text.as_str())
             .collect();
         assert_eq!(
@@ -887,7 +811,7 @@ mod tests {
         let p =
             check("Putin promised to consider [Dzhelal's release], but nothing changed").unwrap();
         assert!(p.diff.contains(&Change {
-            op: "delete",
+            op: DiffOp::Delete,
             text: "it".into()
         }));
         // A number left out changes the meaning too.
@@ -935,7 +859,7 @@ mod tests {
         assert_eq!(
             p.diff.first(),
             Some(&Change {
-                op: "equal",
+                op: DiffOp::Equal,
                 text: "Putin promised to consider it, but nothing changed for".into()
             })
         );

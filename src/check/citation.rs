@@ -241,13 +241,13 @@ fn without_query(url: &str) -> String {
 /// Stored URLs by their canonical form, built once per check run.
 #[derive(Debug, Default)]
 pub struct UrlIndex {
-    by_key: HashMap<String, crate::store::DocId>,
+    by_key: HashMap<String, crate::model::DocId>,
     /// By the canonical form without the query string, when only one document has it.
-    by_path: HashMap<String, Option<crate::store::DocId>>,
+    by_path: HashMap<String, Option<crate::model::DocId>>,
 }
 
 impl UrlIndex {
-    pub fn new(urls: Vec<(String, crate::store::DocId)>) -> UrlIndex {
+    pub fn new(urls: Vec<(String, crate::model::DocId)>) -> UrlIndex {
         let mut index = UrlIndex::default();
         // The caller lists newer documents later; the newest wins.
         for (url, doc) in urls {
@@ -268,7 +268,7 @@ impl UrlIndex {
 
     /// The document `url` names: its canonical form, else the same page without the query
     /// string when that is unambiguous (a page cited with or without `?id=7`).
-    pub fn get(&self, url: &str) -> Option<crate::store::DocId> {
+    pub fn get(&self, url: &str) -> Option<crate::model::DocId> {
         self.by_key
             .get(&canonical_url(url))
             .copied()
@@ -337,9 +337,9 @@ mod tests {
 
     #[test]
     fn a_page_is_found_with_or_without_its_query_when_unambiguous() {
-        let a = crate::store::DocId::of_bytes(b"a");
-        let b = crate::store::DocId::of_bytes(b"b");
-        let c = crate::store::DocId::of_bytes(b"c");
+        let a = crate::model::DocId::of_bytes(b"a");
+        let b = crate::model::DocId::of_bytes(b"b");
+        let c = crate::model::DocId::of_bytes(b"c");
         let index = UrlIndex::new(vec![
             ("https://x.test/story?id=7".into(), a),
             ("https://x.test/list?page=1".into(), b),

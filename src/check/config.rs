@@ -79,7 +79,7 @@ pub fn parse_severity(s: &str) -> Option<Severity> {
 
 impl CheckConfig {
     /// Whether the edit that made version `doc` is acknowledged.
-    pub fn acknowledges(&self, doc: &crate::store::DocId) -> bool {
+    pub fn acknowledges(&self, doc: &crate::model::DocId) -> bool {
         let hex = doc.to_hex();
         self.acknowledged
             .keys()

@@ -14,9 +14,9 @@ use serde::Serialize;
 pub use config::CheckConfig;
 pub use draft::{Draft, DraftFormat};
 
-use crate::align::{Change, Verdict};
-use crate::extract::{self, Hints, QuoteKind};
-use crate::store::{self, DocId, Store};
+use crate::extract::{self, Hints};
+use crate::model::{Change, DocId, QuoteKind, Verdict};
+use crate::store::{self, Store};
 use crate::verify::{self, VerifyError, VerifyOptions};
 
 /// What is wrong with a quotation in a draft.
@@ -563,8 +563,8 @@ pub fn check_sources(
     fetch: &crate::fetch::FetchOptions,
 ) -> Result<Vec<Finding>, SourcesError> {
     use crate::ingest::{self, AddError, AddOptions, Input};
+    use crate::model::{SourceKind, SourceRef};
     use crate::store::status::PathState;
-    use crate::store::{SourceKind, SourceRef};
 
     let root = store.root().to_path_buf();
     let mut refresh: Vec<(String, Input, DocId)> = store
@@ -660,7 +660,7 @@ fn drift(
         ..QuoteFilter::default()
     })?;
     let mut findings = Vec::new();
-    for q in quotes.iter().filter(|q| q.quote.kind != "term") {
+    for q in quotes.iter().filter(|q| q.quote.kind != QuoteKind::Term) {
         let words = q.quote.text.split_whitespace().count();
         if words < config.min_words {
             continue;

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use prov::ingest::{self, AddError, AddOptions, Event, Input};
-use prov::store::Metadata;
+use prov::model::Metadata;
 use serde_json::json;
 
 use super::output::note;

@@ -1,7 +1,8 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 
-use prov::extract::{self, CharOffsets, Hints, QuoteKind};
+use prov::extract::{self, CharOffsets, Hints};
+use prov::model::QuoteKind;
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::json;

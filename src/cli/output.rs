@@ -137,7 +137,7 @@ pub fn short_date(value: Option<&str>) -> &str {
 }
 
 /// The outlets of a list of publications for one line: the first, and how many others.
-pub fn outlets_line(publications: &[prov::store::Publication]) -> String {
+pub fn outlets_line(publications: &[prov::model::Publication]) -> String {
     let mut outlets: Vec<&str> = Vec::new();
     for p in publications {
         if let Some(o) = p.outlet.as_deref() {

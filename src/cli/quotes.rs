@@ -1,5 +1,6 @@
 use std::io::Write;
 
+use prov::model::QuoteKind;
 use prov::store::quotes::QuoteFilter;
 
 use super::output::{column_width, ellipsize};
@@ -18,8 +19,13 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     doc: Option<String>,
     /// Only this kind: direct, partial, transcript or term.
-    #[arg(long, value_parser = ["direct", "partial", "transcript", "term"])]
-    kind: Option<String>,
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<QuoteKind>,
+}
+
+fn parse_kind(s: &str) -> Result<QuoteKind, String> {
+    QuoteKind::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a kind: give direct, partial, transcript or term"))
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
@@ -28,13 +34,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let quotes = store.quotes(&QuoteFilter {
         speaker: args.speaker.clone(),
         doc,
-        kind: args.kind.clone(),
+        kind: args.kind,
     })?;
     let width = column_width(quotes.iter().filter_map(|q| q.quote.speaker.as_ref()), 28);
     let mut shown = 0;
     for q in quotes
         .iter()
-        .filter(|q| args.kind.is_some() || q.quote.kind != "term")
+        .filter(|q| args.kind.is_some() || q.quote.kind != QuoteKind::Term)
     {
         shown += 1;
         if out.json {

@@ -1,5 +1,6 @@
 use std::io::Write;
 
+use prov::model::{DocFormat, QuoteKind};
 use prov::store::quotes::QuoteFilter;
 use serde_json::json;
 
@@ -61,7 +62,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     {
         writeln!(out, "{:<12}{c}", "canonical:")?;
     }
-    let format = if doc.format == "html" {
+    let format = if doc.format == DocFormat::Html {
         ", HTML (quotes refer to its article text: `prov cat --text`)"
     } else {
         ""
@@ -112,7 +113,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         }
         writeln!(out, "{:<12}{line}", "source:")?;
     }
-    let speech: Vec<_> = quotes.iter().filter(|q| q.quote.kind != "term").collect();
+    let speech: Vec<_> = quotes
+        .iter()
+        .filter(|q| q.quote.kind != QuoteKind::Term)
+        .collect();
     if !speech.is_empty() {
         writeln!(out, "\nquotes ({}):", speech.len())?;
     }
@@ -135,7 +139,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
 }
 
 /// One publication on one line: date, outlet, where, and when prov recorded it.
-pub fn publication_line(p: &prov::store::Publication) -> String {
+pub fn publication_line(p: &prov::model::Publication) -> String {
     let mut parts = vec![
         format!("{:<10}", short_date(p.published.as_deref())),
         p.outlet.clone().unwrap_or_else(|| "-".to_owned()),
@@ -145,8 +149,8 @@ pub fn publication_line(p: &prov::store::Publication) -> String {
         None => parts.push("(standard input)".to_owned()),
     }
     let how = match p.recorded_by {
-        prov::store::RecordedBy::Add => "added",
-        prov::store::RecordedBy::Fetch => "fetched",
+        prov::model::RecordedBy::Add => "added",
+        prov::model::RecordedBy::Fetch => "fetched",
     };
     parts.push(format!("({how} {})", p.recorded_at));
     parts.join("  ")

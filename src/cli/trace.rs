@@ -123,10 +123,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     Ok(exit::SUCCESS)
 }
 
-fn recorded(by: prov::store::RecordedBy) -> &'static str {
+fn recorded(by: prov::model::RecordedBy) -> &'static str {
     match by {
-        prov::store::RecordedBy::Add => "added",
-        prov::store::RecordedBy::Fetch => "fetched",
+        prov::model::RecordedBy::Add => "added",
+        prov::model::RecordedBy::Fetch => "fetched",
     }
 }
 

@@ -2,7 +2,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
 use prov::Store;
-use prov::align::{Change, Verdict};
+use prov::model::{Change, DiffOp, Verdict};
 use prov::verify::{self, VerifyOptions, VerifyReport};
 
 use super::output::{color_stdout, paint, short_date};
@@ -230,7 +230,7 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
             paint(&format!("«{}»", e.text), "1", color),
             e.after
         )?;
-        if e.diff.iter().any(|c| c.op != "equal") {
+        if e.diff.iter().any(|c| c.op != DiffOp::Equal) {
             writeln!(out, "    wording: {}", render_diff(&e.diff, color))?;
         }
     }
@@ -263,8 +263,8 @@ fn plural(n: usize) -> &'static str {
 pub fn render_diff(diff: &[Change], color: bool) -> String {
     diff.iter()
         .map(|c| match c.op {
-            "delete" => paint(&format!("[-{}-]", c.text), "31", color),
-            "insert" => paint(&format!("{{+{}+}}", c.text), "32", color),
+            DiffOp::Delete => paint(&format!("[-{}-]", c.text), "31", color),
+            DiffOp::Insert => paint(&format!("{{+{}+}}", c.text), "32", color),
             _ => c.text.clone(),
         })
         .collect::<Vec<_>>()

@@ -27,40 +27,7 @@ use names::People;
 use ranker::{Choice, RuleSource};
 use tokens::{TokKind, Token};
 
-/// What a quotation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QuoteKind {
-    /// A quoted utterance: "…," she said.
-    Direct,
-    /// Quoted words inside a paraphrase: Trump called the polls "phony".
-    Partial,
-    /// An interview answer or a labelled transcript turn: the whole paragraph is speech.
-    Transcript,
-    /// A title, name, slogan or scare quote: not speech, never given a speaker.
-    Term,
-}
-
-impl QuoteKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QuoteKind::Direct => "direct",
-            QuoteKind::Partial => "partial",
-            QuoteKind::Transcript => "transcript",
-            QuoteKind::Term => "term",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<QuoteKind> {
-        Some(match s {
-            "direct" => QuoteKind::Direct,
-            "partial" => QuoteKind::Partial,
-            "transcript" => QuoteKind::Transcript,
-            "term" => QuoteKind::Term,
-            _ => return None,
-        })
-    }
-}
+pub use crate::model::QuoteKind;
 
 /// How a speaker is referred to in the attribution clause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

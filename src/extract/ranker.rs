@@ -29,9 +29,10 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
+use super::MentionKind;
 use super::lexicon;
 use super::tokens::{TokKind, Token};
-use super::{MentionKind, QuoteKind};
+use crate::model::QuoteKind;
 
 /// How far before a quotation (in tokens of its paragraph) a word may name its speaker.
 pub const WINDOW: usize = 40;

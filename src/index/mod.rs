@@ -83,7 +83,7 @@ pub type Fingerprint = u32;
 
 /// Documents with text worth indexing that the fingerprint index holds nothing for (and
 /// that are not waiting to be indexed): what `prov fsck` reports as missing from it.
-pub fn unindexed(store: &Store) -> Result<Vec<store::DocId>, store::Error> {
+pub fn unindexed(store: &Store) -> Result<Vec<crate::model::DocId>, store::Error> {
     let indexed = store.shingle_documents()?;
     let pending: rustc_hash::FxHashSet<i64> =
         store.shingles_pending(usize::MAX)?.into_iter().collect();

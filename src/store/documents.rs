@@ -2,19 +2,14 @@
 //! working-tree paths they were added from.
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
-use super::id::{DocId, normalize_prefix};
-use super::meta::Metadata;
 use super::quotes;
 use super::{Error, Result, Store};
-use crate::fetch::FetchRecord;
-
-impl Serialize for DocId {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_hex())
-    }
-}
+use crate::model::{
+    DocFormat, DocId, FetchRecord, Metadata, Publication, RecordedBy, SourceKind, SourceRef,
+    normalize_prefix,
+};
 
 /// A stored document's row.
 #[derive(Debug, Clone, Serialize)]
@@ -25,8 +20,7 @@ pub struct Document {
     pub added_at: String,
     #[serde(flatten)]
     pub meta: Metadata,
-    /// `text` or `html`.
-    pub format: String,
+    pub format: DocFormat,
     /// The object holding the article text of an HTML document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_id: Option<DocId>,
@@ -44,8 +38,7 @@ pub struct Document {
 /// How a new document's text relates to its bytes.
 #[derive(Debug, Clone)]
 pub struct DocForm {
-    /// `text` (the text is the bytes, decoded) or `html` (the text is the article).
-    pub format: &'static str,
+    pub format: DocFormat,
     /// For HTML: the object holding the article text.
     pub text_id: Option<DocId>,
     pub canonical: Option<String>,
@@ -54,115 +47,55 @@ pub struct DocForm {
 impl Default for DocForm {
     fn default() -> Self {
         DocForm {
-            format: "text",
+            format: DocFormat::Text,
             text_id: None,
             canonical: None,
         }
     }
 }
 
-/// Where versions come from: a URL, or a path when the document has no URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    Url,
-    Path,
-}
-
-impl SourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Url => "url",
-            SourceKind::Path => "path",
-        }
-    }
-
-    fn parse(s: &str) -> SourceKind {
-        if s == "url" {
-            SourceKind::Url
-        } else {
-            SourceKind::Path
-        }
-    }
-}
-
-/// A source: one article's URL, or one file's path, whose content may change over time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SourceRef {
-    pub kind: SourceKind,
-    pub locator: String,
-}
-
 /// Publication order: dated publications by date, then undated ones in the order they
 /// were recorded.
 pub(crate) const FIRST: &str = "published IS NULL, published, id";
 
-/// How prov came to record a publication, and so what its `recorded_at` time is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RecordedBy {
-    /// Added from a file or standard input: `recorded_at` is when.
-    Add,
-    /// Fetched from its URL: `recorded_at` is the first fetch.
-    Fetch,
-}
-
-impl RecordedBy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordedBy::Add => "add",
-            RecordedBy::Fetch => "fetch",
-        }
-    }
-
-    fn parse(s: &str) -> RecordedBy {
-        if s == "fetch" {
-            RecordedBy::Fetch
-        } else {
-            RecordedBy::Add
-        }
-    }
-}
-
-/// One publication of a document: where, by whom and when the bytes were published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Publication {
-    /// The URL or path it was published at or added from (none for standard input).
-    pub source: Option<SourceRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outlet: Option<String>,
-    /// The publication date as the source gives it; absent when undated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// When prov added or fetched it: not a publication date.
-    pub recorded_at: String,
-    pub recorded_by: RecordedBy,
-}
-
 const PUBLICATION_COLUMNS: &str =
     "source_kind, locator, outlet, published, author, title, url, recorded_at, recorded_by";
 
+/// A column holding a stored name (a format, a kind), parsed by `parse`. A name `parse`
+/// does not know is an error, never a guess: the schema's checks should make it
+/// impossible, so one means the row was damaged.
+pub(crate) fn named<T>(
+    r: &Row<'_>,
+    at: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let name: String = r.get(at)?;
+    parse(&name).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            at,
+            rusqlite::types::Type::Text,
+            format!("unknown value {name:?}").into(),
+        )
+    })
+}
+
 fn publication_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Publication> {
-    let kind: Option<String> = r.get(at)?;
+    let kind: Option<SourceKind> = match r.get_ref(at)? {
+        rusqlite::types::ValueRef::Null => None,
+        _ => Some(named(r, at, SourceKind::parse)?),
+    };
     let locator: Option<String> = r.get(at + 1)?;
     Ok(Publication {
-        source: kind.zip(locator).map(|(k, locator)| SourceRef {
-            kind: SourceKind::parse(&k),
-            locator,
-        }),
+        source: kind
+            .zip(locator)
+            .map(|(kind, locator)| SourceRef { kind, locator }),
         outlet: r.get(at + 2)?,
         published: r.get(at + 3)?,
         author: r.get(at + 4)?,
         title: r.get(at + 5)?,
         url: r.get(at + 6)?,
         recorded_at: r.get(at + 7)?,
-        recorded_by: RecordedBy::parse(&r.get::<_, String>(at + 8)?),
+        recorded_by: named(r, at + 8, RecordedBy::parse)?,
     })
 }
 
@@ -207,7 +140,7 @@ fn doc_from_row(row: &Row<'_>) -> rusqlite::Result<(String, Document)> {
                 .and_then(|s| serde_json::from_str(&s).ok())
                 .unwrap_or_default(),
         },
-        format: row.get(13)?,
+        format: named(row, 13, DocFormat::parse)?,
         text_id: row
             .get::<_, Option<String>>(14)?
             .and_then(|h| DocId::from_hex(&h)),
@@ -469,7 +402,7 @@ impl Store {
             .query_map([id.to_hex()], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
+                    named(r, 1, SourceKind::parse)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, i64>(3)?,
                 ))
@@ -478,10 +411,7 @@ impl Store {
         rows.into_iter()
             .map(|(sid, kind, locator, seq)| {
                 Ok(Lineage {
-                    source: SourceRef {
-                        kind: SourceKind::parse(&kind),
-                        locator,
-                    },
+                    source: SourceRef { kind, locator },
                     seq: seq as u32,
                     versions: versions_of(&self.conn, sid)?,
                 })
@@ -601,7 +531,7 @@ pub fn insert_document(
         meta.interviewer,
         meta.interviewee,
         speakers,
-        form.format,
+        form.format.as_str(),
         form.text_id.map(|t| t.to_hex()),
         form.canonical,
     ])?;

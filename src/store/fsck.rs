@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::documents::parse_id;
-use super::id::DocId;
 use super::{Result, Store};
+use crate::model::DocId;
 
 /// What kind of damage fsck found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -4,8 +4,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use unicode_normalization::UnicodeNormalization;
 
 use super::documents::parse_id;
-use super::id::DocId;
 use super::{Result, Store};
+use crate::model::DocId;
 
 /// Words too common to pick candidates by ("he said" must not flood them).
 const STOPWORDS: &[&str] = &[

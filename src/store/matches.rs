@@ -8,8 +8,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::quotes::{QUOTE_COLUMNS, StoredQuote, quote_from_row};
-use super::{DocId, Result, Store};
-use crate::store::documents::parse_id;
+use super::{Result, Store};
+use crate::model::DocId;
+use crate::model::Verdict;
+use crate::store::documents::{named, parse_id};
 
 /// One quotation of a group, with where and when it was published.
 #[derive(Debug, Clone, Serialize)]
@@ -21,7 +23,7 @@ pub struct GroupMember {
     pub published: Option<String>,
     /// How its wording reads against the member it joined through; absent for the one
     /// that founded the group.
-    pub verdict: Option<String>,
+    pub verdict: Option<Verdict>,
     pub similarity: Option<f32>,
 }
 
@@ -178,14 +180,19 @@ pub fn join(
     tx: &Transaction<'_>,
     qid: i64,
     other: i64,
-    verdict: &str,
+    verdict: Verdict,
     similarity: f32,
 ) -> Result<()> {
-    let set = |q: i64, g: i64, verdict: Option<&str>, similarity: Option<f32>| {
+    let set = |q: i64, g: i64, verdict: Option<Verdict>, similarity: Option<f32>| {
         tx.prepare_cached(
             "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 WHERE qid = ?1",
         )?
-        .execute(params![q, g, verdict, similarity.map(f64::from)])
+        .execute(params![
+            q,
+            g,
+            verdict.map(Verdict::as_str),
+            similarity.map(f64::from)
+        ])
     };
     // Rows found through a snapshot may have been replaced since (a document extracted
     // again): a row that is gone joins nothing.
@@ -257,7 +264,10 @@ impl Store {
                     quote,
                     r.get::<_, Option<String>>(QUOTE_FIELDS)?,
                     r.get::<_, Option<String>>(QUOTE_FIELDS + 1)?,
-                    r.get::<_, Option<String>>(QUOTE_FIELDS + 2)?,
+                    match r.get_ref(QUOTE_FIELDS + 2)? {
+                        rusqlite::types::ValueRef::Null => None,
+                        _ => Some(named(r, QUOTE_FIELDS + 2, Verdict::parse)?),
+                    },
                     r.get::<_, Option<f64>>(QUOTE_FIELDS + 3)?,
                 ))
             })?

@@ -3,38 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use crate::model::Metadata;
+
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime, UtcOffset};
-
-/// Descriptive fields of a document. Every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Metadata {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outlet: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// `YYYY-MM-DD`, or an RFC 3339 timestamp normalised to UTC; see [`parse_published`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
-    /// For interviews: who asks the questions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interviewer: Option<String>,
-    /// For interviews: whose answers the document carries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interviewee: Option<String>,
-    /// For transcripts: the people who speak in it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub speakers: Vec<String>,
-}
 
 /// Why metadata could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -53,31 +26,6 @@ pub enum MetaError {
 }
 
 impl Metadata {
-    /// Fields of `over` replace those of `self`; fields `over` leaves unset are kept.
-    pub fn overlay(mut self, over: &Metadata) -> Metadata {
-        fn pick(mine: &mut Option<String>, theirs: &Option<String>) {
-            if theirs.is_some() {
-                mine.clone_from(theirs);
-            }
-        }
-        pick(&mut self.title, &over.title);
-        pick(&mut self.outlet, &over.outlet);
-        pick(&mut self.url, &over.url);
-        pick(&mut self.published, &over.published);
-        pick(&mut self.author, &over.author);
-        pick(&mut self.lang, &over.lang);
-        pick(&mut self.interviewer, &over.interviewer);
-        pick(&mut self.interviewee, &over.interviewee);
-        if !over.speakers.is_empty() {
-            self.speakers.clone_from(&over.speakers);
-        }
-        self
-    }
-
-    pub fn is_empty(&self) -> bool {
-        *self == Metadata::default()
-    }
-
     /// Normalises fields that have a canonical form (dates); trims every text field and
     /// drops empty ones.
     pub fn normalized(mut self) -> Result<Metadata, MetaError> {

@@ -8,7 +8,6 @@
 mod checkpoint;
 pub mod documents;
 pub mod fsck;
-pub mod id;
 pub mod index;
 pub mod matches;
 pub mod meta;
@@ -23,9 +22,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use documents::{Document, Publication, RecordedBy, SourceKind, SourceRef, Version};
-pub use id::DocId;
-pub use meta::Metadata;
+pub use documents::{Document, Version};
+
+use crate::model::DocId;
 pub use objects::Objects;
 
 /// The name of the store directory inside a working tree.

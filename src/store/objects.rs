@@ -17,7 +17,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::id::DocId;
+use crate::model::DocId;
 
 /// The error for an object whose bytes no longer hash to its id.
 pub fn damaged(id: &DocId) -> io::Error {

@@ -3,9 +3,9 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::documents::parse_id;
-use super::id::{DocId, normalize_prefix};
+use super::documents::{named, parse_id};
 use super::{Error, Result, Store};
+use crate::model::{DocId, QuoteKind, normalize_prefix};
 
 /// A quotation as extraction found it, to store or as stored. Offsets are Unicode code
 /// points into the document text.
@@ -14,7 +14,7 @@ pub struct NewQuote {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    pub kind: String,
+    pub kind: QuoteKind,
     pub utterance: usize,
     pub mention: Option<String>,
     pub mention_start: Option<usize>,
@@ -55,7 +55,7 @@ pub struct QuoteFilter {
     /// A speaker's name or any of their aliases, case-insensitive.
     pub speaker: Option<String>,
     pub doc: Option<DocId>,
-    pub kind: Option<String>,
+    pub kind: Option<QuoteKind>,
 }
 
 /// The stable id of a quotation: BLAKE3 of its document id and offsets.
@@ -129,7 +129,7 @@ pub fn replace_quotes(tx: &Transaction<'_>, doc: &DocId, quotes: &[NewQuote]) ->
             q.start as i64,
             q.end as i64,
             q.text,
-            q.kind,
+            q.kind.as_str(),
             q.utterance as i64,
             q.mention,
             q.mention_start.map(|v| v as i64),
@@ -270,7 +270,7 @@ pub(crate) fn quote_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Strin
                 start: row.get::<_, i64>(3)?.max(0) as usize,
                 end: row.get::<_, i64>(4)?.max(0) as usize,
                 text: row.get(5)?,
-                kind: row.get(6)?,
+                kind: named(row, 6, QuoteKind::parse)?,
                 utterance: row.get::<_, i64>(7)?.max(0) as usize,
                 mention: row.get(8)?,
                 mention_start: opt(9)?,
@@ -301,7 +301,11 @@ impl Store {
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt
             .query_map(
-                params![filter.doc.map(|d| d.to_hex()), filter.kind, filter.speaker],
+                params![
+                    filter.doc.map(|d| d.to_hex()),
+                    filter.kind.map(QuoteKind::as_str),
+                    filter.speaker
+                ],
                 quote_from_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -420,7 +424,7 @@ mod tests {
             start: 0,
             end: 4,
             text: "text".into(),
-            kind: "direct".into(),
+            kind: QuoteKind::Direct,
             utterance: 0,
             mention: mention.map(str::to_owned),
             mention_start: mention.map(|_| 5),

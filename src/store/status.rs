@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::id::DocId;
 use super::{Result, Store, io_err};
+use crate::model::DocId;
 
 /// How a tracked file compares with what was last added from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

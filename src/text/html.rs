@@ -18,7 +18,8 @@ use ego_tree::NodeRef;
 use scraper::{Html, Node};
 use serde_json::Value;
 
-use crate::store::meta::{Metadata, parse_published};
+use crate::model::Metadata;
+use crate::store::meta::parse_published;
 
 /// An HTML page read as an article.
 #[derive(Debug, Clone, PartialEq, Eq)]

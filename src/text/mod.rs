@@ -12,7 +12,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::store::{self, DocId, Objects, Store};
+use crate::model::DocId;
+use crate::store::{self, Objects, Store};
 
 /// How a document's bytes were encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -12,10 +12,11 @@ pub use trace::{Appearance, TraceReport, trace};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::align::{self, Change, Query, Verdict};
+use crate::align::{self, Query};
 use crate::extract::CharOffsets;
 use crate::index::{self, Method};
-use crate::store::{self, DocId, Publication, Store};
+use crate::model::{Change, DocId, Publication, Verdict};
+use crate::store::{self, Store};
 use crate::text;
 
 /// How to verify.

@@ -5,8 +5,9 @@
 use serde::Serialize;
 
 use super::{Evidence, Reach, VerifyError, VerifyOptions, date_order, find, report};
-use crate::align::{self, Change, Query, Verdict};
-use crate::store::{self, Publication, Store};
+use crate::align::{self, Query};
+use crate::model::{Change, DiffOp, Publication, Verdict};
+use crate::store::{self, Store};
 
 /// One appearance: a document's passage in one of its publications.
 #[derive(Debug, Clone, Serialize)]
@@ -142,11 +143,9 @@ fn matched(store: &Store, qid: i64, evidence: &mut Vec<Evidence>) -> Result<(), 
         let Some(doc) = store.document(&o.doc)? else {
             continue;
         };
-        let verdict = m
-            .verdict
-            .as_deref()
-            .and_then(Verdict::parse)
-            .unwrap_or(Verdict::Altered);
+        // The member that founded the group has no verdict of its own (the others were
+        // judged against it); alignment did not find it, so it is never listed as support.
+        let verdict = m.verdict.unwrap_or(Verdict::Altered);
         evidence.push(Evidence {
             doc: o.doc,
             verdict,
@@ -201,11 +200,11 @@ fn changes(
             None => e.text.clone(),
         };
         match align::best_passage(&Query::new(&own), &reference_doc) {
-            Some(p) if p.diff.iter().any(|c| c.op != "equal") => a.changes = p.diff,
+            Some(p) if p.diff.iter().any(|c| c.op != DiffOp::Equal) => a.changes = p.diff,
             Some(_) => {}
             None => {
                 a.changes = vec![Change {
-                    op: "insert",
+                    op: DiffOp::Insert,
                     text: own,
                 }]
             }

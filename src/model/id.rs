@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use serde::{Serialize, Serializer};
+
 /// The id of a stored document: BLAKE3 of its exact bytes.
 ///
 /// Shown as 64 lowercase hex characters, the same as `b3sum FILE` prints.
@@ -86,6 +88,12 @@ impl DocId {
 impl fmt::Display for DocId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_hex())
+    }
+}
+
+impl Serialize for DocId {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
     }
 }
 

@@ -1,0 +1,223 @@
+//! Documents' descriptions: metadata, formats, sources, publications and fetches.
+
+use serde::{Deserialize, Serialize};
+
+/// Descriptive fields of a document. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `YYYY-MM-DD`, or an RFC 3339 timestamp normalised to UTC; see `store::meta::parse_published`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// For interviews: who asks the questions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interviewer: Option<String>,
+    /// For interviews: whose answers the document carries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interviewee: Option<String>,
+    /// For transcripts: the people who speak in it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speakers: Vec<String>,
+}
+
+impl Metadata {
+    /// Fields of `over` replace those of `self`; fields `over` leaves unset are kept.
+    pub fn overlay(mut self, over: &Metadata) -> Metadata {
+        fn pick(mine: &mut Option<String>, theirs: &Option<String>) {
+            if theirs.is_some() {
+                mine.clone_from(theirs);
+            }
+        }
+        pick(&mut self.title, &over.title);
+        pick(&mut self.outlet, &over.outlet);
+        pick(&mut self.url, &over.url);
+        pick(&mut self.published, &over.published);
+        pick(&mut self.author, &over.author);
+        pick(&mut self.lang, &over.lang);
+        pick(&mut self.interviewer, &over.interviewer);
+        pick(&mut self.interviewee, &over.interviewee);
+        if !over.speakers.is_empty() {
+            self.speakers.clone_from(&over.speakers);
+        }
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Metadata::default()
+    }
+}
+
+/// What a document's bytes are, and so where its text comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocFormat {
+    /// The text is the bytes, decoded.
+    #[default]
+    Text,
+    /// A web page: the text is its article, stored as an object of its own.
+    Html,
+}
+
+impl DocFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocFormat::Text => "text",
+            DocFormat::Html => "html",
+        }
+    }
+
+    /// The format a stored name (`text`, `html`) names.
+    pub fn parse(s: &str) -> Option<DocFormat> {
+        match s {
+            "text" => Some(DocFormat::Text),
+            "html" => Some(DocFormat::Html),
+            _ => None,
+        }
+    }
+}
+
+/// Where versions come from: a URL, or a path when the document has no URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Url,
+    Path,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Url => "url",
+            SourceKind::Path => "path",
+        }
+    }
+
+    /// The kind a stored name (`url`, `path`) names.
+    pub fn parse(s: &str) -> Option<SourceKind> {
+        match s {
+            "url" => Some(SourceKind::Url),
+            "path" => Some(SourceKind::Path),
+            _ => None,
+        }
+    }
+}
+
+/// A source: one article's URL, or one file's path, whose content may change over time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub kind: SourceKind,
+    pub locator: String,
+}
+
+/// How prov came to record a publication, and so what its `recorded_at` time is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordedBy {
+    /// Added from a file or standard input: `recorded_at` is when.
+    Add,
+    /// Fetched from its URL: `recorded_at` is the first fetch.
+    Fetch,
+}
+
+impl RecordedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordedBy::Add => "add",
+            RecordedBy::Fetch => "fetch",
+        }
+    }
+
+    /// The way a stored name (`add`, `fetch`) names.
+    pub fn parse(s: &str) -> Option<RecordedBy> {
+        match s {
+            "add" => Some(RecordedBy::Add),
+            "fetch" => Some(RecordedBy::Fetch),
+            _ => None,
+        }
+    }
+}
+
+/// One publication of a document: where, by whom and when the bytes were published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    /// The URL or path it was published at or added from (none for standard input).
+    pub source: Option<SourceRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// The publication date as the source gives it; absent when undated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// When prov added or fetched it: not a publication date.
+    pub recorded_at: String,
+    pub recorded_by: RecordedBy,
+}
+
+/// How a URL was fetched: what `prov show` lists and the store records for every fetch.
+#[derive(Debug, Clone, Serialize)]
+pub struct FetchRecord {
+    /// The URL as requested.
+    pub url: String,
+    /// Where the redirects (if any) led.
+    pub final_url: String,
+    pub status: u16,
+    /// The `Content-Type` header as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// When the response arrived, RFC 3339 UTC.
+    pub fetched_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_names_round_trip() {
+        for f in [DocFormat::Text, DocFormat::Html] {
+            assert_eq!(DocFormat::parse(f.as_str()), Some(f));
+        }
+        for k in [SourceKind::Url, SourceKind::Path] {
+            assert_eq!(SourceKind::parse(k.as_str()), Some(k));
+        }
+        for r in [RecordedBy::Add, RecordedBy::Fetch] {
+            assert_eq!(RecordedBy::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(DocFormat::parse("pdf"), None);
+        assert_eq!(SourceKind::parse("URL"), None);
+        assert_eq!(RecordedBy::parse(""), None);
+    }
+
+    #[test]
+    fn overlay_keeps_what_the_newer_leaves_unset() {
+        let old = Metadata {
+            title: Some("Old".into()),
+            outlet: Some("BBC".into()),
+            ..Metadata::default()
+        };
+        let new = Metadata {
+            title: Some("New".into()),
+            ..Metadata::default()
+        };
+        let merged = old.overlay(&new);
+        assert_eq!(merged.title.as_deref(), Some("New"));
+        assert_eq!(merged.outlet.as_deref(), Some("BBC"));
+        assert!(Metadata::default().is_empty());
+        assert!(!merged.is_empty());
+    }
+}
