@@ -16,12 +16,11 @@ use crate::fetch::{self, FetchError, FetchOptions};
 use crate::model::{
     DocFormat, DocId, FetchRecord, Metadata, QuoteKind, RecordedBy, SourceKind, SourceRef, Verdict,
 };
-use crate::store::documents::{self, DocForm, NewPublication, PublicationChange};
+use crate::store::documents::{DocForm, NewPublication, PublicationChange};
 use crate::store::matches::{Snapshot, SnapshotOpener};
 use crate::store::meta::{self, MetaError};
-use crate::store::quotes::{self, NewQuote};
-use crate::store::{self, Objects, Store};
-use crate::store::{index, shingles};
+use crate::store::quotes::NewQuote;
+use crate::store::{self, Objects, Store, Tx};
 use crate::text::{self, DecodeError};
 
 /// Files per transaction. A commit writes each index page the batch changed once, and
@@ -625,22 +624,15 @@ fn flush(
         let mut fingerprints = Vec::new();
         for p in batch.iter() {
             let mut metadata_updated = false;
-            let old = documents::stored_metadata(tx, &p.id)?;
+            let old = tx.stored_metadata(&p.id)?;
             let is_new = old.is_none();
             let (seq, meta) = match old {
                 None => {
-                    let seq = documents::insert_document(
-                        tx,
-                        &p.id,
-                        p.size,
-                        &p.encoding,
-                        &now,
-                        &p.meta,
-                        &p.form,
-                    )?;
+                    let seq =
+                        tx.insert_document(&p.id, p.size, &p.encoding, &now, &p.meta, &p.form)?;
                     to_index.push((seq, &p.text));
                     fingerprints.push((seq, p.fingerprints.as_slice()));
-                    let rows = quotes::replace_quotes(tx, &p.id, &p.quotes)?;
+                    let rows = tx.replace_quotes(&p.id, &p.quotes)?;
                     let candidates = p.candidates.as_ref();
                     find_matches(
                         tx,
@@ -658,7 +650,7 @@ fn flush(
                     // them; outlet, date and title belong to each publication (below).
                     let merged = old.clone().overlay(&p.meta);
                     if hints(&merged) != hints(&old) || merged.lang != old.lang {
-                        documents::update_hints(tx, &p.id, &merged)?;
+                        tx.update_hints(&p.id, &merged)?;
                         metadata_updated = true;
                         if hints(&merged) != hints(&old) {
                             // Who is interviewed changes who speaks: extract again.
@@ -667,7 +659,7 @@ fn flush(
                             } else {
                                 reextract(tx, objects, &p.id, &merged)?
                             };
-                            quotes::replace_quotes(tx, &p.id, &fresh)?;
+                            tx.replace_quotes(&p.id, &fresh)?;
                         }
                     }
                     (seq, merged)
@@ -687,8 +679,7 @@ fn flush(
                     locator: url,
                 }),
             };
-            let publication = documents::record_publication(
-                tx,
+            let publication = tx.record_publication(
                 seq,
                 &NewPublication {
                     // Standard input without a URL was published nowhere prov can name.
@@ -708,14 +699,14 @@ fn flush(
             let new_publication = !is_new && publication == PublicationChange::New;
             metadata_updated |= publication == PublicationChange::Updated;
             let change = match &source {
-                Some(s) => documents::append_version(tx, s, &p.id, &now)?,
+                Some(s) => tx.append_version(s, &p.id, &now)?,
                 None => None,
             };
             if let Some(path) = &p.tracked {
-                documents::track_path(tx, path, &p.id, &now)?;
+                tx.track_path(path, &p.id, &now)?;
             }
             if let Some(fetch) = &p.fetch {
-                documents::record_fetch(tx, fetch, &p.id)?;
+                tx.record_fetch(fetch, &p.id)?;
             }
             out.push(Added {
                 id: p.id,
@@ -732,13 +723,13 @@ fn flush(
             });
         }
         align_matches(tx, &pending, AlignOn::Writer)?;
-        shingles::add_documents(tx, &fingerprints)?;
+        tx.add_fingerprints(&fingerprints)?;
         // The full-text index last: FTS5 flushes its pending terms into a new segment
         // whenever a later statement opens a statement journal (an INSERT OR REPLACE, a
         // foreign-key check), so indexing between other writes would leave one tiny
         // segment per document and merge them over and over.
         for (seq, text) in to_index {
-            index::index_text(tx, seq, text)?;
+            tx.index_text(seq, text)?;
         }
         Ok(out)
     })?;
@@ -829,9 +820,7 @@ pub fn rederive(
             for ((seq, id, _), text) in docs.iter().zip(texts) {
                 match text {
                     Ok(text) => {
-                        let meta = documents::stored_metadata(tx, id)?
-                            .map(|(_, m)| m)
-                            .unwrap_or_default();
+                        let meta = tx.stored_metadata(id)?.map(|(_, m)| m).unwrap_or_default();
                         readable.push((*seq, *id, text, meta));
                     }
                     Err(e) => unreadable.push((*id, e)),
@@ -847,12 +836,12 @@ pub fn rederive(
                 .collect();
             let mut pending = Vec::new();
             for ((_, id, _, _), (quotes, grams)) in readable.iter().zip(&extracted) {
-                let rows = quotes::replace_quotes(tx, id, quotes)?;
+                let rows = tx.replace_quotes(id, quotes)?;
                 find_matches(tx, &rows, quotes, grams, None, &mut recent, &mut pending)?;
             }
             align_matches(tx, &pending, AlignOn::AllCores)?;
             for (seq, _, text, _) in &readable {
-                index::index_text(tx, *seq, text)?;
+                tx.index_text(*seq, text)?;
             }
             Ok(())
         })?;
@@ -1004,7 +993,7 @@ impl Recent {
 /// (the common case) are recorded at once; the rest are returned to be aligned, which is
 /// CPU work done for a whole batch at a time on all cores (see [`align_matches`]).
 fn find_matches(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Tx<'_>,
     rows: &[i64],
     new: &[NewQuote],
     all_grams: &[Vec<i64>],
@@ -1022,7 +1011,7 @@ fn find_matches(
         let looked_up = candidates.and_then(|c| c.get(i));
         let mut counts: rustc_hash::FxHashMap<i64, usize> = match looked_up {
             Some(found) => found.iter().map(|c| (c.qid, c.shared)).collect(),
-            None => store::matches::shared_grams(tx, g)?.into_iter().collect(),
+            None => tx.shared_grams(g)?.into_iter().collect(),
         };
         for (other, shared) in recent.shared(g) {
             let n = counts.entry(other).or_default();
@@ -1042,14 +1031,14 @@ fn find_matches(
                 .or_else(|| recent.text(other));
             let other_text = match known {
                 Some(t) => t.to_owned(),
-                None => match store::matches::quote_text(tx, other)? {
+                None => match tx.quote_text(other)? {
                     Some(t) => t,
                     None => continue,
                 },
             };
             if other_text == q.text {
                 // A verbatim reprint: no alignment needed.
-                store::matches::join(tx, qid, other, Verdict::Exact, 1.0)?;
+                tx.join(qid, other, Verdict::Exact, 1.0)?;
                 verbatim = true;
             } else {
                 to_align.push(PendingMatch {
@@ -1067,7 +1056,7 @@ fn find_matches(
         // matches chain through it. Reprint-heavy stores stay small and fast.
         if !verbatim {
             pending.extend(to_align);
-            store::matches::add_grams(tx, qid, g)?;
+            tx.add_grams(qid, g)?;
             recent.add(qid, g, &q.text);
         }
     }
@@ -1086,11 +1075,7 @@ enum AlignOn {
 
 /// Aligns the pending pairs of a batch that were not aligned beside the writer and
 /// records those close enough. Only the recording touches the store.
-fn align_matches(
-    tx: &rusqlite::Transaction<'_>,
-    pending: &[PendingMatch],
-    on: AlignOn,
-) -> Result<(), store::Error> {
+fn align_matches(tx: &Tx<'_>, pending: &[PendingMatch], on: AlignOn) -> Result<(), store::Error> {
     let align = |m: &PendingMatch| {
         m.aligned
             .unwrap_or_else(|| align_pair(&m.text, &m.other_text))
@@ -1101,7 +1086,7 @@ fn align_matches(
     };
     for (m, best) in pending.iter().zip(found) {
         if let Some((verdict, similarity)) = best {
-            store::matches::join(tx, m.qid, m.other, verdict, similarity)?;
+            tx.join(m.qid, m.other, verdict, similarity)?;
         }
     }
     Ok(())
@@ -1160,13 +1145,13 @@ pub fn quotations(text: &str, meta: &Metadata) -> Vec<NewQuote> {
 }
 
 fn reextract(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Tx<'_>,
     objects: &Objects,
     id: &DocId,
     meta: &Metadata,
 ) -> Result<Vec<NewQuote>, store::Error> {
     // An HTML document's quotes point into its stored article text.
-    let text_id = documents::text_id_of(tx, id)?;
+    let text_id = tx.text_id_of(id)?;
     let text = text::stored_text(objects, id, text_id.as_ref())?;
     Ok(quotations(&text, meta))
 }

@@ -90,21 +90,17 @@ impl From<store::Error> for CommandError {
             store::Error::UnknownSource(_) => {
                 Some("`prov log` lists documents with their URLs".to_owned())
             }
-            store::Error::Sql(rusqlite::Error::SqliteFailure(f, _))
-                if f.code == rusqlite::ErrorCode::ReadOnly =>
-            {
+            store::Error::ReadOnly(_) => {
                 Some("the store is read-only here: commands that read it work; this one writes, so it needs write access to .prov/".to_owned())
             }
-            store::Error::Sql(rusqlite::Error::SqliteFailure(f, _))
-                if f.code == rusqlite::ErrorCode::DatabaseBusy =>
-            {
+            store::Error::Busy(_) => {
                 Some("another prov process holds the store; try again when it finishes".to_owned())
             }
             store::Error::DamagedDatabase { .. } => Some(
                 "run `prov fsck --repair` to rebuild the store from its objects (the damaged file is kept beside it)"
                     .to_owned(),
             ),
-            store::Error::Sql(_) | store::Error::CorruptRow(_) => {
+            store::Error::Database(_) | store::Error::Malformed(_) | store::Error::CorruptRow(_) => {
                 Some("run `prov fsck` to check the store".to_owned())
             }
             _ => None,

@@ -24,7 +24,7 @@ pub use retrieve::{Method, Retrieval, retrieve};
 
 use rayon::prelude::*;
 
-use crate::store::{self, Store, shingles};
+use crate::store::{self, Store};
 use crate::text::{self, normalize};
 
 /// Documents indexed per transaction when catching up.
@@ -61,8 +61,8 @@ pub fn catch_up(
                 .iter()
                 .map(|(d, f)| (*d, f.as_slice()))
                 .collect();
-            shingles::add_documents(tx, &refs)?;
-            shingles::clear_pending(tx, &rows)
+            tx.add_fingerprints(&refs)?;
+            tx.clear_fingerprints_pending(&rows)
         })?;
         done += rows.len() as u64;
         progress(done.min(total), total);

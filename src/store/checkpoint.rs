@@ -149,7 +149,7 @@ mod tests {
     fn write_rows(store: &mut crate::store::Store, n: usize) {
         for i in 0..n {
             store
-                .write(|tx| -> Result<()> {
+                .write_sql(|tx| -> Result<()> {
                     tx.execute_batch("CREATE TABLE IF NOT EXISTS t (x BLOB)")?;
                     tx.execute("INSERT INTO t VALUES (?1)", [vec![i as u8; 64 * 1024]])?;
                     Ok(())

@@ -256,6 +256,11 @@ impl Store {
         latest.first().map(|h| parse_id(h)).transpose()
     }
 
+    /// The row number of stored document `id`.
+    pub fn document_row(&self, id: &DocId) -> Result<i64> {
+        quotes::doc_seq(&self.conn, id)
+    }
+
     /// The publications of a stored document, first first.
     pub fn publications(&self, id: &DocId) -> Result<Vec<Publication>> {
         self.publications_of_row(quotes::doc_seq(&self.conn, id)?)
@@ -502,7 +507,7 @@ fn versions_of(conn: &rusqlite::Connection, source_id: i64) -> Result<Vec<Versio
 }
 
 /// Inserts a new document row; returns its row number (`seq`).
-pub fn insert_document(
+pub(super) fn insert_document(
     tx: &Transaction<'_>,
     id: &DocId,
     size: u64,
@@ -539,7 +544,7 @@ pub fn insert_document(
 }
 
 /// The row number and stored metadata of `id`, if it is stored.
-pub fn stored_metadata(tx: &Transaction<'_>, id: &DocId) -> Result<Option<(i64, Metadata)>> {
+pub(super) fn stored_metadata(tx: &Transaction<'_>, id: &DocId) -> Result<Option<(i64, Metadata)>> {
     let sql = format!("SELECT {DOC_COLUMNS}, seq FROM documents WHERE id = ?1");
     let row = tx
         .prepare_cached(&sql)?
@@ -550,7 +555,7 @@ pub fn stored_metadata(tx: &Transaction<'_>, id: &DocId) -> Result<Option<(i64, 
 
 /// The article text object of a stored document, if it has one (inside a write
 /// transaction too: a `Transaction` is a connection).
-pub fn text_id_of(conn: &rusqlite::Connection, id: &DocId) -> Result<Option<DocId>> {
+pub(super) fn text_id_of(conn: &rusqlite::Connection, id: &DocId) -> Result<Option<DocId>> {
     let hex: Option<Option<String>> = conn
         .prepare_cached("SELECT text_id FROM documents WHERE id = ?1")?
         .query_row([id.to_hex()], |r| r.get(0))
@@ -561,7 +566,7 @@ pub fn text_id_of(conn: &rusqlite::Connection, id: &DocId) -> Result<Option<DocI
 /// Replaces the document-level metadata of an existing document: what extraction reads
 /// (language, interview roles, transcript speakers). Publication fields live in
 /// [`record_publication`].
-pub fn update_hints(tx: &Transaction<'_>, id: &DocId, meta: &Metadata) -> Result<()> {
+pub(super) fn update_hints(tx: &Transaction<'_>, id: &DocId, meta: &Metadata) -> Result<()> {
     let speakers = (!meta.speakers.is_empty())
         .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
     tx.prepare_cached(
@@ -606,7 +611,7 @@ pub enum PublicationChange {
 /// publication: its fields are filled in or corrected. Anything else is a new publication;
 /// none is ever dropped. The document's own date, outlet and title follow its first
 /// publication.
-pub fn record_publication(
+pub(super) fn record_publication(
     tx: &Transaction<'_>,
     doc: i64,
     new: &NewPublication<'_>,
@@ -721,7 +726,7 @@ fn refresh_first_publication(tx: &Transaction<'_>, doc: i64) -> Result<()> {
 
 /// Records `id` as the newest version of `source` unless it already is. Returns the new
 /// version's number and the document it follows, or `None` when nothing changed.
-pub fn append_version(
+pub(super) fn append_version(
     tx: &Transaction<'_>,
     source: &SourceRef,
     id: &DocId,
@@ -751,7 +756,7 @@ pub fn append_version(
 }
 
 /// Records a fetch of a URL that found `id`.
-pub fn record_fetch(tx: &Transaction<'_>, fetch: &FetchRecord, id: &DocId) -> Result<()> {
+pub(super) fn record_fetch(tx: &Transaction<'_>, fetch: &FetchRecord, id: &DocId) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO fetches (url, final_url, status, content_type, fetched_at, doc_id) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -768,7 +773,12 @@ pub fn record_fetch(tx: &Transaction<'_>, fetch: &FetchRecord, id: &DocId) -> Re
 }
 
 /// Records that the file at `path` held `id` when it was last added.
-pub fn track_path(tx: &Transaction<'_>, path: &str, id: &DocId, added_at: &str) -> Result<()> {
+pub(super) fn track_path(
+    tx: &Transaction<'_>,
+    path: &str,
+    id: &DocId,
+    added_at: &str,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO paths (path, doc_id, added_at) VALUES (?1, ?2, ?3) \
          ON CONFLICT(path) DO UPDATE SET doc_id = excluded.doc_id, added_at = excluded.added_at",

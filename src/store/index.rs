@@ -20,7 +20,7 @@ const STOPWORDS: &[&str] = &[
 const POSTINGS_LIMIT: i64 = 20_000;
 
 /// Adds a document's text to the index under its row number.
-pub fn index_text(tx: &Transaction<'_>, seq: i64, text: &str) -> Result<()> {
+pub(super) fn index_text(tx: &Transaction<'_>, seq: i64, text: &str) -> Result<()> {
     tx.prepare_cached("INSERT INTO doc_text (rowid, body) VALUES (?1, ?2)")?
         .execute(params![seq, text])?;
     Ok(())
@@ -293,7 +293,7 @@ impl Store {
     /// index, for [`crate::ingest::rederive`] to fill again. Documents, publications,
     /// sources, versions, paths and fetches stay.
     pub fn clear_derived(&mut self) -> Result<()> {
-        self.write(|tx| -> Result<()> {
+        self.write_sql(|tx| -> Result<()> {
             tx.execute_batch(
                 "DELETE FROM quote_grams; \
                  DELETE FROM quotes; \

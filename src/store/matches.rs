@@ -49,7 +49,7 @@ pub enum GroupOrder {
 }
 
 /// Records the grams of a stored quotation (by row).
-pub fn add_grams(tx: &Transaction<'_>, qid: i64, grams: &[i64]) -> Result<()> {
+pub(super) fn add_grams(tx: &Transaction<'_>, qid: i64, grams: &[i64]) -> Result<()> {
     let mut stmt =
         tx.prepare_cached("INSERT OR IGNORE INTO quote_grams (gram, qid) VALUES (?1, ?2)")?;
     for g in grams {
@@ -59,7 +59,7 @@ pub fn add_grams(tx: &Transaction<'_>, qid: i64, grams: &[i64]) -> Result<()> {
 }
 
 /// Stored quotations (rows) sharing grams with `grams`, with how many they share.
-pub fn shared_grams(conn: &Connection, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
+pub(super) fn shared_grams(conn: &Connection, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
     let mut counts: Vec<(i64, usize)> = Vec::new();
     // A gram shared by many quotations ("we are going to") says little: look at a few.
     let mut stmt = conn.prepare_cached("SELECT qid FROM quote_grams WHERE gram = ?1 LIMIT 16")?;
@@ -78,7 +78,7 @@ pub fn shared_grams(conn: &Connection, grams: &[i64]) -> Result<Vec<(i64, usize)
 }
 
 /// The text of a stored quotation; `None` when no row `qid` exists (any more).
-pub fn quote_text(conn: &Connection, qid: i64) -> Result<Option<String>> {
+pub(super) fn quote_text(conn: &Connection, qid: i64) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT text FROM quotes WHERE qid = ?1")?
         .query_row([qid], |r| r.get(0))
@@ -132,7 +132,7 @@ impl Snapshot {
         // Taken only when the snapshot is dropped.
         self.conn
             .as_ref()
-            .ok_or(super::Error::Sql(rusqlite::Error::InvalidQuery))
+            .ok_or_else(|| super::Error::Database("the snapshot's connection was closed".into()))
     }
 
     /// See [`shared_grams`].
@@ -176,7 +176,7 @@ fn group_of(tx: &Transaction<'_>, qid: i64) -> Result<Option<Option<i64>>> {
 /// Records that quotation `qid` is a reprint of quotation `other` (`verdict` and
 /// `similarity` say how its wording reads against it): `qid` joins `other`'s group, a
 /// group is founded by `other` when it has none, and two groups that meet become one.
-pub fn join(
+pub(super) fn join(
     tx: &Transaction<'_>,
     qid: i64,
     other: i64,

@@ -16,6 +16,7 @@ pub mod objects;
 pub mod quotes;
 pub mod shingles;
 pub mod status;
+mod tx;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,6 +27,7 @@ pub use documents::{Document, Version};
 
 use crate::model::DocId;
 pub use objects::Objects;
+pub use tx::Tx;
 
 /// The name of the store directory inside a working tree.
 pub const STORE_DIR: &str = ".prov";
@@ -49,8 +51,18 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The database under the store failed; the engine's own words.
     #[error("store database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Database(Box<dyn std::error::Error + Send + Sync>),
+    /// The database refused a write: the store is read-only to this process.
+    #[error("store database is read-only here: {0}")]
+    ReadOnly(String),
+    /// Another process held the database for longer than the store waits.
+    #[error("store database is busy: {0}")]
+    Busy(String),
+    /// The database's pages are not a database any more.
+    #[error("store database is malformed: {0}")]
+    Malformed(String),
     #[error(
         "the store at {path} has schema version {found}, but this prov knows only up to {supported}"
     )]
@@ -84,6 +96,24 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// SQLite's failures, sorted into what a caller can act on; only this module knows them.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                ErrorCode::ReadOnly => Error::ReadOnly(e.to_string()),
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::Busy(e.to_string()),
+                ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
+                    Error::Malformed(e.to_string())
+                }
+                _ => Error::Database(Box::new(e)),
+            },
+            _ => Error::Database(Box::new(e)),
+        }
+    }
+}
 
 pub fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.into();
@@ -190,17 +220,10 @@ impl Store {
             }
         }
         Self::connect(&dir, &db, create).map_err(|e| match e {
-            Error::Sql(rusqlite::Error::SqliteFailure(f, _))
-                if matches!(
-                    f.code,
-                    rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
-                ) =>
-            {
-                Error::DamagedDatabase {
-                    path: db.clone(),
-                    what: format!("is malformed ({f})"),
-                }
-            }
+            Error::Malformed(why) => Error::DamagedDatabase {
+                path: db.clone(),
+                what: format!("is malformed ({why})"),
+            },
             other => other,
         })
     }
@@ -280,13 +303,29 @@ impl Store {
         &self.objects
     }
 
-    pub fn conn(&self) -> &Connection {
+    /// The database connection: for the store's own modules, and for tests that look at
+    /// the tables; the library's stages use the store's methods.
+    #[cfg(test)]
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    #[cfg(not(test))]
+    fn conn(&self) -> &Connection {
         &self.conn
     }
 
     /// Runs `f` in a write transaction that takes the write lock up front, so two processes
     /// queue on the busy timeout instead of failing on a lock upgrade.
-    pub fn write<T, E>(
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
+        self.write_sql(|sql| f(&Tx { sql }))
+    }
+
+    /// [`Store::write`] for the store's own modules, in SQL.
+    fn write_sql<T, E>(
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E>
@@ -443,7 +482,7 @@ mod tests {
     fn a_store_opened_read_only_reads_and_refuses_writes() {
         let (dir, mut store) = testing::store();
         store
-            .write(|tx| -> Result<()> {
+            .write_sql(|tx| -> Result<()> {
                 tx.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);")?;
                 Ok(())
             })

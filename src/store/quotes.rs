@@ -68,7 +68,7 @@ fn quote_hash(doc: &DocId, start: usize, end: usize) -> blake3::Hash {
 }
 
 /// The row number of a stored document.
-pub fn doc_seq(conn: &rusqlite::Connection, doc: &DocId) -> Result<i64> {
+pub(super) fn doc_seq(conn: &rusqlite::Connection, doc: &DocId) -> Result<i64> {
     conn.prepare_cached("SELECT seq FROM documents WHERE id = ?1")?
         .query_row([doc.to_hex()], |r| r.get(0))
         .optional()?
@@ -107,7 +107,11 @@ fn blob_range(prefix: &str) -> (Vec<u8>, Option<Vec<u8>>) {
 }
 
 /// Replaces the quotations of `doc` with `quotes`; returns their row numbers, in order.
-pub fn replace_quotes(tx: &Transaction<'_>, doc: &DocId, quotes: &[NewQuote]) -> Result<Vec<i64>> {
+pub(super) fn replace_quotes(
+    tx: &Transaction<'_>,
+    doc: &DocId,
+    quotes: &[NewQuote],
+) -> Result<Vec<i64>> {
     let doc_row = doc_seq(tx, doc)?;
     tx.prepare_cached("DELETE FROM quotes WHERE doc = ?1")?
         .execute([doc_row])?;
@@ -438,7 +442,7 @@ mod tests {
     fn add_doc(store: &mut Store, bytes: &[u8], quotes: Vec<NewQuote>) -> DocId {
         let id = DocId::of_bytes(bytes);
         store
-            .write(|tx| -> Result<()> {
+            .write_sql(|tx| -> Result<()> {
                 super::super::documents::insert_document(
                     tx,
                     &id,

@@ -34,7 +34,7 @@ pub struct Postings {
 
 /// Adds the fingerprints of documents stored in this transaction (by row) as a new
 /// segment, then merges segments as the levels fill up.
-pub fn add_documents(tx: &Transaction<'_>, docs: &[(i64, &[u32])]) -> Result<()> {
+pub(super) fn add_documents(tx: &Transaction<'_>, docs: &[(i64, &[u32])]) -> Result<()> {
     let mut pairs: Vec<(u32, i64)> = docs
         .iter()
         .flat_map(|(doc, fps)| fps.iter().map(move |&f| (f, *doc)))
@@ -67,7 +67,7 @@ pub fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<i64>> {
 }
 
 /// Marks documents as indexed.
-pub fn clear_pending(tx: &Transaction<'_>, docs: &[i64]) -> Result<()> {
+pub(super) fn clear_pending(tx: &Transaction<'_>, docs: &[i64]) -> Result<()> {
     let mut stmt = tx.prepare_cached("DELETE FROM shingles_pending WHERE doc = ?1")?;
     for d in docs {
         stmt.execute([d])?;
@@ -137,7 +137,7 @@ impl Store {
     /// Empties the fingerprint index and marks every document as waiting to be indexed
     /// (`crate::index::catch_up` then rebuilds it).
     pub fn reset_shingles(&mut self) -> Result<()> {
-        self.write(|tx| -> Result<()> {
+        self.write_sql(|tx| -> Result<()> {
             tx.execute_batch(
                 "DELETE FROM shingle_blocks; DELETE FROM shingle_segments; \
                  INSERT OR IGNORE INTO shingles_pending SELECT seq FROM documents;",
@@ -485,7 +485,7 @@ mod tests {
 
     fn add(store: &mut Store, docs: &[(i64, Vec<u32>)]) {
         store
-            .write(|tx| -> Result<()> {
+            .write_sql(|tx| -> Result<()> {
                 let refs: Vec<(i64, &[u32])> =
                     docs.iter().map(|(d, f)| (*d, f.as_slice())).collect();
                 add_documents(tx, &refs)

@@ -249,7 +249,7 @@ fn find(
 }
 
 fn doc_row(store: &Store, doc: &DocId) -> Result<i64, VerifyError> {
-    Ok(store::quotes::doc_seq(store.conn(), doc)?)
+    Ok(store.document_row(doc)?)
 }
 
 /// Aligns `query` with each document, in parallel.
