@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use crate::model::FetchRecord;
+use crate::model::{FetchRecord, credentials_span, without_credentials};
 
 /// How to fetch.
 #[derive(Debug, Clone)]
@@ -113,24 +113,6 @@ fn reason_suffix(status: u16) -> String {
 pub fn is_url(s: &str) -> bool {
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
-}
-
-/// `url` without the `user:password@` it may carry: what prov stores and prints.
-pub fn without_credentials(url: &str) -> std::borrow::Cow<'_, str> {
-    let Some(split) = credentials_span(url) else {
-        return std::borrow::Cow::Borrowed(url);
-    };
-    std::borrow::Cow::Owned(format!("{}{}", &url[..split.start], &url[split.end..]))
-}
-
-/// The byte range of `user:password@` in `url`, if it has one.
-fn credentials_span(url: &str) -> Option<std::ops::Range<usize>> {
-    let start = url.find("://")? + 3;
-    let authority_end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |e| start + e);
-    let at = url[start..authority_end].rfind('@')?;
-    Some(start..start + at + 1)
 }
 
 /// The `Authorization` header value for credentials written into a URL.

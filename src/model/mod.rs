@@ -16,6 +16,7 @@ pub use id::{DocId, MIN_PREFIX_LEN, SHORT_LEN, normalize_prefix};
 pub use quote::{Change, DiffOp, QuoteKind, Verdict};
 pub use source::{
     DocFormat, FetchRecord, Metadata, Publication, RecordedBy, SourceKind, SourceRef,
+    credentials_span, without_credentials,
 };
 
 /// Shows a value as the name it is stored and printed under (`exact`, `direct`, `html`…).

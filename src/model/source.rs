@@ -183,9 +183,41 @@ pub struct FetchRecord {
     pub fetched_at: String,
 }
 
+/// `url` without the `user:password@` it may carry: what prov stores and prints.
+pub fn without_credentials(url: &str) -> std::borrow::Cow<'_, str> {
+    let Some(split) = credentials_span(url) else {
+        return std::borrow::Cow::Borrowed(url);
+    };
+    std::borrow::Cow::Owned(format!("{}{}", &url[..split.start], &url[split.end..]))
+}
+
+/// The byte range of `user:password@` in `url`, if it has one.
+pub fn credentials_span(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = url.find("://")? + 3;
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |e| start + e);
+    let at = url[start..authority_end].rfind('@')?;
+    Some(start..start + at + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_are_cut_from_urls() {
+        assert_eq!(
+            without_credentials("https://ann:secret@example.org/a?b=c@d"),
+            "https://example.org/a?b=c@d"
+        );
+        assert_eq!(
+            without_credentials("https://example.org/@x"),
+            "https://example.org/@x"
+        );
+        assert_eq!(credentials_span("http://u@h/"), Some(7..9));
+        assert_eq!(credentials_span("not a url"), None);
+    }
 
     #[test]
     fn stored_names_round_trip() {

@@ -51,7 +51,7 @@ impl Metadata {
         }
         // Credentials in a URL are never stored (nor printed from the store).
         if let Some(u) = self.url.take() {
-            self.url = Some(crate::fetch::without_credentials(&u).into_owned());
+            self.url = Some(crate::model::without_credentials(&u).into_owned());
         }
         self.speakers.retain(|s| !s.trim().is_empty());
         Ok(self)
