@@ -26,9 +26,32 @@ use crate::text::{self, DecodeError};
 /// Files per transaction. A commit writes each index page the batch changed once, and
 /// most index keys are random, so larger batches write fewer pages per document (1,024
 /// against 256 halved the time spent committing 100,000 documents); small enough that a
-/// concurrent writer waits about a second at most and a killed add loses little. A
-/// batch's decoded texts and quotations are in memory, a few MB.
+/// killed add loses little.
 const BATCH_FILES: usize = 1024;
+
+/// Bytes of files per transaction, at most (unless one file is larger): a batch's
+/// decoded texts and quotations are in memory until it commits, two batches at a time,
+/// and a concurrent writer waits for the commit.
+const BATCH_BYTES: u64 = 64 << 20;
+
+/// `files` cut into batches of at most [`BATCH_FILES`] files and [`BATCH_BYTES`] bytes.
+fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, file) in files.iter().enumerate() {
+        // A file that cannot be read is refused when it is prepared; here it weighs nothing.
+        let size = std::fs::metadata(file).map_or(0, |m| m.len());
+        if i > start && (i - start >= BATCH_FILES || bytes.saturating_add(size) > BATCH_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes = bytes.saturating_add(size);
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
 
 /// Something to add.
 #[derive(Debug, Clone)]
@@ -252,7 +275,7 @@ pub fn add(
     let objects = store.objects().clone();
     let snapshots = store.snapshots();
     let (objects, cli_meta, snapshots) = (&objects, &cli_meta, &snapshots);
-    let chunks: Vec<&[PathBuf]> = files.chunks(BATCH_FILES).collect();
+    let chunks = batches(&files);
     let mut tracked = Vec::with_capacity(chunks.len());
     for chunk in &chunks {
         tracked.push(
@@ -1174,6 +1197,35 @@ mod tests {
         .unwrap()
     }
 
+    #[test]
+    fn batches_are_cut_by_count_and_by_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let small: Vec<PathBuf> = (0..BATCH_FILES + 5)
+            .map(|i| {
+                let p = dir.path().join(format!("s{i}.txt"));
+                std::fs::write(&p, b"x").unwrap();
+                p
+            })
+            .collect();
+        let sizes: Vec<usize> = batches(&small).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [BATCH_FILES, 5]);
+        // Two files that together pass the byte cap go in two batches; a missing file
+        // weighs nothing; nothing is dropped.
+        let big = dir.path().join("big.txt");
+        let file = std::fs::File::create(&big).unwrap();
+        file.set_len(BATCH_BYTES - 10).unwrap();
+        let files = vec![
+            big.clone(),
+            small[0].clone(),
+            dir.path().join("gone.txt"),
+            big.clone(),
+            small[1].clone(),
+        ];
+        let cut: Vec<Vec<PathBuf>> = batches(&files).iter().map(|b| b.to_vec()).collect();
+        assert_eq!(cut, [files[..3].to_vec(), files[3..].to_vec()], "{cut:?}");
+        assert!(batches(&[]).is_empty());
+    }
+
     fn snapshot(store: &Store) -> Vec<(String, u64, Vec<String>)> {
         store
             .log()
@@ -1364,7 +1416,23 @@ mod tests {
         let err = store
             .groups(None, crate::store::matches::GroupOrder::Largest, 10)
             .unwrap_err();
+        assert!(matches!(err, store::Error::CorruptRow(_)), "{err:?}");
         assert!(err.to_string().contains("\"nearly\""), "{err}");
+        // fsck finds it, and the repair rebuilds the groups.
+        let report = store.fsck(&mut |_, _| {}).unwrap();
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.detail.contains("\"nearly\"")),
+            "{report:?}"
+        );
+        rederive(&mut store, &mut |_, _| {}).unwrap();
+        let groups = store
+            .groups(None, crate::store::matches::GroupOrder::Largest, 10)
+            .unwrap();
+        assert_eq!(groups[0].documents, 41);
+        assert!(store.fsck(&mut |_, _| {}).unwrap().is_clean());
     }
 
     #[test]

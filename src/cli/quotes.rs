@@ -19,13 +19,15 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     doc: Option<String>,
     /// Only this kind: direct, partial, transcript or term.
-    #[arg(long, value_parser = parse_kind)]
+    #[arg(long, value_parser = kind_parser())]
     kind: Option<QuoteKind>,
 }
 
-fn parse_kind(s: &str) -> Result<QuoteKind, String> {
-    QuoteKind::parse(s)
-        .ok_or_else(|| format!("{s:?} is not a kind: give direct, partial, transcript or term"))
+/// The kinds by name, listed in `--help`, completions and errors.
+fn kind_parser() -> impl clap::builder::TypedValueParser<Value = QuoteKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["direct", "partial", "transcript", "term"])
+        .try_map(|s| QuoteKind::parse(&s).ok_or(format!("{s:?} is not a kind")))
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {

@@ -61,6 +61,17 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Every verdict, strongest first.
+    pub const ALL: [Verdict; 7] = [
+        Verdict::Exact,
+        Verdict::Normalized,
+        Verdict::Elided,
+        Verdict::ElidedMeaning,
+        Verdict::Altered,
+        Verdict::Misattributed,
+        Verdict::Unsupported,
+    ];
+
     /// Whether the verdict supports the quotation (exit code 0).
     pub fn supports(self) -> bool {
         matches!(self, Verdict::Exact | Verdict::Normalized | Verdict::Elided)
@@ -158,15 +169,7 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
-        for verdict in [
-            Verdict::Exact,
-            Verdict::Normalized,
-            Verdict::Elided,
-            Verdict::ElidedMeaning,
-            Verdict::Altered,
-            Verdict::Misattributed,
-            Verdict::Unsupported,
-        ] {
+        for verdict in Verdict::ALL {
             assert_eq!(Verdict::parse(verdict.as_str()), Some(verdict));
             let json = serde_json::to_string(&verdict).unwrap();
             assert_eq!(json, format!("\"{}\"", verdict.as_str()));

@@ -787,11 +787,3 @@ pub(super) fn track_path(
     Ok(())
 }
 
-/// Whether a document row exists.
-pub fn exists(tx: &Transaction<'_>, id: &DocId) -> Result<bool> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
-        .query_row([id.to_hex()], |_| Ok(()))
-        .optional()?
-        .is_some())
-}

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::documents::parse_id;
 use super::{Result, Store};
-use crate::model::DocId;
+use crate::model::{DocId, Verdict};
 
 /// What kind of damage fsck found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -177,6 +177,30 @@ impl Store {
                     detail: format!("{what} ({})", place.unwrap_or_default()),
                 });
             }
+        }
+
+        // Match verdicts are stored by name, with no check in the schema: one prov does
+        // not know would stop `matches` and `trace`.
+        let names: Vec<String> = Verdict::ALL
+            .iter()
+            .map(|v| format!("'{}'", v.as_str()))
+            .collect();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT lower(hex(id)), grp_verdict FROM quotes \
+             WHERE grp_verdict IS NOT NULL AND grp_verdict NOT IN ({})",
+            names.join(", ")
+        ))?;
+        let unknown = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (quote, verdict) in unknown {
+            report.problems.push(Problem {
+                kind: ProblemKind::Corrupt,
+                item: quote,
+                detail: format!(
+                    "quotation's match verdict {verdict:?} is not one prov knows; `prov fsck --repair` rebuilds the match groups"
+                ),
+            });
         }
 
         if let Err(e) = self.shingle_documents() {

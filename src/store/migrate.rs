@@ -91,7 +91,7 @@ fn groups_from_pairs(tx: &rusqlite::Transaction<'_>) -> Result<()> {
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
-pub fn apply(conn: &mut Connection, db: &Path) -> Result<()> {
+pub(super) fn apply(conn: &mut Connection, db: &Path) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current == LATEST {
         return Ok(());

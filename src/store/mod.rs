@@ -104,12 +104,18 @@ impl From<rusqlite::Error> for Error {
         match &e {
             rusqlite::Error::SqliteFailure(f, _) => match f.code {
                 ErrorCode::ReadOnly => Error::ReadOnly(e.to_string()),
-                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::Busy(e.to_string()),
+                // Another connection holds the write lock (SQLITE_LOCKED is a conflict
+                // within one connection: a bug, not a process to wait for).
+                ErrorCode::DatabaseBusy => Error::Busy(e.to_string()),
                 ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
                     Error::Malformed(e.to_string())
                 }
                 _ => Error::Database(Box::new(e)),
             },
+            // A stored value that is not what its column must hold (see
+            // `documents::named`): the row was damaged.
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..) => Error::CorruptRow(e.to_string()),
             _ => Error::Database(Box::new(e)),
         }
     }

@@ -58,7 +58,7 @@ pub(super) fn add_documents(tx: &Transaction<'_>, docs: &[(i64, &[u32])]) -> Res
 }
 
 /// Documents whose fingerprints are not in the index yet (stores made before it existed).
-pub fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<i64>> {
+pub(super) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<i64>> {
     let rows = conn
         .prepare_cached("SELECT doc FROM shingles_pending ORDER BY doc LIMIT ?1")?
         .query_map([limit as i64], |r| r.get(0))?
