@@ -37,7 +37,10 @@ fn code() -> Vec<(String, Vec<String>)> {
                 .windows(2)
                 .position(|w| {
                     w[0].trim() == "#[cfg(test)]"
-                        && w[1].trim_start().trim_start_matches("pub(crate) ").starts_with("mod ")
+                        && w[1]
+                            .trim_start()
+                            .trim_start_matches("pub(crate) ")
+                            .starts_with("mod ")
                 })
                 .unwrap_or(all.len());
             let lines = all[..end]

@@ -786,4 +786,3 @@ pub(super) fn track_path(
     .execute(params![path, id.to_hex(), added_at])?;
     Ok(())
 }
-
