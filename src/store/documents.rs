@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
 use super::quotes;
-use super::{Error, Result, Store};
+use super::{Error, Result, Store, Tx};
 use crate::model::{
     DocFormat, DocId, FetchRecord, Metadata, Publication, RecordedBy, SourceKind, SourceRef,
     normalize_prefix,
@@ -506,53 +506,6 @@ fn versions_of(conn: &rusqlite::Connection, source_id: i64) -> Result<Vec<Versio
         .collect()
 }
 
-/// Inserts a new document row; returns its row number (`seq`).
-pub(super) fn insert_document(
-    tx: &Transaction<'_>,
-    id: &DocId,
-    size: u64,
-    encoding: &str,
-    added_at: &str,
-    meta: &Metadata,
-    form: &DocForm,
-) -> Result<i64> {
-    let speakers = (!meta.speakers.is_empty())
-        .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
-    tx.prepare_cached(&format!(
-        "INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
-         ?11, ?12, ?13, ?14, ?15, ?16)"
-    ))?
-    .execute(params![
-        id.to_hex(),
-        size as i64,
-        encoding,
-        added_at,
-        meta.title,
-        meta.outlet,
-        meta.url,
-        meta.published,
-        meta.author,
-        meta.lang,
-        meta.interviewer,
-        meta.interviewee,
-        speakers,
-        form.format.as_str(),
-        form.text_id.map(|t| t.to_hex()),
-        form.canonical,
-    ])?;
-    Ok(tx.last_insert_rowid())
-}
-
-/// The row number and stored metadata of `id`, if it is stored.
-pub(super) fn stored_metadata(tx: &Transaction<'_>, id: &DocId) -> Result<Option<(i64, Metadata)>> {
-    let sql = format!("SELECT {DOC_COLUMNS}, seq FROM documents WHERE id = ?1");
-    let row = tx
-        .prepare_cached(&sql)?
-        .query_row([id.to_hex()], doc_from_row)
-        .optional()?;
-    Ok(row.map(|(_, d)| (d.seq, d.meta)))
-}
-
 /// The article text object of a stored document, if it has one (inside a write
 /// transaction too: a `Transaction` is a connection).
 pub(super) fn text_id_of(conn: &rusqlite::Connection, id: &DocId) -> Result<Option<DocId>> {
@@ -561,26 +514,6 @@ pub(super) fn text_id_of(conn: &rusqlite::Connection, id: &DocId) -> Result<Opti
         .query_row([id.to_hex()], |r| r.get(0))
         .optional()?;
     hex.flatten().map(|h| parse_id(&h)).transpose()
-}
-
-/// Replaces the document-level metadata of an existing document: what extraction reads
-/// (language, interview roles, transcript speakers). Publication fields live in
-/// [`record_publication`].
-pub(super) fn update_hints(tx: &Transaction<'_>, id: &DocId, meta: &Metadata) -> Result<()> {
-    let speakers = (!meta.speakers.is_empty())
-        .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
-    tx.prepare_cached(
-        "UPDATE documents SET lang = ?2, interviewer = ?3, interviewee = ?4, speakers = ?5 \
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        id.to_hex(),
-        meta.lang,
-        meta.interviewer,
-        meta.interviewee,
-        speakers,
-    ])?;
-    Ok(())
 }
 
 /// A publication about to be recorded.
@@ -592,7 +525,7 @@ pub struct NewPublication<'a> {
     pub recorded_at: &'a str,
     pub recorded_by: RecordedBy,
     /// The document was inserted in this transaction with these fields (by
-    /// [`insert_document`]): this is its only publication, and its row is already right.
+    /// [`Tx::insert_document`]): this is its only publication, and its row is already right.
     pub first: bool,
 }
 
@@ -604,78 +537,6 @@ pub enum PublicationChange {
     /// An existing publication (same source and outlet) got new or corrected fields.
     Updated,
     Unchanged,
-}
-
-/// Records a publication of the document at row `doc`. A publication from the same source
-/// (URL, path, or none) with the same outlet, or where either names no outlet, is the same
-/// publication: its fields are filled in or corrected. Anything else is a new publication;
-/// none is ever dropped. The document's own date, outlet and title follow its first
-/// publication.
-pub(super) fn record_publication(
-    tx: &Transaction<'_>,
-    doc: i64,
-    new: &NewPublication<'_>,
-) -> Result<PublicationChange> {
-    let (kind, locator) = match new.source {
-        Some(s) => (Some(s.kind.as_str()), Some(s.locator.as_str())),
-        None => (None, None),
-    };
-    let m = new.meta;
-    if new.first {
-        insert_publication(tx, doc, kind, locator, new)?;
-        return Ok(PublicationChange::New);
-    }
-    let existing = tx
-        .prepare_cached(
-            "SELECT id, outlet, published, author, title, url FROM publications \
-             WHERE doc = ?1 AND source_kind IS ?2 AND locator IS ?3 ORDER BY id",
-        )?
-        .query_map(params![doc, kind, locator], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                [
-                    r.get::<_, Option<String>>(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ],
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let fields = [&m.outlet, &m.published, &m.author, &m.title, &m.url];
-    let same = existing
-        .into_iter()
-        .find(|(_, old)| match (&old[0], &m.outlet) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        });
-    let change = match same {
-        Some((id, old)) => {
-            let merged: Vec<Option<String>> = old
-                .iter()
-                .zip(fields)
-                .map(|(o, n)| n.clone().or_else(|| o.clone()))
-                .collect();
-            if merged.iter().zip(&old).all(|(a, b)| a == b) {
-                return Ok(PublicationChange::Unchanged);
-            }
-            tx.prepare_cached(
-                "UPDATE publications SET outlet = ?2, published = ?3, author = ?4, title = ?5, \
-                 url = ?6 WHERE id = ?1",
-            )?
-            .execute(params![
-                id, merged[0], merged[1], merged[2], merged[3], merged[4]
-            ])?;
-            PublicationChange::Updated
-        }
-        None => {
-            insert_publication(tx, doc, kind, locator, new)?;
-            PublicationChange::New
-        }
-    };
-    refresh_first_publication(tx, doc)?;
-    Ok(change)
 }
 
 fn insert_publication(
@@ -724,65 +585,208 @@ fn refresh_first_publication(tx: &Transaction<'_>, doc: i64) -> Result<()> {
     Ok(())
 }
 
-/// Records `id` as the newest version of `source` unless it already is. Returns the new
-/// version's number and the document it follows, or `None` when nothing changed.
-pub(super) fn append_version(
-    tx: &Transaction<'_>,
-    source: &SourceRef,
-    id: &DocId,
-    added_at: &str,
-) -> Result<Option<(u32, Option<DocId>)>> {
-    tx.prepare_cached("INSERT OR IGNORE INTO sources (kind, locator) VALUES (?1, ?2)")?
-        .execute(params![source.kind.as_str(), source.locator])?;
-    let sid: i64 = tx
-        .prepare_cached("SELECT id FROM sources WHERE kind = ?1 AND locator = ?2")?
-        .query_row(params![source.kind.as_str(), source.locator], |r| r.get(0))?;
-    let latest: Option<(i64, String)> = tx
-        .prepare_cached(
-            "SELECT seq, doc_id FROM versions WHERE source_id = ?1 ORDER BY seq DESC LIMIT 1",
+impl Tx<'_> {
+    /// Inserts a new document row; returns its row number (`seq`).
+    pub fn insert_document(
+        &self,
+        id: &DocId,
+        size: u64,
+        encoding: &str,
+        added_at: &str,
+        meta: &Metadata,
+        form: &DocForm,
+    ) -> Result<i64> {
+        let tx = self.sql;
+        let speakers = (!meta.speakers.is_empty())
+            .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
+        tx.prepare_cached(&format!(
+            "INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
+             ?11, ?12, ?13, ?14, ?15, ?16)"
+        ))?
+        .execute(params![
+            id.to_hex(),
+            size as i64,
+            encoding,
+            added_at,
+            meta.title,
+            meta.outlet,
+            meta.url,
+            meta.published,
+            meta.author,
+            meta.lang,
+            meta.interviewer,
+            meta.interviewee,
+            speakers,
+            form.format.as_str(),
+            form.text_id.map(|t| t.to_hex()),
+            form.canonical,
+        ])?;
+        Ok(tx.last_insert_rowid())
+    }
+
+    /// The row number and stored metadata of `id`, if it is stored.
+    pub fn stored_metadata(&self, id: &DocId) -> Result<Option<(i64, Metadata)>> {
+        let tx = self.sql;
+        let sql = format!("SELECT {DOC_COLUMNS}, seq FROM documents WHERE id = ?1");
+        let row = tx
+            .prepare_cached(&sql)?
+            .query_row([id.to_hex()], doc_from_row)
+            .optional()?;
+        Ok(row.map(|(_, d)| (d.seq, d.meta)))
+    }
+
+    /// Replaces the document-level metadata of an existing document: what extraction reads
+    /// (language, interview roles, transcript speakers). Publication fields live in
+    /// [`Tx::record_publication`].
+    pub fn update_hints(&self, id: &DocId, meta: &Metadata) -> Result<()> {
+        let tx = self.sql;
+        let speakers = (!meta.speakers.is_empty())
+            .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
+        tx.prepare_cached(
+            "UPDATE documents SET lang = ?2, interviewer = ?3, interviewee = ?4, speakers = ?5 \
+             WHERE id = ?1",
         )?
-        .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let (seq, previous) = match latest {
-        Some((_, ref hex)) if *hex == id.to_hex() => return Ok(None),
-        Some((seq, hex)) => (seq + 1, Some(parse_id(&hex)?)),
-        None => (1, None),
-    };
-    tx.prepare_cached(
-        "INSERT INTO versions (source_id, seq, doc_id, added_at) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![sid, seq, id.to_hex(), added_at])?;
-    Ok(Some((seq as u32, previous)))
-}
+        .execute(params![
+            id.to_hex(),
+            meta.lang,
+            meta.interviewer,
+            meta.interviewee,
+            speakers,
+        ])?;
+        Ok(())
+    }
 
-/// Records a fetch of a URL that found `id`.
-pub(super) fn record_fetch(tx: &Transaction<'_>, fetch: &FetchRecord, id: &DocId) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO fetches (url, final_url, status, content_type, fetched_at, doc_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        fetch.url,
-        fetch.final_url,
-        fetch.status,
-        fetch.content_type,
-        fetch.fetched_at,
-        id.to_hex()
-    ])?;
-    Ok(())
-}
+    /// Records a publication of the document at row `doc`. A publication from the same source
+    /// (URL, path, or none) with the same outlet, or where either names no outlet, is the same
+    /// publication: its fields are filled in or corrected. Anything else is a new publication;
+    /// none is ever dropped. The document's own date, outlet and title follow its first
+    /// publication.
+    pub fn record_publication(
+        &self,
+        doc: i64,
+        new: &NewPublication<'_>,
+    ) -> Result<PublicationChange> {
+        let tx = self.sql;
+        let (kind, locator) = match new.source {
+            Some(s) => (Some(s.kind.as_str()), Some(s.locator.as_str())),
+            None => (None, None),
+        };
+        let m = new.meta;
+        if new.first {
+            insert_publication(tx, doc, kind, locator, new)?;
+            return Ok(PublicationChange::New);
+        }
+        let existing = tx
+            .prepare_cached(
+                "SELECT id, outlet, published, author, title, url FROM publications \
+                 WHERE doc = ?1 AND source_kind IS ?2 AND locator IS ?3 ORDER BY id",
+            )?
+            .query_map(params![doc, kind, locator], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    [
+                        r.get::<_, Option<String>>(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ],
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let fields = [&m.outlet, &m.published, &m.author, &m.title, &m.url];
+        let same = existing
+            .into_iter()
+            .find(|(_, old)| match (&old[0], &m.outlet) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            });
+        let change = match same {
+            Some((id, old)) => {
+                let merged: Vec<Option<String>> = old
+                    .iter()
+                    .zip(fields)
+                    .map(|(o, n)| n.clone().or_else(|| o.clone()))
+                    .collect();
+                if merged.iter().zip(&old).all(|(a, b)| a == b) {
+                    return Ok(PublicationChange::Unchanged);
+                }
+                tx.prepare_cached(
+                    "UPDATE publications SET outlet = ?2, published = ?3, author = ?4, title = ?5, \
+                     url = ?6 WHERE id = ?1",
+                )?
+                .execute(params![
+                    id, merged[0], merged[1], merged[2], merged[3], merged[4]
+                ])?;
+                PublicationChange::Updated
+            }
+            None => {
+                insert_publication(tx, doc, kind, locator, new)?;
+                PublicationChange::New
+            }
+        };
+        refresh_first_publication(tx, doc)?;
+        Ok(change)
+    }
 
-/// Records that the file at `path` held `id` when it was last added.
-pub(super) fn track_path(
-    tx: &Transaction<'_>,
-    path: &str,
-    id: &DocId,
-    added_at: &str,
-) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO paths (path, doc_id, added_at) VALUES (?1, ?2, ?3) \
-         ON CONFLICT(path) DO UPDATE SET doc_id = excluded.doc_id, added_at = excluded.added_at",
-    )?
-    .execute(params![path, id.to_hex(), added_at])?;
-    Ok(())
+    /// Records `id` as the newest version of `source` unless it already is. Returns the new
+    /// version's number and the document it follows, or `None` when nothing changed.
+    pub fn append_version(
+        &self,
+        source: &SourceRef,
+        id: &DocId,
+        added_at: &str,
+    ) -> Result<Option<(u32, Option<DocId>)>> {
+        let tx = self.sql;
+        tx.prepare_cached("INSERT OR IGNORE INTO sources (kind, locator) VALUES (?1, ?2)")?
+            .execute(params![source.kind.as_str(), source.locator])?;
+        let sid: i64 = tx
+            .prepare_cached("SELECT id FROM sources WHERE kind = ?1 AND locator = ?2")?
+            .query_row(params![source.kind.as_str(), source.locator], |r| r.get(0))?;
+        let latest: Option<(i64, String)> = tx
+            .prepare_cached(
+                "SELECT seq, doc_id FROM versions WHERE source_id = ?1 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (seq, previous) = match latest {
+            Some((_, ref hex)) if *hex == id.to_hex() => return Ok(None),
+            Some((seq, hex)) => (seq + 1, Some(parse_id(&hex)?)),
+            None => (1, None),
+        };
+        tx.prepare_cached(
+            "INSERT INTO versions (source_id, seq, doc_id, added_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![sid, seq, id.to_hex(), added_at])?;
+        Ok(Some((seq as u32, previous)))
+    }
+
+    /// Records that the file at `path` held `id` when it was last added.
+    pub fn track_path(&self, path: &str, id: &DocId, added_at: &str) -> Result<()> {
+        let tx = self.sql;
+        tx.prepare_cached(
+            "INSERT INTO paths (path, doc_id, added_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT(path) DO UPDATE SET doc_id = excluded.doc_id, added_at = excluded.added_at",
+        )?
+        .execute(params![path, id.to_hex(), added_at])?;
+        Ok(())
+    }
+
+    /// Records a fetch of a URL that found `id`.
+    pub fn record_fetch(&self, fetch: &FetchRecord, id: &DocId) -> Result<()> {
+        let tx = self.sql;
+        tx.prepare_cached(
+            "INSERT INTO fetches (url, final_url, status, content_type, fetched_at, doc_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            fetch.url,
+            fetch.final_url,
+            fetch.status,
+            fetch.content_type,
+            fetch.fetched_at,
+            id.to_hex()
+        ])?;
+        Ok(())
+    }
 }

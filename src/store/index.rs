@@ -1,10 +1,10 @@
 //! The full-text index: candidate documents for a quotation, without scanning the store.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 use unicode_normalization::UnicodeNormalization;
 
 use super::documents::parse_id;
-use super::{Result, Store};
+use super::{Result, Store, Tx};
 use crate::model::DocId;
 
 /// Words too common to pick candidates by ("he said" must not flood them).
@@ -18,13 +18,6 @@ const STOPWORDS: &[&str] = &[
 
 /// The most documents read from one term's posting list.
 const POSTINGS_LIMIT: i64 = 20_000;
-
-/// Adds a document's text to the index under its row number.
-pub(super) fn index_text(tx: &Transaction<'_>, seq: i64, text: &str) -> Result<()> {
-    tx.prepare_cached("INSERT INTO doc_text (rowid, body) VALUES (?1, ?2)")?
-        .execute(params![seq, text])?;
-    Ok(())
-}
 
 /// Splits a word the way the index's tokenizer does: letters and digits, case and
 /// diacritics folded.
@@ -305,6 +298,16 @@ impl Store {
             Ok(())
         })?;
         self.reset_shingles()
+    }
+}
+
+impl Tx<'_> {
+    /// Adds a document's text to the index under its row number.
+    pub fn index_text(&self, seq: i64, text: &str) -> Result<()> {
+        let tx = self.sql;
+        tx.prepare_cached("INSERT INTO doc_text (rowid, body) VALUES (?1, ?2)")?
+            .execute(params![seq, text])?;
+        Ok(())
     }
 }
 

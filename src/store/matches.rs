@@ -8,7 +8,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::quotes::{QUOTE_COLUMNS, StoredQuote, quote_from_row};
-use super::{Result, Store};
+use super::{Result, Store, Tx};
 use crate::model::DocId;
 use crate::model::Verdict;
 use crate::store::documents::{named, parse_id};
@@ -46,16 +46,6 @@ pub enum GroupOrder {
     Largest,
     /// Most recently published member first.
     Newest,
-}
-
-/// Records the grams of a stored quotation (by row).
-pub(super) fn add_grams(tx: &Transaction<'_>, qid: i64, grams: &[i64]) -> Result<()> {
-    let mut stmt =
-        tx.prepare_cached("INSERT OR IGNORE INTO quote_grams (gram, qid) VALUES (?1, ?2)")?;
-    for g in grams {
-        stmt.execute(params![g, qid])?;
-    }
-    Ok(())
 }
 
 /// Stored quotations (rows) sharing grams with `grams`, with how many they share.
@@ -173,63 +163,6 @@ fn group_of(tx: &Transaction<'_>, qid: i64) -> Result<Option<Option<i64>>> {
         .optional()?)
 }
 
-/// Records that quotation `qid` is a reprint of quotation `other` (`verdict` and
-/// `similarity` say how its wording reads against it): `qid` joins `other`'s group, a
-/// group is founded by `other` when it has none, and two groups that meet become one.
-pub(super) fn join(
-    tx: &Transaction<'_>,
-    qid: i64,
-    other: i64,
-    verdict: Verdict,
-    similarity: f32,
-) -> Result<()> {
-    let set = |q: i64, g: i64, verdict: Option<Verdict>, similarity: Option<f32>| {
-        tx.prepare_cached(
-            "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 WHERE qid = ?1",
-        )?
-        .execute(params![
-            q,
-            g,
-            verdict.map(Verdict::as_str),
-            similarity.map(f64::from)
-        ])
-    };
-    // Rows found through a snapshot may have been replaced since (a document extracted
-    // again): a row that is gone joins nothing.
-    let (Some(mine), Some(theirs)) = (group_of(tx, qid)?, group_of(tx, other)?) else {
-        return Ok(());
-    };
-    match (mine, theirs) {
-        (None, None) => {
-            tx.prepare_cached("INSERT OR IGNORE INTO quote_groups (id) VALUES (?1)")?
-                .execute([other])?;
-            set(other, other, None, None)?;
-            set(qid, other, Some(verdict), Some(similarity))?;
-        }
-        (None, Some(g)) => {
-            set(qid, g, Some(verdict), Some(similarity))?;
-        }
-        (Some(g), None) => {
-            set(other, g, Some(verdict), Some(similarity))?;
-        }
-        (Some(a), Some(b)) if a != b => {
-            // The older group absorbs the newer one.
-            let (keep, gone) = (a.min(b), a.max(b));
-            tx.prepare_cached("UPDATE quotes SET grp = ?1 WHERE grp = ?2")?
-                .execute(params![keep, gone])?;
-            tx.prepare_cached("DELETE FROM quote_groups WHERE id = ?1")?
-                .execute([gone])?;
-            if gone == qid {
-                // `qid` founded the newer group, so it had joined nothing: this is how it
-                // reads against the quotation it now joins through.
-                set(qid, keep, Some(verdict), Some(similarity))?;
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
 impl Store {
     /// The quotations grouped with the one at row `qid` (itself excluded).
     pub fn group_members(&self, qid: i64) -> Result<Vec<GroupMember>> {
@@ -339,3 +272,68 @@ impl Store {
 
 /// Columns [`QUOTE_COLUMNS`] reads, so extra columns follow at this index.
 const QUOTE_FIELDS: usize = super::quotes::QUOTE_COLUMN_COUNT;
+
+impl Tx<'_> {
+    /// Records the grams of a stored quotation (by row).
+    pub fn add_grams(&self, qid: i64, grams: &[i64]) -> Result<()> {
+        let tx = self.sql;
+        let mut stmt =
+            tx.prepare_cached("INSERT OR IGNORE INTO quote_grams (gram, qid) VALUES (?1, ?2)")?;
+        for g in grams {
+            stmt.execute(params![g, qid])?;
+        }
+        Ok(())
+    }
+
+    /// Records that quotation `qid` is a reprint of quotation `other` (`verdict` and
+    /// `similarity` say how its wording reads against it): `qid` joins `other`'s group, a
+    /// group is founded by `other` when it has none, and two groups that meet become one.
+    pub fn join(&self, qid: i64, other: i64, verdict: Verdict, similarity: f32) -> Result<()> {
+        let tx = self.sql;
+        let set = |q: i64, g: i64, verdict: Option<Verdict>, similarity: Option<f32>| {
+            tx.prepare_cached(
+                "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 WHERE qid = ?1",
+            )?
+            .execute(params![
+                q,
+                g,
+                verdict.map(Verdict::as_str),
+                similarity.map(f64::from)
+            ])
+        };
+        // Rows found through a snapshot may have been replaced since (a document extracted
+        // again): a row that is gone joins nothing.
+        let (Some(mine), Some(theirs)) = (group_of(tx, qid)?, group_of(tx, other)?) else {
+            return Ok(());
+        };
+        match (mine, theirs) {
+            (None, None) => {
+                tx.prepare_cached("INSERT OR IGNORE INTO quote_groups (id) VALUES (?1)")?
+                    .execute([other])?;
+                set(other, other, None, None)?;
+                set(qid, other, Some(verdict), Some(similarity))?;
+            }
+            (None, Some(g)) => {
+                set(qid, g, Some(verdict), Some(similarity))?;
+            }
+            (Some(g), None) => {
+                set(other, g, Some(verdict), Some(similarity))?;
+            }
+            (Some(a), Some(b)) if a != b => {
+                // The older group absorbs the newer one.
+                let (keep, gone) = (a.min(b), a.max(b));
+                tx.prepare_cached("UPDATE quotes SET grp = ?1 WHERE grp = ?2")?
+                    .execute(params![keep, gone])?;
+                tx.prepare_cached("DELETE FROM quote_groups WHERE id = ?1")?
+                    .execute([gone])?;
+                if gone == qid {
+                    // `qid` founded the newer group, so it had joined nothing: this is how it
+                    // reads against the quotation it now joins through.
+                    set(qid, keep, Some(verdict), Some(similarity))?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

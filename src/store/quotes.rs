@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::documents::{named, parse_id};
-use super::{Error, Result, Store};
+use super::{Error, Result, Store, Tx};
 use crate::model::{DocId, QuoteKind, normalize_prefix};
 
 /// A quotation as extraction found it, to store or as stored. Offsets are Unicode code
@@ -104,47 +104,6 @@ fn blob_range(prefix: &str) -> (Vec<u8>, Option<Vec<u8>>) {
         }
     }
     (lower, None)
-}
-
-/// Replaces the quotations of `doc` with `quotes`; returns their row numbers, in order.
-pub(super) fn replace_quotes(
-    tx: &Transaction<'_>,
-    doc: &DocId,
-    quotes: &[NewQuote],
-) -> Result<Vec<i64>> {
-    let doc_row = doc_seq(tx, doc)?;
-    tx.prepare_cached("DELETE FROM quotes WHERE doc = ?1")?
-        .execute([doc_row])?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO quotes (id, doc, ord, start, \"end\", text, kind, utterance, mention, \
-         mention_start, mention_end, speaker_id, cue, confidence) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?;
-    let mut rows = Vec::with_capacity(quotes.len());
-    for (seq, q) in quotes.iter().enumerate() {
-        let speaker = match &q.speaker {
-            Some(name) => Some(speaker_id(tx, name, q.mention.as_deref())?),
-            None => None,
-        };
-        insert.execute(params![
-            quote_hash(doc, q.start, q.end).as_bytes().as_slice(),
-            doc_row,
-            seq as i64,
-            q.start as i64,
-            q.end as i64,
-            q.text,
-            q.kind.as_str(),
-            q.utterance as i64,
-            q.mention,
-            q.mention_start.map(|v| v as i64),
-            q.mention_end.map(|v| v as i64),
-            speaker,
-            q.cue,
-            f64::from(q.confidence),
-        ])?;
-        rows.push(tx.last_insert_rowid());
-    }
-    Ok(rows)
 }
 
 fn last_word(name: &str) -> &str {
@@ -418,6 +377,46 @@ impl Store {
     }
 }
 
+impl Tx<'_> {
+    /// Replaces the quotations of `doc` with `quotes`; returns their row numbers, in order.
+    pub fn replace_quotes(&self, doc: &DocId, quotes: &[NewQuote]) -> Result<Vec<i64>> {
+        let tx = self.sql;
+        let doc_row = doc_seq(tx, doc)?;
+        tx.prepare_cached("DELETE FROM quotes WHERE doc = ?1")?
+            .execute([doc_row])?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO quotes (id, doc, ord, start, \"end\", text, kind, utterance, mention, \
+             mention_start, mention_end, speaker_id, cue, confidence) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?;
+        let mut rows = Vec::with_capacity(quotes.len());
+        for (seq, q) in quotes.iter().enumerate() {
+            let speaker = match &q.speaker {
+                Some(name) => Some(speaker_id(tx, name, q.mention.as_deref())?),
+                None => None,
+            };
+            insert.execute(params![
+                quote_hash(doc, q.start, q.end).as_bytes().as_slice(),
+                doc_row,
+                seq as i64,
+                q.start as i64,
+                q.end as i64,
+                q.text,
+                q.kind.as_str(),
+                q.utterance as i64,
+                q.mention,
+                q.mention_start.map(|v| v as i64),
+                q.mention_end.map(|v| v as i64),
+                speaker,
+                q.cue,
+                f64::from(q.confidence),
+            ])?;
+            rows.push(tx.last_insert_rowid());
+        }
+        Ok(rows)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,9 +441,8 @@ mod tests {
     fn add_doc(store: &mut Store, bytes: &[u8], quotes: Vec<NewQuote>) -> DocId {
         let id = DocId::of_bytes(bytes);
         store
-            .write_sql(|tx| -> Result<()> {
-                super::super::documents::insert_document(
-                    tx,
+            .write(|tx| -> Result<()> {
+                tx.insert_document(
                     &id,
                     bytes.len() as u64,
                     "utf-8",
@@ -452,7 +450,7 @@ mod tests {
                     &Default::default(),
                     &Default::default(),
                 )?;
-                replace_quotes(tx, &id, &quotes).map(|_| ())
+                tx.replace_quotes(&id, &quotes).map(|_| ())
             })
             .unwrap();
         id

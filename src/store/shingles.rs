@@ -16,7 +16,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Error, Result, Store};
+use super::{Error, Result, Store, Tx};
 
 /// Target size of a block's data: two blocks share a 4 KiB page.
 const BLOCK_BYTES: usize = 1900;
@@ -32,31 +32,6 @@ pub struct Postings {
     pub docs: Vec<i64>,
 }
 
-/// Adds the fingerprints of documents stored in this transaction (by row) as a new
-/// segment, then merges segments as the levels fill up.
-pub(super) fn add_documents(tx: &Transaction<'_>, docs: &[(i64, &[u32])]) -> Result<()> {
-    let mut pairs: Vec<(u32, i64)> = docs
-        .iter()
-        .flat_map(|(doc, fps)| fps.iter().map(move |&f| (f, *doc)))
-        .collect();
-    if pairs.is_empty() {
-        return Ok(());
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut writer = SegmentWriter::new(tx, 0)?;
-    let mut i = 0;
-    while i < pairs.len() {
-        let f = pairs[i].0;
-        let j = i + pairs[i..].partition_point(|p| p.0 == f);
-        let list: Vec<i64> = pairs[i..j].iter().map(|p| p.1).collect();
-        writer.push(f, &list)?;
-        i = j;
-    }
-    writer.finish()?;
-    merge_full_levels(tx)
-}
-
 /// Documents whose fingerprints are not in the index yet (stores made before it existed).
 pub(super) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<i64>> {
     let rows = conn
@@ -64,15 +39,6 @@ pub(super) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<i
         .query_map([limit as i64], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(rows)
-}
-
-/// Marks documents as indexed.
-pub(super) fn clear_pending(tx: &Transaction<'_>, docs: &[i64]) -> Result<()> {
-    let mut stmt = tx.prepare_cached("DELETE FROM shingles_pending WHERE doc = ?1")?;
-    for d in docs {
-        stmt.execute([d])?;
-    }
-    Ok(())
 }
 
 impl Store {
@@ -478,6 +444,44 @@ fn merge(tx: &Transaction<'_>, ids: &[i64], level: i64) -> Result<()> {
     Ok(())
 }
 
+impl Tx<'_> {
+    /// Adds the fingerprints of documents stored in this transaction (by row) as a new
+    /// segment, then merges segments as the levels fill up.
+    pub fn add_fingerprints(&self, docs: &[(i64, &[u32])]) -> Result<()> {
+        let tx = self.sql;
+        let mut pairs: Vec<(u32, i64)> = docs
+            .iter()
+            .flat_map(|(doc, fps)| fps.iter().map(move |&f| (f, *doc)))
+            .collect();
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut writer = SegmentWriter::new(tx, 0)?;
+        let mut i = 0;
+        while i < pairs.len() {
+            let f = pairs[i].0;
+            let j = i + pairs[i..].partition_point(|p| p.0 == f);
+            let list: Vec<i64> = pairs[i..j].iter().map(|p| p.1).collect();
+            writer.push(f, &list)?;
+            i = j;
+        }
+        writer.finish()?;
+        merge_full_levels(tx)
+    }
+
+    /// Marks documents as indexed.
+    pub fn clear_fingerprints_pending(&self, docs: &[i64]) -> Result<()> {
+        let tx = self.sql;
+        let mut stmt = tx.prepare_cached("DELETE FROM shingles_pending WHERE doc = ?1")?;
+        for d in docs {
+            stmt.execute([d])?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,10 +489,10 @@ mod tests {
 
     fn add(store: &mut Store, docs: &[(i64, Vec<u32>)]) {
         store
-            .write_sql(|tx| -> Result<()> {
+            .write(|tx| -> Result<()> {
                 let refs: Vec<(i64, &[u32])> =
                     docs.iter().map(|(d, f)| (*d, f.as_slice())).collect();
-                add_documents(tx, &refs)
+                tx.add_fingerprints(&refs)
             })
             .unwrap();
     }
