@@ -189,10 +189,8 @@ struct Prepared {
     /// How the bytes were fetched, for a URL.
     fetch: Option<FetchRecord>,
     quotes: Vec<NewQuote>,
-    /// The decoded text, for the full-text index.
-    text: String,
-    /// The text's word-shingle fingerprints, for the fingerprint index.
-    fingerprints: Vec<u32>,
+    /// What the posting indexes hold for the text.
+    keys: crate::index::Keys,
     /// Each quotation's sampled word 4-grams, for matching it across documents.
     grams: Vec<Vec<i64>>,
     /// Each quotation's likeliest stored copies, looked up beside the writer (see
@@ -608,8 +606,7 @@ fn prepare(
         candidates: None,
         durable: false,
         quotes,
-        fingerprints: crate::index::document_fingerprints(&text),
-        text,
+        keys: crate::index::document_keys(&text),
     })
 }
 
@@ -643,8 +640,7 @@ fn flush(
     let results = store.write(|tx| -> Result<Vec<Added>, store::Error> {
         let mut out = Vec::with_capacity(batch.len());
         let mut pending = Vec::new();
-        let mut to_index = Vec::new();
-        let mut fingerprints = Vec::new();
+        let mut keys = Vec::new();
         for p in batch.iter() {
             let mut metadata_updated = false;
             let old = tx.stored_metadata(&p.id)?;
@@ -653,8 +649,7 @@ fn flush(
                 None => {
                     let seq =
                         tx.insert_document(&p.id, p.size, &p.encoding, &now, &p.meta, &p.form)?;
-                    to_index.push((seq, &p.text));
-                    fingerprints.push((seq, p.fingerprints.as_slice()));
+                    keys.push((seq, &p.keys));
                     let rows = tx.replace_quotes(&p.id, &p.quotes)?;
                     let candidates = p.candidates.as_ref();
                     find_matches(
@@ -746,14 +741,7 @@ fn flush(
             });
         }
         align_matches(tx, &pending, AlignOn::Writer)?;
-        tx.add_fingerprints(&fingerprints)?;
-        // The full-text index last: FTS5 flushes its pending terms into a new segment
-        // whenever a later statement opens a statement journal (an INSERT OR REPLACE, a
-        // foreign-key check), so indexing between other writes would leave one tiny
-        // segment per document and merge them over and over.
-        for (seq, text) in to_index {
-            tx.index_text(seq, text)?;
-        }
+        crate::index::add_keys(tx, &keys)?;
         Ok(out)
     })?;
     batch.clear();
@@ -816,7 +804,7 @@ fn quote_grams(quotes: &[NewQuote]) -> Vec<Vec<i64>> {
 }
 
 /// Rebuilds what the store derives from its documents (quotations and speakers, their
-/// matches, the full-text and fingerprint indexes) from the stored texts and metadata,
+/// matches, the fingerprint and word indexes) from the stored texts and metadata,
 /// keeping documents, publications, sources, versions and fetches as they are: the repair
 /// for lost or damaged derived tables. Documents are read in the order they were stored,
 /// so matches form as they did. A document whose text cannot be read (a damaged object) is
@@ -863,9 +851,6 @@ pub fn rederive(
                 find_matches(tx, &rows, quotes, grams, None, &mut recent, &mut pending)?;
             }
             align_matches(tx, &pending, AlignOn::AllCores)?;
-            for (seq, _, text, _) in &readable {
-                tx.index_text(*seq, text)?;
-            }
             Ok(())
         })?;
         recent.committed();

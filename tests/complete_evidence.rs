@@ -279,6 +279,40 @@ fn a_damaged_fingerprint_index_is_reported_and_rebuilt() {
 }
 
 #[test]
+fn a_damaged_word_index_is_reported_and_rebuilt() {
+    let env = Env::new();
+    env.write("a.txt", "“Once in a while,” the minister said on Monday.\n");
+    env.ok(&["add", "a.txt"]);
+    // Too short for fingerprints: found through the word index.
+    let v = &env.json(&["verify", "Once in a"])[0];
+    assert_eq!(v["verdict"], "exact");
+    let db = env.path().join(".prov/prov.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE word_blocks SET data = x'ffff'", [])
+        .unwrap();
+    drop(conn);
+    let out = env.prov().arg("fsck").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("word index"), "{stdout}");
+    let out = env.prov().args(["verify", "Once in a"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    env.ok(&["fsck", "--reindex"]);
+    let v = &env.json(&["verify", "Once in a"])[0];
+    assert_eq!(v["verdict"], "exact");
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DELETE FROM word_blocks; DELETE FROM word_segments;")
+        .unwrap();
+    drop(conn);
+    let out = env.prov().arg("fsck").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("missing from the word index"), "{stdout}");
+    assert!(!stdout.contains("fingerprint index"), "{stdout}");
+}
+
+#[test]
 fn a_superseded_version_is_evidence_of_what_was_printed_labelled_as_such() {
     let env = Env::new();
     env.write(

@@ -306,7 +306,7 @@ fn repair_rebuilds_lost_derived_tables_from_the_documents() {
         let db = rusqlite::Connection::open(env.path().join(".prov/prov.db")).unwrap();
         db.execute_batch(
             "DELETE FROM quote_grams; DELETE FROM quotes; DELETE FROM quote_groups; \
-             INSERT INTO doc_text (doc_text) VALUES ('delete-all'); \
+             DELETE FROM word_blocks; DELETE FROM word_segments; \
              DELETE FROM shingle_blocks; DELETE FROM shingle_segments;",
         )
         .unwrap();

@@ -1,6 +1,7 @@
 use std::io::Write;
 
 use indicatif::{ProgressBar, ProgressDrawTarget};
+use prov::store::postings::Index;
 use serde_json::json;
 
 use super::output::note;
@@ -85,9 +86,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         Err(e) => return Err(e),
     };
     if args.reindex {
-        store.reset_shingles()?;
+        store.reset_indexes()?;
         let n = prov::index::catch_up(&mut store, &mut |_, _| {})?;
-        note(format!("rebuilt the fingerprint index of {n} documents"));
+        note(format!(
+            "rebuilt the fingerprint and word indexes of {n} documents"
+        ));
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     let mut report = store.fsck(&mut |done, total| {
@@ -99,18 +102,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         bar.set_position(done);
     })?;
     bar.finish_and_clear();
-    if report
-        .problems
+    // A damaged index is reported above; listing every document as missing from it
+    // would bury that.
+    let damaged_index = Index::ALL
         .iter()
-        .all(|p| p.item != "fingerprint index")
-    {
-        for id in prov::index::unindexed(&store)? {
+        .any(|i| report.problems.iter().any(|p| p.item == i.to_string()));
+    if !damaged_index {
+        for (id, index) in prov::index::unindexed(&store)? {
             report.problems.push(prov::store::fsck::Problem {
                 kind: prov::store::fsck::ProblemKind::Missing,
                 item: id.to_hex(),
-                detail: "document is missing from the fingerprint index; rebuild it with \
-                         `prov fsck --reindex`"
-                    .into(),
+                detail: format!(
+                    "document is missing from the {index}; rebuild it with `prov fsck --reindex`"
+                ),
             });
         }
     }

@@ -97,11 +97,11 @@ impl Context {
     }
 }
 
-/// Indexes documents stored by an older prov before the fingerprint index existed. Until
+/// Indexes documents stored by an older prov before the posting indexes existed. Until
 /// that is done, retrieval reads them directly, so a failure here (a read-only store) only
 /// costs time and is reported as such.
 fn catch_up(store: &mut Store) {
-    let pending = match store.shingles_pending_count() {
+    let pending = match store.index_pending_count() {
         Ok(0) | Err(_) => return,
         Ok(n) => n,
     };

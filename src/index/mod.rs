@@ -17,52 +17,53 @@
 //!
 //! Shingles made of common words ("of the", "it is") rank after any shingle holding a
 //! rarer word, so the kept fingerprints are the distinctive ones where a window has any.
+//!
+//! A passage shorter than [`MIN_WORDS`] has no window; it is found through the word index
+//! (every distinct word of each document), as the documents holding all of its words.
 
 pub mod retrieve;
 
-pub use retrieve::{Method, Retrieval, retrieve};
+pub use retrieve::{Method, Retrieval, closest, retrieve};
 
 use rayon::prelude::*;
 
+use crate::store::postings::Index;
 use crate::store::{self, Store};
 use crate::text::{self, normalize};
 
 /// Documents indexed per transaction when catching up.
 const CATCH_UP_BATCH: usize = 256;
 
-/// Indexes the documents of a store made before the fingerprint index existed, a batch per
-/// transaction, so an interrupted run keeps what it did. `progress` gets (done, total).
-/// A document whose text cannot be read is indexed as empty: it can support nothing, and
-/// `prov fsck` reports it.
+/// Indexes the documents waiting for the posting indexes (those of a store made before
+/// they existed, or all after `prov fsck --reindex`), a batch per transaction, so an
+/// interrupted run keeps what it did. `progress` gets (done, total). A document whose text
+/// cannot be read is indexed as empty: it can support nothing, and `prov fsck` reports it.
 pub fn catch_up(
     store: &mut Store,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64, store::Error> {
-    let total = store.shingles_pending_count()?;
+    let total = store.index_pending_count()?;
     let mut done = 0;
     while done < total {
-        let rows = store.shingles_pending(CATCH_UP_BATCH)?;
+        let rows = store.index_pending(CATCH_UP_BATCH)?;
         if rows.is_empty() {
             break;
         }
         let docs = store.document_ids(&rows)?;
         let objects = store.objects().clone();
-        let fingerprints: Vec<(i64, Vec<u32>)> = docs
+        let keys: Vec<(i64, Keys)> = docs
             .par_iter()
             .map(|(seq, id, text_id)| {
-                let fps = text::stored_text(&objects, id, text_id.as_ref())
-                    .map(|t| document_fingerprints(&t))
+                let keys = text::stored_text(&objects, id, text_id.as_ref())
+                    .map(|t| document_keys(&t))
                     .unwrap_or_default();
-                (*seq, fps)
+                (*seq, keys)
             })
             .collect();
         store.write(|tx| -> Result<(), store::Error> {
-            let refs: Vec<(i64, &[u32])> = fingerprints
-                .iter()
-                .map(|(d, f)| (*d, f.as_slice()))
-                .collect();
-            tx.add_fingerprints(&refs)?;
-            tx.clear_fingerprints_pending(&rows)
+            let refs: Vec<(i64, &Keys)> = keys.iter().map(|(d, k)| (*d, k)).collect();
+            add_keys(tx, &refs)?;
+            tx.clear_index_pending(&rows)
         })?;
         done += rows.len() as u64;
         progress(done.min(total), total);
@@ -81,40 +82,97 @@ pub const MIN_WORDS: usize = SHINGLE + WINDOW - 1;
 /// A kept shingle's hash, as the index stores it.
 pub type Fingerprint = u32;
 
-/// Documents with text worth indexing that the fingerprint index holds nothing for (and
-/// that are not waiting to be indexed): what `prov fsck` reports as missing from it.
-pub fn unindexed(store: &Store) -> Result<Vec<crate::model::DocId>, store::Error> {
-    let indexed = store.shingle_documents()?;
+/// A word's key in the word index.
+pub type WordKey = u32;
+
+/// What the posting indexes hold for one document, each sorted and without repeats.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys {
+    pub fingerprints: Vec<Fingerprint>,
+    pub words: Vec<WordKey>,
+}
+
+impl Keys {
+    fn get(&self, index: Index) -> &[u32] {
+        match index {
+            Index::Fingerprints => &self.fingerprints,
+            Index::Words => &self.words,
+        }
+    }
+}
+
+/// Adds documents stored in this transaction (by row) to both posting indexes.
+pub fn add_keys(tx: &store::Tx<'_>, docs: &[(i64, &Keys)]) -> Result<(), store::Error> {
+    for index in Index::ALL {
+        let refs: Vec<(i64, &[u32])> = docs.iter().map(|(d, k)| (*d, k.get(index))).collect();
+        tx.add_postings(index, &refs)?;
+    }
+    Ok(())
+}
+
+/// Documents with text worth indexing that a posting index holds nothing for (and that
+/// are not waiting to be indexed): what `prov fsck` reports as missing from it.
+pub fn unindexed(store: &Store) -> Result<Vec<(crate::model::DocId, Index)>, store::Error> {
+    let indexed = Index::ALL
+        .iter()
+        .map(|&i| store.indexed_documents(i))
+        .collect::<Result<Vec<_>, _>>()?;
     let pending: rustc_hash::FxHashSet<i64> =
-        store.shingles_pending(usize::MAX)?.into_iter().collect();
+        store.index_pending(usize::MAX)?.into_iter().collect();
     let rows: Vec<i64> = store
         .document_rows()?
         .into_iter()
-        .filter(|r| !indexed.contains(r) && !pending.contains(r))
+        .filter(|r| !pending.contains(r) && indexed.iter().any(|i| !i.contains(r)))
         .collect();
     let docs = store.document_ids(&rows)?;
     let objects = store.objects();
-    Ok(docs
+    let missing: Vec<Vec<(crate::model::DocId, Index)>> = docs
         .par_iter()
-        .filter(|(_, id, text_id)| {
-            text::stored_text(objects, id, text_id.as_ref())
-                .is_ok_and(|t| !document_fingerprints(&t).is_empty())
+        .map(|(seq, id, text_id)| {
+            let Ok(text) = text::stored_text(objects, id, text_id.as_ref()) else {
+                return Vec::new();
+            };
+            let keys = document_keys(&text);
+            Index::ALL
+                .iter()
+                .zip(&indexed)
+                .filter(|(i, held)| !keys.get(**i).is_empty() && !held.contains(seq))
+                .map(|(i, _)| (*id, *i))
+                .collect()
         })
-        .map(|(_, id, _)| *id)
-        .collect())
+        .collect();
+    Ok(missing.into_iter().flatten().collect())
 }
 
-/// The fingerprints of a document's text, sorted and without repeats.
-pub fn document_fingerprints(text: &str) -> Vec<Fingerprint> {
+/// The keys of a document's text for both posting indexes.
+pub fn document_keys(text: &str) -> Keys {
     let norm = normalize::normalize(text);
     let words: Vec<&str> = normalize::words(&norm.text)
         .iter()
         .map(|w| &norm.text[w.start..w.end])
         .collect();
-    let mut out = fingerprints(&words);
-    out.sort_unstable();
-    out.dedup();
-    out
+    let mut fingerprints = fingerprints(&words);
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    let mut words: Vec<WordKey> = words.iter().map(|w| word_key(w)).collect();
+    words.sort_unstable();
+    words.dedup();
+    Keys {
+        fingerprints,
+        words,
+    }
+}
+
+/// The fingerprints of a document's text, sorted and without repeats.
+pub fn document_fingerprints(text: &str) -> Vec<Fingerprint> {
+    document_keys(text).fingerprints
+}
+
+/// A normalised word's key in the word index: its hash, mixed. Fixed forever, like
+/// [`shingle_hash`]. Two words may share a key; retrieval then lists a few documents too
+/// many, which alignment turns away, and never too few.
+pub fn word_key(word: &str) -> WordKey {
+    shingle_hash(std::iter::once(word_hash(word)))
 }
 
 /// The fingerprints winnowing keeps for a run of normalised words, in text order (with
@@ -183,7 +241,7 @@ fn shingle_hash(words: impl Iterator<Item = u64>) -> u32 {
 
 /// The most frequent English words: a shingle of them alone says little about where a
 /// passage is.
-fn is_common(word: &str) -> bool {
+pub fn is_common(word: &str) -> bool {
     COMMON.binary_search(&word).is_ok()
 }
 
@@ -251,6 +309,20 @@ mod tests {
                 assert!(held.binary_search(&f).is_ok(), "{passage}: {f:x} not kept");
             }
         }
+    }
+
+    #[test]
+    fn word_keys_are_fixed_and_cover_every_word() {
+        // Stored indexes depend on this value: it must never change.
+        assert_eq!(word_key("nothing"), 0xceab_1759);
+        assert_ne!(word_key("once"), word_key("onc"));
+        let keys = document_keys("Once in a while, once IN a while.");
+        let mut want: Vec<u32> = ["once", "in", "a", "while"]
+            .iter()
+            .map(|w| word_key(w))
+            .collect();
+        want.sort_unstable();
+        assert_eq!(keys.words, want);
     }
 
     #[test]

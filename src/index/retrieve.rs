@@ -2,7 +2,8 @@
 
 use rustc_hash::FxHashMap;
 
-use super::fingerprints;
+use super::{fingerprints, is_common, word_key};
+use crate::store::postings::Index;
 use crate::store::{self, Store};
 
 /// A fingerprint held by more documents than this is read only when the passage has no
@@ -64,7 +65,7 @@ pub fn retrieve(store: &Store, pieces: &[Vec<&str>]) -> Result<Retrieval, store:
         by_fingerprints(store, &per_piece)?
     };
     // Documents of a store indexed before fingerprints existed, until they are indexed.
-    let pending = store.shingles_pending(usize::MAX)?;
+    let pending = store.index_pending(usize::MAX)?;
     if !pending.is_empty() {
         let known: rustc_hash::FxHashSet<i64> = retrieval
             .docs
@@ -83,7 +84,7 @@ fn by_fingerprints(store: &Store, per_piece: &[Vec<u32>]) -> Result<Retrieval, s
     let mut all: Vec<u32> = per_piece.iter().flatten().copied().collect();
     all.sort_unstable();
     all.dedup();
-    let mut postings = store.postings(&all, COMMON)?;
+    let mut postings = store.postings(Index::Fingerprints, &all, COMMON)?;
     // Each piece's rarest fingerprint is read whatever its size: it lists every document
     // holding that piece word for word.
     for piece in per_piece {
@@ -94,7 +95,7 @@ fn by_fingerprints(store: &Store, per_piece: &[Vec<u32>]) -> Result<Retrieval, s
         if let Some(i) = rarest {
             if postings[i].count > COMMON && postings[i].docs.is_empty() {
                 postings[i] = store
-                    .postings(&[all[i]], usize::MAX)?
+                    .postings(Index::Fingerprints, &[all[i]], usize::MAX)?
                     .pop()
                     .unwrap_or_default();
             }
@@ -131,12 +132,132 @@ fn by_fingerprints(store: &Store, per_piece: &[Vec<u32>]) -> Result<Retrieval, s
 
 fn by_words(store: &Store, pieces: &[Vec<&str>]) -> Result<Retrieval, store::Error> {
     let words: Vec<&str> = pieces.iter().flatten().copied().collect();
-    let (docs, total) = store.documents_with_words(&words, SHORT_QUERY_DOCS)?;
+    let holding = holding_all(store, &words)?;
+    let total = holding.len();
+    let mut docs = holding;
+    docs.truncate(SHORT_QUERY_DOCS);
     Ok(Retrieval {
-        left_out: total.saturating_sub(docs.len()),
-        complete: docs.len() >= total,
+        left_out: total - docs.len(),
+        complete: docs.len() == total,
         docs,
         near: Vec::new(),
         method: Method::Words,
     })
+}
+
+/// Rows of the documents holding every one of `words` (normalised, in any order), lowest
+/// first: the intersection of their posting lists, rarest first. Empty for no words.
+fn holding_all(store: &Store, words: &[&str]) -> Result<Vec<i64>, store::Error> {
+    let mut keys: Vec<u32> = words.iter().map(|w| word_key(w)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts = store.postings(Index::Words, &keys, 0)?;
+    let mut order: Vec<(usize, u32)> = counts.iter().map(|p| p.count).zip(keys).collect();
+    order.sort_unstable();
+    let mut holding: Option<Vec<i64>> = None;
+    for (count, key) in order {
+        if count == 0 || holding.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Vec::new());
+        }
+        let list = store
+            .postings(Index::Words, &[key], usize::MAX)?
+            .pop()
+            .unwrap_or_default()
+            .docs;
+        holding = Some(match holding {
+            None => list,
+            Some(h) => intersect(&h, &list),
+        });
+    }
+    Ok(holding.unwrap_or_default())
+}
+
+/// The rows in both ascending lists.
+fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    small
+        .iter()
+        .copied()
+        .filter(|x| large.binary_search(x).is_ok())
+        .collect()
+}
+
+/// The most documents read from one word's posting list when ranking the closest.
+const CLOSEST_POSTINGS: usize = 20_000;
+
+/// Documents most likely to hold a passage close to one made of `words` (normalised) when
+/// none holds it: those sharing its rarest words, ranked by the summed rarity (IDF) of the
+/// words they share; the documents holding all of its words first when rarity cannot tell
+/// them apart. At most `limit` rows.
+pub fn closest(store: &Store, words: &[&str], limit: usize) -> Result<Vec<i64>, store::Error> {
+    let mut terms: Vec<&str> = words.to_vec();
+    terms.sort_unstable();
+    terms.dedup();
+    let informative: Vec<&str> = terms.iter().copied().filter(|w| !is_common(w)).collect();
+    let pool = if informative.len() >= 2 {
+        informative
+    } else {
+        terms.clone()
+    };
+    let keys: Vec<u32> = pool.iter().map(|w| word_key(w)).collect();
+    let postings = store.postings(Index::Words, &keys, CLOSEST_POSTINGS)?;
+    let mut counted: Vec<(usize, usize)> = postings
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.count > 0)
+        .map(|(i, p)| (p.count, i))
+        .collect();
+    if counted.is_empty() {
+        return Ok(Vec::new());
+    }
+    counted.sort_unstable();
+    // The highest row stands in for the number of documents: exact unless rows were
+    // removed, and one index read where a count reads the whole table.
+    let total = store.last_document_row()?.max(1) as f64;
+    let mut scores: FxHashMap<i64, f64> = FxHashMap::default();
+    // A word held by a large share of the store says little and is read only when nothing
+    // rarer exists; a list over the cap is counted, not read.
+    for (i, &(n, k)) in counted.iter().take(8).enumerate() {
+        if i >= 3 && (n as f64) > total / 4.0 {
+            break;
+        }
+        let idf = (total / n as f64).ln() + 1.0;
+        for &row in &postings[k].docs {
+            *scores.entry(row).or_default() += idf;
+        }
+    }
+    let mut ranked: Vec<(i64, f64)> = scores.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // For a quotation made of common words ("there should be no deal") the scores tie across
+    // hundreds of documents and the right one may fall past the cut; then the documents
+    // holding every word of it come first. (An altered quote misses a word and is served
+    // by the scores.)
+    let tied_at_cut = ranked.len() > limit && ranked[limit].1 >= ranked[0].1;
+    if tied_at_cut {
+        let mut all = holding_all(store, &terms)?;
+        all.truncate(limit);
+        let first: rustc_hash::FxHashSet<i64> = all.iter().copied().collect();
+        ranked.retain(|(row, _)| !first.contains(row));
+        ranked = all
+            .into_iter()
+            .map(|r| (r, f64::INFINITY))
+            .chain(ranked)
+            .collect();
+    }
+    ranked.truncate(limit);
+    Ok(ranked.into_iter().map(|(r, _)| r).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::intersect;
+
+    #[test]
+    fn intersection_keeps_rows_in_both() {
+        assert_eq!(intersect(&[1, 3, 5, 9], &[2, 3, 9, 10, 11]), [3, 9]);
+        assert_eq!(intersect(&[], &[1]), Vec::<i64>::new());
+    }
 }

@@ -209,6 +209,16 @@ impl Store {
         Ok(rows)
     }
 
+    /// The highest document row (0 for an empty store): the number of documents unless
+    /// some were removed, in one index read.
+    pub fn last_document_row(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM documents", [], |r| {
+                r.get(0)
+            })?)
+    }
+
     /// Every document's row, in order.
     pub fn document_rows(&self) -> Result<Vec<i64>> {
         let rows = self

@@ -61,18 +61,6 @@ impl Store {
             });
         }
 
-        // The full-text index checks its own structure.
-        if let Err(e) = conn.execute(
-            "INSERT INTO doc_text (doc_text) VALUES ('integrity-check')",
-            [],
-        ) {
-            report.problems.push(Problem {
-                kind: ProblemKind::Corrupt,
-                item: "text index".into(),
-                detail: format!("{e}; rebuild it by adding the documents to a fresh store"),
-            });
-        }
-
         let mut stmt = conn.prepare("SELECT id, size, text_id FROM documents ORDER BY id")?;
         let docs = stmt
             .query_map([], |r| {
@@ -203,12 +191,14 @@ impl Store {
             });
         }
 
-        if let Err(e) = self.shingle_documents() {
-            report.problems.push(Problem {
-                kind: ProblemKind::Corrupt,
-                item: "fingerprint index".into(),
-                detail: format!("{e}; rebuild it with `prov fsck --reindex`"),
-            });
+        for index in super::postings::Index::ALL {
+            if let Err(e) = self.indexed_documents(index) {
+                report.problems.push(Problem {
+                    kind: ProblemKind::Corrupt,
+                    item: index.to_string(),
+                    detail: format!("{e}; rebuild it with `prov fsck --reindex`"),
+                });
+            }
         }
 
         let objects = self

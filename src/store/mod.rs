@@ -13,8 +13,8 @@ pub mod matches;
 pub mod meta;
 mod migrate;
 pub mod objects;
+pub mod postings;
 pub mod quotes;
-pub mod shingles;
 pub mod status;
 mod tx;
 

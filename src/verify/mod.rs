@@ -232,17 +232,13 @@ fn find(
     // sharing most of its fingerprints were aligned above; those sharing fewer hold
     // passages further from it.)
     if options.only.is_none() && found.is_empty() && options.closest > 0 {
-        let seen: rustc_hash::FxHashSet<DocId> = docs.iter().map(|d| d.1).collect();
-        let extra: Vec<DocId> = store
-            .candidates(&query.terms(), options.closest)?
+        let seen: rustc_hash::FxHashSet<i64> = docs.iter().map(|d| d.0).collect();
+        let rows: Vec<i64> = index::closest(store, &query.terms(), options.closest)?
             .into_iter()
-            .filter(|d| !seen.contains(d) && options.exclude != Some(*d))
+            .filter(|r| !seen.contains(r))
             .collect();
-        let rows = extra
-            .iter()
-            .map(|d| doc_row(store, d))
-            .collect::<Result<Vec<_>, _>>()?;
-        let extra = store.document_ids(&rows)?;
+        let mut extra = store.document_ids(&rows)?;
+        extra.retain(|(_, id, _)| options.exclude != Some(*id));
         found.extend(align_all(store, query, &extra, options)?);
     }
     Ok((found, complete, method))

@@ -1,17 +1,21 @@
-//! The fingerprint index: for each word-shingle fingerprint (see `crate::index`), the
-//! documents that kept it, in ordinary tables any SQL database can hold.
+//! The posting indexes, in ordinary tables any SQL database can hold: for each key, the
+//! documents (rows) that hold it. Two indexes share the layout: the fingerprint index
+//! (winnowed word-shingle fingerprints, see `crate::index`) finds every document holding a
+//! passage of four words or more; the word index (every distinct normalised word) finds
+//! those holding all the words of a shorter one, and the closest passages when nothing
+//! holds a quotation.
 //!
 //! Postings are written the way log-structured indexes write them, because a B-tree keyed
 //! by random hashes would rewrite pages all over the file for every batch of documents:
 //! each add transaction writes its documents' postings as one new *segment*, sorted by
-//! fingerprint and packed into blocks of about [`BLOCK_BYTES`] (varint deltas), appended at
-//! the end of the table. When [`FANOUT`] segments of one level exist they are merged into
-//! one segment of the next level, in the same transaction, so a store of N documents has
+//! key and packed into blocks of about [`BLOCK_BYTES`] (varint deltas), appended at the
+//! end of the table. When [`FANOUT`] segments of one level exist they are merged into one
+//! segment of the next level, in the same transaction, so a store of N documents has
 //! O(log N) segments and a lookup costs one indexed read per segment. Every posting list of
-//! one fingerprint lies within one block of each segment.
+//! one key lies within one block of each segment.
 //!
-//! Block layout: for each fingerprint in order, `varint(fingerprint - previous)` (the first
-//! relative to the block's `first`), `varint(count)`, then the documents' rows ascending as
+//! Block layout: for each key in order, `varint(key - previous)` (the first relative to
+//! the block's `first`), `varint(count)`, then the documents' rows ascending as
 //! `varint(first)` and `varint(delta)`s.
 
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -23,16 +27,53 @@ const BLOCK_BYTES: usize = 1900;
 /// Segments of one level merged into one of the next.
 const FANOUT: usize = 8;
 
-/// A fingerprint's documents in one lookup.
+/// One of the two posting indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    /// Winnowed word-shingle fingerprints of each document.
+    Fingerprints,
+    /// Each document's distinct normalised words.
+    Words,
+}
+
+impl Index {
+    /// Both indexes.
+    pub const ALL: [Index; 2] = [Index::Fingerprints, Index::Words];
+
+    fn segments(self) -> &'static str {
+        match self {
+            Index::Fingerprints => "shingle_segments",
+            Index::Words => "word_segments",
+        }
+    }
+
+    fn blocks(self) -> &'static str {
+        match self {
+            Index::Fingerprints => "shingle_blocks",
+            Index::Words => "word_blocks",
+        }
+    }
+}
+
+impl std::fmt::Display for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            Index::Fingerprints => "fingerprint index",
+            Index::Words => "word index",
+        })
+    }
+}
+
+/// A key's documents in one lookup.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Postings {
-    /// How many documents hold the fingerprint.
+    /// How many documents hold the key.
     pub count: usize,
     /// Their rows, ascending; empty when `count` is over the cap the caller gave.
     pub docs: Vec<i64>,
 }
 
-/// Documents whose fingerprints are not in the index yet (stores made before it existed).
+/// Documents not in the posting indexes yet (stores made before they existed).
 pub(super) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<i64>> {
     let rows = conn
         .prepare_cached("SELECT doc FROM shingles_pending ORDER BY doc LIMIT ?1")?
@@ -42,17 +83,18 @@ pub(super) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<i
 }
 
 impl Store {
-    /// The documents (rows) holding each fingerprint, in the order given. A list longer
-    /// than `cap` is counted, not read.
-    pub fn postings(&self, fingerprints: &[u32], cap: usize) -> Result<Vec<Postings>> {
-        let segments = segments(self.conn(), None)?;
-        let mut out = vec![Postings::default(); fingerprints.len()];
-        let mut block = self.conn().prepare_cached(
-            "SELECT first, data FROM shingle_blocks WHERE segment = ?1 AND first <= ?2 \
+    /// The documents (rows) holding each key of `index`, in the order given. A list
+    /// longer than `cap` is counted, not read.
+    pub fn postings(&self, index: Index, keys: &[u32], cap: usize) -> Result<Vec<Postings>> {
+        let segments = segments(self.conn(), index, None)?;
+        let mut out = vec![Postings::default(); keys.len()];
+        let mut block = self.conn().prepare_cached(&format!(
+            "SELECT first, data FROM {} WHERE segment = ?1 AND first <= ?2 \
              ORDER BY first DESC LIMIT 1",
-        )?;
+            index.blocks()
+        ))?;
         for &(segment, ..) in &segments {
-            for (f, postings) in fingerprints.iter().zip(out.iter_mut()) {
+            for (f, postings) in keys.iter().zip(out.iter_mut()) {
                 let row: Option<(i64, Vec<u8>)> = block
                     .query_row(params![segment, i64::from(*f)], |r| {
                         Ok((r.get(0)?, r.get(1)?))
@@ -60,9 +102,9 @@ impl Store {
                     .optional()?;
                 let Some((first, data)) = row else { continue };
                 let first = u32::try_from(first)
-                    .map_err(|_| corrupt(segment, format!("first fingerprint {first}")))?;
+                    .map_err(|_| corrupt(index, segment, format!("first key {first}")))?;
                 find_in_block(&data, first, *f, postings, cap)
-                    .map_err(|what| corrupt(segment, what))?;
+                    .map_err(|what| corrupt(index, segment, what))?;
             }
         }
         for p in &mut out {
@@ -75,23 +117,29 @@ impl Store {
         Ok(out)
     }
 
-    /// Every document row the index holds postings for, reading (and so checking) every
+    /// Every document row `index` holds postings for, reading (and so checking) every
     /// block.
-    pub fn shingle_documents(&self) -> Result<rustc_hash::FxHashSet<i64>> {
+    pub fn indexed_documents(&self, index: Index) -> Result<rustc_hash::FxHashSet<i64>> {
         let mut docs = rustc_hash::FxHashSet::default();
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT segment, first, data FROM shingle_blocks ORDER BY segment, first")?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT segment, first, data FROM {} ORDER BY segment, first",
+            index.blocks()
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let segment: i64 = r.get(0)?;
             let first: i64 = r.get(1)?;
             let data: Vec<u8> = r.get(2)?;
             let first = u32::try_from(first)
-                .map_err(|_| corrupt(segment, format!("first fingerprint {first}")))?;
-            let groups = decode_block(&data, first).map_err(|what| corrupt(segment, what))?;
+                .map_err(|_| corrupt(index, segment, format!("first key {first}")))?;
+            let groups =
+                decode_block(&data, first).map_err(|what| corrupt(index, segment, what))?;
             if groups.first().map(|g| g.0) != Some(first) {
-                return Err(corrupt(segment, format!("block {first} starts elsewhere")));
+                return Err(corrupt(
+                    index,
+                    segment,
+                    format!("block {first} starts elsewhere"),
+                ));
             }
             for (_, d) in groups {
                 docs.extend(d);
@@ -100,20 +148,27 @@ impl Store {
         Ok(docs)
     }
 
-    /// Empties the fingerprint index and marks every document as waiting to be indexed
-    /// (`crate::index::catch_up` then rebuilds it).
-    pub fn reset_shingles(&mut self) -> Result<()> {
+    /// Empties both posting indexes and marks every document as waiting to be indexed
+    /// (`crate::index::catch_up` then rebuilds them).
+    pub fn reset_indexes(&mut self) -> Result<()> {
         self.write_sql(|tx| -> Result<()> {
-            tx.execute_batch(
-                "DELETE FROM shingle_blocks; DELETE FROM shingle_segments; \
-                 INSERT OR IGNORE INTO shingles_pending SELECT seq FROM documents;",
+            for index in Index::ALL {
+                tx.execute_batch(&format!(
+                    "DELETE FROM {}; DELETE FROM {};",
+                    index.blocks(),
+                    index.segments()
+                ))?;
+            }
+            tx.execute(
+                "INSERT OR IGNORE INTO shingles_pending SELECT seq FROM documents",
+                [],
             )?;
             Ok(())
         })
     }
 
     /// How many documents are waiting to be indexed.
-    pub fn shingles_pending_count(&self) -> Result<u64> {
+    pub fn index_pending_count(&self) -> Result<u64> {
         Ok(self
             .conn()
             .query_row("SELECT count(*) FROM shingles_pending", [], |r| {
@@ -123,32 +178,38 @@ impl Store {
     }
 
     /// The rows of documents waiting to be indexed, oldest first.
-    pub fn shingles_pending(&self, limit: usize) -> Result<Vec<i64>> {
+    pub fn index_pending(&self, limit: usize) -> Result<Vec<i64>> {
         pending(self.conn(), limit)
     }
 
-    /// Index segments and their sizes: (level, postings, blocks), for `fsck` and benchmarks.
-    pub fn shingle_segments(&self) -> Result<Vec<(i64, i64, i64)>> {
-        Ok(segments(self.conn(), None)?
+    /// `index`'s segments and their sizes: (level, postings, blocks), for `fsck` and
+    /// benchmarks.
+    pub fn index_segments(&self, index: Index) -> Result<Vec<(i64, i64, i64)>> {
+        Ok(segments(self.conn(), index, None)?
             .into_iter()
             .map(|(_, level, postings, blocks)| (level, postings, blocks))
             .collect())
     }
 }
 
-fn corrupt(segment: i64, what: String) -> Error {
+fn corrupt(index: Index, segment: i64, what: String) -> Error {
     Error::CorruptRow(format!(
-        "fingerprint index segment {segment}: {what}; rebuild it with `prov fsck --reindex`"
+        "{index} segment {segment}: {what}; rebuild it with `prov fsck --reindex`"
     ))
 }
 
 /// Segments, oldest first: (id, level, postings, blocks); only one level's when given.
-fn segments(conn: &rusqlite::Connection, level: Option<i64>) -> Result<Vec<(i64, i64, i64, i64)>> {
+fn segments(
+    conn: &rusqlite::Connection,
+    index: Index,
+    level: Option<i64>,
+) -> Result<Vec<(i64, i64, i64, i64)>> {
     let rows = conn
-        .prepare_cached(
-            "SELECT id, level, postings, blocks FROM shingle_segments \
+        .prepare_cached(&format!(
+            "SELECT id, level, postings, blocks FROM {} \
              WHERE ?1 IS NULL OR level = ?1 ORDER BY id",
-        )?
+            index.segments()
+        ))?
         .query_map([level], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
@@ -156,7 +217,7 @@ fn segments(conn: &rusqlite::Connection, level: Option<i64>) -> Result<Vec<(i64,
     Ok(rows)
 }
 
-/// Adds the documents of fingerprint `want` in one block to `out` (at most `cap` rows
+/// Adds the documents of key `want` in one block to `out` (at most `cap` rows
 /// kept; the count is always added).
 fn find_in_block(
     data: &[u8],
@@ -168,8 +229,8 @@ fn find_in_block(
     let mut r = Reader { data, at: 0 };
     let mut f = first;
     while !r.done() {
-        let delta = u32::try_from(r.varint()?).map_err(|_| "fingerprint delta".to_owned())?;
-        f = f.checked_add(delta).ok_or("fingerprint overflow")?;
+        let delta = u32::try_from(r.varint()?).map_err(|_| "key delta".to_owned())?;
+        f = f.checked_add(delta).ok_or("key overflow")?;
         let n = usize::try_from(r.varint()?).map_err(|_| "count".to_owned())?;
         if n > data.len() {
             return Err(format!("count {n} longer than its block"));
@@ -197,14 +258,14 @@ fn find_in_block(
     Ok(())
 }
 
-/// Reads one block's fingerprints and their documents, in order.
+/// Reads one block's keys and their documents, in order.
 fn decode_block(data: &[u8], first: u32) -> std::result::Result<Vec<(u32, Vec<i64>)>, String> {
     let mut r = Reader { data, at: 0 };
     let mut out = Vec::new();
     let mut f = first;
     while !r.done() {
-        let delta = u32::try_from(r.varint()?).map_err(|_| "fingerprint delta".to_owned())?;
-        f = f.checked_add(delta).ok_or("fingerprint overflow")?;
+        let delta = u32::try_from(r.varint()?).map_err(|_| "key delta".to_owned())?;
+        f = f.checked_add(delta).ok_or("key overflow")?;
         let n = usize::try_from(r.varint()?).map_err(|_| "count".to_owned())?;
         if n > data.len() {
             return Err(format!("count {n} longer than its block"));
@@ -255,9 +316,10 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// Writes one segment's blocks in fingerprint order.
+/// Writes one segment's blocks in key order.
 struct SegmentWriter<'a, 'c> {
     tx: &'a Transaction<'c>,
+    index: Index,
     segment: i64,
     first: Option<u32>,
     last: u32,
@@ -267,13 +329,15 @@ struct SegmentWriter<'a, 'c> {
 }
 
 impl<'a, 'c> SegmentWriter<'a, 'c> {
-    fn new(tx: &'a Transaction<'c>, level: i64) -> Result<Self> {
-        tx.prepare_cached(
-            "INSERT INTO shingle_segments (level, postings, blocks) VALUES (?1, 0, 0)",
-        )?
+    fn new(tx: &'a Transaction<'c>, index: Index, level: i64) -> Result<Self> {
+        tx.prepare_cached(&format!(
+            "INSERT INTO {} (level, postings, blocks) VALUES (?1, 0, 0)",
+            index.segments()
+        ))?
         .execute([level])?;
         Ok(SegmentWriter {
             tx,
+            index,
             segment: tx.last_insert_rowid(),
             first: None,
             last: 0,
@@ -283,7 +347,7 @@ impl<'a, 'c> SegmentWriter<'a, 'c> {
         })
     }
 
-    /// Appends one fingerprint's documents (rows ascending, fingerprints in order).
+    /// Appends one key's documents (rows ascending, keys in order).
     fn push(&mut self, f: u32, docs: &[i64]) -> Result<()> {
         if docs.is_empty() {
             return Ok(());
@@ -315,9 +379,10 @@ impl<'a, 'c> SegmentWriter<'a, 'c> {
             return Ok(());
         };
         self.tx
-            .prepare_cached(
-                "INSERT INTO shingle_blocks (segment, first, data) VALUES (?1, ?2, ?3)",
-            )?
+            .prepare_cached(&format!(
+                "INSERT INTO {} (segment, first, data) VALUES (?1, ?2, ?3)",
+                self.index.blocks()
+            ))?
             .execute(params![self.segment, i64::from(first), self.buf])?;
         self.buf.clear();
         self.blocks += 1;
@@ -327,21 +392,27 @@ impl<'a, 'c> SegmentWriter<'a, 'c> {
     fn finish(mut self) -> Result<()> {
         self.flush()?;
         self.tx
-            .prepare_cached("UPDATE shingle_segments SET postings = ?2, blocks = ?3 WHERE id = ?1")?
+            .prepare_cached(&format!(
+                "UPDATE {} SET postings = ?2, blocks = ?3 WHERE id = ?1",
+                self.index.segments()
+            ))?
             .execute(params![self.segment, self.postings, self.blocks])?;
         Ok(())
     }
 }
 
 /// Merges the segments of every level that has [`FANOUT`] of them, from the bottom up.
-fn merge_full_levels(tx: &Transaction<'_>) -> Result<()> {
+fn merge_full_levels(tx: &Transaction<'_>, index: Index) -> Result<()> {
     let mut level = 0;
     loop {
-        let full = segments(tx, Some(level))?;
+        let full = segments(tx, index, Some(level))?;
         if full.len() < FANOUT {
             let higher: Option<i64> = tx
                 .query_row(
-                    "SELECT min(level) FROM shingle_segments WHERE level > ?1",
+                    &format!(
+                        "SELECT min(level) FROM {} WHERE level > ?1",
+                        index.segments()
+                    ),
                     [level],
                     |r| r.get(0),
                 )
@@ -356,13 +427,14 @@ fn merge_full_levels(tx: &Transaction<'_>) -> Result<()> {
             }
         }
         let ids: Vec<i64> = full.iter().map(|s| s.0).collect();
-        merge(tx, &ids, level + 1)?;
+        merge(tx, index, &ids, level + 1)?;
         level += 1;
     }
 }
 
 /// Reads one segment's blocks in order, a block at a time.
 struct SegmentCursor {
+    index: Index,
     segment: i64,
     after: Option<i64>,
     groups: std::vec::IntoIter<(u32, Vec<i64>)>,
@@ -370,8 +442,9 @@ struct SegmentCursor {
 }
 
 impl SegmentCursor {
-    fn new(tx: &Transaction<'_>, segment: i64) -> Result<Self> {
+    fn new(tx: &Transaction<'_>, index: Index, segment: i64) -> Result<Self> {
         let mut c = SegmentCursor {
+            index,
             segment,
             after: None,
             groups: Vec::new().into_iter(),
@@ -388,10 +461,11 @@ impl SegmentCursor {
                 return Ok(());
             }
             let row: Option<(i64, Vec<u8>)> = tx
-                .prepare_cached(
-                    "SELECT first, data FROM shingle_blocks WHERE segment = ?1 AND first > ?2 \
+                .prepare_cached(&format!(
+                    "SELECT first, data FROM {} WHERE segment = ?1 AND first > ?2 \
                      ORDER BY first LIMIT 1",
-                )?
+                    self.index.blocks()
+                ))?
                 .query_row(params![self.segment, self.after.unwrap_or(-1)], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })
@@ -402,20 +476,20 @@ impl SegmentCursor {
             };
             self.after = Some(first);
             let first = u32::try_from(first)
-                .map_err(|_| corrupt(self.segment, format!("first fingerprint {first}")))?;
+                .map_err(|_| corrupt(self.index, self.segment, format!("first key {first}")))?;
             self.groups = decode_block(&data, first)
-                .map_err(|what| corrupt(self.segment, what))?
+                .map_err(|what| corrupt(self.index, self.segment, what))?
                 .into_iter();
         }
     }
 }
 
-fn merge(tx: &Transaction<'_>, ids: &[i64], level: i64) -> Result<()> {
+fn merge(tx: &Transaction<'_>, index: Index, ids: &[i64], level: i64) -> Result<()> {
     let mut cursors = ids
         .iter()
-        .map(|&s| SegmentCursor::new(tx, s))
+        .map(|&s| SegmentCursor::new(tx, index, s))
         .collect::<Result<Vec<_>>>()?;
-    let mut writer = SegmentWriter::new(tx, level)?;
+    let mut writer = SegmentWriter::new(tx, index, level)?;
     while let Some(f) = cursors
         .iter()
         .filter_map(|c| c.head.as_ref().map(|h| h.0))
@@ -435,8 +509,12 @@ fn merge(tx: &Transaction<'_>, ids: &[i64], level: i64) -> Result<()> {
         writer.push(f, &docs)?;
     }
     writer.finish()?;
-    let mut blocks = tx.prepare_cached("DELETE FROM shingle_blocks WHERE segment = ?1")?;
-    let mut segment = tx.prepare_cached("DELETE FROM shingle_segments WHERE id = ?1")?;
+    let mut blocks = tx.prepare_cached(&format!(
+        "DELETE FROM {} WHERE segment = ?1",
+        index.blocks()
+    ))?;
+    let mut segment =
+        tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", index.segments()))?;
     for id in ids {
         blocks.execute([id])?;
         segment.execute([id])?;
@@ -445,9 +523,9 @@ fn merge(tx: &Transaction<'_>, ids: &[i64], level: i64) -> Result<()> {
 }
 
 impl Tx<'_> {
-    /// Adds the fingerprints of documents stored in this transaction (by row) as a new
+    /// Adds the keys of documents stored in this transaction (by row) to `index` as a new
     /// segment, then merges segments as the levels fill up.
-    pub fn add_fingerprints(&self, docs: &[(i64, &[u32])]) -> Result<()> {
+    pub fn add_postings(&self, index: Index, docs: &[(i64, &[u32])]) -> Result<()> {
         let tx = self.sql;
         let mut pairs: Vec<(u32, i64)> = docs
             .iter()
@@ -458,7 +536,7 @@ impl Tx<'_> {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut writer = SegmentWriter::new(tx, 0)?;
+        let mut writer = SegmentWriter::new(tx, index, 0)?;
         let mut i = 0;
         while i < pairs.len() {
             let f = pairs[i].0;
@@ -468,11 +546,11 @@ impl Tx<'_> {
             i = j;
         }
         writer.finish()?;
-        merge_full_levels(tx)
+        merge_full_levels(tx, index)
     }
 
-    /// Marks documents as indexed.
-    pub fn clear_fingerprints_pending(&self, docs: &[i64]) -> Result<()> {
+    /// Marks documents as indexed in both indexes.
+    pub fn clear_index_pending(&self, docs: &[i64]) -> Result<()> {
         let tx = self.sql;
         let mut stmt = tx.prepare_cached("DELETE FROM shingles_pending WHERE doc = ?1")?;
         for d in docs {
@@ -492,7 +570,7 @@ mod tests {
             .write(|tx| -> Result<()> {
                 let refs: Vec<(i64, &[u32])> =
                     docs.iter().map(|(d, f)| (*d, f.as_slice())).collect();
-                tx.add_fingerprints(&refs)
+                tx.add_postings(Index::Fingerprints, &refs)
             })
             .unwrap();
     }
@@ -524,7 +602,7 @@ mod tests {
             add(&mut store, &docs);
         }
         let levels: Vec<i64> = store
-            .shingle_segments()
+            .index_segments(Index::Fingerprints)
             .unwrap()
             .iter()
             .map(|s| s.0)
@@ -532,18 +610,20 @@ mod tests {
         assert!(levels.len() < 20, "{levels:?}");
         assert!(levels.iter().any(|&l| l >= 2), "{levels:?}");
         let keys: Vec<u32> = expected.keys().copied().collect();
-        let got = store.postings(&keys, usize::MAX).unwrap();
+        let got = store
+            .postings(Index::Fingerprints, &keys, usize::MAX)
+            .unwrap();
         for (k, p) in keys.iter().zip(&got) {
             let want = &expected[k];
             assert_eq!(p.count, want.len(), "{k}");
             assert_eq!(&p.docs, want, "{k}");
         }
         // A capped list is counted, not read.
-        let capped = store.postings(&[7], 10).unwrap();
+        let capped = store.postings(Index::Fingerprints, &[7], 10).unwrap();
         assert_eq!(capped[0].count, 1000);
         assert!(capped[0].docs.is_empty());
         assert_eq!(
-            store.postings(&[424_242], 10).unwrap()[0],
+            store.postings(Index::Fingerprints, &[424_242], 10).unwrap()[0],
             Postings::default()
         );
     }
@@ -557,7 +637,7 @@ mod tests {
             .execute("UPDATE shingle_blocks SET data = x'ff'", [])
             .unwrap();
         assert!(matches!(
-            store.postings(&[9], 100),
+            store.postings(Index::Fingerprints, &[9], 100),
             Err(Error::CorruptRow(_))
         ));
     }
