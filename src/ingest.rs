@@ -861,6 +861,138 @@ pub fn rederive(
     Ok(unreadable)
 }
 
+/// A document brought from another store (see [`crate::sync`]): its row and everything
+/// recorded about it there, with its text.
+pub struct Imported {
+    /// The document as the other store holds it, publications included.
+    pub doc: store::documents::Document,
+    /// Its text (the bytes decoded, or an HTML page's article text), whose objects are in
+    /// this store already.
+    pub text: String,
+    pub fetches: Vec<FetchRecord>,
+}
+
+/// What an import recorded that this store did not have.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    pub documents: u64,
+    pub publications: u64,
+    pub fetches: u64,
+}
+
+/// What a document's text yields for the store: its quotations, their grams, and the
+/// posting indexes' keys.
+type Derived = (Vec<NewQuote>, Vec<Vec<i64>>, crate::index::Keys);
+
+/// Records documents brought from another store, batch after batch, keeping what matching
+/// needs to know about the batches before.
+#[derive(Default)]
+pub struct Importer {
+    recent: Recent,
+}
+
+impl Importer {
+    /// Records `docs` in one transaction. A document this store lacks is stored with its
+    /// row as the other store has it (size, encoding, when it was added, format, article
+    /// text) and its quotations extracted and matched here, as `add` would; for every
+    /// document, the publications and fetches this store lacks are recorded, none
+    /// dropped. Running it again records nothing.
+    pub fn import(
+        &mut self,
+        store: &mut Store,
+        docs: &[Imported],
+    ) -> Result<ImportCounts, store::Error> {
+        let fresh: Vec<bool> = docs
+            .iter()
+            .map(|d| match store.document_row(&d.doc.id) {
+                Ok(_) => Ok(false),
+                Err(store::Error::UnknownDocument(_)) => Ok(true),
+                Err(e) => Err(e),
+            })
+            .collect::<Result<_, _>>()?;
+        // Extraction, grams and index keys are per-document work: on all cores, before the
+        // transaction.
+        let derived: Vec<Option<Derived>> = docs
+            .par_iter()
+            .zip(&fresh)
+            .map(|(d, &fresh)| {
+                fresh.then(|| {
+                    let quotes = quotations(&d.text, &d.doc.meta);
+                    let grams = quote_grams(&quotes);
+                    (quotes, grams, crate::index::document_keys(&d.text))
+                })
+            })
+            .collect();
+        let recent = &mut self.recent;
+        let counts = store.write(|tx| -> Result<ImportCounts, store::Error> {
+            let mut counts = ImportCounts::default();
+            let mut pending = Vec::new();
+            let mut keys = Vec::new();
+            for (d, derived) in docs.iter().zip(&derived) {
+                let doc = &d.doc;
+                let (seq, is_new) = match (tx.stored_metadata(&doc.id)?, derived) {
+                    (Some((seq, _)), _) => (seq, false),
+                    (None, Some((quotes, grams, k))) => {
+                        let form = DocForm {
+                            format: doc.format,
+                            text_id: doc.text_id,
+                            canonical: doc.canonical.clone(),
+                        };
+                        let seq = tx.insert_document(
+                            &doc.id,
+                            doc.size,
+                            &doc.encoding,
+                            &doc.added_at,
+                            &doc.meta,
+                            &form,
+                        )?;
+                        let rows = tx.replace_quotes(&doc.id, quotes)?;
+                        find_matches(tx, &rows, quotes, grams, None, recent, &mut pending)?;
+                        keys.push((seq, k));
+                        counts.documents += 1;
+                        (seq, true)
+                    }
+                    // Stored by another process since the check above: its rows are there.
+                    (None, None) => continue,
+                };
+                for (i, p) in doc.publications.iter().enumerate() {
+                    let meta = Metadata {
+                        outlet: p.outlet.clone(),
+                        published: p.published.clone(),
+                        author: p.author.clone(),
+                        title: p.title.clone(),
+                        url: p.url.clone(),
+                        ..Metadata::default()
+                    };
+                    let change = tx.record_publication(
+                        seq,
+                        &NewPublication {
+                            source: p.source.as_ref(),
+                            meta: &meta,
+                            recorded_at: &p.recorded_at,
+                            recorded_by: p.recorded_by,
+                            first: is_new && i == 0,
+                        },
+                    )?;
+                    if change == PublicationChange::New {
+                        counts.publications += 1;
+                    }
+                }
+                for f in &d.fetches {
+                    if tx.import_fetch(f, &doc.id)? {
+                        counts.fetches += 1;
+                    }
+                }
+            }
+            align_matches(tx, &pending, AlignOn::AllCores)?;
+            crate::index::add_keys(tx, &keys)?;
+            Ok(counts)
+        })?;
+        self.recent.committed();
+        Ok(counts)
+    }
+}
+
 /// A stored quotation to align with a new one: (new row, stored row, new text, stored text).
 struct PendingMatch {
     qid: i64,

@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod model;
 pub mod rebuild;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod verify;
 

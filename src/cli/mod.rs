@@ -4,6 +4,7 @@
 mod add;
 mod cat;
 mod check;
+mod clone;
 mod completions;
 mod error;
 mod extract;
@@ -13,7 +14,10 @@ mod init;
 mod log;
 mod matches;
 mod output;
+mod pull;
+mod push;
 mod quotes;
+mod remote;
 mod show;
 mod speakers;
 mod status;
@@ -66,6 +70,10 @@ enum Command {
     Check(check::Args),
     Trace(trace::Args),
     Matches(matches::Args),
+    Clone(clone::Args),
+    Push(push::Args),
+    Pull(pull::Args),
+    Remote(remote::Args),
     Completions(completions::Args),
 }
 
@@ -167,6 +175,10 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Check(args) => check::run(args, &ctx, &mut out),
         Command::Trace(args) => trace::run(args, &ctx, &mut out),
         Command::Matches(args) => matches::run(args, &ctx, &mut out),
+        Command::Clone(args) => clone::run(args, &ctx, &mut out),
+        Command::Push(args) => push::run(args, &ctx, &mut out),
+        Command::Pull(args) => pull::run(args, &ctx, &mut out),
+        Command::Remote(args) => remote::run(args, &ctx, &mut out),
         Command::Completions(args) => completions::run(args, &ctx, &mut out),
     }?;
     std::io::Write::flush(&mut out)?;

@@ -399,6 +399,21 @@ impl Store {
             .optional()?)
     }
 
+    /// Every source (URL or path) with versions, in the order they were first recorded.
+    pub fn sources(&self) -> Result<Vec<SourceRef>> {
+        let rows = self
+            .conn
+            .prepare("SELECT kind, locator FROM sources ORDER BY id")?
+            .query_map([], |r| {
+                Ok(SourceRef {
+                    kind: named(r, 0, SourceKind::parse)?,
+                    locator: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     /// A source's versions, oldest first.
     pub fn versions(&self, source: &SourceRef) -> Result<Vec<Version>> {
         let Some(sid) = self.source_id(source)? else {
@@ -780,6 +795,54 @@ impl Tx<'_> {
         )?
         .execute(params![path, id.to_hex(), added_at])?;
         Ok(())
+    }
+
+    /// Records a version of `source` brought from another store: `id`, recorded there at
+    /// `added_at`, becomes the newest version unless this store has that version (the same
+    /// document recorded at the same time) already. Returns whether it was added.
+    pub fn import_version(&self, source: &SourceRef, id: &DocId, added_at: &str) -> Result<bool> {
+        let tx = self.sql;
+        let known: Option<i64> = tx
+            .prepare_cached(
+                "SELECT 1 FROM versions v JOIN sources s ON s.id = v.source_id \
+                 WHERE s.kind = ?1 AND s.locator = ?2 AND v.doc_id = ?3 AND v.added_at = ?4",
+            )?
+            .query_row(
+                params![source.kind.as_str(), source.locator, id.to_hex(), added_at],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if known.is_some() {
+            return Ok(false);
+        }
+        Ok(self.append_version(source, id, added_at)?.is_some())
+    }
+
+    /// Records a fetch brought from another store unless this store has the same one (the
+    /// same URL, answer and time). Returns whether it was added.
+    pub fn import_fetch(&self, fetch: &FetchRecord, id: &DocId) -> Result<bool> {
+        let known: Option<i64> = self
+            .sql
+            .prepare_cached(
+                "SELECT 1 FROM fetches WHERE doc_id = ?1 AND url = ?2 AND fetched_at = ?3 \
+                 AND final_url = ?4 AND status = ?5",
+            )?
+            .query_row(
+                params![
+                    id.to_hex(),
+                    fetch.url,
+                    fetch.fetched_at,
+                    fetch.final_url,
+                    fetch.status
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if known.is_some() {
+            return Ok(false);
+        }
+        self.record_fetch(fetch, id)?;
+        Ok(true)
     }
 
     /// Records a fetch of a URL that found `id`.

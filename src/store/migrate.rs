@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0006_shingles.sql"),
     include_str!("../../schema/0007_quote_groups.sql"),
     include_str!("../../schema/0008_words.sql"),
+    include_str!("../../schema/0009_remotes.sql"),
 ];
 
 /// Data conversions SQL cannot do well, run right after the migration they are numbered

@@ -14,7 +14,9 @@ pub mod meta;
 mod migrate;
 pub mod objects;
 pub mod postings;
+
 pub mod quotes;
+pub mod remotes;
 pub mod status;
 mod tx;
 
@@ -91,6 +93,14 @@ pub enum Error {
     UnknownSource(String),
     #[error("stored row is corrupt: {0}")]
     CorruptRow(String),
+    #[error(
+        "no remote is named {0:?}: `prov remote` lists them, `prov remote add NAME URL` adds one"
+    )]
+    UnknownRemote(String),
+    #[error(
+        "a remote named {name:?} exists already (it is {url}); remove it first with `prov remote remove {name}`"
+    )]
+    RemoteExists { name: String, url: String },
     #[error("the store database {path} {what}")]
     DamagedDatabase { path: PathBuf, what: String },
 }

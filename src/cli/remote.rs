@@ -1,0 +1,179 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget};
+use prov::Store;
+use prov::sync::Transfer;
+use serde_json::json;
+
+use super::output::note;
+use super::{CommandError, Context, Out, exit};
+
+/// List, add or remove the stores this one pushes to and pulls from.
+///
+/// Like git remotes: `prov remote add origin /srv/evidence` names a store so that
+/// `prov push` and `prov pull` (which use `origin` when given no name) can reach it.
+/// `prov clone` records the store it cloned as `origin`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    action: Option<Action>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Action {
+    /// Name another store: a directory holding `.prov/` (or the `.prov` directory itself).
+    Add {
+        name: String,
+        #[arg(value_name = "DIR")]
+        url: PathBuf,
+    },
+    /// Forget a remote's name (the store itself is not touched).
+    Remove { name: String },
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+    let mut store = ctx.store()?;
+    match args.action {
+        None => {
+            let remotes = store.remotes()?;
+            for r in &remotes {
+                if out.json {
+                    out.json_line(r)?;
+                } else {
+                    writeln!(out, "{}\t{}", r.name, r.url)?;
+                }
+            }
+        }
+        Some(Action::Add { name, url }) => {
+            if name.trim().is_empty() || name.contains(char::is_whitespace) {
+                return Err(CommandError::usage(format!(
+                    "{name:?} is not a remote name: give one word, such as origin"
+                )));
+            }
+            let url = std::fs::canonicalize(&url).or_else(|_| std::path::absolute(&url))?;
+            store.add_remote(&name, &url.to_string_lossy())?;
+            if out.json {
+                out.json_line(&json!({ "name": name, "url": url }))?;
+            } else if Store::locate_at(&url).is_none() {
+                note(format!(
+                    "note: there is no store at {} yet; `prov init {}` creates one",
+                    url.display(),
+                    url.display()
+                ));
+            }
+        }
+        Some(Action::Remove { name }) => store.remove_remote(&name)?,
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// The store `target` names for push or pull: a remote's name (`origin` when none is
+/// given) or a store directory; with how to call it in messages.
+pub(super) fn other_store(
+    store: &Store,
+    target: Option<&str>,
+) -> Result<(Store, String), CommandError> {
+    let name = target.unwrap_or("origin");
+    let (path, label) = match store.remote(name) {
+        Ok(r) => (PathBuf::from(&r.url), format!("{} ({})", r.name, r.url)),
+        Err(prov::store::Error::UnknownRemote(_)) if target.is_none() => {
+            return Err(CommandError::usage("no remote is named origin")
+                .hint("name the store: `prov remote add origin DIR`, or give its directory"));
+        }
+        Err(prov::store::Error::UnknownRemote(_)) => {
+            let path =
+                std::fs::canonicalize(name).or_else(|_| std::path::absolute(Path::new(name)))?;
+            let label = path.display().to_string();
+            (path, label)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match Store::open(&path) {
+        Ok(other) => Ok((other, label)),
+        Err(prov::store::Error::NotFound { .. }) => {
+            Err(
+                CommandError::usage(format!("no prov store at {}", path.display())).hint(format!(
+                    "create it with `prov init {}`, or copy this one there with `prov clone . {}`",
+                    path.display(),
+                    path.display()
+                )),
+            )
+        }
+        Err(e) => Err(CommandError::from(e).hint(format!("the store is {label}"))),
+    }
+}
+
+/// Copies `from` into `to` with a progress bar for large stores.
+pub(super) fn transfer(from: &Store, to: &mut Store) -> Result<Transfer, CommandError> {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let moved = prov::sync::transfer(from, to, &mut |done, total| {
+        if total >= 500 {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    })
+    .map_err(|e| CommandError::new(e.to_string()));
+    bar.finish_and_clear();
+    moved
+}
+
+/// Reports a transfer; exit 1 when documents were left behind.
+pub(super) fn report(
+    out: &mut Out,
+    verb: &str,
+    from: &Store,
+    to: &Store,
+    moved: &Transfer,
+) -> Result<u8, CommandError> {
+    if out.json {
+        out.json_line(&json!({
+            "from": from.root(),
+            "to": to.root(),
+            "documents": moved.documents,
+            "publications": moved.publications,
+            "versions": moved.versions,
+            "fetches": moved.fetches,
+            "objects": moved.objects,
+            "unchanged": moved.unchanged,
+            "skipped": moved.skipped,
+        }))?;
+    } else if moved.is_empty() {
+        writeln!(
+            out,
+            "{verb}: nothing to copy, {} has every document, publication, version and fetch of {}",
+            to.root().display(),
+            from.root().display()
+        )?;
+    } else {
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        writeln!(
+            out,
+            "{verb}: {}, {}, {}, {} from {} into {} ({} there already)",
+            plural(moved.documents, "document", "documents"),
+            plural(moved.publications, "publication", "publications"),
+            plural(moved.versions, "version", "versions"),
+            plural(moved.fetches, "fetch", "fetches"),
+            from.root().display(),
+            to.root().display(),
+            moved.unchanged
+        )?;
+    }
+    for s in &moved.skipped {
+        note(format!(
+            "warning: left {} behind: {}",
+            s.id.short(),
+            s.reason
+        ));
+    }
+    if moved.skipped.is_empty() {
+        Ok(exit::SUCCESS)
+    } else {
+        note(format!(
+            "hint: run `prov -C {} fsck` to list the damaged objects; add the originals again there to repair them, then run this again",
+            from.root().display()
+        ));
+        Ok(exit::FINDING)
+    }
+}

@@ -1,0 +1,212 @@
+//! Moving evidence between stores: `clone`, `push` and `pull`.
+//!
+//! Everything moves by content address. A document's objects (its bytes, and an HTML
+//! page's article text) are copied when the receiving store lacks them, re-hashed on the
+//! way so damaged bytes never travel; its row, publications and fetches are recorded when
+//! missing; its quotations, matches and index entries are derived again on arrival, as
+//! `add` derives them. Sources' version histories follow, each version recorded once.
+//! Documents move in batches of one transaction each, so a killed transfer keeps the
+//! batches it finished and the next run picks up where it stopped; a second run moves
+//! nothing. Tracked working-tree paths stay behind: they describe one checkout.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::ingest::{ImportCounts, Imported, Importer};
+use crate::model::DocId;
+use crate::store::{self, Objects, Store};
+use crate::text;
+
+/// Documents per transaction.
+const BATCH: usize = 256;
+
+/// What a transfer moved.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Transfer {
+    /// Documents the receiving store did not have.
+    pub documents: u64,
+    /// Publications, versions and fetches it did not have.
+    pub publications: u64,
+    pub versions: u64,
+    pub fetches: u64,
+    /// Objects copied (a document's bytes, an HTML page's article text).
+    pub objects: u64,
+    /// Documents it had already.
+    pub unchanged: u64,
+    /// Documents left behind because their bytes are damaged in the sending store.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Transfer {
+    /// Whether the run recorded nothing new.
+    pub fn is_empty(&self) -> bool {
+        self.documents == 0 && self.publications == 0 && self.versions == 0 && self.fetches == 0
+    }
+}
+
+/// A document a transfer could not move, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub id: DocId,
+    pub reason: String,
+}
+
+/// What can stop a transfer.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("reading the store at {store}: {source}")]
+    Read {
+        store: PathBuf,
+        source: store::Error,
+    },
+    #[error("writing the store at {store}: {source}")]
+    Write {
+        store: PathBuf,
+        source: store::Error,
+    },
+    #[error("{0} is the store itself: push and pull need another store")]
+    SameStore(PathBuf),
+}
+
+/// Copies into `to` every document, publication, fetch and version of `from` that `to`
+/// lacks. `progress` gets (documents looked at, total).
+pub fn transfer(
+    from: &Store,
+    to: &mut Store,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Transfer, SyncError> {
+    if from.dir() == to.dir() {
+        return Err(SyncError::SameStore(from.root().to_path_buf()));
+    }
+    let read = |source| SyncError::Read {
+        store: from.root().to_path_buf(),
+        source,
+    };
+    let to_root = to.root().to_path_buf();
+    let write = |source| SyncError::Write {
+        store: to_root.clone(),
+        source,
+    };
+    let rows = from.document_rows().map_err(read)?;
+    let total = rows.len() as u64;
+    let mut out = Transfer::default();
+    let mut importer = Importer::default();
+    let mut done = 0;
+    for chunk in rows.chunks(BATCH) {
+        let docs = from
+            .document_ids(chunk)
+            .map_err(read)?
+            .into_iter()
+            .map(|(_, id, _)| {
+                let doc = from
+                    .document(&id)?
+                    .ok_or_else(|| store::Error::UnknownDocument(id.to_hex()))?;
+                let fetches = from.fetches_of(&id)?;
+                Ok((doc, fetches))
+            })
+            .collect::<Result<Vec<_>, store::Error>>()
+            .map_err(read)?;
+        // Objects first, re-hashed as they are read, and flushed before any row names them.
+        let (sending, receiving) = (from.objects(), to.objects());
+        let moved: Vec<Result<(Imported, u64), Skipped>> =
+            docs.into_par_iter()
+                .map(|(doc, fetches)| {
+                    let copied = copy_objects(sending, receiving, &doc)
+                        .map_err(|reason| Skipped { id: doc.id, reason })?;
+                    let text = text::stored_text(receiving, &doc.id, doc.text_id.as_ref())
+                        .map_err(|e| Skipped {
+                            id: doc.id,
+                            reason: e.to_string(),
+                        })?;
+                    Ok((Imported { doc, text, fetches }, copied))
+                })
+                .collect();
+        let mut batch = Vec::with_capacity(moved.len());
+        let mut written = Vec::new();
+        let mut copied_now = 0;
+        for m in moved {
+            match m {
+                Ok((imported, copied)) => {
+                    copied_now += copied;
+                    written.push(imported.doc.id);
+                    written.extend(imported.doc.text_id);
+                    batch.push(imported);
+                }
+                Err(skipped) => out.skipped.push(skipped),
+            }
+        }
+        out.objects += copied_now;
+        if copied_now > 0 {
+            to.objects().sync(&written).map_err(|e| {
+                write(store::Error::Io {
+                    path: to.dir().join("objects"),
+                    source: e,
+                })
+            })?;
+        }
+        let counts: ImportCounts = importer.import(to, &batch).map_err(write)?;
+        out.documents += counts.documents;
+        out.unchanged += batch.len() as u64 - counts.documents;
+        out.publications += counts.publications;
+        out.fetches += counts.fetches;
+        done += chunk.len() as u64;
+        progress(done, total);
+    }
+    out.versions = transfer_versions(from, to, &out.skipped).map_err(|e| match e {
+        Side::Read(e) => read(e),
+        Side::Write(e) => write(e),
+    })?;
+    Ok(out)
+}
+
+/// Copies a document's objects that `to` lacks (or holds damaged); returns how many.
+fn copy_objects(
+    from: &Objects,
+    to: &Objects,
+    doc: &store::documents::Document,
+) -> Result<u64, String> {
+    let mut copied = 0;
+    for id in std::iter::once(doc.id).chain(doc.text_id) {
+        let have = to.rehash(&id).ok().flatten() == Some(id);
+        if have {
+            continue;
+        }
+        let bytes = from
+            .read(&id)
+            .map_err(|e| format!("{} in the sending store: {e}", from.path(&id).display()))?;
+        to.write(&id, &bytes)
+            .map_err(|e| format!("{} in the receiving store: {e}", to.path(&id).display()))?;
+        copied += 1;
+    }
+    Ok(copied)
+}
+
+enum Side {
+    Read(store::Error),
+    Write(store::Error),
+}
+
+/// Records every version of every source of `from` that `to` lacks, in order, in one
+/// transaction; versions of documents left behind wait for a later run.
+fn transfer_versions(from: &Store, to: &mut Store, skipped: &[Skipped]) -> Result<u64, Side> {
+    let left: rustc_hash::FxHashSet<DocId> = skipped.iter().map(|s| s.id).collect();
+    let mut histories = Vec::new();
+    for source in from.sources().map_err(Side::Read)? {
+        let versions = from.versions(&source).map_err(Side::Read)?;
+        histories.push((source, versions));
+    }
+    to.write(|tx| -> Result<u64, store::Error> {
+        let mut added = 0;
+        for (source, versions) in &histories {
+            for v in versions.iter().filter(|v| !left.contains(&v.doc)) {
+                if tx.import_version(source, &v.doc, &v.added_at)? {
+                    added += 1;
+                }
+            }
+        }
+        Ok(added)
+    })
+    .map_err(Side::Write)
+}

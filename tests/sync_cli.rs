@@ -1,0 +1,288 @@
+//! Moving evidence between stores: `prov clone`, `push`, `pull` and `remote`.
+
+mod common;
+
+use std::path::Path;
+
+use common::Env;
+use common::http::{Route, Server};
+use serde_json::Value;
+
+fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
+    let out = env.prov().args(args).output().expect("run prov");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every object file under a store, by name, with its bytes.
+fn objects(store: &Path) -> Vec<(String, Vec<u8>)> {
+    let root = store.join(".prov/objects");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().path();
+            let name = f
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.push((name, std::fs::read(&f).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+const PAGE: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Minister speaks | The Courier</title>
+<meta property="og:site_name" content="The Courier">
+<meta property="article:published_time" content="2025-06-23T08:42:00Z">
+</head><body><article><h1>Minister speaks</h1>
+<p>&ldquo;We will never sign this agreement in its present form,&rdquo; the minister said on Monday.</p>
+</article></body></html>
+"#;
+
+/// A store with the seeds and one fetched page (an HTML document with an article-text
+/// object and a fetch record).
+fn evidence(server: &Server) -> Env {
+    let env = Env::new();
+    env.with_seeds();
+    env.ok(&["add", "seeds"]);
+    server.set("/story", Route::html(PAGE));
+    env.ok(&["add", &server.url("/story")]);
+    env
+}
+
+#[test]
+fn a_clone_holds_the_same_evidence_and_answers_alike() {
+    let server = Server::start();
+    let a = evidence(&server);
+    let dest = a.path().join("copy");
+    let dest_s = dest.to_string_lossy().into_owned();
+    let moved = &a.json(&["clone", ".", &dest_s])[0];
+    assert_eq!(moved["documents"], 6, "{moved}");
+    assert_eq!(moved["fetches"], 1, "{moved}");
+    assert_eq!(moved["skipped"].as_array().unwrap().len(), 0);
+    // Byte-identical objects, and the same answers from both stores.
+    assert_eq!(objects(a.path()), objects(&dest));
+    let b = |args: &[&str]| {
+        let mut full = vec!["-C", dest_s.as_str()];
+        full.extend_from_slice(args);
+        a.ok(&full)
+    };
+    for args in [
+        &["--json", "log"][..],
+        &["--json", "quotes"],
+        &["--json", "matches"],
+        &["--json", "speakers"],
+        &[
+            "--json",
+            "verify",
+            "Putin promised to consider it, but nothing changed for three years",
+        ],
+        &["--json", "verify", "We will never sign this agreement"],
+        &["--json", "trace", "We will never sign this agreement"],
+    ] {
+        assert_eq!(a.ok(args), b(args), "prov {args:?} differs");
+    }
+    b(&["fsck"]);
+    assert!(b(&["remote"]).starts_with("origin\t"));
+    // Cloning over a store is refused with the way to do what was meant.
+    let (code, _, err) = run(&a, &["clone", ".", &dest_s]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("holds a prov store already") && err.contains("pull"),
+        "{err}"
+    );
+    // Pulling again from origin copies nothing.
+    let again = &a.json(&["-C", &dest_s, "pull"])[0];
+    for k in [
+        "documents",
+        "publications",
+        "versions",
+        "fetches",
+        "objects",
+    ] {
+        assert_eq!(again[k], 0, "{k}: {again}");
+    }
+    assert_eq!(again["unchanged"], 6);
+}
+
+#[test]
+fn a_second_push_moves_nothing_and_pull_merges_publications_and_versions() {
+    let a = Env::new();
+    a.write(
+        "story.txt",
+        "“We will never sign this agreement,” the minister said on Monday.\n",
+    );
+    a.write(
+        "wire.txt",
+        "“Nothing changed for three years,” the Crimean Tatar leader said.\n",
+    );
+    a.write(
+        "wire.txt.meta.json",
+        r#"{"outlet": "Wire One", "published": "2025-01-02"}"#,
+    );
+    a.ok(&["add", "story.txt", "wire.txt"]);
+    let b = Env::new();
+    let b_s = b.path().to_string_lossy().into_owned();
+    a.ok(&["remote", "add", "team", &b_s]);
+    let first = &a.json(&["push", "team"])[0];
+    assert_eq!(first["documents"], 2, "{first}");
+    let second = &a.json(&["push", "team"])[0];
+    for k in [
+        "documents",
+        "publications",
+        "versions",
+        "fetches",
+        "objects",
+    ] {
+        assert_eq!(second[k], 0, "{k}: {second}");
+    }
+    assert!(a.ok(&["push", "team"]).contains("nothing to copy"));
+
+    // The other store records a second publication of the wire story and a new version
+    // of the story; pulling brings both, keeping what was here.
+    b.write(
+        "reprint.txt",
+        "“Nothing changed for three years,” the Crimean Tatar leader said.\n",
+    );
+    b.write(
+        "reprint.txt.meta.json",
+        r#"{"outlet": "Daily Two", "published": "2025-01-05"}"#,
+    );
+    b.write(
+        "story.txt",
+        "“We will consider signing this agreement,” the minister said on Monday.\n",
+    );
+    b.ok(&["add", "reprint.txt", "story.txt"]);
+    let pulled = &a.json(&["pull", "team"])[0];
+    assert_eq!(pulled["documents"], 1, "{pulled}");
+    assert_eq!(pulled["publications"], 2, "{pulled}");
+    assert_eq!(pulled["versions"], 2, "{pulled}");
+    let v = &a.json(&["verify", "Nothing changed for three years"])[0];
+    assert_eq!(v["outlets"], 2, "{v}");
+    let trace = a.json(&["trace", "Nothing changed for three years"]);
+    let first_outlet = &trace[0]["appearances"][0]["publication"]["outlet"];
+    assert!(
+        trace[0].to_string().contains("Wire One"),
+        "{trace:?} {first_outlet}"
+    );
+    let old = &a.json(&["verify", "We will never sign this agreement"])[0];
+    assert_eq!(
+        old["superseded"], 1,
+        "the pulled version supersedes it: {old}"
+    );
+    assert_eq!(a.json(&["pull", "team"])[0]["versions"], 0);
+    a.ok(&["fsck"]);
+    b.ok(&["fsck"]);
+}
+
+#[test]
+fn a_killed_push_resumes_and_both_stores_pass_fsck() {
+    let a = Env::new();
+    for i in 0..1500 {
+        a.write(
+            &format!("docs/{i:04}.txt"),
+            format!("“Statement number {i} was made in full,” official {i} said on day {i}.\n"),
+        );
+    }
+    a.ok(&["add", "docs"]);
+    let b = Env::new();
+    let b_s = b.path().to_string_lossy().into_owned();
+    let db = b.path().join(".prov/prov.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_prov"))
+        .args(["push", &b_s])
+        .current_dir(a.path())
+        .env_clear()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once the first batch is in (or when it is done, on a fast machine).
+    let started = std::time::Instant::now();
+    loop {
+        let count: i64 = rusqlite::Connection::open(&db)
+            .and_then(|c| c.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)))
+            .unwrap_or(0);
+        if count > 0 || started.elapsed().as_secs() > 120 {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+    b.ok(&["fsck"]);
+    let resumed = &a.json(&["push", &b_s])[0];
+    let moved = resumed["documents"].as_u64().unwrap() + resumed["unchanged"].as_u64().unwrap();
+    assert_eq!(moved, 1500, "{resumed}");
+    assert_eq!(b.doc_count(), 1500);
+    b.ok(&["fsck"]);
+    a.ok(&["fsck"]);
+    assert_eq!(objects(a.path()), objects(b.path()));
+}
+
+#[test]
+fn damaged_evidence_stays_behind_and_is_reported() {
+    let a = Env::new();
+    a.write("good.txt", "“This one is whole,” she said.\n");
+    a.write("bad.txt", "“This one will be damaged,” he said.\n");
+    a.ok(&["add", "good.txt", "bad.txt"]);
+    let bad = common::b3(b"\xe2\x80\x9cThis one will be damaged,\xe2\x80\x9d he said.\n");
+    let path = a
+        .path()
+        .join(format!(".prov/objects/{}/{}", &bad[..2], &bad[2..]));
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&path, perms).unwrap();
+    std::fs::write(&path, "“This one was tampered with,” he said.\n").unwrap();
+    let b = Env::new();
+    let b_s = b.path().to_string_lossy().into_owned();
+    let (code, out, err) = run(&a, &["--json", "push", &b_s]);
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["documents"], 1);
+    assert_eq!(v["skipped"][0]["id"], bad);
+    assert!(err.contains("left") && err.contains("fsck"), "{err}");
+    assert_eq!(b.doc_count(), 1);
+    b.ok(&["fsck"]);
+}
+
+#[test]
+fn remotes_are_named_listed_and_removed() {
+    let a = Env::new();
+    let (code, _, err) = run(&a, &["push"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no remote is named origin") && err.contains("remote add"),
+        "{err}"
+    );
+    let (code, _, err) = run(&a, &["push", "nowhere"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no prov store at") && err.contains("prov init"),
+        "{err}"
+    );
+    let b = Env::new();
+    let b_s = b.path().to_string_lossy().into_owned();
+    a.ok(&["remote", "add", "origin", &b_s]);
+    let (code, _, err) = run(&a, &["remote", "add", "origin", "/elsewhere"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("exists already"), "{err}");
+    let listed = a.json(&["remote"]);
+    assert_eq!(listed[0]["name"], "origin");
+    assert_eq!(listed[0]["url"], b_s.as_str());
+    a.ok(&["push"]);
+    a.ok(&["remote", "remove", "origin"]);
+    assert!(a.ok(&["remote"]).is_empty());
+    let (code, _, _) = run(&a, &["remote", "remove", "origin"]);
+    assert_eq!(code, 2);
+}
