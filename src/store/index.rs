@@ -1,7 +1,6 @@
 //! Who said a stored passage, and the tables derived from documents.
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::{Row, args};
 use super::{Result, Store};
 use crate::model::DocId;
 
@@ -17,11 +16,11 @@ pub struct SpeakerAt {
 }
 
 /// A [`SpeakerAt`] from a row of `name, mention, confidence`.
-fn speaker_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SpeakerAt> {
+fn speaker_from_row(r: &Row<'_>) -> Result<SpeakerAt> {
     Ok(SpeakerAt {
         speaker: r.get(0)?,
         mention: r.get(1)?,
-        confidence: r.get::<_, f64>(2)? as f32,
+        confidence: r.get::<f64>(2)? as f32,
     })
 }
 
@@ -30,18 +29,13 @@ impl Store {
     /// stored quotation overlapping it most (the innermost on a tie, so words quoted
     /// inside an interview answer are their own speaker's), with its mention as written.
     pub fn speaker_at(&self, doc: &DocId, start: usize, end: usize) -> Result<Option<SpeakerAt>> {
-        Ok(self
-            .conn()
-            .prepare_cached(
-                "SELECT s.name, q.mention, q.confidence FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
-                 WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
-                 ORDER BY min(q.\"end\", ?3) - max(q.start, ?2) DESC, q.\"end\" - q.start LIMIT 1",
-            )?
-            .query_row(
-                params![doc.to_hex(), start as i64, end as i64],
-                speaker_from_row,
-            )
-            .optional()?)
+        self.db().query_opt(
+            "SELECT s.name, q.mention, q.confidence FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
+             WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
+             ORDER BY min(q.\"end\", ?3) - max(q.start, ?2) DESC, q.\"end\" - q.start LIMIT 1",
+            args![doc.to_hex(), start, end],
+            speaker_from_row,
+        )
     }
 
     /// The stored quotation overlapping code points `start..end` most: its start (a code
@@ -52,28 +46,24 @@ impl Store {
         start: usize,
         end: usize,
     ) -> Result<Option<(usize, String)>> {
-        Ok(self
-            .conn()
-            .prepare_cached(
-                "SELECT start, text FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1) AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
-                 ORDER BY min(\"end\", ?3) - max(start, ?2) DESC, \"end\" - start LIMIT 1",
-            )?
-            .query_row(params![doc.to_hex(), start as i64, end as i64], |r| {
-                Ok((r.get::<_, i64>(0)?.max(0) as usize, r.get(1)?))
-            })
-            .optional()?)
+        self.db().query_opt(
+            "SELECT start, text FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1) AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
+             ORDER BY min(\"end\", ?3) - max(start, ?2) DESC, \"end\" - start LIMIT 1",
+            args![doc.to_hex(), start, end],
+            |r| Ok((r.get::<i64>(0)?.max(0) as usize, r.get(1)?)),
+        )
     }
 
     /// Who the document's stored quotations reading exactly `text` (the same words, as
     /// stored) are given to: a passage printed twice in one document (an interview that
     /// repeats a line, a pull quote) may be given to someone at each place.
     pub fn speakers_of_text(&self, doc: &DocId, text: &str) -> Result<Vec<SpeakerAt>> {
-        let mut stmt = self.conn().prepare_cached(
+        self.db().query(
             "SELECT s.name, q.mention, q.confidence FROM quotes q JOIN speakers s ON s.id = q.speaker_id \
              WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.text = ?2 AND q.kind != 'term'",
-        )?;
-        let rows = stmt.query_map(params![doc.to_hex(), text], speaker_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![doc.to_hex(), text],
+            speaker_from_row,
+        )
     }
 
     /// Whether `name` is the speaker `canonical` or one of the names they were written as.
@@ -87,13 +77,13 @@ impl Store {
             return Ok(true);
         }
         Ok(self
-            .conn()
-            .prepare_cached(
+            .db()
+            .query_opt(
                 "SELECT 1 FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker_id \
-                 WHERE s.name = ?2 AND a.alias = ?1 COLLATE NOCASE",
+                 WHERE s.name = ?2 AND lower(a.alias) = lower(?1)",
+                args![name, canonical],
+                |_| Ok(()),
             )?
-            .query_row(params![name, canonical], |_| Ok(()))
-            .optional()?
             .is_some())
     }
 }
@@ -126,15 +116,14 @@ impl Store {
     /// index, for [`crate::ingest::rederive`] to fill again. Documents, publications,
     /// sources, versions, paths and fetches stay.
     pub fn clear_derived(&mut self) -> Result<()> {
-        self.write_sql(|tx| -> Result<()> {
-            tx.execute_batch(
+        self.write(|tx| {
+            tx.db().batch(
                 "DELETE FROM quote_grams; \
                  DELETE FROM quotes; \
                  DELETE FROM quote_groups; \
                  DELETE FROM speaker_aliases; \
                  DELETE FROM speakers;",
-            )?;
-            Ok(())
+            )
         })?;
         self.reset_indexes()
     }

@@ -6,6 +6,7 @@
 //! applied by [`migrate`]), and `tmp/` for writes in flight.
 
 mod checkpoint;
+pub(crate) mod db;
 pub mod documents;
 pub mod fsck;
 pub mod index;
@@ -329,6 +330,11 @@ impl Store {
     #[cfg(not(test))]
     fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The database, for the store's own modules' queries.
+    fn db(&self) -> db::Sql<'_> {
+        db::Sql::new(&self.conn)
     }
 
     /// Runs `f` in a write transaction that takes the write lock up front, so two processes

@@ -1,7 +1,6 @@
 //! Other stores this one pushes to and pulls from, by name.
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::{Row, args};
 use super::{Error, Result, Store};
 
 /// A named remote store.
@@ -12,36 +11,31 @@ pub struct Remote {
     pub url: String,
 }
 
+fn remote_from_row(r: &Row<'_>) -> Result<Remote> {
+    Ok(Remote {
+        name: r.get(0)?,
+        url: r.get(1)?,
+    })
+}
+
 impl Store {
     /// Every remote, by name.
     pub fn remotes(&self) -> Result<Vec<Remote>> {
-        let rows = self
-            .conn()
-            .prepare("SELECT name, url FROM remotes ORDER BY name")?
-            .query_map([], |r| {
-                Ok(Remote {
-                    name: r.get(0)?,
-                    url: r.get(1)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        self.db().query(
+            "SELECT name, url FROM remotes ORDER BY name",
+            args![],
+            remote_from_row,
+        )
     }
 
     /// The remote named `name`.
     pub fn remote(&self, name: &str) -> Result<Remote> {
-        self.conn()
-            .query_row(
+        self.db()
+            .query_opt(
                 "SELECT name, url FROM remotes WHERE name = ?1",
-                [name],
-                |r| {
-                    Ok(Remote {
-                        name: r.get(0)?,
-                        url: r.get(1)?,
-                    })
-                },
-            )
-            .optional()?
+                args![name],
+                remote_from_row,
+            )?
             .ok_or_else(|| Error::UnknownRemote(name.to_owned()))
     }
 
@@ -53,10 +47,10 @@ impl Store {
                 url: old.url,
             });
         }
-        self.write_sql(|tx| -> Result<()> {
-            tx.execute(
+        self.write(|tx| -> Result<()> {
+            tx.db().execute(
                 "INSERT INTO remotes (name, url) VALUES (?1, ?2)",
-                params![name, url],
+                args![name, url],
             )?;
             Ok(())
         })
@@ -64,8 +58,9 @@ impl Store {
 
     /// Forgets the remote `name` (the store it names is not touched).
     pub fn remove_remote(&mut self, name: &str) -> Result<()> {
-        let removed = self.write_sql(|tx| -> Result<usize> {
-            Ok(tx.execute("DELETE FROM remotes WHERE name = ?1", [name])?)
+        let removed = self.write(|tx| {
+            tx.db()
+                .execute("DELETE FROM remotes WHERE name = ?1", args![name])
         })?;
         if removed == 0 {
             return Err(Error::UnknownRemote(name.to_owned()));

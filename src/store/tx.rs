@@ -16,6 +16,13 @@ pub struct Tx<'t> {
     pub(super) sql: &'t Transaction<'t>,
 }
 
+impl Tx<'_> {
+    /// The transaction, for the store's own modules' statements.
+    pub(super) fn db(&self) -> super::db::Sql<'_> {
+        super::db::Sql::new(self.sql)
+    }
+}
+
 /// Lookups the pipeline makes inside its write transaction; the same queries also run on
 /// read-only connections, so they are written once over a connection.
 impl Tx<'_> {
