@@ -185,6 +185,17 @@ impl Row<'_> {
         })
     }
 
+    /// A column holding a stored name (a format, a kind), parsed by `parse`. A name
+    /// `parse` does not know is a corrupt row, never a guess: the schema's checks should
+    /// make it impossible, so one means the row was damaged.
+    #[allow(dead_code)] // until every store module reads through `Sql`
+    pub(crate) fn named<T>(&self, at: usize, parse: fn(&str) -> Option<T>) -> Result<T> {
+        let name: String = self.get(at)?;
+        parse(&name).ok_or_else(|| {
+            Error::CorruptRow(format!("column {at} holds the unknown value {name:?}"))
+        })
+    }
+
     /// Whether column `at` is NULL.
     #[allow(dead_code)] // until every store module reads through `Sql`
     pub(crate) fn is_null(&self, at: usize) -> Result<bool> {
