@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
+use super::db::args;
 use super::documents::parse_id;
 use super::{Result, Store};
 use crate::model::{DocId, Verdict};
@@ -50,9 +51,9 @@ impl Store {
     /// Checks the whole store. `progress` is called once per object re-hashed.
     pub fn fsck(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<FsckReport> {
         let mut report = FsckReport::default();
-        let conn = self.conn();
+        let db = self.db();
 
-        let verdict: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        let verdict: String = db.query_one("PRAGMA quick_check", args![], |r| r.get(0))?;
         if verdict != "ok" {
             report.problems.push(Problem {
                 kind: ProblemKind::Corrupt,
@@ -61,16 +62,17 @@ impl Store {
             });
         }
 
-        let mut stmt = conn.prepare("SELECT id, size, text_id FROM documents ORDER BY id")?;
-        let docs = stmt
-            .query_map([], |r| {
+        let docs = db.query(
+            "SELECT id, size, text_id FROM documents ORDER BY id",
+            args![],
+            |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Option<String>>(2)?,
+                    r.get::<String>(0)?,
+                    r.get::<i64>(1)?,
+                    r.get::<Option<String>>(2)?,
                 ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            },
+        )?;
         report.documents = docs.len() as u64;
         let mut known = HashSet::with_capacity(docs.len());
         for (i, (hex, size, text_hex)) in docs.iter().enumerate() {
@@ -152,12 +154,9 @@ impl Store {
                 "document has no publication record",
             ),
         ] {
-            let mut stmt = conn.prepare(sql)?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = db.query(sql, args![], |r| {
+                Ok((r.get::<String>(0)?, r.get::<Option<String>>(1)?))
+            })?;
             for (item, place) in rows {
                 report.problems.push(Problem {
                     kind: ProblemKind::Dangling,
@@ -173,14 +172,15 @@ impl Store {
             .iter()
             .map(|v| format!("'{}'", v.as_str()))
             .collect();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT lower(hex(id)), grp_verdict FROM quotes \
-             WHERE grp_verdict IS NOT NULL AND grp_verdict NOT IN ({})",
-            names.join(", ")
-        ))?;
-        let unknown = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let unknown = db.query(
+            &format!(
+                "SELECT lower(hex(id)), grp_verdict FROM quotes \
+                 WHERE grp_verdict IS NOT NULL AND grp_verdict NOT IN ({})",
+                names.join(", ")
+            ),
+            args![],
+            |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
+        )?;
         for (quote, verdict) in unknown {
             report.problems.push(Problem {
                 kind: ProblemKind::Corrupt,

@@ -18,8 +18,7 @@
 //! the block's `first`), `varint(count)`, then the documents' rows ascending as
 //! `varint(first)` and `varint(delta)`s.
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
+use super::db::{Sql, args};
 use super::{Error, Result, Store, Tx};
 
 /// Target size of a block's data: two blocks share a 4 KiB page.
@@ -74,32 +73,30 @@ pub struct Postings {
 }
 
 /// Documents not in the posting indexes yet (stores made before they existed).
-pub(super) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<i64>> {
-    let rows = conn
-        .prepare_cached("SELECT doc FROM shingles_pending ORDER BY doc LIMIT ?1")?
-        .query_map([limit as i64], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(rows)
+fn pending(db: Sql<'_>, limit: usize) -> Result<Vec<i64>> {
+    db.query(
+        "SELECT doc FROM shingles_pending ORDER BY doc LIMIT ?1",
+        args![limit],
+        |r| r.get(0),
+    )
 }
 
 impl Store {
     /// The documents (rows) holding each key of `index`, in the order given. A list
     /// longer than `cap` is counted, not read.
     pub fn postings(&self, index: Index, keys: &[u32], cap: usize) -> Result<Vec<Postings>> {
-        let segments = segments(self.conn(), index, None)?;
+        let db = self.db();
+        let segments = segments(db, index, None)?;
         let mut out = vec![Postings::default(); keys.len()];
-        let mut block = self.conn().prepare_cached(&format!(
+        let block = format!(
             "SELECT first, data FROM {} WHERE segment = ?1 AND first <= ?2 \
              ORDER BY first DESC LIMIT 1",
             index.blocks()
-        ))?;
+        );
         for &(segment, ..) in &segments {
             for (f, postings) in keys.iter().zip(out.iter_mut()) {
-                let row: Option<(i64, Vec<u8>)> = block
-                    .query_row(params![segment, i64::from(*f)], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })
-                    .optional()?;
+                let row: Option<(i64, Vec<u8>)> =
+                    db.query_opt(&block, args![segment, f], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 let Some((first, data)) = row else { continue };
                 let first = u32::try_from(first)
                     .map_err(|_| corrupt(index, segment, format!("first key {first}")))?;
@@ -121,12 +118,11 @@ impl Store {
     /// block.
     pub fn indexed_documents(&self, index: Index) -> Result<rustc_hash::FxHashSet<i64>> {
         let mut docs = rustc_hash::FxHashSet::default();
-        let mut stmt = self.conn().prepare(&format!(
+        let sql = format!(
             "SELECT segment, first, data FROM {} ORDER BY segment, first",
             index.blocks()
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+        );
+        self.db().each(&sql, args![], |r| {
             let segment: i64 = r.get(0)?;
             let first: i64 = r.get(1)?;
             let data: Vec<u8> = r.get(2)?;
@@ -144,24 +140,27 @@ impl Store {
             for (_, d) in groups {
                 docs.extend(d);
             }
-        }
+            Ok(())
+        })?;
         Ok(docs)
     }
 
     /// Empties both posting indexes and marks every document as waiting to be indexed
     /// (`crate::index::catch_up` then rebuilds them).
     pub fn reset_indexes(&mut self) -> Result<()> {
-        self.write_sql(|tx| -> Result<()> {
+        self.write(|tx| -> Result<()> {
+            let db = tx.db();
             for index in Index::ALL {
-                tx.execute_batch(&format!(
+                db.batch(&format!(
                     "DELETE FROM {}; DELETE FROM {};",
                     index.blocks(),
                     index.segments()
                 ))?;
             }
-            tx.execute(
-                "INSERT OR IGNORE INTO shingles_pending SELECT seq FROM documents",
-                [],
+            db.execute(
+                "INSERT INTO shingles_pending SELECT seq FROM documents WHERE true \
+                 ON CONFLICT DO NOTHING",
+                args![],
             )?;
             Ok(())
         })
@@ -170,22 +169,22 @@ impl Store {
     /// How many documents are waiting to be indexed.
     pub fn index_pending_count(&self) -> Result<u64> {
         Ok(self
-            .conn()
-            .query_row("SELECT count(*) FROM shingles_pending", [], |r| {
-                r.get::<_, i64>(0)
+            .db()
+            .query_one("SELECT count(*) FROM shingles_pending", args![], |r| {
+                r.get::<i64>(0)
             })?
             .max(0) as u64)
     }
 
     /// The rows of documents waiting to be indexed, oldest first.
     pub fn index_pending(&self, limit: usize) -> Result<Vec<i64>> {
-        pending(self.conn(), limit)
+        pending(self.db(), limit)
     }
 
     /// `index`'s segments and their sizes: (level, postings, blocks), for `fsck` and
     /// benchmarks.
     pub fn index_segments(&self, index: Index) -> Result<Vec<(i64, i64, i64)>> {
-        Ok(segments(self.conn(), index, None)?
+        Ok(segments(self.db(), index, None)?
             .into_iter()
             .map(|(_, level, postings, blocks)| (level, postings, blocks))
             .collect())
@@ -199,22 +198,20 @@ fn corrupt(index: Index, segment: i64, what: String) -> Error {
 }
 
 /// Segments, oldest first: (id, level, postings, blocks); only one level's when given.
-fn segments(
-    conn: &rusqlite::Connection,
-    index: Index,
-    level: Option<i64>,
-) -> Result<Vec<(i64, i64, i64, i64)>> {
-    let rows = conn
-        .prepare_cached(&format!(
-            "SELECT id, level, postings, blocks FROM {} \
-             WHERE ?1 IS NULL OR level = ?1 ORDER BY id",
-            index.segments()
-        ))?
-        .query_map([level], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+fn segments(db: Sql<'_>, index: Index, level: Option<i64>) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let row = |r: &super::db::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+    let columns = format!(
+        "SELECT id, level, postings, blocks FROM {}",
+        index.segments()
+    );
+    match level {
+        Some(level) => db.query(
+            &format!("{columns} WHERE level = ?1 ORDER BY id"),
+            args![level],
+            row,
+        ),
+        None => db.query(&format!("{columns} ORDER BY id"), args![], row),
+    }
 }
 
 /// Adds the documents of key `want` in one block to `out` (at most `cap` rows
@@ -317,8 +314,8 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Writes one segment's blocks in key order.
-struct SegmentWriter<'a, 'c> {
-    tx: &'a Transaction<'c>,
+struct SegmentWriter<'a> {
+    db: Sql<'a>,
     index: Index,
     segment: i64,
     first: Option<u32>,
@@ -328,17 +325,20 @@ struct SegmentWriter<'a, 'c> {
     blocks: i64,
 }
 
-impl<'a, 'c> SegmentWriter<'a, 'c> {
-    fn new(tx: &'a Transaction<'c>, index: Index, level: i64) -> Result<Self> {
-        tx.prepare_cached(&format!(
-            "INSERT INTO {} (level, postings, blocks) VALUES (?1, 0, 0)",
-            index.segments()
-        ))?
-        .execute([level])?;
+impl<'a> SegmentWriter<'a> {
+    fn new(db: Sql<'a>, index: Index, level: i64) -> Result<Self> {
+        let segment = db.query_one(
+            &format!(
+                "INSERT INTO {} (level, postings, blocks) VALUES (?1, 0, 0) RETURNING id",
+                index.segments()
+            ),
+            args![level],
+            |r| r.get(0),
+        )?;
         Ok(SegmentWriter {
-            tx,
+            db,
             index,
-            segment: tx.last_insert_rowid(),
+            segment,
             first: None,
             last: 0,
             buf: Vec::with_capacity(BLOCK_BYTES * 2),
@@ -378,12 +378,13 @@ impl<'a, 'c> SegmentWriter<'a, 'c> {
         let Some(first) = self.first.take() else {
             return Ok(());
         };
-        self.tx
-            .prepare_cached(&format!(
+        self.db.execute(
+            &format!(
                 "INSERT INTO {} (segment, first, data) VALUES (?1, ?2, ?3)",
                 self.index.blocks()
-            ))?
-            .execute(params![self.segment, i64::from(first), self.buf])?;
+            ),
+            args![self.segment, first, self.buf],
+        )?;
         self.buf.clear();
         self.blocks += 1;
         Ok(())
@@ -391,33 +392,31 @@ impl<'a, 'c> SegmentWriter<'a, 'c> {
 
     fn finish(mut self) -> Result<()> {
         self.flush()?;
-        self.tx
-            .prepare_cached(&format!(
+        self.db.execute(
+            &format!(
                 "UPDATE {} SET postings = ?2, blocks = ?3 WHERE id = ?1",
                 self.index.segments()
-            ))?
-            .execute(params![self.segment, self.postings, self.blocks])?;
+            ),
+            args![self.segment, self.postings, self.blocks],
+        )?;
         Ok(())
     }
 }
 
 /// Merges the segments of every level that has [`FANOUT`] of them, from the bottom up.
-fn merge_full_levels(tx: &Transaction<'_>, index: Index) -> Result<()> {
+fn merge_full_levels(db: Sql<'_>, index: Index) -> Result<()> {
     let mut level = 0;
     loop {
-        let full = segments(tx, index, Some(level))?;
+        let full = segments(db, index, Some(level))?;
         if full.len() < FANOUT {
-            let higher: Option<i64> = tx
-                .query_row(
-                    &format!(
-                        "SELECT min(level) FROM {} WHERE level > ?1",
-                        index.segments()
-                    ),
-                    [level],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .flatten();
+            let higher: Option<i64> = db.query_one(
+                &format!(
+                    "SELECT min(level) FROM {} WHERE level > ?1",
+                    index.segments()
+                ),
+                args![level],
+                |r| r.get(0),
+            )?;
             match higher {
                 Some(l) => {
                     level = l;
@@ -427,7 +426,7 @@ fn merge_full_levels(tx: &Transaction<'_>, index: Index) -> Result<()> {
             }
         }
         let ids: Vec<i64> = full.iter().map(|s| s.0).collect();
-        merge(tx, index, &ids, level + 1)?;
+        merge(db, index, &ids, level + 1)?;
         level += 1;
     }
 }
@@ -442,7 +441,7 @@ struct SegmentCursor {
 }
 
 impl SegmentCursor {
-    fn new(tx: &Transaction<'_>, index: Index, segment: i64) -> Result<Self> {
+    fn new(db: Sql<'_>, index: Index, segment: i64) -> Result<Self> {
         let mut c = SegmentCursor {
             index,
             segment,
@@ -450,26 +449,25 @@ impl SegmentCursor {
             groups: Vec::new().into_iter(),
             head: None,
         };
-        c.advance(tx)?;
+        c.advance(db)?;
         Ok(c)
     }
 
-    fn advance(&mut self, tx: &Transaction<'_>) -> Result<()> {
+    fn advance(&mut self, db: Sql<'_>) -> Result<()> {
         loop {
             if let Some(g) = self.groups.next() {
                 self.head = Some(g);
                 return Ok(());
             }
-            let row: Option<(i64, Vec<u8>)> = tx
-                .prepare_cached(&format!(
+            let row: Option<(i64, Vec<u8>)> = db.query_opt(
+                &format!(
                     "SELECT first, data FROM {} WHERE segment = ?1 AND first > ?2 \
                      ORDER BY first LIMIT 1",
                     self.index.blocks()
-                ))?
-                .query_row(params![self.segment, self.after.unwrap_or(-1)], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
+                ),
+                args![self.segment, self.after.unwrap_or(-1)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
             let Some((first, data)) = row else {
                 self.head = None;
                 return Ok(());
@@ -484,12 +482,12 @@ impl SegmentCursor {
     }
 }
 
-fn merge(tx: &Transaction<'_>, index: Index, ids: &[i64], level: i64) -> Result<()> {
+fn merge(db: Sql<'_>, index: Index, ids: &[i64], level: i64) -> Result<()> {
     let mut cursors = ids
         .iter()
-        .map(|&s| SegmentCursor::new(tx, index, s))
+        .map(|&s| SegmentCursor::new(db, index, s))
         .collect::<Result<Vec<_>>>()?;
-    let mut writer = SegmentWriter::new(tx, index, level)?;
+    let mut writer = SegmentWriter::new(db, index, level)?;
     while let Some(f) = cursors
         .iter()
         .filter_map(|c| c.head.as_ref().map(|h| h.0))
@@ -501,7 +499,7 @@ fn merge(tx: &Transaction<'_>, index: Index, ids: &[i64], level: i64) -> Result<
                 if let Some((_, d)) = c.head.take() {
                     docs.extend(d);
                 }
-                c.advance(tx)?;
+                c.advance(db)?;
             }
         }
         docs.sort_unstable();
@@ -509,15 +507,11 @@ fn merge(tx: &Transaction<'_>, index: Index, ids: &[i64], level: i64) -> Result<
         writer.push(f, &docs)?;
     }
     writer.finish()?;
-    let mut blocks = tx.prepare_cached(&format!(
-        "DELETE FROM {} WHERE segment = ?1",
-        index.blocks()
-    ))?;
-    let mut segment =
-        tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", index.segments()))?;
+    let blocks = format!("DELETE FROM {} WHERE segment = ?1", index.blocks());
+    let segment = format!("DELETE FROM {} WHERE id = ?1", index.segments());
     for id in ids {
-        blocks.execute([id])?;
-        segment.execute([id])?;
+        db.execute(&blocks, args![id])?;
+        db.execute(&segment, args![id])?;
     }
     Ok(())
 }
@@ -526,7 +520,7 @@ impl Tx<'_> {
     /// Adds the keys of documents stored in this transaction (by row) to `index` as a new
     /// segment, then merges segments as the levels fill up.
     pub fn add_postings(&self, index: Index, docs: &[(i64, &[u32])]) -> Result<()> {
-        let tx = self.sql;
+        let db = self.db();
         let mut pairs: Vec<(u32, i64)> = docs
             .iter()
             .flat_map(|(doc, fps)| fps.iter().map(move |&f| (f, *doc)))
@@ -536,7 +530,7 @@ impl Tx<'_> {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut writer = SegmentWriter::new(tx, index, 0)?;
+        let mut writer = SegmentWriter::new(db, index, 0)?;
         let mut i = 0;
         while i < pairs.len() {
             let f = pairs[i].0;
@@ -546,15 +540,14 @@ impl Tx<'_> {
             i = j;
         }
         writer.finish()?;
-        merge_full_levels(tx, index)
+        merge_full_levels(db, index)
     }
 
     /// Marks documents as indexed in both indexes.
     pub fn clear_index_pending(&self, docs: &[i64]) -> Result<()> {
-        let tx = self.sql;
-        let mut stmt = tx.prepare_cached("DELETE FROM shingles_pending WHERE doc = ?1")?;
+        let db = self.db();
         for d in docs {
-            stmt.execute([d])?;
+            db.execute("DELETE FROM shingles_pending WHERE doc = ?1", args![d])?;
         }
         Ok(())
     }
