@@ -4,14 +4,15 @@
 
 use std::path::PathBuf;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
+use super::db::{Sql, args};
 use super::quotes::{QUOTE_COLUMNS, StoredQuote, quote_from_row};
 use super::{Result, Store, Tx};
 use crate::model::DocId;
 use crate::model::Verdict;
-use crate::store::documents::{named, parse_id};
+use crate::store::documents::parse_id;
 
 /// One quotation of a group, with where and when it was published.
 #[derive(Debug, Clone, Serialize)]
@@ -48,31 +49,36 @@ pub enum GroupOrder {
     Newest,
 }
 
-/// Stored quotations (rows) sharing grams with `grams`, with how many they share.
+/// Stored quotations (rows) sharing grams with `grams`, with how many they share. Takes a
+/// connection because a [`Tx`] and a [`Snapshot`] both look them up (a transaction derefs
+/// to its connection).
 pub(super) fn shared_grams(conn: &Connection, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
+    let db = Sql::new(conn);
     let mut counts: Vec<(i64, usize)> = Vec::new();
     // A gram shared by many quotations ("we are going to") says little: look at a few.
-    let mut stmt = conn.prepare_cached("SELECT qid FROM quote_grams WHERE gram = ?1 LIMIT 16")?;
     for g in grams {
-        let ids = stmt
-            .query_map(params![g], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for id in ids {
-            match counts.iter_mut().find(|(q, _)| *q == id) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((id, 1)),
-            }
-        }
+        db.each(
+            "SELECT qid FROM quote_grams WHERE gram = ?1 LIMIT 16",
+            args![g],
+            |r| {
+                let id: i64 = r.get(0)?;
+                match counts.iter_mut().find(|(q, _)| *q == id) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((id, 1)),
+                }
+                Ok(())
+            },
+        )?;
     }
     Ok(counts)
 }
 
-/// The text of a stored quotation; `None` when no row `qid` exists (any more).
+/// The text of a stored quotation; `None` when no row `qid` exists (any more). Takes a
+/// connection for the same reason as [`shared_grams`].
 pub(super) fn quote_text(conn: &Connection, qid: i64) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT text FROM quotes WHERE qid = ?1")?
-        .query_row([qid], |r| r.get(0))
-        .optional()?)
+    Sql::new(conn).query_opt("SELECT text FROM quotes WHERE qid = ?1", args![qid], |r| {
+        r.get(0)
+    })
 }
 
 /// Opens read-only connections to a store from any thread, to look up stored quotations
@@ -156,21 +162,20 @@ impl Store {
 
 /// The group of row `qid` (`Some(None)` when it has none); `None` when there is no such
 /// row.
-fn group_of(tx: &Transaction<'_>, qid: i64) -> Result<Option<Option<i64>>> {
-    Ok(tx
-        .prepare_cached("SELECT grp FROM quotes WHERE qid = ?1")?
-        .query_row([qid], |r| r.get(0))
-        .optional()?)
+fn group_of(tx: Sql<'_>, qid: i64) -> Result<Option<Option<i64>>> {
+    tx.query_opt("SELECT grp FROM quotes WHERE qid = ?1", args![qid], |r| {
+        r.get(0)
+    })
 }
 
 impl Store {
     /// The quotations grouped with the one at row `qid` (itself excluded).
     pub fn group_members(&self, qid: i64) -> Result<Vec<GroupMember>> {
         let grp: Option<i64> = self
-            .conn()
-            .prepare_cached("SELECT grp FROM quotes WHERE qid = ?1")?
-            .query_row([qid], |r| r.get(0))
-            .optional()?
+            .db()
+            .query_opt("SELECT grp FROM quotes WHERE qid = ?1", args![qid], |r| {
+                r.get(0)
+            })?
             .flatten();
         let Some(grp) = grp else {
             return Ok(Vec::new());
@@ -188,23 +193,21 @@ impl Store {
              JOIN documents d ON d.seq = q.doc WHERE q.grp = ?1 \
              ORDER BY d.published IS NULL, d.published, q.qid"
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map([grp], |r| {
-                let (doc, quote) = quote_from_row(r)?;
-                Ok((
-                    doc,
-                    quote,
-                    r.get::<_, Option<String>>(QUOTE_FIELDS)?,
-                    r.get::<_, Option<String>>(QUOTE_FIELDS + 1)?,
-                    match r.get_ref(QUOTE_FIELDS + 2)? {
-                        rusqlite::types::ValueRef::Null => None,
-                        _ => Some(named(r, QUOTE_FIELDS + 2, Verdict::parse)?),
-                    },
-                    r.get::<_, Option<f64>>(QUOTE_FIELDS + 3)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = self.db().query(&sql, args![grp], |r| {
+            let (doc, quote) = quote_from_row(r)?;
+            Ok((
+                doc,
+                quote,
+                r.get::<Option<String>>(QUOTE_FIELDS)?,
+                r.get::<Option<String>>(QUOTE_FIELDS + 1)?,
+                if r.is_null(QUOTE_FIELDS + 2)? {
+                    None
+                } else {
+                    Some(r.named(QUOTE_FIELDS + 2, Verdict::parse)?)
+                },
+                r.get::<Option<f64>>(QUOTE_FIELDS + 3)?,
+            ))
+        })?;
         rows.into_iter()
             .map(|(doc, mut quote, outlet, published, verdict, similarity)| {
                 quote.doc = parse_id(&doc)?;
@@ -237,14 +240,11 @@ impl Store {
                  SELECT grp FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1))) \
              GROUP BY q.grp HAVING count(DISTINCT q.doc) > 1 ORDER BY {order_by} LIMIT ?2"
         );
-        let ids = self
-            .conn()
-            .prepare(&sql)?
-            .query_map(
-                params![doc.map(|d| d.to_hex()), limit.min(i64::MAX as usize) as i64],
-                |r| r.get::<_, i64>(0),
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let ids = self.db().query(
+            &sql,
+            args![doc.map(|d| d.to_hex()), limit.min(i64::MAX as usize) as i64],
+            |r| r.get::<i64>(0),
+        )?;
         ids.into_iter()
             .map(|g| {
                 let members = self.members(g)?;
@@ -276,11 +276,12 @@ const QUOTE_FIELDS: usize = super::quotes::QUOTE_COLUMN_COUNT;
 impl Tx<'_> {
     /// Records the grams of a stored quotation (by row).
     pub fn add_grams(&self, qid: i64, grams: &[i64]) -> Result<()> {
-        let tx = self.sql;
-        let mut stmt =
-            tx.prepare_cached("INSERT OR IGNORE INTO quote_grams (gram, qid) VALUES (?1, ?2)")?;
+        let tx = self.db();
         for g in grams {
-            stmt.execute(params![g, qid])?;
+            tx.execute(
+                "INSERT INTO quote_grams (gram, qid) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                args![g, qid],
+            )?;
         }
         Ok(())
     }
@@ -289,17 +290,17 @@ impl Tx<'_> {
     /// `similarity` say how its wording reads against it): `qid` joins `other`'s group, a
     /// group is founded by `other` when it has none, and two groups that meet become one.
     pub fn join(&self, qid: i64, other: i64, verdict: Verdict, similarity: f32) -> Result<()> {
-        let tx = self.sql;
+        let tx = self.db();
         let set = |q: i64, g: i64, verdict: Option<Verdict>, similarity: Option<f32>| {
-            tx.prepare_cached(
+            tx.execute(
                 "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 WHERE qid = ?1",
-            )?
-            .execute(params![
-                q,
-                g,
-                verdict.map(Verdict::as_str),
-                similarity.map(f64::from)
-            ])
+                args![
+                    q,
+                    g,
+                    verdict.map(Verdict::as_str),
+                    similarity.map(f64::from)
+                ],
+            )
         };
         // Rows found through a snapshot may have been replaced since (a document extracted
         // again): a row that is gone joins nothing.
@@ -308,8 +309,10 @@ impl Tx<'_> {
         };
         match (mine, theirs) {
             (None, None) => {
-                tx.prepare_cached("INSERT OR IGNORE INTO quote_groups (id) VALUES (?1)")?
-                    .execute([other])?;
+                tx.execute(
+                    "INSERT INTO quote_groups (id) VALUES (?1) ON CONFLICT DO NOTHING",
+                    args![other],
+                )?;
                 set(other, other, None, None)?;
                 set(qid, other, Some(verdict), Some(similarity))?;
             }
@@ -322,10 +325,11 @@ impl Tx<'_> {
             (Some(a), Some(b)) if a != b => {
                 // The older group absorbs the newer one.
                 let (keep, gone) = (a.min(b), a.max(b));
-                tx.prepare_cached("UPDATE quotes SET grp = ?1 WHERE grp = ?2")?
-                    .execute(params![keep, gone])?;
-                tx.prepare_cached("DELETE FROM quote_groups WHERE id = ?1")?
-                    .execute([gone])?;
+                tx.execute(
+                    "UPDATE quotes SET grp = ?1 WHERE grp = ?2",
+                    args![keep, gone],
+                )?;
+                tx.execute("DELETE FROM quote_groups WHERE id = ?1", args![gone])?;
                 if gone == qid {
                     // `qid` founded the newer group, so it had joined nothing: this is how it
                     // reads against the quotation it now joins through.

@@ -1,9 +1,9 @@
 //! Stored quotations and speakers.
 
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::documents::{named, parse_id};
+use super::db::{Row, Sql, args};
+use super::documents::parse_id;
 use super::{Error, Result, Store, Tx};
 use crate::model::{DocId, QuoteKind, normalize_prefix};
 
@@ -67,11 +67,15 @@ fn quote_hash(doc: &DocId, start: usize, end: usize) -> blake3::Hash {
     blake3::hash(format!("{}:{start}:{end}", doc.to_hex()).as_bytes())
 }
 
-/// The row number of a stored document.
+/// The row number of a stored document. Takes a connection (or, deref'd, a transaction)
+/// because `documents` calls it with its own.
 pub(super) fn doc_seq(conn: &rusqlite::Connection, doc: &DocId) -> Result<i64> {
-    conn.prepare_cached("SELECT seq FROM documents WHERE id = ?1")?
-        .query_row([doc.to_hex()], |r| r.get(0))
-        .optional()?
+    Sql::new(conn)
+        .query_opt(
+            "SELECT seq FROM documents WHERE id = ?1",
+            args![doc.to_hex()],
+            |r| r.get(0),
+        )?
         .ok_or_else(|| Error::UnknownDocument(doc.to_hex()))
 }
 
@@ -113,20 +117,20 @@ fn last_word(name: &str) -> &str {
 /// The speaker row for `name`, created if new. A one-word name joins the only stored
 /// full name ending in it; a full name adopts an earlier one-word speaker of its surname
 /// when no other full name shares that surname.
-fn speaker_id(tx: &Transaction<'_>, name: &str, mention: Option<&str>) -> Result<i64> {
-    let existing: Option<i64> = tx
-        .prepare_cached(
-            "SELECT speaker_id FROM speaker_aliases WHERE alias = ?1 ORDER BY speaker_id LIMIT 1",
-        )?
-        .query_row([name], |r| r.get(0))
-        .optional()?;
+fn speaker_id(tx: Sql<'_>, name: &str, mention: Option<&str>) -> Result<i64> {
+    let existing: Option<i64> = tx.query_opt(
+        "SELECT speaker_id FROM speaker_aliases WHERE alias = ?1 ORDER BY speaker_id LIMIT 1",
+        args![name],
+        |r| r.get(0),
+    )?;
     let id = match existing {
         Some(id) => id,
         None if !name.contains(' ') => {
-            let candidates: Vec<i64> = tx
-                .prepare_cached("SELECT id FROM speakers WHERE surname = ?1 AND words > 1")?
-                .query_map([name], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let candidates: Vec<i64> = tx.query(
+                "SELECT id FROM speakers WHERE surname = ?1 AND words > 1",
+                args![name],
+                |r| r.get(0),
+            )?;
             match candidates.as_slice() {
                 [one] => *one,
                 _ => insert_speaker(tx, name)?,
@@ -135,26 +139,28 @@ fn speaker_id(tx: &Transaction<'_>, name: &str, mention: Option<&str>) -> Result
         None => {
             let id = insert_speaker(tx, name)?;
             let surname = last_word(name);
-            let same_surname: i64 = tx
-                .prepare_cached(
-                    "SELECT count(*) FROM speakers WHERE surname = ?1 AND words > 1 AND id != ?2",
-                )?
-                .query_row(params![surname, id], |r| r.get(0))?;
+            let same_surname: i64 = tx.query_one(
+                "SELECT count(*) FROM speakers WHERE surname = ?1 AND words > 1 AND id != ?2",
+                args![surname, id],
+                |r| r.get(0),
+            )?;
             if same_surname == 0 {
-                let short: Option<i64> = tx
-                    .prepare_cached("SELECT id FROM speakers WHERE name = ?1")?
-                    .query_row([surname], |r| r.get(0))
-                    .optional()?;
+                let short: Option<i64> = tx.query_opt(
+                    "SELECT id FROM speakers WHERE name = ?1",
+                    args![surname],
+                    |r| r.get(0),
+                )?;
                 if let Some(short) = short {
-                    tx.prepare_cached("UPDATE quotes SET speaker_id = ?1 WHERE speaker_id = ?2")?
-                        .execute(params![id, short])?;
-                    tx.prepare_cached(
+                    tx.execute(
+                        "UPDATE quotes SET speaker_id = ?1 WHERE speaker_id = ?2",
+                        args![id, short],
+                    )?;
+                    tx.execute(
                         "INSERT OR IGNORE INTO speaker_aliases (alias, speaker_id) \
                          SELECT alias, ?1 FROM speaker_aliases WHERE speaker_id = ?2",
-                    )?
-                    .execute(params![id, short])?;
-                    tx.prepare_cached("DELETE FROM speakers WHERE id = ?1")?
-                        .execute([short])?;
+                        args![id, short],
+                    )?;
+                    tx.execute("DELETE FROM speakers WHERE id = ?1", args![short])?;
                 }
             }
             id
@@ -166,10 +172,11 @@ fn speaker_id(tx: &Transaction<'_>, name: &str, mention: Option<&str>) -> Result
         .filter(|_| !known)
         .chain(mention.filter(|m| is_name_like(m) && *m != name));
     for alias in new_forms {
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO speaker_aliases (alias, speaker_id) VALUES (?1, ?2)",
-        )?
-        .execute(params![alias, id])?;
+        tx.execute(
+            "INSERT INTO speaker_aliases (alias, speaker_id) VALUES (?1, ?2) \
+             ON CONFLICT DO NOTHING",
+            args![alias, id],
+        )?;
     }
     Ok(id)
 }
@@ -189,14 +196,16 @@ fn is_name_like(mention: &str) -> bool {
             .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
 }
 
-fn insert_speaker(tx: &Transaction<'_>, name: &str) -> Result<i64> {
-    tx.prepare_cached("INSERT INTO speakers (name, surname, words) VALUES (?1, ?2, ?3)")?
-        .execute(params![
+fn insert_speaker(tx: Sql<'_>, name: &str) -> Result<i64> {
+    tx.query_one(
+        "INSERT INTO speakers (name, surname, words) VALUES (?1, ?2, ?3) RETURNING id",
+        args![
             name,
             last_word(name),
             name.split_whitespace().count() as i64
-        ])?;
-    Ok(tx.last_insert_rowid())
+        ],
+        |r| r.get(0),
+    )
 }
 
 /// Columns of a stored quotation; queries join `documents d` and `speakers s`. The last is
@@ -214,10 +223,10 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) fn quote_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredQuote)> {
+pub(crate) fn quote_from_row(row: &Row<'_>) -> Result<(String, StoredQuote)> {
     let doc: String = row.get(1)?;
-    let opt = |i: usize| -> rusqlite::Result<Option<usize>> {
-        Ok(row.get::<_, Option<i64>>(i)?.map(|v| v.max(0) as usize))
+    let opt = |i: usize| -> Result<Option<usize>> {
+        Ok(row.get::<Option<i64>>(i)?.map(|v| v.max(0) as usize))
     };
     let id: Vec<u8> = row.get(0)?;
     let id = hex(&id);
@@ -227,20 +236,20 @@ pub(crate) fn quote_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Strin
         StoredQuote {
             id,
             doc: DocId::of_bytes(b""),
-            seq: row.get::<_, i64>(2)?.max(0) as u32,
+            seq: row.get::<i64>(2)?.max(0) as u32,
             group: group.map(|g| hex(&g)),
             quote: NewQuote {
-                start: row.get::<_, i64>(3)?.max(0) as usize,
-                end: row.get::<_, i64>(4)?.max(0) as usize,
+                start: row.get::<i64>(3)?.max(0) as usize,
+                end: row.get::<i64>(4)?.max(0) as usize,
                 text: row.get(5)?,
-                kind: named(row, 6, QuoteKind::parse)?,
-                utterance: row.get::<_, i64>(7)?.max(0) as usize,
+                kind: row.named(6, QuoteKind::parse)?,
+                utterance: row.get::<i64>(7)?.max(0) as usize,
                 mention: row.get(8)?,
                 mention_start: opt(9)?,
                 mention_end: opt(10)?,
                 speaker: row.get(11)?,
                 cue: row.get(12)?,
-                confidence: row.get::<_, f64>(13)? as f32,
+                confidence: row.get::<f64>(13)? as f32,
             },
         },
     ))
@@ -256,22 +265,20 @@ impl Store {
              WHERE (?1 IS NULL OR d.id = ?1) \
                AND (?2 IS NULL OR q.kind = ?2) \
                AND (?3 IS NULL OR q.speaker_id IN ( \
-                    SELECT speaker_id FROM speaker_aliases WHERE alias = ?3 COLLATE NOCASE \
-                    UNION SELECT id FROM speakers WHERE name = ?3 COLLATE NOCASE \
-                       OR surname = ?3 COLLATE NOCASE)) \
+                    SELECT speaker_id FROM speaker_aliases WHERE lower(alias) = lower(?3) \
+                    UNION SELECT id FROM speakers WHERE lower(name) = lower(?3) \
+                       OR lower(surname) = lower(?3))) \
              ORDER BY d.published IS NULL, d.published DESC, d.seq DESC, q.ord"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt
-            .query_map(
-                params![
-                    filter.doc.map(|d| d.to_hex()),
-                    filter.kind.map(QuoteKind::as_str),
-                    filter.speaker
-                ],
-                quote_from_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = self.db().query(
+            &sql,
+            args![
+                filter.doc.map(|d| d.to_hex()),
+                filter.kind.map(QuoteKind::as_str),
+                filter.speaker
+            ],
+            quote_from_row,
+        )?;
         rows.into_iter()
             .map(|(doc, mut q)| {
                 q.doc = parse_id(&doc)?;
@@ -289,10 +296,7 @@ impl Store {
              JOIN documents d ON d.seq = q.doc \
              WHERE q.id >= ?1 AND (?2 IS NULL OR q.id < ?2) ORDER BY q.id LIMIT 10"
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map(params![lower, upper], quote_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = self.db().query(&sql, args![lower, upper], quote_from_row)?;
         let mut rows: Vec<_> = rows
             .into_iter()
             .filter(|(_, q)| q.id.starts_with(&p))
@@ -320,10 +324,7 @@ impl Store {
             "SELECT {QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
              JOIN documents d ON d.seq = q.doc WHERE q.qid = ?1"
         );
-        let (doc, mut q) = self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_row([qid], quote_from_row)?;
+        let (doc, mut q) = self.db().query_one(&sql, args![qid], quote_from_row)?;
         q.doc = parse_id(&doc)?;
         Ok(q)
     }
@@ -331,38 +332,37 @@ impl Store {
     /// The row number of a quotation by its full hex id.
     pub fn quote_row(&self, id: &str) -> Result<Option<i64>> {
         let (bytes, _) = blob_range(id);
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT qid FROM quotes WHERE id = ?1")?
-            .query_row([bytes], |r| r.get(0))
-            .optional()?)
+        self.db()
+            .query_opt("SELECT qid FROM quotes WHERE id = ?1", args![bytes], |r| {
+                r.get(0)
+            })
     }
 
     /// Every speaker with aliases and counts, most quoted first.
     pub fn speakers(&self) -> Result<Vec<Speaker>> {
-        let mut stmt = self.conn().prepare(
+        let db = self.db();
+        let rows = db.query(
             "SELECT s.id, s.name, count(q.qid), count(DISTINCT q.doc) FROM speakers s \
              LEFT JOIN quotes q ON q.speaker_id = s.id GROUP BY s.id \
              HAVING count(q.qid) > 0 ORDER BY count(q.qid) DESC, s.name",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
+            args![],
+            |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
+                    r.get::<i64>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<i64>(2)?,
+                    r.get::<i64>(3)?,
                 ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut aliases = self
-            .conn()
-            .prepare("SELECT alias FROM speaker_aliases WHERE speaker_id = ?1 ORDER BY alias")?;
+            },
+        )?;
         rows.into_iter()
             .map(|(id, name, quotes, documents)| {
-                let aliases = aliases
-                    .query_map([id], |r| r.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?
+                let aliases = db
+                    .query(
+                        "SELECT alias FROM speaker_aliases WHERE speaker_id = ?1 ORDER BY alias",
+                        args![id],
+                        |r| r.get::<String>(0),
+                    )?
                     .into_iter()
                     .filter(|a| *a != name)
                     .collect();
@@ -380,38 +380,40 @@ impl Store {
 impl Tx<'_> {
     /// Replaces the quotations of `doc` with `quotes`; returns their row numbers, in order.
     pub fn replace_quotes(&self, doc: &DocId, quotes: &[NewQuote]) -> Result<Vec<i64>> {
-        let tx = self.sql;
-        let doc_row = doc_seq(tx, doc)?;
-        tx.prepare_cached("DELETE FROM quotes WHERE doc = ?1")?
-            .execute([doc_row])?;
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO quotes (id, doc, ord, start, \"end\", text, kind, utterance, mention, \
-             mention_start, mention_end, speaker_id, cue, confidence) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        )?;
+        let tx = self.db();
+        let doc_row = doc_seq(self.sql, doc)?;
+        tx.execute("DELETE FROM quotes WHERE doc = ?1", args![doc_row])?;
         let mut rows = Vec::with_capacity(quotes.len());
         for (seq, q) in quotes.iter().enumerate() {
             let speaker = match &q.speaker {
                 Some(name) => Some(speaker_id(tx, name, q.mention.as_deref())?),
                 None => None,
             };
-            insert.execute(params![
-                quote_hash(doc, q.start, q.end).as_bytes().as_slice(),
-                doc_row,
-                seq as i64,
-                q.start as i64,
-                q.end as i64,
-                q.text,
-                q.kind.as_str(),
-                q.utterance as i64,
-                q.mention,
-                q.mention_start.map(|v| v as i64),
-                q.mention_end.map(|v| v as i64),
-                speaker,
-                q.cue,
-                f64::from(q.confidence),
-            ])?;
-            rows.push(tx.last_insert_rowid());
+            let id = quote_hash(doc, q.start, q.end);
+            let row = tx.query_one(
+                "INSERT INTO quotes (id, doc, ord, start, \"end\", text, kind, utterance, mention, \
+                 mention_start, mention_end, speaker_id, cue, confidence) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+                 RETURNING qid",
+                args![
+                    id.as_bytes().as_slice(),
+                    doc_row,
+                    seq as i64,
+                    q.start as i64,
+                    q.end as i64,
+                    q.text,
+                    q.kind.as_str(),
+                    q.utterance as i64,
+                    q.mention,
+                    q.mention_start.map(|v| v as i64),
+                    q.mention_end.map(|v| v as i64),
+                    speaker,
+                    q.cue,
+                    f64::from(q.confidence),
+                ],
+                |r| r.get(0),
+            )?;
+            rows.push(row);
         }
         Ok(rows)
     }
