@@ -156,8 +156,9 @@ fn speaker_id(tx: Sql<'_>, name: &str, mention: Option<&str>) -> Result<i64> {
                         args![id, short],
                     )?;
                     tx.execute(
-                        "INSERT OR IGNORE INTO speaker_aliases (alias, speaker_id) \
-                         SELECT alias, ?1 FROM speaker_aliases WHERE speaker_id = ?2",
+                        "INSERT INTO speaker_aliases (alias, speaker_id) \
+                         SELECT alias, ?1 FROM speaker_aliases WHERE speaker_id = ?2 \
+                         ON CONFLICT DO NOTHING",
                         args![id, short],
                     )?;
                     tx.execute("DELETE FROM speakers WHERE id = ?1", args![short])?;
