@@ -188,7 +188,6 @@ impl Row<'_> {
     /// A column holding a stored name (a format, a kind), parsed by `parse`. A name
     /// `parse` does not know is a corrupt row, never a guess: the schema's checks should
     /// make it impossible, so one means the row was damaged.
-    #[allow(dead_code)] // until every store module reads through `Sql`
     pub(crate) fn named<T>(&self, at: usize, parse: fn(&str) -> Option<T>) -> Result<T> {
         let name: String = self.get(at)?;
         parse(&name).ok_or_else(|| {
@@ -197,7 +196,6 @@ impl Row<'_> {
     }
 
     /// Whether column `at` is NULL.
-    #[allow(dead_code)] // until every store module reads through `Sql`
     pub(crate) fn is_null(&self, at: usize) -> Result<bool> {
         Ok(matches!(self.row.get_ref(at)?, ValueRef::Null))
     }
@@ -290,7 +288,6 @@ impl<'c> Sql<'c> {
 
     /// The first row of a query that always returns one (an aggregate, an insert's
     /// `RETURNING`).
-    #[allow(dead_code)] // until every store module reads through `Sql`
     pub(crate) fn query_one<T>(
         self,
         sql: &str,
@@ -302,7 +299,6 @@ impl<'c> Sql<'c> {
     }
 
     /// SQL that is true when `column` equals parameter `param`, nulls equal to nulls.
-    #[allow(dead_code)] // until every store module reads through `Sql`
     pub(crate) fn same(self, column: &str, param: usize) -> String {
         format!("{column} IS ?{param}")
     }

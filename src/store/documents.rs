@@ -61,28 +61,6 @@ pub(crate) const FIRST: &str = "published IS NULL, published, id";
 const PUBLICATION_COLUMNS: &str =
     "source_kind, locator, outlet, published, author, title, url, recorded_at, recorded_by";
 
-/// A column holding a stored name (a format, a kind), parsed by `parse`. A name `parse`
-/// does not know is an error, never a guess: the schema's checks should make it
-/// impossible, so one means the row was damaged.
-///
-/// For modules still reading rusqlite rows (quotes, matches); rows read through
-/// [`Sql`] use [`Row::named`].
-#[allow(dead_code)] // until quotes.rs and matches.rs read through `Sql`
-pub(crate) fn named<T>(
-    r: &rusqlite::Row<'_>,
-    at: usize,
-    parse: fn(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
-    let name: String = r.get(at)?;
-    parse(&name).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            at,
-            rusqlite::types::Type::Text,
-            format!("unknown value {name:?}").into(),
-        )
-    })
-}
-
 fn publication_from_row(r: &Row<'_>, at: usize) -> Result<Publication> {
     let kind: Option<SourceKind> = if r.is_null(at)? {
         None
@@ -262,12 +240,12 @@ impl Store {
 
     /// The row number of stored document `id`.
     pub fn document_row(&self, id: &DocId) -> Result<i64> {
-        quotes::doc_seq(&self.conn, id)
+        quotes::doc_seq(self.db(), id)
     }
 
     /// The publications of a stored document, first first.
     pub fn publications(&self, id: &DocId) -> Result<Vec<Publication>> {
-        self.publications_of_row(quotes::doc_seq(&self.conn, id)?)
+        self.publications_of_row(quotes::doc_seq(self.db(), id)?)
     }
 
     /// Every document, newest first by first publication date; undated documents last,
@@ -510,15 +488,8 @@ fn versions_of(db: Sql<'_>, source_id: i64) -> Result<Vec<Version>> {
         .collect()
 }
 
-/// The article text object of a stored document, if it has one (inside a write
-/// transaction too: a `Transaction` is a connection). For [`Tx::text_id_of`], which holds
-/// the transaction itself.
-pub(super) fn text_id_of(conn: &rusqlite::Connection, id: &DocId) -> Result<Option<DocId>> {
-    text_id(Sql::new(conn), id)
-}
-
 /// The article text object of a stored document, if it has one.
-fn text_id(db: Sql<'_>, id: &DocId) -> Result<Option<DocId>> {
+pub(super) fn text_id(db: Sql<'_>, id: &DocId) -> Result<Option<DocId>> {
     let hex: Option<Option<String>> = db.query_opt(
         "SELECT text_id FROM documents WHERE id = ?1",
         args![id.to_hex()],

@@ -49,11 +49,9 @@ pub enum GroupOrder {
     Newest,
 }
 
-/// Stored quotations (rows) sharing grams with `grams`, with how many they share. Takes a
-/// connection because a [`Tx`] and a [`Snapshot`] both look them up (a transaction derefs
-/// to its connection).
-pub(super) fn shared_grams(conn: &Connection, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
-    let db = Sql::new(conn);
+/// Stored quotations (rows) sharing grams with `grams`, with how many they share (for a
+/// [`Tx`] and a [`Snapshot`] alike).
+pub(super) fn shared_grams(db: Sql<'_>, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
     let mut counts: Vec<(i64, usize)> = Vec::new();
     // A gram shared by many quotations ("we are going to") says little: look at a few.
     for g in grams {
@@ -73,10 +71,9 @@ pub(super) fn shared_grams(conn: &Connection, grams: &[i64]) -> Result<Vec<(i64,
     Ok(counts)
 }
 
-/// The text of a stored quotation; `None` when no row `qid` exists (any more). Takes a
-/// connection for the same reason as [`shared_grams`].
-pub(super) fn quote_text(conn: &Connection, qid: i64) -> Result<Option<String>> {
-    Sql::new(conn).query_opt("SELECT text FROM quotes WHERE qid = ?1", args![qid], |r| {
+/// The text of a stored quotation; `None` when no row `qid` exists (any more).
+pub(super) fn quote_text(db: Sql<'_>, qid: i64) -> Result<Option<String>> {
+    db.query_opt("SELECT text FROM quotes WHERE qid = ?1", args![qid], |r| {
         r.get(0)
     })
 }
@@ -133,12 +130,12 @@ impl Snapshot {
 
     /// See [`shared_grams`].
     pub fn shared_grams(&self, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
-        shared_grams(self.conn()?, grams)
+        shared_grams(Sql::new(self.conn()?), grams)
     }
 
     /// See [`quote_text`].
     pub fn quote_text(&self, qid: i64) -> Result<Option<String>> {
-        quote_text(self.conn()?, qid)
+        quote_text(Sql::new(self.conn()?), qid)
     }
 }
 

@@ -124,7 +124,7 @@ impl From<rusqlite::Error> for Error {
                 _ => Error::Database(Box::new(e)),
             },
             // A stored value that is not what its column must hold (see
-            // `documents::named`): the row was damaged.
+            // `db::Row::named`): the row was damaged.
             rusqlite::Error::FromSqlConversionFailure(..)
             | rusqlite::Error::InvalidColumnType(..) => Error::CorruptRow(e.to_string()),
             _ => Error::Database(Box::new(e)),
@@ -324,11 +324,6 @@ impl Store {
     /// the tables; the library's stages use the store's methods.
     #[cfg(test)]
     pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
-    }
-
-    #[cfg(not(test))]
-    fn conn(&self) -> &Connection {
         &self.conn
     }
 

@@ -67,16 +67,14 @@ fn quote_hash(doc: &DocId, start: usize, end: usize) -> blake3::Hash {
     blake3::hash(format!("{}:{start}:{end}", doc.to_hex()).as_bytes())
 }
 
-/// The row number of a stored document. Takes a connection (or, deref'd, a transaction)
-/// because `documents` calls it with its own.
-pub(super) fn doc_seq(conn: &rusqlite::Connection, doc: &DocId) -> Result<i64> {
-    Sql::new(conn)
-        .query_opt(
-            "SELECT seq FROM documents WHERE id = ?1",
-            args![doc.to_hex()],
-            |r| r.get(0),
-        )?
-        .ok_or_else(|| Error::UnknownDocument(doc.to_hex()))
+/// The row number of a stored document.
+pub(super) fn doc_seq(db: Sql<'_>, doc: &DocId) -> Result<i64> {
+    db.query_opt(
+        "SELECT seq FROM documents WHERE id = ?1",
+        args![doc.to_hex()],
+        |r| r.get(0),
+    )?
+    .ok_or_else(|| Error::UnknownDocument(doc.to_hex()))
 }
 
 /// Byte bounds `[lower, upper)` of the ids that start with hex `prefix`; no upper bound when
@@ -382,7 +380,7 @@ impl Tx<'_> {
     /// Replaces the quotations of `doc` with `quotes`; returns their row numbers, in order.
     pub fn replace_quotes(&self, doc: &DocId, quotes: &[NewQuote]) -> Result<Vec<i64>> {
         let tx = self.db();
-        let doc_row = doc_seq(self.sql, doc)?;
+        let doc_row = doc_seq(self.db(), doc)?;
         tx.execute("DELETE FROM quotes WHERE doc = ?1", args![doc_row])?;
         let mut rows = Vec::with_capacity(quotes.len());
         for (seq, q) in quotes.iter().enumerate() {

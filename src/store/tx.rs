@@ -28,16 +28,16 @@ impl Tx<'_> {
 impl Tx<'_> {
     /// The article text object of a stored document, if it has one.
     pub fn text_id_of(&self, id: &DocId) -> Result<Option<DocId>> {
-        documents::text_id_of(self.sql, id)
+        documents::text_id(self.db(), id)
     }
 
     /// Stored quotations (rows) sharing grams with `grams`, with how many they share.
     pub fn shared_grams(&self, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
-        matches::shared_grams(self.sql, grams)
+        matches::shared_grams(self.db(), grams)
     }
 
     /// The text of stored quotation `qid`; `None` when there is no such row (any more).
     pub fn quote_text(&self, qid: i64) -> Result<Option<String>> {
-        matches::quote_text(self.sql, qid)
+        matches::quote_text(self.db(), qid)
     }
 }
