@@ -583,10 +583,10 @@ impl Tx<'_> {
         let tx = self.db();
         let speakers = (!meta.speakers.is_empty())
             .then(|| serde_json::to_string(&meta.speakers).unwrap_or_default());
-        tx.query_one(
+        tx.insert(
             &format!(
                 "INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
-                 ?11, ?12, ?13, ?14, ?15, ?16) RETURNING seq"
+                 ?11, ?12, ?13, ?14, ?15, ?16)"
             ),
             args![
                 id.to_hex(),
@@ -606,7 +606,7 @@ impl Tx<'_> {
                 form.text_id.map(|t| t.to_hex()),
                 form.canonical,
             ],
-            |r| r.get(0),
+            "seq",
         )
     }
 

@@ -327,13 +327,13 @@ struct SegmentWriter<'a> {
 
 impl<'a> SegmentWriter<'a> {
     fn new(db: Sql<'a>, index: Index, level: i64) -> Result<Self> {
-        let segment = db.query_one(
+        let segment = db.insert(
             &format!(
-                "INSERT INTO {} (level, postings, blocks) VALUES (?1, 0, 0) RETURNING id",
+                "INSERT INTO {} (level, postings, blocks) VALUES (?1, 0, 0)",
                 index.segments()
             ),
             args![level],
-            |r| r.get(0),
+            "id",
         )?;
         Ok(SegmentWriter {
             db,

@@ -196,14 +196,14 @@ fn is_name_like(mention: &str) -> bool {
 }
 
 fn insert_speaker(tx: Sql<'_>, name: &str) -> Result<i64> {
-    tx.query_one(
-        "INSERT INTO speakers (name, surname, words) VALUES (?1, ?2, ?3) RETURNING id",
+    tx.insert(
+        "INSERT INTO speakers (name, surname, words) VALUES (?1, ?2, ?3)",
         args![
             name,
             last_word(name),
             name.split_whitespace().count() as i64
         ],
-        |r| r.get(0),
+        "id",
     )
 }
 
@@ -389,11 +389,10 @@ impl Tx<'_> {
                 None => None,
             };
             let id = quote_hash(doc, q.start, q.end);
-            let row = tx.query_one(
+            let row = tx.insert(
                 "INSERT INTO quotes (id, doc, ord, start, \"end\", text, kind, utterance, mention, \
                  mention_start, mention_end, speaker_id, cue, confidence) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
-                 RETURNING qid",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 args![
                     id.as_bytes().as_slice(),
                     doc_row,
@@ -410,7 +409,7 @@ impl Tx<'_> {
                     q.cue,
                     f64::from(q.confidence),
                 ],
-                |r| r.get(0),
+                "qid",
             )?;
             rows.push(row);
         }
