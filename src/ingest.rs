@@ -867,8 +867,9 @@ pub struct Imported {
     /// The document as the other store holds it, publications included.
     pub doc: store::documents::Document,
     /// Its text (the bytes decoded, or an HTML page's article text), whose objects are in
-    /// this store already.
-    pub text: String,
+    /// this store already; `None` when this store has the document, and only its
+    /// publications and fetches are to be merged.
+    pub text: Option<String>,
     pub fetches: Vec<FetchRecord>,
 }
 
@@ -902,24 +903,15 @@ impl Importer {
         store: &mut Store,
         docs: &[Imported],
     ) -> Result<ImportCounts, store::Error> {
-        let fresh: Vec<bool> = docs
-            .iter()
-            .map(|d| match store.document_row(&d.doc.id) {
-                Ok(_) => Ok(false),
-                Err(store::Error::UnknownDocument(_)) => Ok(true),
-                Err(e) => Err(e),
-            })
-            .collect::<Result<_, _>>()?;
         // Extraction, grams and index keys are per-document work: on all cores, before the
         // transaction.
         let derived: Vec<Option<Derived>> = docs
             .par_iter()
-            .zip(&fresh)
-            .map(|(d, &fresh)| {
-                fresh.then(|| {
-                    let quotes = quotations(&d.text, &d.doc.meta);
+            .map(|d| {
+                d.text.as_ref().map(|text| {
+                    let quotes = quotations(text, &d.doc.meta);
                     let grams = quote_grams(&quotes);
-                    (quotes, grams, crate::index::document_keys(&d.text))
+                    (quotes, grams, crate::index::document_keys(text))
                 })
             })
             .collect();
@@ -952,7 +944,7 @@ impl Importer {
                         counts.documents += 1;
                         (seq, true)
                     }
-                    // Stored by another process since the check above: its rows are there.
+                    // Not stored, and no text given to store it with.
                     (None, None) => continue,
                 };
                 for (i, p) in doc.publications.iter().enumerate() {

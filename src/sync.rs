@@ -95,34 +95,39 @@ pub fn transfer(
     let mut importer = Importer::default();
     let mut done = 0;
     for chunk in rows.chunks(BATCH) {
-        let docs = from
-            .document_ids(chunk)
-            .map_err(read)?
-            .into_iter()
-            .map(|(_, id, _)| {
-                let doc = from
-                    .document(&id)?
-                    .ok_or_else(|| store::Error::UnknownDocument(id.to_hex()))?;
-                let fetches = from.fetches_of(&id)?;
-                Ok((doc, fetches))
-            })
-            .collect::<Result<Vec<_>, store::Error>>()
-            .map_err(read)?;
-        // Objects first, re-hashed as they are read, and flushed before any row names them.
+        let mut docs = Vec::with_capacity(chunk.len());
+        for (_, id, _) in from.document_ids(chunk).map_err(read)? {
+            let doc = from
+                .document(&id)
+                .and_then(|d| d.ok_or_else(|| store::Error::UnknownDocument(id.to_hex())))
+                .map_err(read)?;
+            let fetches = from.fetches_of(&id).map_err(read)?;
+            let have = match to.document_row(&id) {
+                Ok(_) => true,
+                Err(store::Error::UnknownDocument(_)) => false,
+                Err(e) => return Err(write(e)),
+            };
+            docs.push((doc, fetches, have));
+        }
+        // Objects of the documents `to` lacks, re-hashed as they are read, and flushed
+        // before any row names them; the documents it has bring only their publications
+        // and fetches.
         let (sending, receiving) = (from.objects(), to.objects());
-        let moved: Vec<Result<(Imported, u64), Skipped>> =
-            docs.into_par_iter()
-                .map(|(doc, fetches)| {
-                    let copied = copy_objects(sending, receiving, &doc)
-                        .map_err(|reason| Skipped { id: doc.id, reason })?;
-                    let text = text::stored_text(receiving, &doc.id, doc.text_id.as_ref())
-                        .map_err(|e| Skipped {
-                            id: doc.id,
-                            reason: e.to_string(),
-                        })?;
-                    Ok((Imported { doc, text, fetches }, copied))
-                })
-                .collect();
+        let moved: Vec<Result<(Imported, u64), Skipped>> = docs
+            .into_par_iter()
+            .map(|(doc, fetches, have)| {
+                if have {
+                    let text = None;
+                    return Ok((Imported { doc, text, fetches }, 0));
+                }
+                let skip = |reason| Skipped { id: doc.id, reason };
+                let copied = copy_objects(sending, receiving, &doc).map_err(skip)?;
+                let text = text::stored_text(receiving, &doc.id, doc.text_id.as_ref())
+                    .map_err(|e| skip(e.to_string()))?;
+                let text = Some(text);
+                Ok((Imported { doc, text, fetches }, copied))
+            })
+            .collect();
         let mut batch = Vec::with_capacity(moved.len());
         let mut written = Vec::new();
         let mut copied_now = 0;
@@ -130,8 +135,10 @@ pub fn transfer(
             match m {
                 Ok((imported, copied)) => {
                     copied_now += copied;
-                    written.push(imported.doc.id);
-                    written.extend(imported.doc.text_id);
+                    if imported.text.is_some() {
+                        written.push(imported.doc.id);
+                        written.extend(imported.doc.text_id);
+                    }
                     batch.push(imported);
                 }
                 Err(skipped) => out.skipped.push(skipped),
@@ -154,14 +161,31 @@ pub fn transfer(
         done += chunk.len() as u64;
         progress(done, total);
     }
-    out.versions = transfer_versions(from, to, &out.skipped).map_err(|e| match e {
-        Side::Read(e) => read(e),
-        Side::Write(e) => write(e),
-    })?;
+    // Every version of every source that `to` lacks, in order, in one transaction;
+    // versions of documents left behind wait for a later run.
+    let left: rustc_hash::FxHashSet<DocId> = out.skipped.iter().map(|s| s.id).collect();
+    let mut histories = Vec::new();
+    for source in from.sources().map_err(read)? {
+        let versions = from.versions(&source).map_err(read)?;
+        histories.push((source, versions));
+    }
+    out.versions = to
+        .write(|tx| -> Result<u64, store::Error> {
+            let mut added = 0;
+            for (source, versions) in &histories {
+                for v in versions.iter().filter(|v| !left.contains(&v.doc)) {
+                    if tx.import_version(source, &v.doc, &v.added_at)? {
+                        added += 1;
+                    }
+                }
+            }
+            Ok(added)
+        })
+        .map_err(write)?;
     Ok(out)
 }
 
-/// Copies a document's objects that `to` lacks (or holds damaged); returns how many.
+/// Copies a new document's objects that `to` lacks (or holds damaged); returns how many.
 fn copy_objects(
     from: &Objects,
     to: &Objects,
@@ -181,32 +205,4 @@ fn copy_objects(
         copied += 1;
     }
     Ok(copied)
-}
-
-enum Side {
-    Read(store::Error),
-    Write(store::Error),
-}
-
-/// Records every version of every source of `from` that `to` lacks, in order, in one
-/// transaction; versions of documents left behind wait for a later run.
-fn transfer_versions(from: &Store, to: &mut Store, skipped: &[Skipped]) -> Result<u64, Side> {
-    let left: rustc_hash::FxHashSet<DocId> = skipped.iter().map(|s| s.id).collect();
-    let mut histories = Vec::new();
-    for source in from.sources().map_err(Side::Read)? {
-        let versions = from.versions(&source).map_err(Side::Read)?;
-        histories.push((source, versions));
-    }
-    to.write(|tx| -> Result<u64, store::Error> {
-        let mut added = 0;
-        for (source, versions) in &histories {
-            for v in versions.iter().filter(|v| !left.contains(&v.doc)) {
-                if tx.import_version(source, &v.doc, &v.added_at)? {
-                    added += 1;
-                }
-            }
-        }
-        Ok(added)
-    })
-    .map_err(Side::Write)
 }

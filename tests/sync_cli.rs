@@ -37,6 +37,19 @@ fn objects(store: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// A transfer's JSON report says nothing was copied.
+fn assert_moved_nothing(report: &Value) {
+    for k in [
+        "documents",
+        "publications",
+        "versions",
+        "fetches",
+        "objects",
+    ] {
+        assert_eq!(report[k], 0, "{k}: {report}");
+    }
+}
+
 const PAGE: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Minister speaks | The Courier</title>
 <meta property="og:site_name" content="The Courier">
@@ -100,15 +113,7 @@ fn a_clone_holds_the_same_evidence_and_answers_alike() {
     );
     // Pulling again from origin copies nothing.
     let again = &a.json(&["-C", &dest_s, "pull"])[0];
-    for k in [
-        "documents",
-        "publications",
-        "versions",
-        "fetches",
-        "objects",
-    ] {
-        assert_eq!(again[k], 0, "{k}: {again}");
-    }
+    assert_moved_nothing(again);
     assert_eq!(again["unchanged"], 6);
 }
 
@@ -134,15 +139,7 @@ fn a_second_push_moves_nothing_and_pull_merges_publications_and_versions() {
     let first = &a.json(&["push", "team"])[0];
     assert_eq!(first["documents"], 2, "{first}");
     let second = &a.json(&["push", "team"])[0];
-    for k in [
-        "documents",
-        "publications",
-        "versions",
-        "fetches",
-        "objects",
-    ] {
-        assert_eq!(second[k], 0, "{k}: {second}");
-    }
+    assert_moved_nothing(second);
     assert!(a.ok(&["push", "team"]).contains("nothing to copy"));
 
     // The other store records a second publication of the wire story and a new version

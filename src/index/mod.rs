@@ -163,11 +163,6 @@ pub fn document_keys(text: &str) -> Keys {
     }
 }
 
-/// The fingerprints of a document's text, sorted and without repeats.
-pub fn document_fingerprints(text: &str) -> Vec<Fingerprint> {
-    document_keys(text).fingerprints
-}
-
 /// A normalised word's key in the word index: its hash, mixed. Fixed forever, like
 /// [`shingle_hash`]. Two words may share a key; retrieval then lists a few documents too
 /// many, which alignment turns away, and never too few.
@@ -296,7 +291,7 @@ mod tests {
     fn a_passage_keeps_a_subset_of_its_holders_fingerprints() {
         let doc = "Officials met on Tuesday. Once in a while the minister said what you see \
                    is what you get, and nothing changed for three years after that.";
-        let held = document_fingerprints(doc);
+        let held = document_keys(doc).fingerprints;
         for passage in [
             "once in a while",
             "what you see is what you get",

@@ -154,25 +154,21 @@ fn holding_all(store: &Store, words: &[&str]) -> Result<Vec<i64>, store::Error> 
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let counts = store.postings(Index::Words, &keys, 0)?;
-    let mut order: Vec<(usize, u32)> = counts.iter().map(|p| p.count).zip(keys).collect();
-    order.sort_unstable();
-    let mut holding: Option<Vec<i64>> = None;
-    for (count, key) in order {
-        if count == 0 || holding.as_ref().is_some_and(Vec::is_empty) {
-            return Ok(Vec::new());
+    let mut lists: Vec<Vec<i64>> = store
+        .postings(Index::Words, &keys, usize::MAX)?
+        .into_iter()
+        .map(|p| p.docs)
+        .collect();
+    lists.sort_unstable_by_key(Vec::len);
+    let mut lists = lists.into_iter();
+    let mut holding = lists.next().unwrap_or_default();
+    for list in lists {
+        if holding.is_empty() {
+            break;
         }
-        let list = store
-            .postings(Index::Words, &[key], usize::MAX)?
-            .pop()
-            .unwrap_or_default()
-            .docs;
-        holding = Some(match holding {
-            None => list,
-            Some(h) => intersect(&h, &list),
-        });
+        holding = intersect(&holding, &list);
     }
-    Ok(holding.unwrap_or_default())
+    Ok(holding)
 }
 
 /// The rows in both ascending lists.

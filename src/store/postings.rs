@@ -226,12 +226,7 @@ fn find_in_block(
     let mut r = Reader { data, at: 0 };
     let mut f = first;
     while !r.done() {
-        let delta = u32::try_from(r.varint()?).map_err(|_| "key delta".to_owned())?;
-        f = f.checked_add(delta).ok_or("key overflow")?;
-        let n = usize::try_from(r.varint()?).map_err(|_| "count".to_owned())?;
-        if n > data.len() {
-            return Err(format!("count {n} longer than its block"));
-        }
+        let n = r.group(&mut f)?;
         if f == want {
             out.count += n;
             let keep = out.count <= cap;
@@ -261,12 +256,7 @@ fn decode_block(data: &[u8], first: u32) -> std::result::Result<Vec<(u32, Vec<i6
     let mut out = Vec::new();
     let mut f = first;
     while !r.done() {
-        let delta = u32::try_from(r.varint()?).map_err(|_| "key delta".to_owned())?;
-        f = f.checked_add(delta).ok_or("key overflow")?;
-        let n = usize::try_from(r.varint()?).map_err(|_| "count".to_owned())?;
-        if n > data.len() {
-            return Err(format!("count {n} longer than its block"));
-        }
+        let n = r.group(&mut f)?;
         let mut docs = Vec::with_capacity(n);
         let mut doc = 0i64;
         for k in 0..n {
@@ -287,6 +277,18 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn done(&self) -> bool {
         self.at >= self.data.len()
+    }
+
+    /// Reads the head of the next key's group: moves `key` on to it and returns how many
+    /// documents follow.
+    fn group(&mut self, key: &mut u32) -> std::result::Result<usize, String> {
+        let delta = u32::try_from(self.varint()?).map_err(|_| "key delta".to_owned())?;
+        *key = key.checked_add(delta).ok_or("key overflow")?;
+        let n = usize::try_from(self.varint()?).map_err(|_| "count".to_owned())?;
+        if n > self.data.len() {
+            return Err(format!("count {n} longer than its block"));
+        }
+        Ok(n)
     }
 
     fn varint(&mut self) -> std::result::Result<u64, String> {
