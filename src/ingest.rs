@@ -634,7 +634,7 @@ fn flush(
         .flat_map(|p| std::iter::once(p.id).chain(p.form.text_id))
         .collect();
     objects.sync(&written).map_err(|source| AddError::Io {
-        path: store.dir().join("objects"),
+        path: store.objects().describe().into(),
         source,
     })?;
     let results = store.write(|tx| -> Result<Vec<Added>, store::Error> {

@@ -9,7 +9,6 @@
 //! batches it finished and the next run picks up where it stopped; a second run moves
 //! nothing. Tracked working-tree paths stay behind: they describe one checkout.
 
-use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -58,16 +57,27 @@ pub struct Skipped {
 pub enum SyncError {
     #[error("reading the store at {store}: {source}")]
     Read {
-        store: PathBuf,
+        store: store::Location,
         source: store::Error,
     },
     #[error("writing the store at {store}: {source}")]
     Write {
-        store: PathBuf,
+        store: store::Location,
         source: store::Error,
     },
     #[error("{0} is the store itself: push and pull need another store")]
-    SameStore(PathBuf),
+    SameStore(store::Location),
+}
+
+/// Whether two locations name one store.
+fn same_place(a: &store::Location, b: &store::Location) -> bool {
+    match (a, b) {
+        (store::Location::Dir(a), store::Location::Dir(b)) => {
+            let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or(p.to_path_buf());
+            canon(a) == canon(b)
+        }
+        (a, b) => a == b,
+    }
 }
 
 /// Copies into `to` every document, publication, fetch and version of `from` that `to`
@@ -77,16 +87,16 @@ pub fn transfer(
     to: &mut Store,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Transfer, SyncError> {
-    if from.dir() == to.dir() {
-        return Err(SyncError::SameStore(from.root().to_path_buf()));
+    if same_place(from.location(), to.location()) {
+        return Err(SyncError::SameStore(from.location().clone()));
     }
     let read = |source| SyncError::Read {
-        store: from.root().to_path_buf(),
+        store: from.location().clone(),
         source,
     };
-    let to_root = to.root().to_path_buf();
+    let to_location = to.location().clone();
     let write = |source| SyncError::Write {
-        store: to_root.clone(),
+        store: to_location.clone(),
         source,
     };
     let rows = from.document_rows().map_err(read)?;
@@ -148,7 +158,7 @@ pub fn transfer(
         if copied_now > 0 {
             to.objects().sync(&written).map_err(|e| {
                 write(store::Error::Io {
-                    path: to.dir().join("objects"),
+                    path: to.objects().describe().into(),
                     source: e,
                 })
             })?;

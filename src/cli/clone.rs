@@ -1,45 +1,52 @@
-use std::path::PathBuf;
+use std::ffi::OsString;
 
 use prov::Store;
-use prov::store::Init;
+use prov::store::{Init, Location};
 
 use super::{CommandError, Context, Out};
 
 /// Copy a store into a new one at DEST, which records it as its `origin` remote.
 ///
-/// SOURCE is a store directory. Every document, publication, version and fetch is
+/// SOURCE and DEST are store directories or postgres:// URLs. Every document, publication, version and fetch is
 /// copied; quotations, matches and indexes are derived in the new store. If the clone is
 /// stopped, `prov -C DEST pull` finishes it.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    source: PathBuf,
-    dest: PathBuf,
+    #[arg(value_name = "SOURCE")]
+    source: OsString,
+    #[arg(value_name = "DEST")]
+    dest: OsString,
 }
 
 pub fn run(args: Args, _ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
-    let source = std::path::absolute(&args.source)?;
-    let from = Store::open(&source).map_err(|e| match e {
-        prov::store::Error::NotFound { .. } => {
-            CommandError::usage(format!("no prov store at {}", source.display()))
-                .hint("give the directory that holds the store's .prov/")
+    let source = match Location::parse(&args.source) {
+        Location::Dir(d) => Location::Dir(std::path::absolute(d)?),
+        url => url,
+    };
+    let dest = Location::parse(&args.dest);
+    let from = Store::open_at(&source).map_err(|e| match e {
+        prov::store::Error::NotFound { .. } | prov::store::Error::NoStoreAt(_) => {
+            CommandError::usage(format!("no prov store at {source}"))
+                .hint("give the directory that holds the store's .prov/, or a store's postgres:// URL")
         }
         e => e.into(),
     })?;
-    if Store::locate_at(&args.dest).is_some() {
-        return Err(CommandError::usage(format!(
-            "{} holds a prov store already",
-            args.dest.display()
+    let exists = || {
+        CommandError::usage(format!("{dest} holds a prov store already")).hint(format!(
+            "to copy {source} into it, run `prov -C {dest} pull {source}`"
         ))
-        .hint(format!(
-            "to copy {} into it, run `prov -C {} pull {}`",
-            source.display(),
-            args.dest.display(),
-            source.display()
-        )));
+    };
+    if let Location::Dir(d) = &dest
+        && Store::locate_at(d).is_some()
+    {
+        return Err(exists());
     }
-    let (mut to, init) = Store::init(&args.dest)?;
-    debug_assert_eq!(init, Init::Created);
-    to.add_remote("origin", &from.root().to_string_lossy())?;
+    let (mut to, init) = Store::init_at(&dest)?;
+    // An empty PostgreSQL store (made by `prov init URL`) is a fine place to clone into.
+    if init == Init::Reopened && to.document_count()? > 0 {
+        return Err(exists());
+    }
+    to.add_remote("origin", &from.location().to_remote_url())?;
     let moved = super::remote::transfer(&from, &mut to)?;
     super::remote::report(out, "clone", &from, &to, &moved)
 }

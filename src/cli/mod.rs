@@ -30,6 +30,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use prov::Store;
+use prov::store::Location;
 
 pub use error::{CommandError, exit};
 pub use output::Out;
@@ -42,9 +43,10 @@ pub use output::Out;
 #[derive(Debug, Parser)]
 #[command(name = "prov", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
-    /// Run as if prov was started in DIR.
-    #[arg(short = 'C', global = true, value_name = "DIR")]
-    directory: Option<PathBuf>,
+    /// Run as if prov was started in DIR; or, given a postgres:// URL, use the store in
+    /// that PostgreSQL database.
+    #[arg(short = 'C', global = true, value_name = "DIR|URL")]
+    directory: Option<std::ffi::OsString>,
 
     /// Print data as JSON (one object per line for lists).
     #[arg(long, global = true)]
@@ -78,14 +80,31 @@ enum Command {
 }
 
 /// What every command gets besides its own arguments: the way to its store.
-pub struct Context {}
+pub struct Context {
+    /// The store named by `-C URL` or `PROV_DIR`, if one was.
+    named: Option<Location>,
+}
 
 impl Context {
-    /// Opens the store: `PROV_DIR` when set, else the nearest `.prov/` above the
-    /// working directory.
+    fn new(url: Option<Location>) -> Context {
+        let named = url.or_else(|| {
+            std::env::var_os("PROV_DIR")
+                .filter(|d| !d.is_empty())
+                .map(|d| Location::parse(&d))
+        });
+        Context { named }
+    }
+
+    /// The store named by `-C URL` or `PROV_DIR`, if one was.
+    pub fn named(&self) -> Option<&Location> {
+        self.named.as_ref()
+    }
+
+    /// Opens the store: the one `-C URL` or `PROV_DIR` names, else the nearest `.prov/`
+    /// above the working directory.
     pub fn store(&self) -> Result<Store, CommandError> {
-        let mut store = match std::env::var_os("PROV_DIR").filter(|d| !d.is_empty()) {
-            Some(dir) => Store::open(std::path::Path::new(&dir))?,
+        let mut store = match &self.named {
+            Some(location) => Store::open_at(location)?,
             None => Store::discover(&cwd()?)?,
         };
         catch_up(&mut store);
@@ -94,8 +113,9 @@ impl Context {
 
     /// The store directory `store` would open, found even when its database is damaged.
     pub fn store_dir(&self) -> Result<std::path::PathBuf, CommandError> {
-        let found = match std::env::var_os("PROV_DIR").filter(|d| !d.is_empty()) {
-            Some(dir) => Store::locate_at(&std::path::absolute(std::path::Path::new(&dir))?),
+        let found = match &self.named {
+            Some(Location::Dir(dir)) => Store::locate_at(&std::path::absolute(dir)?),
+            Some(Location::Postgres(_)) => None,
             None => Store::locate(&cwd()?),
         };
         match found {
@@ -152,13 +172,18 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<u8, CommandError> {
-    if let Some(dir) = &cli.directory {
-        std::env::set_current_dir(dir).map_err(|e| {
-            CommandError::usage(format!("-C {}: {e}", dir.display()))
-                .hint("give an existing directory")
-        })?;
+    let mut url = None;
+    match cli.directory.as_deref().map(Location::parse) {
+        Some(Location::Dir(dir)) => {
+            std::env::set_current_dir(&dir).map_err(|e| {
+                CommandError::usage(format!("-C {}: {e}", dir.display()))
+                    .hint("give an existing directory, or a store's postgres:// URL")
+            })?;
+        }
+        Some(location) => url = Some(location),
+        None => {}
     }
-    let ctx = Context {};
+    let ctx = Context::new(url);
     let mut out = Out::new(cli.json);
     let code = match cli.command {
         Command::Init(args) => init::run(args, &ctx, &mut out),

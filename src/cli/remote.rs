@@ -1,8 +1,9 @@
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use prov::Store;
+use prov::store::Location;
 use prov::sync::Transfer;
 use serde_json::json;
 
@@ -22,11 +23,12 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Action {
-    /// Name another store: a directory holding `.prov/` (or the `.prov` directory itself).
+    /// Name another store: a directory holding `.prov/` (or the `.prov` directory itself),
+    /// or a PostgreSQL store's postgres:// URL.
     Add {
         name: String,
-        #[arg(value_name = "DIR")]
-        url: PathBuf,
+        #[arg(value_name = "DIR|URL")]
+        url: std::ffi::OsString,
     },
     /// Forget a remote's name (the store itself is not touched).
     Remove { name: String },
@@ -51,15 +53,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                     "{name:?} is not a remote name: give one word, such as origin"
                 )));
             }
-            let url = std::fs::canonicalize(&url).or_else(|_| std::path::absolute(&url))?;
-            store.add_remote(&name, &url.to_string_lossy())?;
+            let location = match Location::parse(&url) {
+                Location::Dir(d) => Location::Dir(
+                    std::fs::canonicalize(&d).or_else(|_| std::path::absolute(&d))?,
+                ),
+                url => url,
+            };
+            store.add_remote(&name, &location.to_remote_url())?;
             if out.json {
-                out.json_line(&json!({ "name": name, "url": url }))?;
-            } else if Store::locate_at(&url).is_none() {
+                out.json_line(&json!({ "name": name, "url": location.to_string() }))?;
+            } else if let Location::Dir(d) = &location
+                && Store::locate_at(d).is_none()
+            {
                 note(format!(
                     "note: there is no store at {} yet; `prov init {}` creates one",
-                    url.display(),
-                    url.display()
+                    d.display(),
+                    d.display()
                 ));
             }
         }
@@ -75,31 +84,36 @@ pub(super) fn other_store(
     target: Option<&str>,
 ) -> Result<(Store, String), CommandError> {
     let name = target.unwrap_or("origin");
-    let (path, label) = match store.remote(name) {
-        Ok(r) => (PathBuf::from(&r.url), format!("{} ({})", r.name, r.url)),
+    let (location, label) = match store.remote(name) {
+        Ok(r) => {
+            let location = Location::parse(std::ffi::OsStr::new(&r.url));
+            let label = format!("{} ({location})", r.name);
+            (location, label)
+        }
         Err(prov::store::Error::UnknownRemote(_)) if target.is_none() => {
             return Err(CommandError::usage("no remote is named origin")
                 .hint("name the store: `prov remote add origin DIR`, or give its directory"));
         }
         Err(prov::store::Error::UnknownRemote(_)) => {
-            let path =
-                std::fs::canonicalize(name).or_else(|_| std::path::absolute(Path::new(name)))?;
-            let label = path.display().to_string();
-            (path, label)
+            let location = match Location::parse(std::ffi::OsStr::new(name)) {
+                Location::Dir(_) => Location::Dir(
+                    std::fs::canonicalize(name)
+                        .or_else(|_| std::path::absolute(Path::new(name)))?,
+                ),
+                url => url,
+            };
+            let label = location.to_string();
+            (location, label)
         }
         Err(e) => return Err(e.into()),
     };
-    match Store::open(&path) {
+    match Store::open_at(&location) {
         Ok(other) => Ok((other, label)),
-        Err(prov::store::Error::NotFound { .. }) => {
-            Err(
-                CommandError::usage(format!("no prov store at {}", path.display())).hint(format!(
-                    "create it with `prov init {}`, or copy this one there with `prov clone . {}`",
-                    path.display(),
-                    path.display()
-                )),
-            )
-        }
+        Err(prov::store::Error::NotFound { .. } | prov::store::Error::NoStoreAt(_)) => Err(
+            CommandError::usage(format!("no prov store at {location}")).hint(format!(
+                "create it with `prov init {location}`, or copy this one there with `prov clone . {location}`"
+            )),
+        ),
         Err(e) => Err(CommandError::from(e).hint(format!("the store is {label}"))),
     }
 }
@@ -128,8 +142,8 @@ pub(super) fn report(
 ) -> Result<u8, CommandError> {
     if out.json {
         out.json_line(&json!({
-            "from": from.root(),
-            "to": to.root(),
+            "from": from.location().to_string(),
+            "to": to.location().to_string(),
             "documents": moved.documents,
             "publications": moved.publications,
             "versions": moved.versions,
@@ -142,8 +156,8 @@ pub(super) fn report(
         writeln!(
             out,
             "{verb}: nothing to copy, {} has every document, publication, version and fetch of {}",
-            to.root().display(),
-            from.root().display()
+            to.location(),
+            from.location()
         )?;
     } else {
         let plural =
@@ -155,8 +169,8 @@ pub(super) fn report(
             plural(moved.publications, "publication", "publications"),
             plural(moved.versions, "version", "versions"),
             plural(moved.fetches, "fetch", "fetches"),
-            from.root().display(),
-            to.root().display(),
+            from.location(),
+            to.location(),
             moved.unchanged
         )?;
     }
@@ -172,7 +186,7 @@ pub(super) fn report(
     } else {
         note(format!(
             "hint: run `prov -C {} fsck` to list the damaged objects; add the originals again there to repair them, then run this again",
-            from.root().display()
+            from.location()
         ));
         Ok(exit::FINDING)
     }

@@ -149,9 +149,12 @@ mod tests {
     fn write_rows(store: &mut crate::store::Store, n: usize) {
         for i in 0..n {
             store
-                .write_sql(|tx| -> Result<()> {
-                    tx.execute_batch("CREATE TABLE IF NOT EXISTS t (x BLOB)")?;
-                    tx.execute("INSERT INTO t VALUES (?1)", [vec![i as u8; 64 * 1024]])?;
+                .write(|tx| -> Result<()> {
+                    tx.db().batch("CREATE TABLE IF NOT EXISTS t (x BLOB)")?;
+                    tx.db().execute(
+                        "INSERT INTO t VALUES (?1)",
+                        crate::store::db::args![vec![i as u8; 64 * 1024]],
+                    )?;
                     Ok(())
                 })
                 .unwrap();
@@ -161,10 +164,13 @@ mod tests {
     #[test]
     fn the_log_stays_bounded_and_every_commit_reads_back() {
         let (dir, mut store) = testing::store();
-        let db = store.dir().join(crate::store::DB_FILE);
+        let db = store.dir().unwrap().join(crate::store::DB_FILE);
         // A limit of one page: every transaction waits for the log to be checkpointed
         // and writes it from the start again, so it never holds more than one.
-        store.checkpointer = Some(Checkpointer::with_limit(&mut store.conn, &db, 1).unwrap());
+        let crate::store::Conn::Sqlite(conn) = &mut store.conn else {
+            unreachable!("a directory store")
+        };
+        store.checkpointer = Some(Checkpointer::with_limit(conn, &db, 1).unwrap());
         write_rows(&mut store, 40);
         let wal = std::fs::metadata(db.with_extension("db-wal"))
             .unwrap()

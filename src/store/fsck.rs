@@ -53,7 +53,14 @@ impl Store {
         let mut report = FsckReport::default();
         let db = self.db();
 
-        let verdict: String = db.query_one("PRAGMA quick_check", args![], |r| r.get(0))?;
+        // SQLite checks its own pages; a PostgreSQL server checks its pages as it reads
+        // them (and reports damage as errors on any query).
+        let verdict = match db.engine() {
+            super::Engine::Sqlite => {
+                db.query_one("PRAGMA quick_check", args![], |r| r.get::<String>(0))?
+            }
+            super::Engine::Postgres => "ok".to_owned(),
+        };
         if verdict != "ok" {
             report.problems.push(Problem {
                 kind: ProblemKind::Corrupt,
@@ -104,6 +111,7 @@ impl Store {
             }
         }
 
+        let hex = db.hex("q.id");
         for (sql, what) in [
             (
                 "SELECT v.doc_id, s.locator || ' version ' || v.seq FROM versions v \
@@ -127,18 +135,18 @@ impl Store {
                 "tracked path names a document that is not stored",
             ),
             (
-                "SELECT 'document #' || q.doc, 'quotation ' || hex(q.id) FROM quotes q \
+                "SELECT 'document #' || q.doc, 'quotation ' || {hex} FROM quotes q \
                  LEFT JOIN documents d ON d.seq = q.doc WHERE d.seq IS NULL",
                 "quotation belongs to a document that is not stored",
             ),
             (
-                "SELECT lower(hex(q.id)), 'speaker #' || q.speaker_id FROM quotes q \
+                "SELECT {hex}, 'speaker #' || q.speaker_id FROM quotes q \
                  LEFT JOIN speakers s ON s.id = q.speaker_id \
                  WHERE q.speaker_id IS NOT NULL AND s.id IS NULL",
                 "quotation names a speaker that does not exist",
             ),
             (
-                "SELECT lower(hex(q.id)), 'group #' || q.grp FROM quotes q \
+                "SELECT {hex}, 'group #' || q.grp FROM quotes q \
                  LEFT JOIN quote_groups g ON g.id = q.grp \
                  WHERE q.grp IS NOT NULL AND g.id IS NULL",
                 "quotation names a match group that does not exist",
@@ -154,7 +162,8 @@ impl Store {
                 "document has no publication record",
             ),
         ] {
-            let rows = db.query(sql, args![], |r| {
+            let sql = sql.replace("{hex}", &hex);
+            let rows = db.query(&sql, args![], |r| {
                 Ok((r.get::<String>(0)?, r.get::<Option<String>>(1)?))
             })?;
             for (item, place) in rows {
@@ -174,8 +183,9 @@ impl Store {
             .collect();
         let unknown = db.query(
             &format!(
-                "SELECT lower(hex(id)), grp_verdict FROM quotes \
+                "SELECT {}, grp_verdict FROM quotes \
                  WHERE grp_verdict IS NOT NULL AND grp_verdict NOT IN ({})",
+                db.hex("id"),
                 names.join(", ")
             ),
             args![],

@@ -29,10 +29,15 @@ impl Store {
     /// stored quotation overlapping it most (the innermost on a tie, so words quoted
     /// inside an interview answer are their own speaker's), with its mention as written.
     pub fn speaker_at(&self, doc: &DocId, start: usize, end: usize) -> Result<Option<SpeakerAt>> {
-        self.db().query_opt(
-            "SELECT s.name, q.mention, q.confidence FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
-             WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
-             ORDER BY min(q.\"end\", ?3) - max(q.start, ?2) DESC, q.\"end\" - q.start LIMIT 1",
+        let db = self.db();
+        db.query_opt(
+            &format!(
+                "SELECT s.name, q.mention, q.confidence FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
+                 WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
+                 ORDER BY {} - {} DESC, q.\"end\" - q.start LIMIT 1",
+                db.least("q.\"end\"", "?3"),
+                db.greatest("q.start", "?2")
+            ),
             args![doc.to_hex(), start, end],
             speaker_from_row,
         )
@@ -46,9 +51,14 @@ impl Store {
         start: usize,
         end: usize,
     ) -> Result<Option<(usize, String)>> {
-        self.db().query_opt(
-            "SELECT start, text FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1) AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
-             ORDER BY min(\"end\", ?3) - max(start, ?2) DESC, \"end\" - start LIMIT 1",
+        let db = self.db();
+        db.query_opt(
+            &format!(
+                "SELECT start, text FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1) AND start < ?3 AND \"end\" > ?2 AND kind != 'term' \
+                 ORDER BY {} - {} DESC, \"end\" - start LIMIT 1",
+                db.least("\"end\"", "?3"),
+                db.greatest("start", "?2")
+            ),
             args![doc.to_hex(), start, end],
             |r| Ok((r.get::<i64>(0)?.max(0) as usize, r.get(1)?)),
         )

@@ -84,14 +84,27 @@ pub(super) fn quote_text(db: Sql<'_>, qid: i64) -> Result<Option<String>> {
 /// their page caches.
 #[derive(Debug, Clone)]
 pub struct SnapshotOpener {
-    db: PathBuf,
-    idle: std::sync::Arc<std::sync::Mutex<Vec<Connection>>>,
+    target: Target,
+    idle: std::sync::Arc<std::sync::Mutex<Vec<SnapshotConn>>>,
+}
+
+/// The database a snapshot connects to.
+#[derive(Debug, Clone)]
+enum Target {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+#[derive(Debug)]
+enum SnapshotConn {
+    Sqlite(Connection),
+    Postgres(super::db::postgres::Session),
 }
 
 /// A read-only connection: each lookup sees the store as of the last commit.
 pub struct Snapshot {
-    conn: Option<Connection>,
-    idle: std::sync::Arc<std::sync::Mutex<Vec<Connection>>>,
+    conn: Option<SnapshotConn>,
+    idle: std::sync::Arc<std::sync::Mutex<Vec<SnapshotConn>>>,
 }
 
 /// Page cache of a snapshot's connection (KiB): the quotation and gram indexes it reads
@@ -101,16 +114,19 @@ const SNAPSHOT_CACHE_KIB: i64 = 65_536;
 impl SnapshotOpener {
     pub fn open(&self) -> Result<Snapshot> {
         let kept = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let conn = match kept {
-            Some(conn) => conn,
-            None => {
+        let conn = match (kept, &self.target) {
+            (Some(conn), _) => conn,
+            (None, Target::Sqlite(db)) => {
                 let conn = Connection::open_with_flags(
-                    &self.db,
+                    db,
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
                 conn.busy_timeout(super::BUSY_TIMEOUT)?;
                 conn.pragma_update(None, "cache_size", -SNAPSHOT_CACHE_KIB)?;
-                conn
+                SnapshotConn::Sqlite(conn)
+            }
+            (None, Target::Postgres(url)) => {
+                SnapshotConn::Postgres(super::db::postgres::Session::reconnect(url)?)
             }
         };
         Ok(Snapshot {
@@ -121,21 +137,25 @@ impl SnapshotOpener {
 }
 
 impl Snapshot {
-    fn conn(&self) -> Result<&Connection> {
+    fn db(&self) -> Result<Sql<'_>> {
         // Taken only when the snapshot is dropped.
-        self.conn
-            .as_ref()
-            .ok_or_else(|| super::Error::Database("the snapshot's connection was closed".into()))
+        match &self.conn {
+            Some(SnapshotConn::Sqlite(c)) => Ok(Sql::Sqlite(c)),
+            Some(SnapshotConn::Postgres(s)) => Ok(Sql::Postgres(s)),
+            None => Err(super::Error::Database(
+                "the snapshot's connection was closed".into(),
+            )),
+        }
     }
 
     /// See [`shared_grams`].
     pub fn shared_grams(&self, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
-        shared_grams(Sql::new(self.conn()?), grams)
+        shared_grams(self.db()?, grams)
     }
 
     /// See [`quote_text`].
     pub fn quote_text(&self, qid: i64) -> Result<Option<String>> {
-        quote_text(Sql::new(self.conn()?), qid)
+        quote_text(self.db()?, qid)
     }
 }
 
@@ -150,8 +170,13 @@ impl Drop for Snapshot {
 impl Store {
     /// Opens [`Snapshot`]s of this store.
     pub fn snapshots(&self) -> SnapshotOpener {
+        let target = match (&self.dir, &self.location) {
+            (_, super::Location::Postgres(url)) => Target::Postgres(url.clone()),
+            (Some(dir), _) => Target::Sqlite(dir.join(super::DB_FILE)),
+            (None, super::Location::Dir(d)) => Target::Sqlite(d.join(super::DB_FILE)),
+        };
         SnapshotOpener {
-            db: self.dir.join(super::DB_FILE),
+            target,
             idle: Default::default(),
         }
     }

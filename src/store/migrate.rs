@@ -1,10 +1,13 @@
 //! Applies the numbered migrations in `schema/` in order, tracking progress in
-//! `PRAGMA user_version` (cargo's `util/sqlite.rs` does the same).
+//! `PRAGMA user_version` (cargo's `util/sqlite.rs` does the same); a PostgreSQL store's
+//! come from `schema/postgres/`, numbered alike, with the version in `prov_schema`.
 
 use std::path::Path;
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use super::db::postgres::Session;
+use super::db::{Sql, args};
 use super::{Error, Result};
 
 /// Every migration, in order. Append only: a released migration is never edited.
@@ -92,6 +95,59 @@ fn groups_from_pairs(tx: &rusqlite::Transaction<'_>) -> Result<()> {
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// A PostgreSQL store's migrations, by the version each brings the store to. Append
+/// only, numbered as the SQLite ones (see `schema/postgres/0009_baseline.sql`).
+const POSTGRES_MIGRATIONS: &[(i64, &str)] =
+    &[(9, include_str!("../../schema/postgres/0009_baseline.sql"))];
+
+/// The advisory lock two processes opening one PostgreSQL store take before migrating.
+const MIGRATION_LOCK: i64 = 0x7072_6f76_4d49; // "provMI"
+
+/// Whether the PostgreSQL database holds a prov store.
+pub(super) fn postgres_store_exists(session: &Session) -> Result<bool> {
+    let n: i64 = Sql::Postgres(session).query_one(
+        "SELECT count(*) FROM information_schema.tables \
+         WHERE table_schema = current_schema() AND table_name = 'prov_schema'",
+        args![],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+/// Brings a PostgreSQL store's tables to [`LATEST`], creating them in an empty database.
+pub(super) fn apply_postgres(session: &Session, url: &str) -> Result<()> {
+    let db = Sql::Postgres(session);
+    debug_assert_eq!(POSTGRES_MIGRATIONS.last().map(|m| m.0), Some(LATEST));
+    db.batch("BEGIN")?;
+    let outcome = (|| {
+        db.execute("SELECT pg_advisory_xact_lock(?1)", args![MIGRATION_LOCK])?;
+        db.batch("CREATE TABLE IF NOT EXISTS prov_schema (version BIGINT NOT NULL)")?;
+        let current: Option<i64> =
+            db.query_opt("SELECT version FROM prov_schema", args![], |r| r.get(0))?;
+        let current = current.unwrap_or(0);
+        if current > LATEST {
+            return Err(Error::TooNew {
+                path: super::location::redact(url).into(),
+                found: current,
+                supported: LATEST,
+            });
+        }
+        for (version, sql) in POSTGRES_MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            db.batch(sql)?;
+            db.execute("DELETE FROM prov_schema", args![])?;
+            db.execute("INSERT INTO prov_schema (version) VALUES (?1)", args![version])?;
+        }
+        Ok(())
+    })();
+    match outcome {
+        Ok(()) => db.batch("COMMIT"),
+        Err(e) => {
+            let _ = db.batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
 
 pub(super) fn apply(conn: &mut Connection, db: &Path) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

@@ -1,15 +1,19 @@
-//! The evidence store: content-addressed document bytes plus a SQLite database of what is
-//! known about them.
+//! The evidence store: content-addressed document bytes plus a database of what is known
+//! about them.
 //!
-//! A store is a `.prov/` directory, found by walking up from the working directory as git
-//! finds `.git/`. It holds `objects/` (see [`objects`]), `prov.db` (schema in `schema/`,
-//! applied by [`migrate`]), and `tmp/` for writes in flight.
+//! A store is either a `.prov/` directory, found by walking up from the working directory
+//! as git finds `.git/`, holding `objects/` (see [`objects`]), `prov.db` (SQLite, schema in
+//! `schema/`, applied by [`migrate`]) and `tmp/` for writes in flight; or a PostgreSQL
+//! database named by a `postgres://` URL (see [`location`]), holding the same tables
+//! (schema in `schema/postgres/`) and the objects in a table of their own. Every query
+//! is written once over [`db::Sql`].
 
 mod checkpoint;
 pub(crate) mod db;
 pub mod documents;
 pub mod fsck;
 pub mod index;
+pub mod location;
 pub mod matches;
 pub mod meta;
 mod migrate;
@@ -26,7 +30,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use db::Engine;
 pub use documents::{Document, Version};
+pub use location::Location;
 
 use crate::model::DocId;
 pub use objects::Objects;
@@ -104,6 +110,15 @@ pub enum Error {
     RemoteExists { name: String, url: String },
     #[error("the store database {path} {what}")]
     DamagedDatabase { path: PathBuf, what: String },
+    /// A PostgreSQL store's server could not be reached or refused the connection.
+    #[error("cannot connect to the store {store}: {why}")]
+    Unreachable { store: String, why: String },
+    /// A PostgreSQL database that holds no prov store (yet).
+    #[error("no prov store in {0}: `prov init {0}` creates one there")]
+    NoStoreAt(String),
+    /// Something only a store of the other engine can do.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -147,13 +162,29 @@ pub enum Init {
 /// An open store.
 #[derive(Debug)]
 pub struct Store {
+    /// The working tree paths are tracked relative to: the directory holding `.prov/`, or
+    /// for a PostgreSQL store the directory prov was started in.
     root: PathBuf,
-    dir: PathBuf,
+    /// The `.prov/` directory of a directory store.
+    dir: Option<PathBuf>,
+    location: Location,
     /// Checkpoints the log during a long write (dropped before the connection).
     checkpointer: Option<checkpoint::Checkpointer>,
-    conn: Connection,
+    conn: Conn,
     objects: Objects,
 }
+
+/// The store's own connection.
+#[derive(Debug)]
+enum Conn {
+    Sqlite(Connection),
+    Postgres(db::postgres::Session),
+}
+
+/// The PostgreSQL advisory lock every write transaction takes, so writers commit one at
+/// a time as SQLite's do: matching a new quotation reads every stored one, and two
+/// writers that did not see each other's rows would each miss the other's reprints.
+const WRITE_LOCK: i64 = 0x7072_6f76_5752; // "provWR"
 
 impl Store {
     /// Creates a new store in `root/.prov/` and opens it. Like `git init`, running it on
@@ -171,6 +202,56 @@ impl Store {
         let store = Self::open_dir(&dir, !existed)?;
         Ok((
             store,
+            if existed {
+                Init::Reopened
+            } else {
+                Init::Created
+            },
+        ))
+    }
+
+    /// [`Store::init`] at a location: a directory, or a PostgreSQL database (created on
+    /// its server when it does not exist yet).
+    pub fn init_at(location: &Location) -> Result<(Store, Init)> {
+        match location {
+            Location::Dir(d) => Self::init(d),
+            Location::Postgres(url) => Self::connect_postgres(url, true),
+        }
+    }
+
+    /// Opens the store at a location: a directory (as [`Store::open`]) or a PostgreSQL
+    /// database.
+    pub fn open_at(location: &Location) -> Result<Store> {
+        match location {
+            Location::Dir(d) => Self::open(d),
+            Location::Postgres(url) => Self::connect_postgres(url, false).map(|(s, _)| s),
+        }
+    }
+
+    fn connect_postgres(url: &str, create: bool) -> Result<(Store, Init)> {
+        let session = match db::postgres::Session::connect(url) {
+            Err(Error::Unreachable { why, .. }) if create && why.contains("does not exist") => {
+                db::postgres::create_database(url)?;
+                db::postgres::Session::connect(url)?
+            }
+            other => other?,
+        };
+        let existed = migrate::postgres_store_exists(&session)?;
+        if !existed && !create {
+            return Err(Error::NoStoreAt(location::redact(url)));
+        }
+        migrate::apply_postgres(&session, url)?;
+        let root = std::env::current_dir().map_err(io_err("."))?;
+        let objects = Objects::postgres(url);
+        Ok((
+            Store {
+                root,
+                dir: None,
+                location: Location::Postgres(url.to_owned()),
+                checkpointer: None,
+                conn: Conn::Postgres(session),
+                objects,
+            },
             if existed {
                 Init::Reopened
             } else {
@@ -247,6 +328,12 @@ impl Store {
 
     fn connect(dir: &Path, db: &Path, create: bool) -> Result<Store> {
         let dir = dir.to_path_buf();
+        let location = Location::Dir(
+            dir.parent()
+                .filter(|_| dir.file_name() == Some(std::ffi::OsStr::new(STORE_DIR)))
+                .unwrap_or(&dir)
+                .to_path_buf(),
+        );
         // A store on read-only media or without write permission is read as it stands:
         // SQLite could not create the WAL's index beside it, so it is opened immutable.
         let read_only = !(create || writable(&dir) && writable(db));
@@ -290,9 +377,10 @@ impl Store {
         let objects = Objects::new(&dir);
         Ok(Store {
             root,
-            dir,
+            dir: Some(dir),
+            location,
             checkpointer: None,
-            conn,
+            conn: Conn::Sqlite(conn),
             objects,
         })
     }
@@ -311,9 +399,19 @@ impl Store {
         &self.root
     }
 
-    /// The `.prov/` directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// The `.prov/` directory of a directory store; `None` for a PostgreSQL store.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Where the store lives, as a user names it.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The engine the store's tables live in.
+    pub fn engine(&self) -> Engine {
+        self.db().engine()
     }
 
     pub fn objects(&self) -> &Objects {
@@ -324,52 +422,74 @@ impl Store {
     /// the tables; the library's stages use the store's methods.
     #[cfg(test)]
     pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
+        match &self.conn {
+            Conn::Sqlite(c) => c,
+            Conn::Postgres(_) => panic!("a test asked for the SQLite connection of a PostgreSQL store"),
+        }
     }
 
     /// The database, for the store's own modules' queries.
     fn db(&self) -> db::Sql<'_> {
-        db::Sql::new(&self.conn)
+        match &self.conn {
+            Conn::Sqlite(c) => db::Sql::Sqlite(c),
+            Conn::Postgres(s) => db::Sql::Postgres(s),
+        }
     }
 
     /// Runs `f` in a write transaction that takes the write lock up front, so two processes
-    /// queue on the busy timeout instead of failing on a lock upgrade.
+    /// queue on the busy timeout (SQLite) or the write lock (PostgreSQL) instead of
+    /// failing on a lock upgrade; commits what `f` did, or nothing when it fails.
     pub fn write<T, E>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<Error>,
     {
-        self.write_sql(|sql| f(&Tx { sql }))
-    }
-
-    /// [`Store::write`] for the store's own modules, in SQL.
-    fn write_sql<T, E>(
-        &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
-    ) -> Result<T, E>
-    where
-        E: From<Error>,
-    {
-        if let Some(c) = &mut self.checkpointer {
-            c.beginning();
+        match &mut self.conn {
+            Conn::Sqlite(conn) => {
+                if let Some(c) = &mut self.checkpointer {
+                    c.beginning();
+                }
+                let tx = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(Error::from)?;
+                let value = f(&Tx {
+                    sql: db::Sql::Sqlite(&tx),
+                })?;
+                tx.commit().map_err(Error::from)?;
+                if let Some(c) = &mut self.checkpointer {
+                    c.committed();
+                }
+                Ok(value)
+            }
+            Conn::Postgres(session) => {
+                let sql = db::Sql::Postgres(session);
+                sql.batch("BEGIN")?;
+                let outcome = sql
+                    .execute("SELECT pg_advisory_xact_lock(?1)", db::args![WRITE_LOCK])
+                    .map_err(E::from)
+                    .and_then(|_| f(&Tx { sql }));
+                match outcome {
+                    Ok(value) => {
+                        sql.batch("COMMIT")?;
+                        Ok(value)
+                    }
+                    Err(e) => {
+                        // The error is the news; a failed rollback leaves the server to
+                        // abort the transaction when the connection closes.
+                        let _ = sql.batch("ROLLBACK");
+                        Err(e)
+                    }
+                }
+            }
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(Error::from)?;
-        let value = f(&tx)?;
-        tx.commit().map_err(Error::from)?;
-        if let Some(c) = &mut self.checkpointer {
-            c.committed();
-        }
-        Ok(value)
     }
 
     /// Checkpoints the write-ahead log on a thread of its own, beside the writes that
     /// follow, until [`Store::checkpoint_inline`]: for a long run of transactions (see
     /// [`checkpoint`]).
     pub fn checkpoint_in_background(&mut self) -> Result<()> {
-        if self.checkpointer.is_none() {
-            let c = checkpoint::Checkpointer::start(&mut self.conn, &self.dir.join(DB_FILE))?;
+        if let (None, Conn::Sqlite(conn), Some(dir)) = (&self.checkpointer, &mut self.conn, &self.dir)
+        {
+            let c = checkpoint::Checkpointer::start(conn, &dir.join(DB_FILE))?;
             self.checkpointer = Some(c);
         }
         Ok(())
@@ -380,8 +500,9 @@ impl Store {
         if let Some(c) = self.checkpointer.take() {
             drop(c);
             // Replaces the log hook the checkpointer set with SQLite's own.
-            self.conn
-                .pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)?;
+            if let Conn::Sqlite(conn) = &self.conn {
+                conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)?;
+            }
         }
         Ok(())
     }
@@ -499,10 +620,7 @@ mod tests {
     fn a_store_opened_read_only_reads_and_refuses_writes() {
         let (dir, mut store) = testing::store();
         store
-            .write_sql(|tx| -> Result<()> {
-                tx.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);")?;
-                Ok(())
-            })
+            .write(|tx| tx.db().batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);"))
             .unwrap();
         drop(store);
         let db = dir.path().join(STORE_DIR).join(DB_FILE);

@@ -12,11 +12,18 @@
 //! small documents about a third of a millisecond each. A crash before the rows commit
 //! leaves at worst unreferenced objects, which `fsck` reports as a note and a later `add` of
 //! the same bytes adopts.
+//!
+//! A PostgreSQL store keeps its objects in its `objects` table instead: each written once
+//! in a transaction of its own (durable when the insert commits), read back and checked
+//! against its id the same way.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
+use super::db::postgres::Session;
+use super::db::{Sql, args};
 use crate::model::DocId;
 
 /// The error for an object whose bytes no longer hash to its id.
@@ -30,11 +37,53 @@ pub fn damaged(id: &DocId) -> io::Error {
     )
 }
 
-/// The object directory of one store.
+/// The objects of one store: a directory of files, or a PostgreSQL table.
 #[derive(Debug, Clone)]
 pub struct Objects {
     root: PathBuf,
     tmp: PathBuf,
+    table: Option<Arc<Table>>,
+}
+
+/// The `objects` table of a PostgreSQL store, with connections kept for reuse by the
+/// threads that read and write objects.
+#[derive(Debug)]
+struct Table {
+    url: String,
+    idle: Mutex<Vec<Session>>,
+}
+
+/// A database failure as the I/O error object operations report.
+fn db_err(e: super::Error) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+impl Table {
+    /// Runs `f` with a connection of its own.
+    fn with<T>(&self, f: impl FnOnce(Sql<'_>) -> super::Result<T>) -> io::Result<T> {
+        let kept = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let session = match kept {
+            Some(s) => s,
+            None => Session::reconnect(&self.url).map_err(db_err)?,
+        };
+        let out = f(Sql::Postgres(&session)).map_err(db_err);
+        if out.is_ok()
+            && let Ok(mut idle) = self.idle.lock()
+        {
+            idle.push(session);
+        }
+        out
+    }
+
+    fn bytes(&self, id: &DocId) -> io::Result<Option<Vec<u8>>> {
+        self.with(|db| {
+            db.query_opt(
+                "SELECT bytes FROM objects WHERE id = ?1",
+                args![id.to_hex()],
+                |r| r.get(0),
+            )
+        })
+    }
 }
 
 impl Objects {
@@ -42,17 +91,56 @@ impl Objects {
         Self {
             root: prov_dir.join("objects"),
             tmp: prov_dir.join("tmp"),
+            table: None,
         }
     }
 
-    /// Where the object for `id` lives (whether or not it exists).
+    /// The objects table of the PostgreSQL store at `url`.
+    pub(crate) fn postgres(url: &str) -> Self {
+        Self {
+            root: PathBuf::new(),
+            tmp: PathBuf::new(),
+            table: Some(Arc::new(Table {
+                url: url.to_owned(),
+                idle: Mutex::new(Vec::new()),
+            })),
+        }
+    }
+
+    /// Where the object for `id` lives (whether or not it exists), for messages: its file,
+    /// or its row.
     pub fn path(&self, id: &DocId) -> PathBuf {
         let hex = id.to_hex();
-        self.root.join(&hex[..2]).join(&hex[2..])
+        match &self.table {
+            Some(_) => PathBuf::from(format!("objects table, row {hex}")),
+            None => self.root.join(&hex[..2]).join(&hex[2..]),
+        }
+    }
+
+    /// Where the objects live, for messages.
+    pub fn describe(&self) -> String {
+        match &self.table {
+            Some(t) => format!(
+                "the objects table of {}",
+                super::location::redact(&t.url)
+            ),
+            None => self.root.display().to_string(),
+        }
     }
 
     pub fn contains(&self, id: &DocId) -> bool {
-        self.path(id).is_file()
+        match &self.table {
+            Some(t) => t
+                .with(|db| {
+                    db.query_opt(
+                        "SELECT 1 FROM objects WHERE id = ?1",
+                        args![id.to_hex()],
+                        |_| Ok(()),
+                    )
+                })
+                .is_ok_and(|found| found.is_some()),
+            None => self.path(id).is_file(),
+        }
     }
 
     /// Stores `bytes` under `id` unless an object is already there. The object is durable
@@ -61,6 +149,29 @@ impl Objects {
     /// The caller guarantees `id == DocId::of_bytes(bytes)`. Returns whether a new file
     /// was written.
     pub fn write(&self, id: &DocId, bytes: &[u8]) -> io::Result<bool> {
+        if let Some(t) = &self.table {
+            let hex = id.to_hex();
+            let inserted = t.with(|db| {
+                db.execute(
+                    "INSERT INTO objects (id, bytes) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
+                    args![hex, bytes],
+                )
+            })?;
+            if inserted == 1 {
+                return Ok(true);
+            }
+            // Present already: kept unless its bytes were damaged, which these repair.
+            if self.rehash(id)?.as_ref() == Some(id) {
+                return Ok(false);
+            }
+            t.with(|db| {
+                db.execute(
+                    "UPDATE objects SET bytes = ?2 WHERE id = ?1",
+                    args![hex, bytes],
+                )
+            })?;
+            return Ok(true);
+        }
         let dest = self.path(id);
         // An object already there is kept unless its bytes were damaged: then these,
         // which hash to its id, repair it.
@@ -101,7 +212,8 @@ impl Objects {
     /// entries their renames made: one flush of the filesystem holding the store on Linux,
     /// each file and its directory elsewhere.
     pub fn sync(&self, written: &[DocId]) -> io::Result<()> {
-        if written.is_empty() {
+        // A table's rows were committed as they were written.
+        if written.is_empty() || self.table.is_some() {
             return Ok(());
         }
         #[cfg(target_os = "linux")]
@@ -138,7 +250,12 @@ impl Objects {
     /// Reads the whole object, checking that its bytes still hash to its id: damaged
     /// bytes are an error ([`damaged`]), never evidence.
     pub fn read(&self, id: &DocId) -> io::Result<Vec<u8>> {
-        let bytes = fs::read(self.path(id))?;
+        let bytes = match &self.table {
+            Some(t) => t.bytes(id)?.ok_or_else(|| {
+                io::Error::new(io::ErrorKind::NotFound, format!("object {} missing", id.short()))
+            })?,
+            None => fs::read(self.path(id))?,
+        };
         if DocId::of_bytes(&bytes) != *id {
             return Err(damaged(id));
         }
@@ -146,23 +263,24 @@ impl Objects {
     }
 
     /// Opens the object for streaming, once its bytes are checked against its id.
-    pub fn open(&self, id: &DocId) -> io::Result<fs::File> {
+    pub fn open(&self, id: &DocId) -> io::Result<Box<dyn Read + Send>> {
+        if self.table.is_some() {
+            return Ok(Box::new(io::Cursor::new(self.read(id)?)));
+        }
         match self.rehash(id)? {
-            Some(now) if now == *id => fs::File::open(self.path(id)),
+            Some(now) if now == *id => Ok(Box::new(fs::File::open(self.path(id))?)),
             Some(_) => Err(damaged(id)),
             None => Err(io::Error::new(io::ErrorKind::NotFound, "object missing")),
         }
     }
 
-    /// Opens the object as it is, unchecked (for re-hashing it).
-    fn open_raw(&self, id: &DocId) -> io::Result<fs::File> {
-        fs::File::open(self.path(id))
-    }
-
-    /// Re-hashes the object on disk: `Ok(None)` when it is missing, otherwise the id its
+    /// Re-hashes the stored object: `Ok(None)` when it is missing, otherwise the id its
     /// bytes hash to now.
     pub fn rehash(&self, id: &DocId) -> io::Result<Option<DocId>> {
-        let file = match self.open_raw(id) {
+        if let Some(t) = &self.table {
+            return Ok(t.bytes(id)?.map(|b| DocId::of_bytes(&b)));
+        }
+        let file = match fs::File::open(self.path(id)) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
@@ -173,6 +291,16 @@ impl Objects {
     /// Every object file's id, for finding objects no row refers to. Files whose names are
     /// not ids are skipped.
     pub fn list(&self) -> io::Result<Vec<DocId>> {
+        if let Some(t) = &self.table {
+            return t.with(|db| {
+                db.query("SELECT id FROM objects ORDER BY id", args![], |r| {
+                    let hex: String = r.get(0)?;
+                    DocId::from_hex(&hex).ok_or_else(|| {
+                        super::Error::CorruptRow(format!("bad object id {hex:?}"))
+                    })
+                })
+            });
+        }
         let mut ids = Vec::new();
         let fanout = match fs::read_dir(&self.root) {
             Ok(it) => it,
@@ -199,6 +327,9 @@ impl Objects {
     /// Removes temporary files left by writers that died; only files older than an hour,
     /// so a concurrent writer's file is never pulled from under it.
     pub fn clean_tmp(&self) {
+        if self.table.is_some() {
+            return;
+        }
         let Ok(dirs) = fs::read_dir(&self.tmp) else {
             return;
         };

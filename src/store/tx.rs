@@ -6,20 +6,19 @@
 //! changes (`documents`, `quotes`, `matches`, `shingles`, `index`); no database type
 //! appears in them.
 
-use rusqlite::Transaction;
-
+use super::db::Sql;
 use super::{Result, documents, matches};
 use crate::model::DocId;
 
 /// An open write transaction (see [`Store::write`](super::Store::write)).
 pub struct Tx<'t> {
-    pub(super) sql: &'t Transaction<'t>,
+    pub(super) sql: Sql<'t>,
 }
 
 impl Tx<'_> {
     /// The transaction, for the store's own modules' statements.
-    pub(super) fn db(&self) -> super::db::Sql<'_> {
-        super::db::Sql::new(self.sql)
+    pub(super) fn db(&self) -> Sql<'_> {
+        self.sql
     }
 }
 
