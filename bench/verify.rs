@@ -1,6 +1,9 @@
 //! Verify latency against a built store, in one process as `prov verify --batch` runs.
 //!
-//!     cargo bench --bench verify -- STORE_DIR QUERIES.tsv
+//!     cargo bench --bench verify -- STORE QUERIES.tsv
+//!
+//! STORE is a store directory or a PostgreSQL store's postgres:// URL. The exact queries
+//! are also traced, for trace latency.
 //!
 //! QUERIES.tsv holds `kind<TAB>quotation` lines (kind: exact, altered, elided, invented).
 //! bench/verify.sh builds the stores and the queries and runs this beside `rg -F`.
@@ -9,7 +12,8 @@ use std::time::Instant;
 
 use prov::Store;
 use prov::model::Verdict;
-use prov::verify::{VerifyOptions, verify};
+use prov::store::Location;
+use prov::verify::{VerifyOptions, trace, verify};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -29,12 +33,14 @@ fn main() {
         );
         return;
     };
-    let store = Store::open(std::path::Path::new(store_dir)).expect("open store");
+    let store =
+        Store::open_at(&Location::parse(std::ffi::OsStr::new(store_dir))).expect("open store");
     let text = std::fs::read_to_string(queries).expect("read queries");
     let options = VerifyOptions::default();
     let mut by_kind: Vec<(String, Vec<f64>, usize, usize)> = Vec::new();
     let mut all = Vec::new();
     let mut elided_meaning = 0;
+    let (mut traces, mut trace_found) = (Vec::new(), 0);
     let started = Instant::now();
     for line in text.lines() {
         let Some((kind, q)) = line.split_once('\t') else {
@@ -44,6 +50,12 @@ fn main() {
         let report = verify(&store, q, &options).expect("verify");
         let ms = t0.elapsed().as_secs_f64() * 1000.0;
         all.push(ms);
+        if kind == "exact" {
+            let t0 = Instant::now();
+            let traced = trace(&store, q, None, &options).expect("trace");
+            traces.push(t0.elapsed().as_secs_f64() * 1000.0);
+            trace_found += usize::from(!traced.appearances.is_empty());
+        }
         if kind == "elided" && report.verdict == Verdict::ElidedMeaning {
             elided_meaning += 1;
         }
@@ -88,6 +100,14 @@ fn main() {
             v.iter().sum::<f64>() / v.len() as f64
         );
     }
+    traces.sort_by(f64::total_cmp);
+    println!(
+        "trace     {:>5} queries  found {trace_found}/{}  p50 {:>6.2} ms  p95 {:>6.2} ms  (exact queries; verify time not included)",
+        traces.len(),
+        traces.len(),
+        percentile(&traces, 0.5),
+        percentile(&traces, 0.95)
+    );
     println!(
         "elided queries reported elided-meaning (the words left out hold a negation, condition or number): {elided_meaning}"
     );

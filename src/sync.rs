@@ -9,7 +9,6 @@
 //! batches it finished and the next run picks up where it stopped; a second run moves
 //! nothing. Tracked working-tree paths stay behind: they describe one checkout.
 
-
 use rayon::prelude::*;
 use serde::Serialize;
 

@@ -247,11 +247,7 @@ fn a_damaged_fingerprint_index_is_reported_and_rebuilt() {
     );
     env.ok(&["add", "a.txt"]);
     env.ok(&["fsck"]);
-    let db = env.path().join(".prov/prov.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute("UPDATE shingle_blocks SET data = x'ffff'", [])
-        .unwrap();
-    drop(conn);
+    env.sql("UPDATE shingle_blocks SET data = ?1", Some(b"\xff\xff"));
     let out = env.prov().arg("fsck").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -269,10 +265,10 @@ fn a_damaged_fingerprint_index_is_reported_and_rebuilt() {
     assert_eq!(v["verdict"], "exact");
 
     // An index that lost a document's postings is reported too.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("DELETE FROM shingle_blocks; DELETE FROM shingle_segments;")
-        .unwrap();
-    drop(conn);
+    env.sql(
+        "DELETE FROM shingle_blocks; DELETE FROM shingle_segments",
+        None,
+    );
     let out = env.prov().arg("fsck").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("missing from the fingerprint index"));
@@ -286,11 +282,7 @@ fn a_damaged_word_index_is_reported_and_rebuilt() {
     // Too short for fingerprints: found through the word index.
     let v = &env.json(&["verify", "Once in a"])[0];
     assert_eq!(v["verdict"], "exact");
-    let db = env.path().join(".prov/prov.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute("UPDATE word_blocks SET data = x'ffff'", [])
-        .unwrap();
-    drop(conn);
+    env.sql("UPDATE word_blocks SET data = ?1", Some(b"\xff\xff"));
     let out = env.prov().arg("fsck").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -301,10 +293,7 @@ fn a_damaged_word_index_is_reported_and_rebuilt() {
     let v = &env.json(&["verify", "Once in a"])[0];
     assert_eq!(v["verdict"], "exact");
 
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("DELETE FROM word_blocks; DELETE FROM word_segments;")
-        .unwrap();
-    drop(conn);
+    env.sql("DELETE FROM word_blocks; DELETE FROM word_segments", None);
     let out = env.prov().arg("fsck").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);

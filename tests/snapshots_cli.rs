@@ -15,9 +15,9 @@ fn quick_start_on_the_seeds() {
     let add = env.ok(&["add", "seeds/"]);
     let log = env.ok(&["log"]);
     let show = env.ok(&["show", "b714"]);
-    insta::with_settings!({ filters => filters() }, {
-        insta::assert_snapshot!("add_seeds", add);
-        insta::assert_snapshot!("log_seeds", log);
-        insta::assert_snapshot!("show_seed", show);
+    insta::with_settings!({ filters => filters(), prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("snapshots_cli__add_seeds", add);
+        insta::assert_snapshot!("snapshots_cli__log_seeds", log);
+        insta::assert_snapshot!("snapshots_cli__show_seed", show);
     });
 }

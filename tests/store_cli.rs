@@ -167,8 +167,7 @@ fn binary_and_invalid_input_is_refused_and_adds_nothing() {
         .stderr(predicate::str::contains("iconv"));
     assert_eq!(env.doc_count(), 0);
     // No object was written for refused input.
-    let objects = walk_files(&env.path().join(".prov/objects"));
-    assert!(objects.is_empty(), "{objects:?}");
+    assert_eq!(env.object_count(), 0);
 }
 
 #[test]
@@ -317,20 +316,25 @@ fn store_is_found_from_subdirectories_with_c_and_prov_dir() {
     let c = outside
         .prov()
         .args(["-C"])
-        .arg(env.path())
+        .arg(env.url.clone().unwrap_or_else(|| env.name()))
         .args(["--json", "log"])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&c.stdout).lines().count(), 1);
     outside
         .prov()
-        .env("PROV_DIR", env.path().join(".prov"))
+        .env(
+            "PROV_DIR",
+            env.url
+                .clone()
+                .unwrap_or_else(|| env.path().join(".prov").to_string_lossy().into_owned()),
+        )
         .arg("log")
         .assert()
         .success();
     outside
         .prov()
-        .env("PROV_DIR", env.path())
+        .env("PROV_DIR", env.name())
         .arg("log")
         .assert()
         .success();
@@ -364,17 +368,8 @@ fn fsck_catches_a_corrupted_and_a_deleted_object() {
     env.ok(&["add", "a.txt", "b.txt"]);
     env.prov().arg("fsck").assert().success();
 
-    let obj = |s: &str| {
-        let h = b3(s.as_bytes());
-        env.path().join(".prov/objects").join(&h[..2]).join(&h[2..])
-    };
-    let a = obj("alpha");
-    let mut perms = std::fs::metadata(&a).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    std::fs::set_permissions(&a, perms).unwrap();
-    std::fs::write(&a, "alpha, tampered").unwrap();
-    std::fs::remove_file(obj("beta")).unwrap();
+    env.tamper_object(&b3(b"alpha"), b"alpha, tampered");
+    env.delete_object(&b3(b"beta"));
 
     let out = env.prov().arg("fsck").assert().code(1);
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
@@ -409,9 +404,7 @@ fn two_concurrent_adds_both_succeed() {
         env.write(&format!("two/shared{i}.txt"), format!("shared {i}"));
     }
     let spawn = |dir: &str| {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("prov"))
-            .current_dir(env.path())
-            .env_clear()
+        env.process()
             .args(["add", dir])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
@@ -440,12 +433,10 @@ fn add_killed_midway_leaves_a_sound_store_and_rerun_completes() {
     for i in 0..n {
         env.write(&format!("corpus/{i:05}.txt"), format!("{i}\n{para}"));
     }
-    let objects = env.path().join(".prov/objects");
     let mut killed_midway = false;
     for _attempt in 0..5 {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("prov"))
-            .current_dir(env.path())
-            .env_clear()
+        let mut child = env
+            .process()
             .args(["add", "corpus"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -453,7 +444,7 @@ fn add_killed_midway_leaves_a_sound_store_and_rerun_completes() {
             .unwrap();
         // Kill once some objects are written, while the add is still going.
         let start = std::time::Instant::now();
-        while walk_files(&objects).len() < 300 && start.elapsed().as_secs() < 30 {
+        while env.object_count() < 300 && start.elapsed().as_secs() < 30 {
             std::thread::sleep(std::time::Duration::from_millis(2));
         }
         child.kill().unwrap(); // SIGKILL
@@ -483,9 +474,8 @@ fn a_closed_pipe_ends_quietly() {
     // Human and JSON output alike (the JSON writer once reported the closed pipe as an
     // error of its own).
     for args in [&["log"][..], &["--json", "log"]] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("prov"))
-            .current_dir(env.path())
-            .env_clear()
+        let mut child = env
+            .process()
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -528,15 +518,6 @@ fn help_version_and_completions() {
             .stdout(predicate::str::contains("prov"));
     }
     env.prov().arg("frobnicate").assert().code(2);
-}
-
-fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect()
 }
 
 #[test]

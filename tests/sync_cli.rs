@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::Env;
 use common::http::{Route, Server};
 use serde_json::Value;
@@ -15,26 +13,6 @@ fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// Every object file under a store, by name, with its bytes.
-fn objects(store: &Path) -> Vec<(String, Vec<u8>)> {
-    let root = store.join(".prov/objects");
-    let mut out = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            let name = f
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            out.push((name, std::fs::read(&f).unwrap()));
-        }
-    }
-    out.sort();
-    out
 }
 
 /// A transfer's JSON report says nothing was copied.
@@ -74,19 +52,15 @@ fn evidence(server: &Server) -> Env {
 fn a_clone_holds_the_same_evidence_and_answers_alike() {
     let server = Server::start();
     let a = evidence(&server);
-    let dest = a.path().join("copy");
-    let dest_s = dest.to_string_lossy().into_owned();
-    let moved = &a.json(&["clone", ".", &dest_s])[0];
+    let dest = Env::bare();
+    let dest_s = dest.name();
+    let moved = &a.json(&["clone", &a.name(), &dest_s])[0];
     assert_eq!(moved["documents"], 6, "{moved}");
     assert_eq!(moved["fetches"], 1, "{moved}");
     assert_eq!(moved["skipped"].as_array().unwrap().len(), 0);
     // Byte-identical objects, and the same answers from both stores.
-    assert_eq!(objects(a.path()), objects(&dest));
-    let b = |args: &[&str]| {
-        let mut full = vec!["-C", dest_s.as_str()];
-        full.extend_from_slice(args);
-        a.ok(&full)
-    };
+    assert_eq!(a.objects(), dest.objects());
+    let b = |args: &[&str]| dest.ok(args);
     for args in [
         &["--json", "log"][..],
         &["--json", "quotes"],
@@ -105,14 +79,14 @@ fn a_clone_holds_the_same_evidence_and_answers_alike() {
     b(&["fsck"]);
     assert!(b(&["remote"]).starts_with("origin\t"));
     // Cloning over a store is refused with the way to do what was meant.
-    let (code, _, err) = run(&a, &["clone", ".", &dest_s]);
+    let (code, _, err) = run(&a, &["clone", &a.name(), &dest_s]);
     assert_eq!(code, 2);
     assert!(
         err.contains("holds a prov store already") && err.contains("pull"),
         "{err}"
     );
     // Pulling again from origin copies nothing.
-    let again = &a.json(&["-C", &dest_s, "pull"])[0];
+    let again = &dest.json(&["pull"])[0];
     assert_moved_nothing(again);
     assert_eq!(again["unchanged"], 6);
 }
@@ -134,7 +108,7 @@ fn a_second_push_moves_nothing_and_pull_merges_publications_and_versions() {
     );
     a.ok(&["add", "story.txt", "wire.txt"]);
     let b = Env::new();
-    let b_s = b.path().to_string_lossy().into_owned();
+    let b_s = b.name();
     a.ok(&["remote", "add", "team", &b_s]);
     let first = &a.json(&["push", "team"])[0];
     assert_eq!(first["documents"], 2, "{first}");
@@ -190,12 +164,10 @@ fn a_killed_push_resumes_and_both_stores_pass_fsck() {
     }
     a.ok(&["add", "docs"]);
     let b = Env::new();
-    let b_s = b.path().to_string_lossy().into_owned();
-    let db = b.path().join(".prov/prov.db");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_prov"))
+    let b_s = b.name();
+    let mut child = a
+        .process()
         .args(["push", &b_s])
-        .current_dir(a.path())
-        .env_clear()
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -203,10 +175,7 @@ fn a_killed_push_resumes_and_both_stores_pass_fsck() {
     // Kill it once the first batch is in (or when it is done, on a fast machine).
     let started = std::time::Instant::now();
     loop {
-        let count: i64 = rusqlite::Connection::open(&db)
-            .and_then(|c| c.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)))
-            .unwrap_or(0);
-        if count > 0 || started.elapsed().as_secs() > 120 {
+        if b.document_rows() > 0 || started.elapsed().as_secs() > 120 {
             break;
         }
         if child.try_wait().unwrap().is_some() {
@@ -223,7 +192,7 @@ fn a_killed_push_resumes_and_both_stores_pass_fsck() {
     assert_eq!(b.doc_count(), 1500);
     b.ok(&["fsck"]);
     a.ok(&["fsck"]);
-    assert_eq!(objects(a.path()), objects(b.path()));
+    assert_eq!(a.objects(), b.objects());
 }
 
 #[test]
@@ -233,16 +202,9 @@ fn damaged_evidence_stays_behind_and_is_reported() {
     a.write("bad.txt", "“This one will be damaged,” he said.\n");
     a.ok(&["add", "good.txt", "bad.txt"]);
     let bad = common::b3(b"\xe2\x80\x9cThis one will be damaged,\xe2\x80\x9d he said.\n");
-    let path = a
-        .path()
-        .join(format!(".prov/objects/{}/{}", &bad[..2], &bad[2..]));
-    let mut perms = std::fs::metadata(&path).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    std::fs::set_permissions(&path, perms).unwrap();
-    std::fs::write(&path, "“This one was tampered with,” he said.\n").unwrap();
+    a.tamper_object(&bad, "“This one was tampered with,” he said.\n".as_bytes());
     let b = Env::new();
-    let b_s = b.path().to_string_lossy().into_owned();
+    let b_s = b.name();
     let (code, out, err) = run(&a, &["--json", "push", &b_s]);
     assert_eq!(code, 1, "{err}");
     let v: Value = serde_json::from_str(out.trim()).unwrap();
@@ -269,7 +231,7 @@ fn remotes_are_named_listed_and_removed() {
         "{err}"
     );
     let b = Env::new();
-    let b_s = b.path().to_string_lossy().into_owned();
+    let b_s = b.name();
     a.ok(&["remote", "add", "origin", &b_s]);
     let (code, _, err) = run(&a, &["remote", "add", "origin", "/elsewhere"]);
     assert_eq!(code, 2);

@@ -489,10 +489,9 @@ fn check_sources_killed_midway_loses_no_finding() {
     server.set("/news/tatar", Route::html(page_v2()));
     server.set("/slow", Route::Slow(std::time::Duration::from_secs(4)));
 
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("prov"))
+    let mut child = killed
+        .process()
         .args(["check", "--sources", "--timeout", "10"])
-        .current_dir(killed.path())
-        .env_clear()
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -26,8 +26,9 @@ pub fn run(args: Args, _ctx: &Context, out: &mut Out) -> Result<u8, CommandError
     let dest = Location::parse(&args.dest);
     let from = Store::open_at(&source).map_err(|e| match e {
         prov::store::Error::NotFound { .. } | prov::store::Error::NoStoreAt(_) => {
-            CommandError::usage(format!("no prov store at {source}"))
-                .hint("give the directory that holds the store's .prov/, or a store's postgres:// URL")
+            CommandError::usage(format!("no prov store at {source}")).hint(
+                "give the directory that holds the store's .prov/, or a store's postgres:// URL",
+            )
         }
         e => e.into(),
     })?;

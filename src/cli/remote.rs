@@ -54,9 +54,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 )));
             }
             let location = match Location::parse(&url) {
-                Location::Dir(d) => Location::Dir(
-                    std::fs::canonicalize(&d).or_else(|_| std::path::absolute(&d))?,
-                ),
+                Location::Dir(d) => {
+                    Location::Dir(std::fs::canonicalize(&d).or_else(|_| std::path::absolute(&d))?)
+                }
                 url => url,
             };
             store.add_remote(&name, &location.to_remote_url())?;

@@ -236,14 +236,17 @@ impl Store {
         let problem = match self.objects().rehash(id) {
             Ok(None) => Some((
                 ProblemKind::Missing,
-                format!("{what} file {} is gone", path.display()),
+                match self.objects().in_table() {
+                    true => format!("{what} is missing from the objects table"),
+                    false => format!("{what} file {} is gone", path.display()),
+                },
             )),
             Ok(Some(actual)) if actual != *id => Some((
                 ProblemKind::Corrupt,
                 format!("{what} {} now hashes to {}", path.display(), actual),
             )),
             Ok(Some(_)) => {
-                let on_disk = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                let on_disk = self.objects().size(id).unwrap_or(0);
                 size.filter(|&s| s != on_disk).map(|s| {
                     (
                         ProblemKind::Corrupt,

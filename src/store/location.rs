@@ -107,7 +107,10 @@ mod tests {
             redact("postgres://ann:s3cr@t@db.example:5432/prov?sslmode=disable"),
             "postgres://ann@db.example:5432/prov?sslmode=disable"
         );
-        assert_eq!(redact("postgres://db.example/prov"), "postgres://db.example/prov");
+        assert_eq!(
+            redact("postgres://db.example/prov"),
+            "postgres://db.example/prov"
+        );
         assert_eq!(
             Location::Postgres("postgresql://a:b@h/d".into()).to_string(),
             "postgresql://a@h/d"

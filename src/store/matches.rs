@@ -258,7 +258,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT q.grp FROM quotes q JOIN documents d ON d.seq = q.doc \
-             WHERE q.grp IS NOT NULL AND (?1 IS NULL OR q.grp IN ( \
+             WHERE q.grp IS NOT NULL AND (CAST(?1 AS TEXT) IS NULL OR q.grp IN ( \
                  SELECT grp FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1))) \
              GROUP BY q.grp HAVING count(DISTINCT q.doc) > 1 ORDER BY {order_by} LIMIT ?2"
         );

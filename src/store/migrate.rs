@@ -136,7 +136,10 @@ pub(super) fn apply_postgres(session: &Session, url: &str) -> Result<()> {
         for (version, sql) in POSTGRES_MIGRATIONS.iter().filter(|(v, _)| *v > current) {
             db.batch(sql)?;
             db.execute("DELETE FROM prov_schema", args![])?;
-            db.execute("INSERT INTO prov_schema (version) VALUES (?1)", args![version])?;
+            db.execute(
+                "INSERT INTO prov_schema (version) VALUES (?1)",
+                args![version],
+            )?;
         }
         Ok(())
     })();

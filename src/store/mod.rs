@@ -163,7 +163,7 @@ pub enum Init {
 #[derive(Debug)]
 pub struct Store {
     /// The working tree paths are tracked relative to: the directory holding `.prov/`, or
-    /// for a PostgreSQL store the directory prov was started in.
+    /// for a PostgreSQL store the one [`work_tree`] finds.
     root: PathBuf,
     /// The `.prov/` directory of a directory store.
     dir: Option<PathBuf>,
@@ -241,7 +241,7 @@ impl Store {
             return Err(Error::NoStoreAt(location::redact(url)));
         }
         migrate::apply_postgres(&session, url)?;
-        let root = std::env::current_dir().map_err(io_err("."))?;
+        let root = work_tree(&std::env::current_dir().map_err(io_err("."))?);
         let objects = Objects::postgres(url);
         Ok((
             Store {
@@ -424,7 +424,9 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         match &self.conn {
             Conn::Sqlite(c) => c,
-            Conn::Postgres(_) => panic!("a test asked for the SQLite connection of a PostgreSQL store"),
+            Conn::Postgres(_) => {
+                panic!("a test asked for the SQLite connection of a PostgreSQL store")
+            }
         }
     }
 
@@ -487,7 +489,8 @@ impl Store {
     /// follow, until [`Store::checkpoint_inline`]: for a long run of transactions (see
     /// [`checkpoint`]).
     pub fn checkpoint_in_background(&mut self) -> Result<()> {
-        if let (None, Conn::Sqlite(conn), Some(dir)) = (&self.checkpointer, &mut self.conn, &self.dir)
+        if let (None, Conn::Sqlite(conn), Some(dir)) =
+            (&self.checkpointer, &mut self.conn, &self.dir)
         {
             let c = checkpoint::Checkpointer::start(conn, &dir.join(DB_FILE))?;
             self.checkpointer = Some(c);
@@ -531,6 +534,20 @@ impl Store {
             self.root.join(p)
         }
     }
+}
+
+/// The working tree a PostgreSQL store tracks paths in, seen from `cwd`: the nearest
+/// directory holding `prov.toml`, `.git` or `.prov`, so that paths read the same from any
+/// subdirectory (as they do under a directory store); `cwd` itself when there is none.
+fn work_tree(cwd: &Path) -> PathBuf {
+    cwd.ancestors()
+        .find(|d| {
+            ["prov.toml", ".git", STORE_DIR]
+                .iter()
+                .any(|m| d.join(m).exists())
+        })
+        .unwrap_or(cwd)
+        .to_path_buf()
 }
 
 /// Whether this process may write `path` (a file, or create files in a directory).
@@ -620,7 +637,10 @@ mod tests {
     fn a_store_opened_read_only_reads_and_refuses_writes() {
         let (dir, mut store) = testing::store();
         store
-            .write(|tx| tx.db().batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);"))
+            .write(|tx| {
+                tx.db()
+                    .batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);")
+            })
             .unwrap();
         drop(store);
         let db = dir.path().join(STORE_DIR).join(DB_FILE);

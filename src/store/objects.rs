@@ -120,11 +120,30 @@ impl Objects {
     /// Where the objects live, for messages.
     pub fn describe(&self) -> String {
         match &self.table {
-            Some(t) => format!(
-                "the objects table of {}",
-                super::location::redact(&t.url)
-            ),
+            Some(t) => format!("the objects table of {}", super::location::redact(&t.url)),
             None => self.root.display().to_string(),
+        }
+    }
+
+    /// Whether the objects live in a database table rather than files.
+    pub fn in_table(&self) -> bool {
+        self.table.is_some()
+    }
+
+    /// The stored object's size in bytes.
+    pub fn size(&self, id: &DocId) -> io::Result<u64> {
+        match &self.table {
+            Some(t) => t
+                .with(|db| {
+                    db.query_opt(
+                        "SELECT length(bytes) FROM objects WHERE id = ?1",
+                        args![id.to_hex()],
+                        |r| r.get::<i64>(0),
+                    )
+                })?
+                .map(|n| n.max(0) as u64)
+                .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "object missing")),
+            None => fs::metadata(self.path(id)).map(|m| m.len()),
         }
     }
 
@@ -252,7 +271,10 @@ impl Objects {
     pub fn read(&self, id: &DocId) -> io::Result<Vec<u8>> {
         let bytes = match &self.table {
             Some(t) => t.bytes(id)?.ok_or_else(|| {
-                io::Error::new(io::ErrorKind::NotFound, format!("object {} missing", id.short()))
+                io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("object {} missing", id.short()),
+                )
             })?,
             None => fs::read(self.path(id))?,
         };
@@ -295,9 +317,8 @@ impl Objects {
             return t.with(|db| {
                 db.query("SELECT id FROM objects ORDER BY id", args![], |r| {
                     let hex: String = r.get(0)?;
-                    DocId::from_hex(&hex).ok_or_else(|| {
-                        super::Error::CorruptRow(format!("bad object id {hex:?}"))
-                    })
+                    DocId::from_hex(&hex)
+                        .ok_or_else(|| super::Error::CorruptRow(format!("bad object id {hex:?}")))
                 })
             });
         }

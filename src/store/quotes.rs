@@ -261,9 +261,9 @@ impl Store {
             "SELECT {QUOTE_COLUMNS} FROM quotes q \
              LEFT JOIN speakers s ON s.id = q.speaker_id \
              JOIN documents d ON d.seq = q.doc \
-             WHERE (?1 IS NULL OR d.id = ?1) \
-               AND (?2 IS NULL OR q.kind = ?2) \
-               AND (?3 IS NULL OR q.speaker_id IN ( \
+             WHERE (CAST(?1 AS TEXT) IS NULL OR d.id = ?1) \
+               AND (CAST(?2 AS TEXT) IS NULL OR q.kind = ?2) \
+               AND (CAST(?3 AS TEXT) IS NULL OR q.speaker_id IN ( \
                     SELECT speaker_id FROM speaker_aliases WHERE lower(alias) = lower(?3) \
                     UNION SELECT id FROM speakers WHERE lower(name) = lower(?3) \
                        OR lower(surname) = lower(?3))) \
@@ -290,12 +290,22 @@ impl Store {
     pub fn quote(&self, prefix: &str) -> Result<StoredQuote> {
         let p = normalize_prefix(prefix.trim()).ok_or_else(|| Error::BadId(prefix.to_owned()))?;
         let (lower, upper) = blob_range(&p);
-        let sql = format!(
+        let select = format!(
             "SELECT {QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
-             JOIN documents d ON d.seq = q.doc \
-             WHERE q.id >= ?1 AND (?2 IS NULL OR q.id < ?2) ORDER BY q.id LIMIT 10"
+             JOIN documents d ON d.seq = q.doc WHERE q.id >= ?1"
         );
-        let rows = self.db().query(&sql, args![lower, upper], quote_from_row)?;
+        let rows = match upper {
+            Some(upper) => self.db().query(
+                &format!("{select} AND q.id < ?2 ORDER BY q.id LIMIT 10"),
+                args![lower, upper],
+                quote_from_row,
+            )?,
+            None => self.db().query(
+                &format!("{select} ORDER BY q.id LIMIT 10"),
+                args![lower],
+                quote_from_row,
+            )?,
+        };
         let mut rows: Vec<_> = rows
             .into_iter()
             .filter(|(_, q)| q.id.starts_with(&p))

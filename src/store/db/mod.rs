@@ -15,7 +15,7 @@
 pub(crate) mod postgres;
 mod sqlite;
 
-use super::{Error, Result};
+use crate::store::{Error, Result};
 
 /// A value bound to a statement's parameter, or read from a row's column.
 #[derive(Debug, Clone, Copy)]

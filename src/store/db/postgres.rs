@@ -25,7 +25,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// One connection to a PostgreSQL store.
 pub(crate) struct Session {
-    inner: RefCell<Inner>,
+    // Boxed: a client is several times the size of an SQLite connection, and sessions sit
+    // in enums beside those.
+    inner: Box<RefCell<Inner>>,
 }
 
 struct Inner {
@@ -45,14 +47,14 @@ impl Session {
         let client = config(url)?
             .connect(NoTls)
             .map_err(|e| Error::Unreachable {
-                store: super::super::location::redact(url),
+                store: crate::store::location::redact(url),
                 why: message(&e),
             })?;
         Ok(Session {
-            inner: RefCell::new(Inner {
+            inner: Box::new(RefCell::new(Inner {
                 client,
                 statements: HashMap::new(),
-            }),
+            })),
         })
     }
 
@@ -112,7 +114,7 @@ fn config(url: &str) -> Result<::postgres::Config> {
         Error::Database(
             format!(
                 "{} is not a PostgreSQL URL prov can use ({e}); write postgres://USER@HOST:PORT/DATABASE",
-                super::super::location::redact(url)
+                crate::store::location::redact(url)
             )
             .into(),
         )
@@ -143,7 +145,7 @@ pub(crate) fn create_database(url: &str) -> Result<()> {
     let mut admin = config;
     admin.dbname("postgres");
     let mut client = admin.connect(NoTls).map_err(|e| Error::Unreachable {
-        store: super::super::location::redact(url),
+        store: crate::store::location::redact(url),
         why: message(&e),
     })?;
     let quoted = format!("\"{}\"", name.replace('"', "\"\""));

@@ -1,0 +1,147 @@
+//! A team store on PostgreSQL: many writers at once, and evidence moved between a
+//! directory store and a PostgreSQL one without a byte changing. The tests start their own
+//! server (see `common::pg`) and are skipped, saying so, where none can be had.
+
+mod common;
+
+use common::Env;
+
+/// A working tree whose commands use a fresh PostgreSQL store; `None` when there is no
+/// server.
+fn postgres_env() -> Option<Env> {
+    let server = common::pg::server()?;
+    let mut env = Env::bare();
+    let url = server.fresh_url();
+    env.ok(&["init", &url]);
+    env.url = Some(url);
+    Some(env)
+}
+
+#[test]
+fn eight_writers_at_once_lose_nothing() {
+    let Some(env) = postgres_env() else {
+        return;
+    };
+    const WRITERS: usize = 8;
+    const FILES: usize = 40;
+    for w in 0..WRITERS {
+        for i in 0..FILES {
+            env.write(
+                &format!("w{w}/{i:03}.txt"),
+                format!(
+                    "“We will report statement {i} of region {w} in full next week,” Foreign \
+                     Minister Anna Kovalenko said on Monday.\n\n\
+                     The ministry confirmed the figures for district {i} of region {w}.\n"
+                ),
+            );
+        }
+        // The same wire story in every writer's folder: all race to store one object.
+        env.write(
+            &format!("w{w}/wire.txt"),
+            "“Nothing changed for three years,” the Crimean Tatar leader said.\n",
+        );
+    }
+    let children: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            env.process()
+                .args(["add", &format!("w{w}")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    env.ok(&["fsck"]);
+    // Every writer's documents, the shared one once, with a path for each copy.
+    assert_eq!(env.doc_count(), WRITERS * FILES + 1);
+    assert_eq!(env.object_count(), WRITERS * FILES + 1);
+    let wire = &env.json(&["verify", "Nothing changed for three years"])[0];
+    assert_eq!(wire["verdict"], "exact", "{wire}");
+    let shown = env.json(&[
+        "show",
+        &common::b3(
+            "“Nothing changed for three years,” the Crimean Tatar leader said.\n".as_bytes(),
+        ),
+    ]);
+    assert_eq!(
+        shown[0]["paths"].as_array().map(Vec::len),
+        Some(WRITERS),
+        "{shown:?}"
+    );
+    // Each writer's quotations were extracted and are found.
+    for w in 0..WRITERS {
+        let v = &env.json(&[
+            "verify",
+            &format!("We will report statement 7 of region {w} in full next week"),
+        ])[0];
+        assert_eq!(v["verdict"], "exact", "{v}");
+        assert_eq!(v["evidence"][0]["speaker"], "Anna Kovalenko", "{v}");
+    }
+    let quotes = env.json(&["quotes"]);
+    assert_eq!(quotes.len(), WRITERS * FILES + 1);
+}
+
+#[test]
+fn a_store_moves_from_a_directory_to_postgres_and_back_unchanged() {
+    let Some(pg) = postgres_env() else {
+        return;
+    };
+    let dir = Env::new();
+    assert!(!dir.is_postgres());
+    dir.with_seeds();
+    dir.ok(&["add", "seeds"]);
+    dir.write(
+        "wire.txt",
+        "“Putin promised to consider it, but nothing changed for three years,” Dzhemilev said.\n",
+    );
+    dir.write(
+        "wire.txt.meta.json",
+        r#"{"outlet": "Wire One", "published": "2025-07-01"}"#,
+    );
+    dir.ok(&["add", "wire.txt"]);
+
+    let to_pg = &dir.json(&["clone", &dir.name(), &pg.name()])[0];
+    assert_eq!(to_pg["documents"], 6, "{to_pg}");
+    let back = Env::bare();
+    let to_dir = &pg.json(&["clone", &pg.name(), &back.name()])[0];
+    assert_eq!(to_dir["documents"], 6, "{to_dir}");
+
+    assert_eq!(dir.objects(), pg.objects());
+    assert_eq!(dir.objects(), back.objects());
+    for args in [
+        &["--json", "log"][..],
+        &["--json", "quotes"],
+        &["--json", "speakers"],
+        &["--json", "matches"],
+        &[
+            "--json",
+            "verify",
+            "Putin promised to consider it, but nothing changed for three years",
+        ],
+        &["--json", "trace", "nothing changed for three years"],
+        &["log"],
+        &["quotes"],
+    ] {
+        let original = dir.ok(args);
+        assert_eq!(original, pg.ok(args), "prov {args:?}: PostgreSQL differs");
+        assert_eq!(
+            original,
+            back.ok(args),
+            "prov {args:?}: the copy back differs"
+        );
+    }
+    pg.ok(&["fsck"]);
+    back.ok(&["fsck"]);
+    // Both copies are complete already: pushing again moves nothing.
+    let again = &dir.json(&["push", &pg.name()])[0];
+    assert_eq!(again["documents"], 0, "{again}");
+    assert_eq!(again["unchanged"], 6, "{again}");
+}
