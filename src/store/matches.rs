@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use super::db::{Sql, args};
+use super::db::{Param, Sql, args};
 use super::quotes::{QUOTE_COLUMNS, StoredQuote, quote_from_row};
 use super::{Result, Store, Tx};
 use crate::model::DocId;
@@ -53,20 +53,44 @@ pub enum GroupOrder {
 /// [`Tx`] and a [`Snapshot`] alike).
 pub(super) fn shared_grams(db: Sql<'_>, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
     let mut counts: Vec<(i64, usize)> = Vec::new();
-    // A gram shared by many quotations ("we are going to") says little: look at a few.
-    for g in grams {
-        db.each(
-            "SELECT qid FROM quote_grams WHERE gram = ?1 LIMIT 16",
-            args![g],
-            |r| {
-                let id: i64 = r.get(0)?;
-                match counts.iter_mut().find(|(q, _)| *q == id) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((id, 1)),
-                }
-                Ok(())
-            },
-        )?;
+    let mut count = |r: &super::db::Row<'_>| {
+        let id: i64 = r.get(0)?;
+        match counts.iter_mut().find(|(q, _)| *q == id) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((id, 1)),
+        }
+        Ok(())
+    };
+    // A gram shared by many quotations ("we are going to") says little: look at a few
+    // (the first 16 by row) of each.
+    match db.engine() {
+        // In process, one cached lookup per gram is as fast as anything.
+        super::Engine::Sqlite => {
+            for g in grams {
+                db.each(
+                    "SELECT qid FROM quote_grams WHERE gram = ?1 ORDER BY qid LIMIT 16",
+                    args![g],
+                    &mut count,
+                )?;
+            }
+        }
+        // Over the network, one statement for many grams.
+        super::Engine::Postgres => {
+            let mut rest = grams;
+            while !rest.is_empty() {
+                let n = super::db::MANY_ROWS.min(1 << rest.len().ilog2());
+                let (chunk, next) = rest.split_at(n);
+                let values: Vec<&dyn Param> = chunk.iter().map(|g| g as &dyn Param).collect();
+                let sql = format!(
+                    "SELECT l.qid FROM (VALUES {}) AS g(gram) CROSS JOIN LATERAL \
+                     (SELECT qid FROM quote_grams WHERE gram = CAST(g.gram AS BIGINT) \
+                      ORDER BY qid LIMIT 16) l",
+                    super::db::placeholders(n, 1)
+                );
+                db.each(&sql, &values, &mut count)?;
+                rest = next;
+            }
+        }
     }
     Ok(counts)
 }
@@ -184,10 +208,21 @@ impl Store {
 
 /// The group of row `qid` (`Some(None)` when it has none); `None` when there is no such
 /// row.
-fn group_of(tx: Sql<'_>, qid: i64) -> Result<Option<Option<i64>>> {
-    tx.query_opt("SELECT grp FROM quotes WHERE qid = ?1", args![qid], |r| {
-        r.get(0)
-    })
+/// A quotation's group: `None` when there is no such row, `Some(None)` when it is in none.
+type GroupOf = Option<Option<i64>>;
+
+/// The groups of two quotations (rows), in one statement: for each, `None` when there is
+/// no such row (any more), `Some(None)` when it is in no group.
+fn groups_of(tx: Sql<'_>, a: i64, b: i64) -> Result<(GroupOf, GroupOf)> {
+    let rows = tx.query(
+        // Two lookups by key: PostgreSQL's cached plan for `qid IN (…)` can be a scan.
+        "SELECT qid, grp FROM quotes WHERE qid = ?1 \
+         UNION ALL SELECT qid, grp FROM quotes WHERE qid = ?2",
+        args![a, b],
+        |r| Ok((r.get::<i64>(0)?, r.get::<Option<i64>>(1)?)),
+    )?;
+    let find = |q: i64| rows.iter().find(|(id, _)| *id == q).map(|(_, g)| *g);
+    Ok((find(a), find(b)))
 }
 
 impl Store {
@@ -298,13 +333,16 @@ const QUOTE_FIELDS: usize = super::quotes::QUOTE_COLUMN_COUNT;
 impl Tx<'_> {
     /// Records the grams of a stored quotation (by row).
     pub fn add_grams(&self, qid: i64, grams: &[i64]) -> Result<()> {
-        let tx = self.db();
-        for g in grams {
-            tx.execute(
-                "INSERT INTO quote_grams (gram, qid) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                args![g, qid],
-            )?;
-        }
+        let values: Vec<&dyn Param> = grams
+            .iter()
+            .flat_map(|g| [g as &dyn Param, &qid as &dyn Param])
+            .collect();
+        self.db().insert_many(
+            "quote_grams (gram, qid)",
+            2,
+            &values,
+            "ON CONFLICT DO NOTHING",
+        )?;
         Ok(())
     }
 
@@ -326,7 +364,7 @@ impl Tx<'_> {
         };
         // Rows found through a snapshot may have been replaced since (a document extracted
         // again): a row that is gone joins nothing.
-        let (Some(mine), Some(theirs)) = (group_of(tx, qid)?, group_of(tx, other)?) else {
+        let (Some(mine), Some(theirs)) = groups_of(tx, qid, other)? else {
             return Ok(());
         };
         match (mine, theirs) {

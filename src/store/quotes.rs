@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::db::{Row, Sql, args};
+use super::db::{Param, Row, Sql, args};
 use super::documents::parse_id;
 use super::{Error, Result, Store, Tx};
 use crate::model::{DocId, QuoteKind, normalize_prefix};
@@ -114,8 +114,14 @@ fn last_word(name: &str) -> &str {
 
 /// The speaker row for `name`, created if new. A one-word name joins the only stored
 /// full name ending in it; a full name adopts an earlier one-word speaker of its surname
-/// when no other full name shares that surname.
-fn speaker_id(tx: Sql<'_>, name: &str, mention: Option<&str>) -> Result<i64> {
+/// when no other full name shares that surname: that speaker's row is then gone, and its
+/// id is written to `absorbed`.
+fn speaker_id(
+    tx: Sql<'_>,
+    name: &str,
+    mention: Option<&str>,
+    absorbed: &mut Option<i64>,
+) -> Result<i64> {
     let existing: Option<i64> = tx.query_opt(
         "SELECT speaker_id FROM speaker_aliases WHERE alias = ?1 ORDER BY speaker_id LIMIT 1",
         args![name],
@@ -160,6 +166,7 @@ fn speaker_id(tx: Sql<'_>, name: &str, mention: Option<&str>) -> Result<i64> {
                         args![id, short],
                     )?;
                     tx.execute("DELETE FROM speakers WHERE id = ?1", args![short])?;
+                    *absorbed = Some(short);
                 }
             }
             id
@@ -392,38 +399,113 @@ impl Tx<'_> {
         let tx = self.db();
         let doc_row = doc_seq(self.db(), doc)?;
         tx.execute("DELETE FROM quotes WHERE doc = ?1", args![doc_row])?;
-        let mut rows = Vec::with_capacity(quotes.len());
-        for (seq, q) in quotes.iter().enumerate() {
+        if quotes.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One speaker lookup per name written, however many quotations it has.
+        let mut speakers: Vec<((&str, Option<&str>), i64)> = Vec::new();
+        let mut speaker_of: Vec<Option<i64>> = Vec::with_capacity(quotes.len());
+        for q in quotes {
             let speaker = match &q.speaker {
-                Some(name) => Some(speaker_id(tx, name, q.mention.as_deref())?),
+                Some(name) => {
+                    let key = (name.as_str(), q.mention.as_deref());
+                    match speakers.iter().find(|(k, _)| *k == key) {
+                        Some((_, id)) => Some(*id),
+                        None => {
+                            let mut absorbed = None;
+                            let id = speaker_id(tx, name, q.mention.as_deref(), &mut absorbed)?;
+                            // A one-word speaker this name adopted is this speaker now,
+                            // for the quotations of this document looked up already too.
+                            if let Some(gone) = absorbed {
+                                for (_, known) in speakers.iter_mut() {
+                                    if *known == gone {
+                                        *known = id;
+                                    }
+                                }
+                                for known in speaker_of.iter_mut().flatten() {
+                                    if *known == gone {
+                                        *known = id;
+                                    }
+                                }
+                            }
+                            speakers.push((key, id));
+                            Some(id)
+                        }
+                    }
+                }
                 None => None,
             };
-            let id = quote_hash(doc, q.start, q.end);
-            let row = tx.insert(
-                "INSERT INTO quotes (id, doc, ord, start, \"end\", text, kind, utterance, mention, \
-                 mention_start, mention_end, speaker_id, cue, confidence) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                args![
-                    id.as_bytes().as_slice(),
-                    doc_row,
-                    seq as i64,
-                    q.start as i64,
-                    q.end as i64,
-                    q.text,
-                    q.kind.as_str(),
-                    q.utterance as i64,
-                    q.mention,
-                    q.mention_start.map(|v| v as i64),
-                    q.mention_end.map(|v| v as i64),
-                    speaker,
-                    q.cue,
-                    f64::from(q.confidence),
-                ],
-                "qid",
-            )?;
-            rows.push(row);
+            speaker_of.push(speaker);
         }
-        Ok(rows)
+        // The values of every row, then one statement per chunk of rows (a round trip each
+        // on PostgreSQL), then the rows assigned, by position.
+        struct Row {
+            id: Vec<u8>,
+            kind: &'static str,
+            ord: i64,
+            start: i64,
+            end: i64,
+            utterance: i64,
+            mention_start: Option<i64>,
+            mention_end: Option<i64>,
+            confidence: f64,
+        }
+        let rows: Vec<Row> = quotes
+            .iter()
+            .enumerate()
+            .map(|(seq, q)| Row {
+                id: quote_hash(doc, q.start, q.end).as_bytes().to_vec(),
+                kind: q.kind.as_str(),
+                ord: seq as i64,
+                start: q.start as i64,
+                end: q.end as i64,
+                utterance: q.utterance as i64,
+                mention_start: q.mention_start.map(|v| v as i64),
+                mention_end: q.mention_end.map(|v| v as i64),
+                confidence: f64::from(q.confidence),
+            })
+            .collect();
+        let mut values: Vec<&dyn Param> = Vec::with_capacity(quotes.len() * 14);
+        for ((q, r), speaker) in quotes.iter().zip(&rows).zip(&speaker_of) {
+            let row: [&dyn Param; 14] = [
+                &r.id,
+                &doc_row,
+                &r.ord,
+                &r.start,
+                &r.end,
+                &q.text,
+                &r.kind,
+                &r.utterance,
+                &q.mention,
+                &r.mention_start,
+                &r.mention_end,
+                speaker,
+                &q.cue,
+                &r.confidence,
+            ];
+            values.extend_from_slice(&row);
+        }
+        tx.insert_many(
+            "quotes (id, doc, ord, start, \"end\", text, kind, utterance, mention, \
+             mention_start, mention_end, speaker_id, cue, confidence)",
+            14,
+            &values,
+            "",
+        )?;
+        let stored = tx.query(
+            "SELECT qid FROM quotes WHERE doc = ?1 ORDER BY ord",
+            args![doc_row],
+            |r| r.get::<i64>(0),
+        )?;
+        if stored.len() != quotes.len() {
+            return Err(Error::CorruptRow(format!(
+                "stored {} quotations of {} for document {}",
+                stored.len(),
+                quotes.len(),
+                doc.short()
+            )));
+        }
+        Ok(stored)
     }
 }
 
@@ -464,6 +546,38 @@ mod tests {
             })
             .unwrap();
         id
+    }
+
+    #[test]
+    fn a_full_name_adopting_its_surname_in_one_document_keeps_every_quotation() {
+        let (_dir, mut store) = testing::store();
+        // The surname first, then the full name it belongs to: the one-word speaker is
+        // absorbed while the document's quotations are being stored.
+        let id = add_doc(
+            &mut store,
+            b"doc",
+            vec![
+                quote(Some("Kovalenko"), Some("Kovalenko")),
+                NewQuote {
+                    start: 10,
+                    end: 14,
+                    ..quote(Some("Anna Kovalenko"), Some("Anna Kovalenko"))
+                },
+            ],
+        );
+        let quotes = store
+            .quotes(&QuoteFilter {
+                doc: Some(id),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(quotes.len(), 2);
+        assert!(
+            quotes
+                .iter()
+                .all(|q| q.quote.speaker.as_deref() == Some("Anna Kovalenko")),
+            "{quotes:?}"
+        );
     }
 
     #[test]

@@ -228,6 +228,29 @@ impl Row<'_> {
     }
 }
 
+/// The most rows one statement of [`Sql::insert_many`] inserts.
+pub(crate) const MANY_ROWS: usize = 256;
+
+/// `(?1, ?2), (?3, ?4)`: `rows` rows of `width` numbered parameters.
+pub(crate) fn placeholders(rows: usize, width: usize) -> String {
+    let mut out = String::with_capacity(rows * width * 6);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..width {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('?');
+            out.push_str(&(r * width + c + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
 /// Which engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -271,6 +294,35 @@ impl<'c> Sql<'c> {
             }
             Sql::Postgres(s) => s.insert(sql, args, key),
         }
+    }
+
+    /// Inserts rows of `width` values each (`values`, row after row) with as few
+    /// statements as it can: `INSERT INTO {into} VALUES (…), (…) {suffix}`, in chunks of
+    /// at most [`MANY_ROWS`] rows whose sizes are powers of two, so that only a handful of
+    /// statements are ever prepared. On PostgreSQL each statement is a round trip to the
+    /// server, which one row at a time made most of an add's time.
+    pub(crate) fn insert_many(
+        self,
+        into: &str,
+        width: usize,
+        values: &[&dyn Param],
+        suffix: &str,
+    ) -> Result<usize> {
+        debug_assert!(width > 0 && values.len() % width == 0);
+        let mut rows = values.len() / width;
+        let mut at = 0;
+        let mut changed = 0;
+        while rows > 0 {
+            let chunk = MANY_ROWS.min(1 << rows.ilog2());
+            let sql = format!(
+                "INSERT INTO {into} VALUES {} {suffix}",
+                placeholders(chunk, width)
+            );
+            changed += self.execute(&sql, &values[at..at + chunk * width])?;
+            at += chunk * width;
+            rows -= chunk;
+        }
+        Ok(changed)
     }
 
     /// Runs statements separated by `;`, without parameters.
