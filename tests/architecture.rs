@@ -180,3 +180,35 @@ fn the_store_exposes_no_database_type() {
         found.join("\n")
     );
 }
+
+/// The README's plan for distributing a store names every table the PostgreSQL schema
+/// creates, so the plan cannot silently fall behind a migration.
+#[test]
+fn the_distribution_plan_names_every_postgres_table() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let plan = readme
+        .split("### The path past one server")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README section: The path past one server");
+    let mut tables = vec!["prov_schema".to_owned()];
+    for entry in std::fs::read_dir(root.join("schema/postgres")).unwrap() {
+        let sql = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in sql.lines() {
+            if let Some(rest) = line.trim().strip_prefix("CREATE TABLE ") {
+                let name = rest.split_whitespace().next().unwrap_or_default();
+                tables.push(name.trim_start_matches("IF NOT EXISTS ").to_owned());
+            }
+        }
+    }
+    assert!(tables.len() > 10, "{tables:?}");
+    let missing: Vec<&String> = tables
+        .iter()
+        .filter(|t| !plan.contains(&format!("`{t}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tables the distribution plan does not name: {missing:?}"
+    );
+}

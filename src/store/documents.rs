@@ -176,6 +176,86 @@ impl Store {
         Ok(Some(doc))
     }
 
+    /// [`Store::document`] of each of `ids`, in a few statements for all of them (each a
+    /// round trip on PostgreSQL).
+    pub fn documents(&self, ids: &[DocId]) -> Result<Vec<Option<Document>>> {
+        let db = self.db();
+        let hexes: Vec<String> = ids.iter().map(DocId::to_hex).collect();
+        let mut found: rustc_hash::FxHashMap<DocId, Document> = Default::default();
+        super::db::chunked(&hexes, |chunk| {
+            let sql = format!(
+                "SELECT {DOC_COLUMNS}, seq FROM documents \
+                 WHERE id IN (SELECT column1 FROM (VALUES {}) AS k)",
+                super::db::typed_values(chunk.len(), "TEXT")
+            );
+            let values: Vec<&dyn super::db::Param> =
+                chunk.iter().map(|h| h as &dyn super::db::Param).collect();
+            db.each(&sql, &values, |r| {
+                let doc = finish(doc_from_row(r)?)?;
+                found.insert(doc.id, doc);
+                Ok(())
+            })
+        })?;
+        let seqs: Vec<i64> = found.values().map(|d| d.seq).collect();
+        let mut by_seq: rustc_hash::FxHashMap<i64, Vec<Publication>> = Default::default();
+        super::db::chunked(&seqs, |chunk| {
+            let sql = format!(
+                "SELECT doc, {PUBLICATION_COLUMNS} FROM publications \
+                 WHERE doc IN (SELECT column1 FROM (VALUES {}) AS k) ORDER BY doc, {FIRST}",
+                super::db::typed_values(chunk.len(), "BIGINT")
+            );
+            let values: Vec<&dyn super::db::Param> =
+                chunk.iter().map(|s| s as &dyn super::db::Param).collect();
+            db.each(&sql, &values, |r| {
+                by_seq
+                    .entry(r.get(0)?)
+                    .or_default()
+                    .push(publication_from_row(r, 1)?);
+                Ok(())
+            })
+        })?;
+        Ok(ids
+            .iter()
+            .map(|id| {
+                found.get(id).cloned().map(|mut d| {
+                    d.publications = by_seq.get(&d.seq).cloned().unwrap_or_default();
+                    d
+                })
+            })
+            .collect())
+    }
+
+    /// [`Store::superseded_by`] of each of `ids`, in a few statements for all of them.
+    pub fn superseded_by_each(&self, ids: &[DocId]) -> Result<Vec<Option<DocId>>> {
+        let db = self.db();
+        let hexes: Vec<String> = ids.iter().map(DocId::to_hex).collect();
+        // Each document's sources' latest versions, by source.
+        let mut latest: rustc_hash::FxHashMap<String, Vec<String>> = Default::default();
+        super::db::chunked(&hexes, |chunk| {
+            let sql = format!(
+                "SELECT v.doc_id, (SELECT l.doc_id FROM versions l WHERE l.source_id = v.source_id \
+                         ORDER BY l.seq DESC LIMIT 1) \
+                 FROM versions v WHERE v.doc_id IN (SELECT column1 FROM (VALUES {}) AS k) \
+                 GROUP BY v.doc_id, v.source_id ORDER BY v.doc_id, v.source_id",
+                super::db::typed_values(chunk.len(), "TEXT")
+            );
+            let values: Vec<&dyn super::db::Param> =
+                chunk.iter().map(|h| h as &dyn super::db::Param).collect();
+            db.each(&sql, &values, |r| {
+                latest.entry(r.get(0)?).or_default().push(r.get(1)?);
+                Ok(())
+            })
+        })?;
+        hexes
+            .iter()
+            .map(|hex| match latest.get(hex) {
+                None => Ok(None),
+                Some(l) if l.contains(hex) => Ok(None),
+                Some(l) => l.first().map(|h| parse_id(h)).transpose(),
+            })
+            .collect()
+    }
+
     /// The publications of the document at row `seq`, first first.
     pub(crate) fn publications_of_row(&self, seq: i64) -> Result<Vec<Publication>> {
         let sql = format!(
@@ -207,18 +287,49 @@ impl Store {
     /// document are left out).
     pub fn document_ids(&self, rows: &[i64]) -> Result<Vec<(i64, DocId, Option<DocId>)>> {
         let db = self.db();
-        let mut out = Vec::with_capacity(rows.len());
-        for &seq in rows {
-            let row: Option<(String, Option<String>)> = db.query_opt(
-                "SELECT id, text_id FROM documents WHERE seq = ?1",
-                args![seq],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            if let Some((id, text)) = row {
-                out.push((seq, parse_id(&id)?, text.map(|t| parse_id(&t)).transpose()?));
+        let mut found: Vec<(i64, String, Option<String>)> = Vec::with_capacity(rows.len());
+        match db.engine() {
+            // In process: one cached lookup per row.
+            super::Engine::Sqlite => {
+                for &seq in rows {
+                    let row = db.query_opt(
+                        "SELECT id, text_id FROM documents WHERE seq = ?1",
+                        args![seq],
+                        |r| Ok((seq, r.get(0)?, r.get(1)?)),
+                    )?;
+                    found.extend(row);
+                }
+            }
+            // Over the network: one statement per chunk of rows, put back in their order.
+            super::Engine::Postgres => {
+                let mut by_seq: rustc_hash::FxHashMap<i64, (String, Option<String>)> =
+                    Default::default();
+                super::db::chunked(rows, |chunk| {
+                    let sql = format!(
+                        "SELECT seq, id, text_id FROM documents \
+                         WHERE seq IN (SELECT column1 FROM (VALUES {}) AS k)",
+                        super::db::typed_values(chunk.len(), "BIGINT")
+                    );
+                    let values: Vec<&dyn super::db::Param> =
+                        chunk.iter().map(|s| s as &dyn super::db::Param).collect();
+                    db.each(&sql, &values, |r| {
+                        by_seq.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+                        Ok(())
+                    })
+                })?;
+                for &seq in rows {
+                    if let Some((id, text)) = by_seq.get(&seq) {
+                        found.push((seq, id.clone(), text.clone()));
+                    }
+                }
             }
         }
-        Ok(out)
+        found
+            .into_iter()
+            .map(|(seq, id, text)| {
+                Ok((seq, parse_id(&id)?, text.map(|t| parse_id(&t)).transpose()?))
+            })
+            .collect()
     }
 
     /// The newer document that replaced `id` as the latest version of its source, when

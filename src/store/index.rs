@@ -43,6 +43,76 @@ impl Store {
         )
     }
 
+    /// [`Store::speaker_at`] for each of `passages` (document, start, end), in order.
+    pub fn speakers_at(
+        &self,
+        passages: &[(DocId, usize, usize)],
+    ) -> Result<Vec<Option<SpeakerAt>>> {
+        let db = self.db();
+        if db.engine() == super::Engine::Sqlite {
+            return passages
+                .iter()
+                .map(|(doc, start, end)| self.speaker_at(doc, *start, *end))
+                .collect();
+        }
+        // Over the network: every passage in one statement per chunk.
+        let rows: Vec<(i64, String, i64, i64)> = passages
+            .iter()
+            .enumerate()
+            .map(|(i, (doc, start, end))| (i as i64, doc.to_hex(), *start as i64, *end as i64))
+            .collect();
+        let mut out: Vec<Option<SpeakerAt>> = (0..passages.len()).map(|_| None).collect();
+        super::db::chunked(&rows, |chunk| {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let p = i * 4;
+                    format!(
+                        "(CAST(?{} AS BIGINT), CAST(?{} AS TEXT), CAST(?{} AS BIGINT), CAST(?{} AS BIGINT))",
+                        p + 1,
+                        p + 2,
+                        p + 3,
+                        p + 4
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "SELECT k.column1, x.name, x.mention, x.confidence FROM (VALUES {}) AS k \
+                 CROSS JOIN LATERAL (SELECT s.name, q.mention, q.confidence FROM quotes q \
+                   LEFT JOIN speakers s ON s.id = q.speaker_id \
+                   WHERE q.doc = (SELECT seq FROM documents WHERE id = k.column2) \
+                     AND q.start < k.column4 AND q.\"end\" > k.column3 AND q.kind != 'term' \
+                   ORDER BY {} - {} DESC, q.\"end\" - q.start LIMIT 1) x",
+                values.join(", "),
+                db.least("q.\"end\"", "k.column4"),
+                db.greatest("q.start", "k.column3")
+            );
+            let params: Vec<&dyn super::db::Param> = chunk
+                .iter()
+                .flat_map(|(i, doc, start, end)| {
+                    [
+                        i as &dyn super::db::Param,
+                        doc as &dyn super::db::Param,
+                        start as &dyn super::db::Param,
+                        end as &dyn super::db::Param,
+                    ]
+                })
+                .collect();
+            db.each(&sql, &params, |r| {
+                let at = usize::try_from(r.get::<i64>(0)?)
+                    .ok()
+                    .filter(|&at| at < out.len())
+                    .ok_or_else(|| super::Error::CorruptRow("a passage's position".into()))?;
+                out[at] = Some(SpeakerAt {
+                    speaker: r.get(1)?,
+                    mention: r.get(2)?,
+                    confidence: r.get::<f64>(3)? as f32,
+                });
+                Ok(())
+            })
+        })?;
+        Ok(out)
+    }
+
     /// The stored quotation overlapping code points `start..end` most: its start (a code
     /// point offset) and text.
     pub fn quote_at(

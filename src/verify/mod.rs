@@ -176,10 +176,7 @@ pub fn verify(
         });
     }
     let (found, complete, method) = find(store, &query, options, Reach::Support)?;
-    let evidence = found
-        .into_iter()
-        .map(|f| evidence(store, f))
-        .collect::<Result<Vec<_>, _>>()?;
+    let evidence = evidences(store, found)?;
     report(store, &query, evidence, complete, method, options)
 }
 
@@ -255,7 +252,17 @@ fn align_all(
     docs: &[(i64, DocId, Option<DocId>)],
     options: &VerifyOptions,
 ) -> Result<Vec<Found>, VerifyError> {
-    let objects = store.objects();
+    let needed: Vec<DocId> = docs
+        .iter()
+        .map(|(_, id, text)| text.unwrap_or(*id))
+        .collect();
+    let objects = &store
+        .objects()
+        .prefetched(&needed)
+        .map_err(|source| VerifyError::Object {
+            doc: store.objects().describe(),
+            source,
+        })?;
     let results: Vec<Result<Option<Found>, VerifyError>> = docs
         .par_iter()
         .map(|(_, doc_id, text_id)| {
@@ -304,35 +311,52 @@ fn align_all(
 
 /// Completes a found passage with what the store knows: who speaks there, the document's
 /// publications, whether it was superseded.
-fn evidence(store: &Store, f: Found) -> Result<Evidence, VerifyError> {
-    let at = store.speaker_at(&f.doc, f.start, f.end)?;
-    let (speaker, mention, speaker_confidence) = match at {
-        Some(a) => (a.speaker, a.mention, Some(a.confidence)),
-        None => (None, None, None),
-    };
-    let row = store.document(&f.doc)?;
-    let (meta, publications) = row.map(|d| (d.meta, d.publications)).unwrap_or_default();
-    Ok(Evidence {
-        doc: f.doc,
-        verdict: f.verdict,
-        start: f.start,
-        end: f.end,
-        text: f.text,
-        before: f.before,
-        after: f.after,
-        similarity: f.similarity,
-        speaker_confidence: speaker_confidence.filter(|_| speaker.is_some()),
-        speaker,
-        mention,
-        outlet: meta.outlet,
-        published: meta.published,
-        url: meta.url,
-        title: meta.title,
-        publications,
-        superseded_by: store.superseded_by(&f.doc)?,
-        diff: f.diff,
-        omits: f.omits,
-    })
+fn evidences(store: &Store, found: Vec<Found>) -> Result<Vec<Evidence>, VerifyError> {
+    // The documents' rows and versions for all of them at once: one statement each rather
+    // than a few per document (round trips, on PostgreSQL).
+    let mut ids: Vec<DocId> = found.iter().map(|f| f.doc).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = store.documents(&ids)?;
+    let superseded = store.superseded_by_each(&ids)?;
+    let of = |id: &DocId| ids.binary_search(id).ok();
+    let passages: Vec<(DocId, usize, usize)> =
+        found.iter().map(|f| (f.doc, f.start, f.end)).collect();
+    let speakers = store.speakers_at(&passages)?;
+    found
+        .into_iter()
+        .zip(speakers)
+        .map(|(f, at)| {
+            let (speaker, mention, speaker_confidence) = match at {
+                Some(a) => (a.speaker, a.mention, Some(a.confidence)),
+                None => (None, None, None),
+            };
+            let i = of(&f.doc);
+            let row = i.and_then(|i| rows[i].clone());
+            let (meta, publications) = row.map(|d| (d.meta, d.publications)).unwrap_or_default();
+            Ok(Evidence {
+                doc: f.doc,
+                verdict: f.verdict,
+                start: f.start,
+                end: f.end,
+                text: f.text,
+                before: f.before,
+                after: f.after,
+                similarity: f.similarity,
+                speaker_confidence: speaker_confidence.filter(|_| speaker.is_some()),
+                speaker,
+                mention,
+                outlet: meta.outlet,
+                published: meta.published,
+                url: meta.url,
+                title: meta.title,
+                publications,
+                superseded_by: i.and_then(|i| superseded[i]),
+                diff: f.diff,
+                omits: f.omits,
+            })
+        })
+        .collect()
 }
 
 /// Orders the evidence, counts support, and checks the attribution.

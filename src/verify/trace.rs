@@ -65,10 +65,7 @@ pub fn trace(
         ..options.clone()
     };
     let (found, complete, method) = find(store, &query, &options, Reach::Everything)?;
-    let mut evidence = found
-        .into_iter()
-        .map(|f| super::evidence(store, f))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut evidence = super::evidences(store, found)?;
     if let Some(qid) = from.map(|q| store.quote_row(&q.id)).transpose()?.flatten() {
         matched(store, qid, &mut evidence)?;
     }

@@ -251,6 +251,31 @@ pub(crate) fn placeholders(rows: usize, width: usize) -> String {
     out
 }
 
+/// `(CAST(?1 AS ty)), (CAST(?2 AS ty))`: a one-column `VALUES` list of `rows` parameters,
+/// typed so that PostgreSQL compares them with the columns they are joined to.
+pub(crate) fn typed_values(rows: usize, ty: &str) -> String {
+    (1..=rows)
+        .map(|i| format!("(CAST(?{i} AS {ty}))"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs `f` on `items` in chunks of at most [`MANY_ROWS`] whose sizes are powers of two,
+/// for statements built per chunk size (so that few are ever prepared).
+pub(crate) fn chunked<T>(
+    items: &[T],
+    mut f: impl FnMut(&[T]) -> crate::store::Result<()>,
+) -> crate::store::Result<()> {
+    let mut rest = items;
+    while !rest.is_empty() {
+        let n = MANY_ROWS.min(1 << rest.len().ilog2());
+        let (chunk, next) = rest.split_at(n);
+        f(chunk)?;
+        rest = next;
+    }
+    Ok(())
+}
+
 /// Which engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
