@@ -171,9 +171,16 @@ fn the_store_exposes_no_database_type() {
             let rest = &text[at..];
             let end = rest.find(['{', ';']).unwrap_or(rest.len());
             let signature = rest[..end].split_whitespace().collect::<Vec<_>>().join(" ");
-            if ["rusqlite", "postgres::", "Transaction", "Connection", "Row<", "Session"]
-                .iter()
-                .any(|t| signature.contains(t))
+            if [
+                "rusqlite",
+                "postgres::",
+                "Transaction",
+                "Connection",
+                "Row<",
+                "Session",
+            ]
+            .iter()
+            .any(|t| signature.contains(t))
             {
                 found.push(format!("{file}: {signature}"));
             }
