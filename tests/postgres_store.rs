@@ -145,3 +145,22 @@ fn a_store_moves_from_a_directory_to_postgres_and_back_unchanged() {
     assert_eq!(again["documents"], 0, "{again}");
     assert_eq!(again["unchanged"], 6, "{again}");
 }
+
+#[test]
+fn an_unreachable_server_is_named_without_its_password() {
+    // No server is needed: nothing listens on port 1.
+    let env = Env::bare();
+    let out = env
+        .prov()
+        .args(["-C", "postgres://ana:s3cret@127.0.0.1:1/evidence", "log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot connect to the store postgres://ana@127.0.0.1:1/evidence"),
+        "{err}"
+    );
+    assert!(err.contains("hint:") && err.contains("PGPASSWORD"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+}

@@ -103,6 +103,10 @@ impl From<store::Error> for CommandError {
             store::Error::Database(_) | store::Error::Malformed(_) | store::Error::CorruptRow(_) => {
                 Some("run `prov fsck` to check the store".to_owned())
             }
+            store::Error::Unreachable { .. } => Some(
+                "check that the PostgreSQL server is running and the URL's host, port, user and database are right (a password comes from the URL or PGPASSWORD)"
+                    .to_owned(),
+            ),
             _ => None,
         };
         CommandError {
