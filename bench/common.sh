@@ -39,3 +39,24 @@ best_of() {
     done
     printf '%.4f\n' "$best"
 }
+
+# sentences < TEXT: one sentence per line, those of 40 to 400 characters.
+sentences() {
+    tr '\n' ' ' | sed 's/\([.!?]"\{0,1\}\) /\1\n/g' | awk 'length($0) > 40 && length($0) < 400'
+}
+
+# scaled_documents N DIR SENTENCES: N documents of 12-30 sentences drawn from the file
+# SENTENCES with a fixed seed, 100 to a folder under DIR (the scaled stores of verify.sh
+# and postgres.sh).
+scaled_documents() {
+    awk -v n="$1" -v dir="$2" 'BEGIN { srand(20261121) }
+        { s[NR] = $0 } END {
+          for (d = 1; d <= n; d++) {
+            sub_dir = sprintf("%s/%04d", dir, int(d / 100))
+            if (sub_dir != last) { system("mkdir -p " sub_dir); last = sub_dir }
+            out = sprintf("%s/%06d.txt", sub_dir, d)
+            k = 12 + int(rand() * 19); text = ""
+            for (j = 0; j < k; j++) text = text s[1 + int(rand() * NR)] ((j % 4 == 3) ? "\n\n" : " ")
+            printf "%s\n", text > out; close(out)
+          } }' "$3"
+}

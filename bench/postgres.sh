@@ -52,18 +52,8 @@ as_pg pg_ctl -D "$PGDIR/data" -l "$PGDIR/log" -w -o \
 URL="postgres://prov@127.0.0.1:$PORT"
 
 mkdir -p "$WORK/scaled"
-find "$CORPORA/bbc" "$CORPORA/clusters" -name '*.txt' | sort | xargs cat | tr '\n' ' ' \
-    | sed 's/\([.!?]"\{0,1\}\) /\1\n/g' | awk 'length($0) > 40 && length($0) < 400' > "$WORK/sentences.txt"
-awk -v n="$DOCS" -v dir="$WORK/scaled" 'BEGIN { srand(20261121) }
-    { s[NR] = $0 } END {
-      for (d = 1; d <= n; d++) {
-        sub_dir = sprintf("%s/%04d", dir, int(d / 100))
-        if (sub_dir != last) { system("mkdir -p " sub_dir); last = sub_dir }
-        out = sprintf("%s/%06d.txt", sub_dir, d)
-        k = 12 + int(rand() * 19); text = ""
-        for (j = 0; j < k; j++) text = text s[1 + int(rand() * NR)] ((j % 4 == 3) ? "\n\n" : " ")
-        printf "%s\n", text > out; close(out)
-      } }' "$WORK/sentences.txt"
+find "$CORPORA/bbc" "$CORPORA/clusters" -name '*.txt' | sort | xargs cat | sentences > "$WORK/sentences.txt"
+scaled_documents "$DOCS" "$WORK/scaled" "$WORK/sentences.txt"
 bytes=$(find "$WORK/scaled" -type f -name '*.txt' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
 echo "== $DOCS documents, $bytes bytes of text; PostgreSQL $(as_pg postgres --version | awk '{print $3}') on 127.0.0.1"
 

@@ -38,18 +38,8 @@ t0=$(now); "$PROV" -C "$WORK/real" add . >/dev/null 2>&1; t_real=$(elapsed "$t0"
 real_bytes=$(raw_size "$WORK/real")
 
 # The scaled store: documents of 12–30 real sentences drawn with a fixed seed.
-cat "$WORK"/real/*.txt | tr '\n' ' ' | sed 's/\([.!?]"\{0,1\}\) /\1\n/g' \
-    | awk 'length($0) > 40 && length($0) < 400' > "$WORK/sentences.txt"
-awk -v n="$DOCS" -v dir="$WORK/scaled" 'BEGIN { srand(20261121) }
-    { s[NR] = $0 } END {
-      for (d = 1; d <= n; d++) {
-        sub_dir = sprintf("%s/%04d", dir, int(d / 100))
-        if (sub_dir != last) { system("mkdir -p " sub_dir); last = sub_dir }
-        out = sprintf("%s/%06d.txt", sub_dir, d)
-        k = 12 + int(rand() * 19); text = ""
-        for (j = 0; j < k; j++) text = text s[1 + int(rand() * NR)] ((j % 4 == 3) ? "\n\n" : " ")
-        printf "%s\n", text > out; close(out)
-      } }' "$WORK/sentences.txt"
+cat "$WORK"/real/*.txt | sentences > "$WORK/sentences.txt"
+scaled_documents "$DOCS" "$WORK/scaled" "$WORK/sentences.txt"
 "$PROV" init "$WORK/scaled" >/dev/null
 t0=$(now); "$PROV" -C "$WORK/scaled" add . >/dev/null 2>&1; t_scaled=$(elapsed "$t0")
 scaled_bytes=$(raw_size "$WORK/scaled")

@@ -76,20 +76,16 @@ pub(super) fn shared_grams(db: Sql<'_>, grams: &[i64]) -> Result<Vec<(i64, usize
         }
         // Over the network, one statement for many grams.
         super::Engine::Postgres => {
-            let mut rest = grams;
-            while !rest.is_empty() {
-                let n = super::db::MANY_ROWS.min(1 << rest.len().ilog2());
-                let (chunk, next) = rest.split_at(n);
+            super::db::chunked(grams, |chunk| {
                 let values: Vec<&dyn Param> = chunk.iter().map(|g| g as &dyn Param).collect();
                 let sql = format!(
                     "SELECT l.qid FROM (VALUES {}) AS g(gram) CROSS JOIN LATERAL \
                      (SELECT qid FROM quote_grams WHERE gram = CAST(g.gram AS BIGINT) \
                       ORDER BY qid LIMIT 16) l",
-                    super::db::placeholders(n, 1)
+                    super::db::placeholders(chunk.len(), 1)
                 );
-                db.each(&sql, &values, &mut count)?;
-                rest = next;
-            }
+                db.each(&sql, &values, &mut count)
+            })?;
         }
     }
     Ok(counts)
@@ -150,7 +146,7 @@ impl SnapshotOpener {
                 SnapshotConn::Sqlite(conn)
             }
             (None, Target::Postgres(url)) => {
-                SnapshotConn::Postgres(super::db::postgres::Session::reconnect(url)?)
+                SnapshotConn::Postgres(super::db::postgres::Session::connect(url)?)
             }
         };
         Ok(Snapshot {
@@ -194,10 +190,13 @@ impl Drop for Snapshot {
 impl Store {
     /// Opens [`Snapshot`]s of this store.
     pub fn snapshots(&self) -> SnapshotOpener {
-        let target = match (&self.dir, &self.location) {
-            (_, super::Location::Postgres(url)) => Target::Postgres(url.clone()),
-            (Some(dir), _) => Target::Sqlite(dir.join(super::DB_FILE)),
-            (None, super::Location::Dir(d)) => Target::Sqlite(d.join(super::DB_FILE)),
+        let target = match (&self.location, &self.dir) {
+            (super::Location::Postgres(url), _) => Target::Postgres(url.clone()),
+            (super::Location::Dir(root), dir) => Target::Sqlite(
+                dir.clone()
+                    .unwrap_or_else(|| root.join(super::STORE_DIR))
+                    .join(super::DB_FILE),
+            ),
         };
         SnapshotOpener {
             target,

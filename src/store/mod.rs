@@ -328,12 +328,6 @@ impl Store {
 
     fn connect(dir: &Path, db: &Path, create: bool) -> Result<Store> {
         let dir = dir.to_path_buf();
-        let location = Location::Dir(
-            dir.parent()
-                .filter(|_| dir.file_name() == Some(std::ffi::OsStr::new(STORE_DIR)))
-                .unwrap_or(&dir)
-                .to_path_buf(),
-        );
         // A store on read-only media or without write permission is read as it stands:
         // SQLite could not create the WAL's index beside it, so it is opened immutable.
         let read_only = !(create || writable(&dir) && writable(db));
@@ -376,9 +370,9 @@ impl Store {
             .unwrap_or_else(|| dir.clone());
         let objects = Objects::new(&dir);
         Ok(Store {
+            location: Location::Dir(root.clone()),
             root,
             dir: Some(dir),
-            location,
             checkpointer: None,
             conn: Conn::Sqlite(conn),
             objects,

@@ -66,7 +66,7 @@ impl Table {
         let kept = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let session = match kept {
             Some(s) => s,
-            None => Session::reconnect(&self.url).map_err(db_err)?,
+            None => Session::connect(&self.url).map_err(db_err)?,
         };
         let out = f(Sql::Postgres(&session)).map_err(db_err);
         if out.is_ok()

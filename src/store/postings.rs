@@ -125,10 +125,7 @@ impl Store {
                             .map(move |(at, &k)| (segment, at as i64, i64::from(k)))
                     })
                     .collect();
-                let mut rest = pairs.as_slice();
-                while !rest.is_empty() {
-                    let n = super::db::MANY_ROWS.min(1 << rest.len().ilog2());
-                    let (chunk, next) = rest.split_at(n);
+                super::db::chunked(&pairs, |chunk| {
                     let values: Vec<&dyn super::db::Param> = chunk
                         .iter()
                         .flat_map(|(s, at, k)| {
@@ -144,7 +141,7 @@ impl Store {
                          FROM (VALUES {}) AS k(segment, at, key) CROSS JOIN LATERAL \
                          (SELECT first, data FROM {} WHERE segment = CAST(k.segment AS BIGINT) \
                           AND first <= CAST(k.key AS BIGINT) ORDER BY first DESC LIMIT 1) b",
-                        super::db::placeholders(n, 3),
+                        super::db::placeholders(chunk.len(), 3),
                         index.blocks()
                     );
                     db.each(&sql, &values, |r| {
@@ -155,9 +152,8 @@ impl Store {
                             .ok_or_else(|| corrupt(index, segment, "a lookup's position".into()))?;
                         let data: Vec<u8> = r.get(3)?;
                         apply(segment, at, r.get(2)?, &data)
-                    })?;
-                    rest = next;
-                }
+                    })
+                })?;
             }
         }
         for p in &mut out {

@@ -229,7 +229,7 @@ impl Row<'_> {
 }
 
 /// The most rows one statement of [`Sql::insert_many`] inserts.
-pub(crate) const MANY_ROWS: usize = 256;
+const MANY_ROWS: usize = 256;
 
 /// `(?1, ?2), (?3, ?4)`: `rows` rows of `width` numbered parameters.
 pub(crate) fn placeholders(rows: usize, width: usize) -> String {
@@ -260,6 +260,12 @@ pub(crate) fn typed_values(rows: usize, ty: &str) -> String {
         .join(", ")
 }
 
+/// How many of `remaining` (at least 1) rows the next chunk takes: the largest power of
+/// two that fits, at most [`MANY_ROWS`].
+fn chunk_len(remaining: usize) -> usize {
+    MANY_ROWS.min(1 << remaining.ilog2())
+}
+
 /// Runs `f` on `items` in chunks of at most [`MANY_ROWS`] whose sizes are powers of two,
 /// for statements built per chunk size (so that few are ever prepared).
 pub(crate) fn chunked<T>(
@@ -268,7 +274,7 @@ pub(crate) fn chunked<T>(
 ) -> crate::store::Result<()> {
     let mut rest = items;
     while !rest.is_empty() {
-        let n = MANY_ROWS.min(1 << rest.len().ilog2());
+        let n = chunk_len(rest.len());
         let (chunk, next) = rest.split_at(n);
         f(chunk)?;
         rest = next;
@@ -338,7 +344,7 @@ impl<'c> Sql<'c> {
         let mut at = 0;
         let mut changed = 0;
         while rows > 0 {
-            let chunk = MANY_ROWS.min(1 << rows.ilog2());
+            let chunk = chunk_len(rows);
             let sql = format!(
                 "INSERT INTO {into} VALUES {} {suffix}",
                 placeholders(chunk, width)

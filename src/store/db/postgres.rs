@@ -58,12 +58,6 @@ impl Session {
         })
     }
 
-    /// Opens a session from a worker thread: one that failed to connect when the store
-    /// opened would have failed the command already.
-    pub(crate) fn reconnect(url: &str) -> Result<Session> {
-        Self::connect(url)
-    }
-
     /// The prepared form of `sql`, from the cache or prepared now.
     fn statement(inner: &mut Inner, sql: &str) -> Result<Statement> {
         if let Some(s) = inner.statements.get(sql) {
