@@ -195,7 +195,7 @@ struct Prepared {
     grams: Vec<Vec<i64>>,
     /// Each quotation's likeliest stored copies, looked up beside the writer (see
     /// [`look_up`]); `None` when they were not, and the writer looks them up itself.
-    candidates: Option<Vec<Vec<Candidate>>>,
+    candidates: Option<LookedUp>,
     /// The object files were made durable by whoever prepared the document (see
     /// [`prepare_in_background`]), so the writer need not sync them again.
     durable: bool,
@@ -620,6 +620,7 @@ fn flush(
     let Batch {
         docs: batch,
         recent,
+        last_write,
     } = batch;
     if batch.is_empty() {
         return Ok(());
@@ -637,7 +638,15 @@ fn flush(
         path: store.objects().describe().into(),
         source,
     })?;
-    let results = store.write(|tx| -> Result<Vec<Added>, store::Error> {
+    let (results, number) = store.write(|tx| -> Result<_, store::Error> {
+        // Candidates looked up beside the writer are complete unless another process
+        // committed after the lookup: this process's own last write is in `recent`.
+        let others_since = |seen: i64| {
+            let between = seen + 1..tx.number();
+            between.end
+                - between.start
+                - i64::from(last_write.is_some_and(|w| between.contains(&w)))
+        };
         let mut out = Vec::with_capacity(batch.len());
         let mut pending = Vec::new();
         let mut keys = Vec::new();
@@ -651,7 +660,11 @@ fn flush(
                         tx.insert_document(&p.id, p.size, &p.encoding, &now, &p.meta, &p.form)?;
                     keys.push((seq, &p.keys));
                     let rows = tx.replace_quotes(&p.id, &p.quotes)?;
-                    let candidates = p.candidates.as_ref();
+                    let candidates = p
+                        .candidates
+                        .as_ref()
+                        .filter(|c| others_since(c.as_of) == 0)
+                        .map(|c| &c.quotes);
                     find_matches(
                         tx,
                         &rows,
@@ -742,10 +755,11 @@ fn flush(
         }
         align_matches(tx, &pending, AlignOn::Writer)?;
         crate::index::add_keys(tx, &keys)?;
-        Ok(out)
+        Ok((out, tx.number()))
     })?;
     batch.clear();
     recent.committed();
+    *last_write = Some(number);
     for added in results {
         on_event(Event::Added(&added));
         summary.added.push(added);
@@ -1000,6 +1014,15 @@ struct PendingMatch {
 struct Batch {
     docs: Vec<Prepared>,
     recent: Recent,
+    /// The number of this add's last write (see [`store::Tx::number`]).
+    last_write: Option<i64>,
+}
+
+/// Each quotation's likeliest stored copies, looked up on a read connection as of write
+/// number `as_of`.
+struct LookedUp {
+    as_of: i64,
+    quotes: Vec<Vec<Candidate>>,
 }
 
 /// A stored quotation that may be a copy of a new one: its row, how many of the new
@@ -1037,8 +1060,10 @@ fn look_up(
     snapshot: &Snapshot,
     quotes: &[NewQuote],
     grams: &[Vec<i64>],
-) -> Result<Vec<Vec<Candidate>>, store::Error> {
-    quotes
+) -> Result<LookedUp, store::Error> {
+    // Read first: every write up to it is in what the lookups below see.
+    let as_of = snapshot.last_write()?;
+    let quotes = quotes
         .iter()
         .zip(grams)
         .map(|(q, g)| {
@@ -1066,7 +1091,8 @@ fn look_up(
             }
             Ok(out)
         })
-        .collect()
+        .collect::<Result<_, store::Error>>()?;
+    Ok(LookedUp { as_of, quotes })
 }
 
 /// Quotations that recorded grams in this batch or the one before: a snapshot taken while
@@ -1542,6 +1568,50 @@ mod tests {
             .unwrap();
         assert_eq!(groups[0].documents, 41);
         assert!(store.fsck(&mut |_, _| {}).unwrap().is_clean());
+    }
+
+    #[test]
+    fn a_reprint_another_process_commits_after_the_lookup_joins_the_group() {
+        let (dir, mut store) = testing::store();
+        let mut other = Store::open(dir.path()).unwrap();
+        let quote = "Nobody in this valley will be left to face the floods alone again";
+        let story = |n: &str| format!("{n} reports.\n\n\"{quote},\" the mayor said.\n");
+        // This add prepares its document and looks up likely copies: none yet.
+        let path = dir.path().join("late.txt");
+        std::fs::write(&path, story("The Herald")).unwrap();
+        let mut prepared = prepare_file(
+            store.objects(),
+            &path,
+            "late.txt".into(),
+            &Metadata::default(),
+            u64::MAX,
+        )
+        .unwrap();
+        let snapshot = store.snapshots().open().unwrap();
+        prepared.candidates = Some(look_up(&snapshot, &prepared.quotes, &prepared.grams).unwrap());
+        assert!(prepared.candidates.as_ref().unwrap().quotes[0].is_empty());
+        // Meanwhile another process stores a reprint and commits.
+        add_bytes(
+            &mut other,
+            dir.path(),
+            "early.txt",
+            story("The Courier").as_bytes(),
+        );
+        // The first add's commit sees that and looks again: one group of two.
+        let mut batch = Batch::default();
+        batch.docs.push(prepared);
+        flush(
+            &mut store,
+            &mut batch,
+            &mut AddSummary::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        let groups = store
+            .groups(None, crate::store::matches::GroupOrder::Largest, 10)
+            .unwrap();
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert_eq!(groups[0].documents, 2);
     }
 
     #[test]

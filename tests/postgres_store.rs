@@ -35,6 +35,15 @@ fn eight_writers_at_once_lose_nothing() {
                 ),
             );
         }
+        // One quotation reprinted by every writer's outlet, in bytes of its own: however
+        // the writers' commits interleave, the reprints end in one group.
+        env.write(
+            &format!("w{w}/reprint.txt"),
+            format!(
+                "Outlet {w} reports from the valley.\n\n“Nobody in this valley will be left \
+                 to face the floods alone again,” the mayor said.\n"
+            ),
+        );
         // The same wire story in every writer's folder: all race to store one object.
         env.write(
             &format!("w{w}/wire.txt"),
@@ -61,8 +70,8 @@ fn eight_writers_at_once_lose_nothing() {
     }
     env.ok(&["fsck"]);
     // Every writer's documents, the shared one once, with a path for each copy.
-    assert_eq!(env.doc_count(), WRITERS * FILES + 1);
-    assert_eq!(env.object_count(), WRITERS * FILES + 1);
+    assert_eq!(env.doc_count(), WRITERS * (FILES + 1) + 1);
+    assert_eq!(env.object_count(), WRITERS * (FILES + 1) + 1);
     let wire = &env.json(&["verify", "Nothing changed for three years"])[0];
     assert_eq!(wire["verdict"], "exact", "{wire}");
     let shown = env.json(&[
@@ -86,7 +95,14 @@ fn eight_writers_at_once_lose_nothing() {
         assert_eq!(v["evidence"][0]["speaker"], "Anna Kovalenko", "{v}");
     }
     let quotes = env.json(&["quotes"]);
-    assert_eq!(quotes.len(), WRITERS * FILES + 1);
+    assert_eq!(quotes.len(), WRITERS * (FILES + 1) + 1);
+    let groups = env.json(&["matches"]);
+    let floods: Vec<_> = groups
+        .iter()
+        .filter(|g| g.to_string().contains("face the floods"))
+        .collect();
+    assert_eq!(floods.len(), 1, "{floods:?}");
+    assert_eq!(floods[0]["documents"], WRITERS, "{:?}", floods[0]);
 }
 
 #[test]

@@ -168,6 +168,12 @@ impl Snapshot {
         }
     }
 
+    /// The number of the last write committed (see [`super::Tx::number`]): lookups made
+    /// after reading it see every write up to it.
+    pub fn last_write(&self) -> Result<i64> {
+        super::tx::last_write(self.db()?)
+    }
+
     /// See [`shared_grams`].
     pub fn shared_grams(&self, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
         shared_grams(self.db()?, grams)

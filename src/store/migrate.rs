@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0007_quote_groups.sql"),
     include_str!("../../schema/0008_words.sql"),
     include_str!("../../schema/0009_remotes.sql"),
+    include_str!("../../schema/0010_writes.sql"),
 ];
 
 /// Data conversions SQL cannot do well, run right after the migration they are numbered
@@ -98,8 +99,10 @@ pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// A PostgreSQL store's migrations, by the version each brings the store to. Append
 /// only, numbered as the SQLite ones (see `schema/postgres/0009_baseline.sql`).
-const POSTGRES_MIGRATIONS: &[(i64, &str)] =
-    &[(9, include_str!("../../schema/postgres/0009_baseline.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (9, include_str!("../../schema/postgres/0009_baseline.sql")),
+    (10, include_str!("../../schema/postgres/0010_writes.sql")),
+];
 
 /// The advisory lock two processes opening one PostgreSQL store take before migrating.
 const MIGRATION_LOCK: i64 = 0x7072_6f76_4d49; // "provMI"

@@ -447,9 +447,9 @@ impl Store {
                 let tx = conn
                     .transaction_with_behavior(TransactionBehavior::Immediate)
                     .map_err(Error::from)?;
-                let value = f(&Tx {
-                    sql: db::Sql::Sqlite(&tx),
-                })?;
+                let sql = db::Sql::Sqlite(&tx);
+                let number = tx::next_write(sql)?;
+                let value = f(&Tx { sql, number })?;
                 tx.commit().map_err(Error::from)?;
                 if let Some(c) = &mut self.checkpointer {
                     c.committed();
@@ -461,8 +461,9 @@ impl Store {
                 sql.batch("BEGIN")?;
                 let outcome = sql
                     .execute("SELECT pg_advisory_xact_lock(?1)", db::args![WRITE_LOCK])
+                    .and_then(|_| tx::next_write(sql))
                     .map_err(E::from)
-                    .and_then(|_| f(&Tx { sql }));
+                    .and_then(|number| f(&Tx { sql, number }));
                 match outcome {
                     Ok(value) => {
                         sql.batch("COMMIT")?;

@@ -6,13 +6,14 @@
 //! changes (`documents`, `quotes`, `matches`, `shingles`, `index`); no database type
 //! appears in them.
 
-use super::db::Sql;
+use super::db::{Sql, args};
 use super::{Result, documents, matches};
 use crate::model::DocId;
 
 /// An open write transaction (see [`Store::write`](super::Store::write)).
 pub struct Tx<'t> {
     pub(super) sql: Sql<'t>,
+    pub(super) number: i64,
 }
 
 impl Tx<'_> {
@@ -20,6 +21,27 @@ impl Tx<'_> {
     pub(super) fn db(&self) -> Sql<'_> {
         self.sql
     }
+
+    /// This write's number: every write transaction takes the next one, in commit order
+    /// (see `schema/0010_writes.sql`), so a number read earlier on another connection
+    /// tells how many writes committed since.
+    pub fn number(&self) -> i64 {
+        self.number
+    }
+}
+
+/// Takes the next write number, inside a write transaction that holds the write lock.
+pub(super) fn next_write(db: Sql<'_>) -> Result<i64> {
+    db.query_one(
+        "UPDATE writes SET n = n + 1 WHERE id = 0 RETURNING n",
+        args![],
+        |r| r.get(0),
+    )
+}
+
+/// The number of the last committed write, read on any connection.
+pub(super) fn last_write(db: Sql<'_>) -> Result<i64> {
+    db.query_one("SELECT n FROM writes WHERE id = 0", args![], |r| r.get(0))
 }
 
 /// Lookups the pipeline makes inside its write transaction; the same queries also run on
