@@ -17,7 +17,7 @@ use crate::model::{
     DocFormat, DocId, FetchRecord, Metadata, QuoteKind, RecordedBy, SourceKind, SourceRef, Verdict,
 };
 use crate::store::documents::{DocForm, NewPublication, PublicationChange};
-use crate::store::matches::{Snapshot, SnapshotOpener};
+use crate::store::matches::{Join, Snapshot, SnapshotOpener};
 use crate::store::meta::{self, MetaError};
 use crate::store::quotes::NewQuote;
 use crate::store::{self, Objects, Store, Tx};
@@ -648,7 +648,7 @@ fn flush(
                 - i64::from(last_write.is_some_and(|w| between.contains(&w)))
         };
         let mut out = Vec::with_capacity(batch.len());
-        let mut pending = Vec::new();
+        let mut found = Matching::default();
         let mut keys = Vec::new();
         for p in batch.iter() {
             let mut metadata_updated = false;
@@ -666,13 +666,7 @@ fn flush(
                         .filter(|c| others_since(c.as_of) == 0)
                         .map(|c| &c.quotes);
                     find_matches(
-                        tx,
-                        &rows,
-                        &p.quotes,
-                        &p.grams,
-                        candidates,
-                        recent,
-                        &mut pending,
+                        tx, &rows, &p.quotes, &p.grams, candidates, recent, &mut found,
                     )?;
                     (seq, p.meta.clone())
                 }
@@ -684,6 +678,9 @@ fn flush(
                         tx.update_hints(&p.id, &merged)?;
                         metadata_updated = true;
                         if hints(&merged) != hints(&old) {
+                            // What was found so far may name the rows replaced here (the
+                            // same bytes twice in one batch): it is recorded first.
+                            align_matches(tx, &mut found, AlignOn::Writer)?;
                             // Who is interviewed changes who speaks: extract again.
                             let fresh = if hints(&merged) == hints(&p.meta) {
                                 p.quotes.clone()
@@ -753,7 +750,7 @@ fn flush(
                 metadata_updated,
             });
         }
-        align_matches(tx, &pending, AlignOn::Writer)?;
+        align_matches(tx, &mut found, AlignOn::Writer)?;
         crate::index::add_keys(tx, &keys)?;
         Ok((out, tx.number()))
     })?;
@@ -859,12 +856,12 @@ pub fn rederive(
                     (quotes, grams)
                 })
                 .collect();
-            let mut pending = Vec::new();
+            let mut found = Matching::default();
             for ((_, id, _, _), (quotes, grams)) in readable.iter().zip(&extracted) {
                 let rows = tx.replace_quotes(id, quotes)?;
-                find_matches(tx, &rows, quotes, grams, None, &mut recent, &mut pending)?;
+                find_matches(tx, &rows, quotes, grams, None, &mut recent, &mut found)?;
             }
-            align_matches(tx, &pending, AlignOn::AllCores)?;
+            align_matches(tx, &mut found, AlignOn::AllCores)?;
             Ok(())
         })?;
         recent.committed();
@@ -932,7 +929,7 @@ impl Importer {
         let recent = &mut self.recent;
         let counts = store.write(|tx| -> Result<ImportCounts, store::Error> {
             let mut counts = ImportCounts::default();
-            let mut pending = Vec::new();
+            let mut found = Matching::default();
             let mut keys = Vec::new();
             for (d, derived) in docs.iter().zip(&derived) {
                 let doc = &d.doc;
@@ -953,7 +950,7 @@ impl Importer {
                             &form,
                         )?;
                         let rows = tx.replace_quotes(&doc.id, quotes)?;
-                        find_matches(tx, &rows, quotes, grams, None, recent, &mut pending)?;
+                        find_matches(tx, &rows, quotes, grams, None, recent, &mut found)?;
                         keys.push((seq, k));
                         counts.documents += 1;
                         (seq, true)
@@ -990,13 +987,26 @@ impl Importer {
                     }
                 }
             }
-            align_matches(tx, &pending, AlignOn::AllCores)?;
+            align_matches(tx, &mut found, AlignOn::AllCores)?;
             crate::index::add_keys(tx, &keys)?;
             Ok(counts)
         })?;
         self.recent.committed();
         Ok(counts)
     }
+}
+
+/// What matching a batch's quotations found, written to the store together at the end
+/// of the batch (see [`align_matches`]): a few statements per batch instead of several
+/// per quotation.
+#[derive(Default)]
+struct Matching {
+    /// Pairs still to be aligned.
+    pending: Vec<PendingMatch>,
+    /// Reprints found, in the order they were found.
+    joins: Vec<Join>,
+    /// (gram, row) of quotations that record grams of their own.
+    grams: Vec<[i64; 2]>,
 }
 
 /// A stored quotation to align with a new one: (new row, stored row, new text, stored text).
@@ -1157,7 +1167,7 @@ fn find_matches(
     all_grams: &[Vec<i64>],
     candidates: Option<&Vec<Vec<Candidate>>>,
     recent: &mut Recent,
-    pending: &mut Vec<PendingMatch>,
+    matched: &mut Matching,
 ) -> Result<(), store::Error> {
     // The document's own quotations never match it (a set: a long transcript has many).
     let own: rustc_hash::FxHashSet<i64> = rows.iter().copied().collect();
@@ -1196,7 +1206,12 @@ fn find_matches(
             };
             if other_text == q.text {
                 // A verbatim reprint: no alignment needed.
-                tx.join(qid, other, Verdict::Exact, 1.0)?;
+                matched.joins.push(Join {
+                    qid,
+                    other,
+                    verdict: Verdict::Exact,
+                    similarity: 1.0,
+                });
                 verbatim = true;
             } else {
                 to_align.push(PendingMatch {
@@ -1213,8 +1228,8 @@ fn find_matches(
         // adds no grams of its own: the stored copy's grams find the next reprint, and
         // matches chain through it. Reprint-heavy stores stay small and fast.
         if !verbatim {
-            pending.extend(to_align);
-            tx.add_grams(qid, g)?;
+            matched.pending.extend(to_align);
+            matched.grams.extend(g.iter().map(|&gram| [gram, qid]));
             recent.add(qid, g, &q.text);
         }
     }
@@ -1231,22 +1246,31 @@ enum AlignOn {
     AllCores,
 }
 
-/// Aligns the pending pairs of a batch that were not aligned beside the writer and
-/// records those close enough. Only the recording touches the store.
-fn align_matches(tx: &Tx<'_>, pending: &[PendingMatch], on: AlignOn) -> Result<(), store::Error> {
+/// Aligns the pending pairs of a batch that were not aligned beside the writer, then
+/// records the batch's grams and every reprint found (verbatim ones first, in the order
+/// found, then those aligned here), and starts `found` afresh.
+fn align_matches(tx: &Tx<'_>, found: &mut Matching, on: AlignOn) -> Result<(), store::Error> {
     let align = |m: &PendingMatch| {
         m.aligned
             .unwrap_or_else(|| align_pair(&m.text, &m.other_text))
     };
-    let found: Vec<Alignment> = match on {
-        AlignOn::Writer => pending.iter().map(align).collect(),
-        AlignOn::AllCores => pending.par_iter().map(align).collect(),
+    let aligned: Vec<Alignment> = match on {
+        AlignOn::Writer => found.pending.iter().map(align).collect(),
+        AlignOn::AllCores => found.pending.par_iter().map(align).collect(),
     };
-    for (m, best) in pending.iter().zip(found) {
+    for (m, best) in found.pending.iter().zip(aligned) {
         if let Some((verdict, similarity)) = best {
-            tx.join(m.qid, m.other, verdict, similarity)?;
+            found.joins.push(Join {
+                qid: m.qid,
+                other: m.other,
+                verdict,
+                similarity,
+            });
         }
     }
+    tx.add_grams(&found.grams)?;
+    tx.join_all(&found.joins)?;
+    *found = Matching::default();
     Ok(())
 }
 

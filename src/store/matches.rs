@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use super::db::{Param, Sql, args};
+use super::db::{Param, Sql, args, chunked, typed_rows, typed_values};
 use super::quotes::{QUOTE_COLUMNS, StoredQuote, quote_from_row};
 use super::{Result, Store, Tx};
 use crate::model::DocId;
 use crate::model::Verdict;
 use crate::store::documents::parse_id;
+use rustc_hash::FxHashMap;
 
 /// One quotation of a group, with where and when it was published.
 #[derive(Debug, Clone, Serialize)]
@@ -211,25 +212,6 @@ impl Store {
     }
 }
 
-/// The group of row `qid` (`Some(None)` when it has none); `None` when there is no such
-/// row.
-/// A quotation's group: `None` when there is no such row, `Some(None)` when it is in none.
-type GroupOf = Option<Option<i64>>;
-
-/// The groups of two quotations (rows), in one statement: for each, `None` when there is
-/// no such row (any more), `Some(None)` when it is in no group.
-fn groups_of(tx: Sql<'_>, a: i64, b: i64) -> Result<(GroupOf, GroupOf)> {
-    let rows = tx.query(
-        // Two lookups by key: PostgreSQL's cached plan for `qid IN (…)` can be a scan.
-        "SELECT qid, grp FROM quotes WHERE qid = ?1 \
-         UNION ALL SELECT qid, grp FROM quotes WHERE qid = ?2",
-        args![a, b],
-        |r| Ok((r.get::<i64>(0)?, r.get::<Option<i64>>(1)?)),
-    )?;
-    let find = |q: i64| rows.iter().find(|(id, _)| *id == q).map(|(_, g)| *g);
-    Ok((find(a), find(b)))
-}
-
 impl Store {
     /// The quotations grouped with the one at row `qid` (itself excluded).
     pub fn group_members(&self, qid: i64) -> Result<Vec<GroupMember>> {
@@ -336,11 +318,11 @@ impl Store {
 const QUOTE_FIELDS: usize = super::quotes::QUOTE_COLUMN_COUNT;
 
 impl Tx<'_> {
-    /// Records the grams of a stored quotation (by row).
-    pub fn add_grams(&self, qid: i64, grams: &[i64]) -> Result<()> {
+    /// Records grams of stored quotations: (gram, row) pairs.
+    pub fn add_grams(&self, grams: &[[i64; 2]]) -> Result<()> {
         let values: Vec<&dyn Param> = grams
             .iter()
-            .flat_map(|g| [g as &dyn Param, &qid as &dyn Param])
+            .flat_map(|pair| pair.iter().map(|v| v as &dyn Param))
             .collect();
         self.db().insert_many(
             "quote_grams (gram, qid)",
@@ -351,58 +333,279 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Records that quotation `qid` is a reprint of quotation `other` (`verdict` and
-    /// `similarity` say how its wording reads against it): `qid` joins `other`'s group, a
-    /// group is founded by `other` when it has none, and two groups that meet become one.
-    pub fn join(&self, qid: i64, other: i64, verdict: Verdict, similarity: f32) -> Result<()> {
-        let tx = self.db();
-        let set = |q: i64, g: i64, verdict: Option<Verdict>, similarity: Option<f32>| {
-            tx.execute(
-                "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 WHERE qid = ?1",
-                args![
-                    q,
-                    g,
-                    verdict.map(Verdict::as_str),
-                    similarity.map(f64::from)
-                ],
-            )
-        };
+    /// Records reprints, in order: for each, quotation `qid` joins `other`'s group (its
+    /// `verdict` and `similarity` say how its wording reads against `other`), a group is
+    /// founded by `other` when neither has one, and two groups that meet become one (the
+    /// older absorbs the newer). The groups are worked out in memory and written in a few
+    /// statements per batch, not several per reprint: on PostgreSQL each statement is a
+    /// round trip made while holding the write lock.
+    pub fn join_all(&self, joins: &[Join]) -> Result<()> {
+        if joins.is_empty() {
+            return Ok(());
+        }
+        let db = self.db();
+        let mut ids: Vec<i64> = joins.iter().flat_map(|j| [j.qid, j.other]).collect();
+        ids.sort_unstable();
+        ids.dedup();
         // Rows found through a snapshot may have been replaced since (a document extracted
         // again): a row that is gone joins nothing.
-        let (Some(mine), Some(theirs)) = groups_of(tx, qid, other)? else {
-            return Ok(());
+        let mut members: FxHashMap<i64, Member> = FxHashMap::default();
+        chunked(&ids, |chunk| {
+            let sql = format!(
+                "SELECT q.qid, q.grp FROM (VALUES {}) AS k JOIN quotes q ON q.qid = k.column1",
+                typed_values(chunk.len(), "BIGINT")
+            );
+            let values: Vec<&dyn Param> = chunk.iter().map(|q| q as &dyn Param).collect();
+            db.each(&sql, &values, |r| {
+                members.insert(
+                    r.get(0)?,
+                    Member {
+                        grp: r.get(1)?,
+                        set: None,
+                    },
+                );
+                Ok(())
+            })
+        })?;
+        let plan = plan_joins(joins, &mut members);
+        if !plan.founded.is_empty() {
+            let values: Vec<&dyn Param> = plan.founded.iter().map(|g| g as &dyn Param).collect();
+            db.insert_many("quote_groups (id)", 1, &values, "ON CONFLICT DO NOTHING")?;
+        }
+        let merged: Vec<[i64; 2]> = plan
+            .merged
+            .keys()
+            .map(|&gone| [gone, plan.root(gone)])
+            .collect();
+        chunked(&merged, |chunk| {
+            let sql = format!(
+                "UPDATE quotes SET grp = m.column2 FROM (VALUES {}) AS m \
+                 WHERE quotes.grp = m.column1",
+                typed_rows(chunk.len(), &["BIGINT", "BIGINT"])
+            );
+            let values: Vec<&dyn Param> = chunk
+                .iter()
+                .flat_map(|m| m.iter().map(|v| v as &dyn Param))
+                .collect();
+            db.execute(&sql, &values).map(drop)
+        })?;
+        let mut sets: Vec<(i64, i64, Option<&str>, Option<f64>)> = members
+            .iter()
+            .filter_map(|(&q, m)| {
+                let (verdict, similarity) = m.set?;
+                let grp = plan.root(m.grp?);
+                Some((
+                    q,
+                    grp,
+                    verdict.map(Verdict::as_str),
+                    similarity.map(f64::from),
+                ))
+            })
+            .collect();
+        sets.sort_unstable_by_key(|s| s.0);
+        chunked(&sets, |chunk| {
+            let sql = format!(
+                "UPDATE quotes SET grp = m.column2, grp_verdict = m.column3, \
+                 grp_similarity = m.column4 FROM (VALUES {}) AS m WHERE quotes.qid = m.column1",
+                typed_rows(
+                    chunk.len(),
+                    &["BIGINT", "BIGINT", "TEXT", "DOUBLE PRECISION"]
+                )
+            );
+            let values: Vec<&dyn Param> = chunk
+                .iter()
+                .flat_map(|(q, g, v, s)| [q as &dyn Param, g, v, s])
+                .collect();
+            db.execute(&sql, &values).map(drop)
+        })?;
+        let gone: Vec<i64> = plan.merged.keys().copied().collect();
+        chunked(&gone, |chunk| {
+            let sql = format!(
+                "DELETE FROM quote_groups WHERE id IN (SELECT column1 FROM (VALUES {}) AS k)",
+                typed_values(chunk.len(), "BIGINT")
+            );
+            let values: Vec<&dyn Param> = chunk.iter().map(|g| g as &dyn Param).collect();
+            db.execute(&sql, &values).map(drop)
+        })?;
+        Ok(())
+    }
+}
+
+/// A reprint to record (see [`Tx::join_all`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Join {
+    pub qid: i64,
+    pub other: i64,
+    pub verdict: Verdict,
+    pub similarity: f32,
+}
+
+/// A quotation named by a batch of joins: its group (which may since have been absorbed,
+/// see [`JoinPlan::root`]) and the verdict and similarity the batch gave it, if any.
+#[derive(Debug, Clone, PartialEq)]
+struct Member {
+    grp: Option<i64>,
+    set: Option<(Option<Verdict>, Option<f32>)>,
+}
+
+/// What a batch of joins changes: groups founded, and groups absorbed by older ones.
+#[derive(Debug, Default)]
+struct JoinPlan {
+    founded: Vec<i64>,
+    /// Absorbed group → the group that absorbed it (which may itself be absorbed later).
+    merged: FxHashMap<i64, i64>,
+}
+
+impl JoinPlan {
+    /// The group `g` is part of now.
+    fn root(&self, mut g: i64) -> i64 {
+        while let Some(&next) = self.merged.get(&g) {
+            g = next;
+        }
+        g
+    }
+}
+
+/// Applies `joins` in order to `members` (each quotation's stored group; a quotation
+/// missing from it is gone and joins nothing), as one join after another would.
+fn plan_joins(joins: &[Join], members: &mut FxHashMap<i64, Member>) -> JoinPlan {
+    let mut plan = JoinPlan::default();
+    for j in joins {
+        let (Some(mine), Some(theirs)) = (members.get(&j.qid), members.get(&j.other)) else {
+            continue;
         };
+        let (mine, theirs) = (
+            mine.grp.map(|g| plan.root(g)),
+            theirs.grp.map(|g| plan.root(g)),
+        );
+        let mut set = |q: i64, g: i64, how: (Option<Verdict>, Option<f32>)| {
+            if let Some(m) = members.get_mut(&q) {
+                m.grp = Some(g);
+                m.set = Some(how);
+            }
+        };
+        let how = (Some(j.verdict), Some(j.similarity));
         match (mine, theirs) {
             (None, None) => {
-                tx.execute(
-                    "INSERT INTO quote_groups (id) VALUES (?1) ON CONFLICT DO NOTHING",
-                    args![other],
-                )?;
-                set(other, other, None, None)?;
-                set(qid, other, Some(verdict), Some(similarity))?;
+                plan.founded.push(j.other);
+                set(j.other, j.other, (None, None));
+                set(j.qid, j.other, how);
             }
-            (None, Some(g)) => {
-                set(qid, g, Some(verdict), Some(similarity))?;
-            }
-            (Some(g), None) => {
-                set(other, g, Some(verdict), Some(similarity))?;
-            }
+            (None, Some(g)) => set(j.qid, g, how),
+            (Some(g), None) => set(j.other, g, how),
             (Some(a), Some(b)) if a != b => {
-                // The older group absorbs the newer one.
                 let (keep, gone) = (a.min(b), a.max(b));
-                tx.execute(
-                    "UPDATE quotes SET grp = ?1 WHERE grp = ?2",
-                    args![keep, gone],
-                )?;
-                tx.execute("DELETE FROM quote_groups WHERE id = ?1", args![gone])?;
-                if gone == qid {
-                    // `qid` founded the newer group, so it had joined nothing: this is how it
-                    // reads against the quotation it now joins through.
-                    set(qid, keep, Some(verdict), Some(similarity))?;
+                plan.merged.insert(gone, keep);
+                if gone == j.qid {
+                    // `qid` founded the newer group, so it had joined nothing: this is how
+                    // it reads against the quotation it now joins through.
+                    set(j.qid, keep, how);
                 }
             }
             _ => {}
         }
-        Ok(())
+    }
+    // A group founded here and absorbed later in the batch was never needed.
+    plan.founded.retain(|g| !plan.merged.contains_key(g));
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A quotation's group columns: group, verdict, similarity.
+    type Row = (Option<i64>, Option<Verdict>, Option<f32>);
+
+    /// One join after another, each reading and writing every row: how the store recorded
+    /// reprints before they were planned per batch.
+    fn one_by_one(joins: &[Join], rows: &mut [Row], groups: &mut Vec<i64>) {
+        for j in joins {
+            let (mine, theirs) = (rows[j.qid as usize].0, rows[j.other as usize].0);
+            let how = (Some(j.verdict), Some(j.similarity));
+            let set = |rows: &mut [Row], q: i64, g: i64, (v, s): (Option<Verdict>, _)| {
+                rows[q as usize] = (Some(g), v, s);
+            };
+            match (mine, theirs) {
+                (None, None) => {
+                    groups.push(j.other);
+                    set(rows, j.other, j.other, (None, None));
+                    set(rows, j.qid, j.other, how);
+                }
+                (None, Some(g)) => set(rows, j.qid, g, how),
+                (Some(g), None) => set(rows, j.other, g, how),
+                (Some(a), Some(b)) if a != b => {
+                    let (keep, gone) = (a.min(b), a.max(b));
+                    for r in rows.iter_mut().filter(|r| r.0 == Some(gone)) {
+                        r.0 = Some(keep);
+                    }
+                    groups.retain(|&g| g != gone);
+                    if gone == j.qid {
+                        set(rows, j.qid, keep, how);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_planned_batch_of_joins_ends_where_one_by_one_would(
+            start in proptest::collection::vec(proptest::option::of(0i64..10), 10),
+            pairs in proptest::collection::vec((0i64..10, 0i64..10, any::<bool>()), 0..25),
+        ) {
+            // A stored group is named by its founder, itself a member.
+            let mut rows: Vec<Row> = start.iter().map(|g| (*g, None, None)).collect();
+            let mut groups: Vec<i64> = start.iter().flatten().copied().collect();
+            groups.sort_unstable();
+            groups.dedup();
+            for &g in &groups {
+                rows[g as usize].0 = Some(g);
+            }
+            let joins: Vec<Join> = pairs
+                .iter()
+                .filter(|(a, b, _)| a != b)
+                .map(|&(qid, other, exact)| Join {
+                    qid,
+                    other,
+                    verdict: if exact { Verdict::Exact } else { Verdict::Altered },
+                    similarity: if exact { 1.0 } else { 0.9 },
+                })
+                .collect();
+            let (mut expected, mut expected_groups) = (rows.clone(), groups.clone());
+            one_by_one(&joins, &mut expected, &mut expected_groups);
+
+            // Planned: only the quotations the joins name are read; the rest change
+            // through the absorbed groups, as the store's statements change them.
+            let mut members: FxHashMap<i64, Member> = joins
+                .iter()
+                .flat_map(|j| [j.qid, j.other])
+                .map(|q| (q, Member { grp: rows[q as usize].0, set: None }))
+                .collect();
+            let plan = plan_joins(&joins, &mut members);
+            for r in rows.iter_mut() {
+                if let Some(g) = r.0.filter(|g| plan.merged.contains_key(g)) {
+                    r.0 = Some(plan.root(g));
+                }
+            }
+            for (&q, m) in &members {
+                if let (Some((v, s)), Some(g)) = (m.set, m.grp) {
+                    rows[q as usize] = (Some(plan.root(g)), v, s);
+                }
+            }
+            let mut planned_groups: Vec<i64> = groups
+                .iter()
+                .chain(&plan.founded)
+                .copied()
+                .filter(|g| !plan.merged.contains_key(g))
+                .collect();
+            planned_groups.sort_unstable();
+            planned_groups.dedup();
+            expected_groups.sort_unstable();
+            prop_assert_eq!(rows, expected);
+            prop_assert_eq!(planned_groups, expected_groups);
+        }
     }
 }

@@ -260,6 +260,26 @@ pub(crate) fn typed_values(rows: usize, ty: &str) -> String {
         .join(", ")
 }
 
+/// `(CAST(?1 AS T1), CAST(?2 AS T2), …), (…)`: `rows` rows of one typed value per column,
+/// for a `VALUES` list PostgreSQL cannot infer the column types of.
+pub(crate) fn typed_rows(rows: usize, types: &[&str]) -> String {
+    let mut out = String::with_capacity(rows * types.len() * 24);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for (c, ty) in types.iter().enumerate() {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("CAST(?{} AS {ty})", r * types.len() + c + 1));
+        }
+        out.push(')');
+    }
+    out
+}
+
 /// How many of `remaining` (at least 1) rows the next chunk takes: the largest power of
 /// two that fits, at most [`MANY_ROWS`].
 fn chunk_len(remaining: usize) -> usize {
