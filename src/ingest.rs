@@ -659,7 +659,7 @@ fn flush(
                     let seq =
                         tx.insert_document(&p.id, p.size, &p.encoding, &now, &p.meta, &p.form)?;
                     keys.push((seq, &p.keys));
-                    let rows = tx.replace_quotes(&p.id, &p.quotes)?;
+                    let rows = tx.store_quotes(&p.id, seq, false, &p.quotes)?;
                     let candidates = p
                         .candidates
                         .as_ref()

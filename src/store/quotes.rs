@@ -396,28 +396,42 @@ impl Store {
 impl Tx<'_> {
     /// Replaces the quotations of `doc` with `quotes`; returns their row numbers, in order.
     pub fn replace_quotes(&self, doc: &DocId, quotes: &[NewQuote]) -> Result<Vec<i64>> {
+        self.store_quotes(doc, doc_seq(self.db(), doc)?, true, quotes)
+    }
+
+    /// [`Tx::replace_quotes`] for the document at row `doc_row`; `replace: false` when it
+    /// was stored in this transaction and has no quotations yet.
+    pub(crate) fn store_quotes(
+        &self,
+        doc: &DocId,
+        doc_row: i64,
+        replace: bool,
+        quotes: &[NewQuote],
+    ) -> Result<Vec<i64>> {
         let tx = self.db();
-        let doc_row = doc_seq(self.db(), doc)?;
-        tx.execute("DELETE FROM quotes WHERE doc = ?1", args![doc_row])?;
+        if replace {
+            tx.execute("DELETE FROM quotes WHERE doc = ?1", args![doc_row])?;
+        }
         if quotes.is_empty() {
             return Ok(Vec::new());
         }
-        // One speaker lookup per name written, however many quotations it has.
-        let mut speakers: Vec<((&str, Option<&str>), i64)> = Vec::new();
+        // One speaker lookup per name written in this transaction, however many
+        // quotations and documents it has.
+        let mut speakers = self.speakers.borrow_mut();
         let mut speaker_of: Vec<Option<i64>> = Vec::with_capacity(quotes.len());
         for q in quotes {
             let speaker = match &q.speaker {
                 Some(name) => {
-                    let key = (name.as_str(), q.mention.as_deref());
-                    match speakers.iter().find(|(k, _)| *k == key) {
-                        Some((_, id)) => Some(*id),
+                    let key = (name.clone(), q.mention.clone());
+                    match speakers.get(&key) {
+                        Some(id) => Some(*id),
                         None => {
                             let mut absorbed = None;
                             let id = speaker_id(tx, name, q.mention.as_deref(), &mut absorbed)?;
                             // A one-word speaker this name adopted is this speaker now,
-                            // for the quotations of this document looked up already too.
+                            // for the quotations looked up already too.
                             if let Some(gone) = absorbed {
-                                for (_, known) in speakers.iter_mut() {
+                                for known in speakers.values_mut() {
                                     if *known == gone {
                                         *known = id;
                                     }
@@ -428,7 +442,7 @@ impl Tx<'_> {
                                     }
                                 }
                             }
-                            speakers.push((key, id));
+                            speakers.insert(key, id);
                             Some(id)
                         }
                     }
@@ -437,6 +451,7 @@ impl Tx<'_> {
             };
             speaker_of.push(speaker);
         }
+        drop(speakers);
         // The values of every row, then one statement per chunk of rows (a round trip each
         // on PostgreSQL), then the rows assigned, by position.
         struct Row {

@@ -14,6 +14,19 @@ use crate::model::DocId;
 pub struct Tx<'t> {
     pub(super) sql: Sql<'t>,
     pub(super) number: i64,
+    /// Speakers this transaction has looked up or created, by (name, mention): the
+    /// transaction holds the write lock, so only it changes them meanwhile.
+    pub(super) speakers: std::cell::RefCell<rustc_hash::FxHashMap<(String, Option<String>), i64>>,
+}
+
+impl<'t> Tx<'t> {
+    pub(super) fn new(sql: Sql<'t>, number: i64) -> Self {
+        Tx {
+            sql,
+            number,
+            speakers: Default::default(),
+        }
+    }
 }
 
 impl Tx<'_> {
