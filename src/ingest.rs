@@ -647,6 +647,17 @@ fn flush(
                 - between.start
                 - i64::from(last_write.is_some_and(|w| between.contains(&w)))
         };
+        // What other processes recorded after the earliest lookup that missed some of it,
+        // read once for the batch.
+        let stale_from = batch
+            .iter()
+            .filter_map(|p| p.candidates.as_ref().map(|c| c.as_of))
+            .filter(|&seen| others_since(seen) > 0)
+            .min();
+        let since = match stale_from {
+            Some(seen) => Since::new(tx.grams_since(seen)?),
+            None => Since::default(),
+        };
         let mut out = Vec::with_capacity(batch.len());
         let mut found = Matching::default();
         let mut keys = Vec::new();
@@ -660,13 +671,12 @@ fn flush(
                         tx.insert_document(&p.id, p.size, &p.encoding, &now, &p.meta, &p.form)?;
                     keys.push((seq, &p.keys));
                     let rows = tx.store_quotes(&p.id, seq, false, &p.quotes)?;
-                    let candidates = p
-                        .candidates
-                        .as_ref()
-                        .filter(|c| others_since(c.as_of) == 0)
-                        .map(|c| &c.quotes);
+                    let looked_up = p.candidates.as_ref().map(|c| Looked {
+                        quotes: &c.quotes,
+                        since: (others_since(c.as_of) > 0).then_some(&since),
+                    });
                     find_matches(
-                        tx, &rows, &p.quotes, &p.grams, candidates, recent, &mut found,
+                        tx, &rows, &p.quotes, &p.grams, looked_up, recent, &mut found,
                     )?;
                     (seq, p.meta.clone())
                 }
@@ -1105,6 +1115,41 @@ fn look_up(
     Ok(LookedUp { as_of, quotes })
 }
 
+/// A document's candidates looked up beside the writer, and, when other processes wrote
+/// after that lookup, what they recorded since.
+#[derive(Clone, Copy)]
+struct Looked<'a> {
+    quotes: &'a [Vec<Candidate>],
+    since: Option<&'a Since>,
+}
+
+/// Grams recorded since a lookup: gram → rows (at most [`RECENT_PER_GRAM`] each, as the
+/// store's lookup reads).
+#[derive(Default)]
+struct Since(rustc_hash::FxHashMap<i64, Vec<i64>>);
+
+impl Since {
+    fn new(rows: Vec<[i64; 2]>) -> Since {
+        let mut by_gram: rustc_hash::FxHashMap<i64, Vec<i64>> = Default::default();
+        for [gram, qid] in rows {
+            let qids = by_gram.entry(gram).or_default();
+            if qids.len() < RECENT_PER_GRAM {
+                qids.push(qid);
+            }
+        }
+        Since(by_gram)
+    }
+
+    /// Rows sharing grams with `grams`, with how many they share.
+    fn shared(&self, grams: &[i64]) -> Vec<(i64, usize)> {
+        let mut counts: rustc_hash::FxHashMap<i64, usize> = Default::default();
+        for qid in grams.iter().filter_map(|g| self.0.get(g)).flatten() {
+            *counts.entry(*qid).or_default() += 1;
+        }
+        counts.into_iter().collect()
+    }
+}
+
 /// Quotations that recorded grams in this batch or the one before: a snapshot taken while
 /// the one before was being committed may not hold them.
 #[derive(Default)]
@@ -1165,7 +1210,7 @@ fn find_matches(
     rows: &[i64],
     new: &[NewQuote],
     all_grams: &[Vec<i64>],
-    candidates: Option<&Vec<Vec<Candidate>>>,
+    candidates: Option<Looked<'_>>,
     recent: &mut Recent,
     matched: &mut Matching,
 ) -> Result<(), store::Error> {
@@ -1176,12 +1221,17 @@ fn find_matches(
             continue;
         }
         let need = grams_needed(g);
-        let looked_up = candidates.and_then(|c| c.get(i));
+        let looked_up = candidates.and_then(|c| c.quotes.get(i));
         let mut counts: rustc_hash::FxHashMap<i64, usize> = match looked_up {
             Some(found) => found.iter().map(|c| (c.qid, c.shared)).collect(),
             None => tx.shared_grams(g)?.into_iter().collect(),
         };
-        for (other, shared) in recent.shared(g) {
+        let since = candidates.and_then(|c| c.since).map(|s| s.shared(g));
+        for (other, shared) in recent
+            .shared(g)
+            .into_iter()
+            .chain(since.into_iter().flatten())
+        {
             let n = counts.entry(other).or_default();
             *n = (*n).max(shared);
         }

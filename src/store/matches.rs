@@ -318,19 +318,30 @@ impl Store {
 const QUOTE_FIELDS: usize = super::quotes::QUOTE_COLUMN_COUNT;
 
 impl Tx<'_> {
-    /// Records grams of stored quotations: (gram, row) pairs.
+    /// Records grams of stored quotations: (gram, row) pairs, numbered by this write.
     pub fn add_grams(&self, grams: &[[i64; 2]]) -> Result<()> {
+        let w = self.number();
         let values: Vec<&dyn Param> = grams
             .iter()
-            .flat_map(|pair| pair.iter().map(|v| v as &dyn Param))
+            .flat_map(|[gram, qid]| [gram as &dyn Param, qid, &w])
             .collect();
         self.db().insert_many(
-            "quote_grams (gram, qid)",
-            2,
+            "quote_grams (gram, qid, w)",
+            3,
             &values,
             "ON CONFLICT DO NOTHING",
         )?;
         Ok(())
+    }
+
+    /// The (gram, row) pairs recorded by writes numbered above `write`: what a lookup
+    /// made as of `write` did not see.
+    pub fn grams_since(&self, write: i64) -> Result<Vec<[i64; 2]>> {
+        self.db().query(
+            "SELECT gram, qid FROM quote_grams WHERE w > ?1",
+            args![write],
+            |r| Ok([r.get(0)?, r.get(1)?]),
+        )
     }
 
     /// Records reprints, in order: for each, quotation `qid` joins `other`'s group (its
