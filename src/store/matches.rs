@@ -361,9 +361,16 @@ impl Tx<'_> {
         // Rows found through a snapshot may have been replaced since (a document extracted
         // again): a row that is gone joins nothing.
         let mut members: FxHashMap<i64, Member> = FxHashMap::default();
+        if db.engine() == super::Engine::Sqlite {
+            // In process, one cached statement per row is as fast as anything, and a join
+            // with a VALUES list may be planned as a scan of every quotation.
+            return join_one_by_one(db, joins, &ids, &mut members);
+        }
         chunked(&ids, |chunk| {
+            // A lookup by key per row, whatever the planner thinks of the table's size.
             let sql = format!(
-                "SELECT q.qid, q.grp FROM (VALUES {}) AS k JOIN quotes q ON q.qid = k.column1",
+                "SELECT q.qid, q.grp FROM (VALUES {}) AS k CROSS JOIN LATERAL \
+                 (SELECT qid, grp FROM quotes WHERE qid = k.column1) q",
                 typed_values(chunk.len(), "BIGINT")
             );
             let values: Vec<&dyn Param> = chunk.iter().map(|q| q as &dyn Param).collect();
@@ -440,6 +447,54 @@ impl Tx<'_> {
         })?;
         Ok(())
     }
+}
+
+/// [`Tx::join_all`] with a statement per row, for SQLite.
+fn join_one_by_one(
+    db: Sql<'_>,
+    joins: &[Join],
+    ids: &[i64],
+    members: &mut FxHashMap<i64, Member>,
+) -> Result<()> {
+    for &q in ids {
+        let grp: Option<Option<i64>> =
+            db.query_opt("SELECT grp FROM quotes WHERE qid = ?1", args![q], |r| {
+                r.get(0)
+            })?;
+        if let Some(grp) = grp {
+            members.insert(q, Member { grp, set: None });
+        }
+    }
+    let plan = plan_joins(joins, members);
+    for g in &plan.founded {
+        db.execute(
+            "INSERT INTO quote_groups (id) VALUES (?1) ON CONFLICT DO NOTHING",
+            args![g],
+        )?;
+    }
+    for &gone in plan.merged.keys() {
+        db.execute(
+            "UPDATE quotes SET grp = ?1 WHERE grp = ?2",
+            args![plan.root(gone), gone],
+        )?;
+    }
+    for (&q, m) in members.iter() {
+        if let (Some((verdict, similarity)), Some(g)) = (m.set, m.grp) {
+            db.execute(
+                "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 WHERE qid = ?1",
+                args![
+                    q,
+                    plan.root(g),
+                    verdict.map(Verdict::as_str),
+                    similarity.map(f64::from)
+                ],
+            )?;
+        }
+    }
+    for gone in plan.merged.keys() {
+        db.execute("DELETE FROM quote_groups WHERE id = ?1", args![gone])?;
+    }
+    Ok(())
 }
 
 /// A reprint to record (see [`Tx::join_all`]).
