@@ -655,8 +655,8 @@ fn flush(
             .filter(|&seen| others_since(seen) > 0)
             .min();
         let since = match stale_from {
-            Some(seen) => Since::new(tx.grams_since(seen)?),
-            None => Since::default(),
+            Some(seen) => tx.grams_since(seen)?.into_iter().collect(),
+            None => GramRows::default(),
         };
         let mut out = Vec::with_capacity(batch.len());
         let mut found = Matching::default();
@@ -671,7 +671,7 @@ fn flush(
                         tx.insert_document(&p.id, p.size, &p.encoding, &now, &p.meta, &p.form)?;
                     keys.push((seq, &p.keys));
                     let rows = tx.store_quotes(&p.id, seq, false, &p.quotes)?;
-                    let looked_up = p.candidates.as_ref().map(|c| Looked {
+                    let looked_up = p.candidates.as_ref().map(|c| Candidates {
                         quotes: &c.quotes,
                         since: (others_since(c.as_of) > 0).then_some(&since),
                     });
@@ -1118,35 +1118,45 @@ fn look_up(
 /// A document's candidates looked up beside the writer, and, when other processes wrote
 /// after that lookup, what they recorded since.
 #[derive(Clone, Copy)]
-struct Looked<'a> {
+struct Candidates<'a> {
     quotes: &'a [Vec<Candidate>],
-    since: Option<&'a Since>,
+    since: Option<&'a GramRows>,
 }
 
-/// Grams recorded since a lookup: gram → rows (at most [`RECENT_PER_GRAM`] each, as the
-/// store's lookup reads).
+/// Gram → rows, at most [`RECENT_PER_GRAM`] rows a gram, as the store's lookup reads.
 #[derive(Default)]
-struct Since(rustc_hash::FxHashMap<i64, Vec<i64>>);
+struct GramRows(rustc_hash::FxHashMap<i64, Vec<i64>>);
 
-impl Since {
-    fn new(rows: Vec<[i64; 2]>) -> Since {
-        let mut by_gram: rustc_hash::FxHashMap<i64, Vec<i64>> = Default::default();
-        for [gram, qid] in rows {
-            let qids = by_gram.entry(gram).or_default();
-            if qids.len() < RECENT_PER_GRAM {
-                qids.push(qid);
-            }
+impl GramRows {
+    fn add(&mut self, gram: i64, qid: i64) {
+        let rows = self.0.entry(gram).or_default();
+        if rows.len() < RECENT_PER_GRAM {
+            rows.push(qid);
         }
-        Since(by_gram)
+    }
+
+    /// Counts, into `counts`, the grams of `grams` each row shares.
+    fn count_shared(&self, grams: &[i64], counts: &mut rustc_hash::FxHashMap<i64, usize>) {
+        for &qid in grams.iter().filter_map(|g| self.0.get(g)).flatten() {
+            *counts.entry(qid).or_default() += 1;
+        }
     }
 
     /// Rows sharing grams with `grams`, with how many they share.
     fn shared(&self, grams: &[i64]) -> Vec<(i64, usize)> {
-        let mut counts: rustc_hash::FxHashMap<i64, usize> = Default::default();
-        for qid in grams.iter().filter_map(|g| self.0.get(g)).flatten() {
-            *counts.entry(*qid).or_default() += 1;
-        }
+        let mut counts = rustc_hash::FxHashMap::default();
+        self.count_shared(grams, &mut counts);
         counts.into_iter().collect()
+    }
+}
+
+impl FromIterator<[i64; 2]> for GramRows {
+    fn from_iter<I: IntoIterator<Item = [i64; 2]>>(rows: I) -> Self {
+        let mut out = GramRows::default();
+        for [gram, qid] in rows {
+            out.add(gram, qid);
+        }
+        out
     }
 }
 
@@ -1154,9 +1164,8 @@ impl Since {
 /// the one before was being committed may not hold them.
 #[derive(Default)]
 struct Recent {
-    /// This batch's and the previous batch's: gram → rows (at most
-    /// [`RECENT_PER_GRAM`], as the store's lookup reads at most that many).
-    grams: [rustc_hash::FxHashMap<i64, Vec<i64>>; 2],
+    /// This batch's and the previous batch's.
+    grams: [GramRows; 2],
     texts: [rustc_hash::FxHashMap<i64, String>; 2],
 }
 
@@ -1164,24 +1173,17 @@ const RECENT_PER_GRAM: usize = 16;
 
 impl Recent {
     fn add(&mut self, qid: i64, grams: &[i64], text: &str) {
-        for g in grams {
-            let rows = self.grams[0].entry(*g).or_default();
-            if rows.len() < RECENT_PER_GRAM {
-                rows.push(qid);
-            }
+        for &g in grams {
+            self.grams[0].add(g, qid);
         }
         self.texts[0].insert(qid, text.to_owned());
     }
 
     /// Rows sharing grams with `grams`, with how many they share.
     fn shared(&self, grams: &[i64]) -> Vec<(i64, usize)> {
-        let mut counts: rustc_hash::FxHashMap<i64, usize> = rustc_hash::FxHashMap::default();
+        let mut counts = rustc_hash::FxHashMap::default();
         for generation in &self.grams {
-            for g in grams {
-                for &qid in generation.get(g).into_iter().flatten() {
-                    *counts.entry(qid).or_default() += 1;
-                }
-            }
+            generation.count_shared(grams, &mut counts);
         }
         counts.into_iter().collect()
     }
@@ -1197,7 +1199,7 @@ impl Recent {
     fn committed(&mut self) {
         self.grams.swap(0, 1);
         self.texts.swap(0, 1);
-        self.grams[0].clear();
+        self.grams[0].0.clear();
         self.texts[0].clear();
     }
 }
@@ -1210,7 +1212,7 @@ fn find_matches(
     rows: &[i64],
     new: &[NewQuote],
     all_grams: &[Vec<i64>],
-    candidates: Option<Looked<'_>>,
+    candidates: Option<Candidates<'_>>,
     recent: &mut Recent,
     matched: &mut Matching,
 ) -> Result<(), store::Error> {

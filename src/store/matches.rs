@@ -360,13 +360,98 @@ impl Tx<'_> {
         ids.dedup();
         // Rows found through a snapshot may have been replaced since (a document extracted
         // again): a row that is gone joins nothing.
-        let mut members: FxHashMap<i64, Member> = FxHashMap::default();
-        if db.engine() == super::Engine::Sqlite {
+        let mut members = group_members_of(db, &ids)?;
+        let writes = plan_joins(joins, &mut members).writes(&members);
+        if !writes.founded.is_empty() {
+            let values: Vec<&dyn Param> = writes.founded.iter().map(|g| g as &dyn Param).collect();
+            db.insert_many("quote_groups (id)", 1, &values, "ON CONFLICT DO NOTHING")?;
+        }
+        match db.engine() {
             // In process, one cached statement per row is as fast as anything, and a join
             // with a VALUES list may be planned as a scan of every quotation.
-            return join_one_by_one(db, joins, &ids, &mut members);
+            super::Engine::Sqlite => {
+                for [gone, into] in &writes.merged {
+                    db.execute(
+                        "UPDATE quotes SET grp = ?1 WHERE grp = ?2",
+                        args![into, gone],
+                    )?;
+                }
+                for (q, g, v, s) in &writes.sets {
+                    db.execute(
+                        "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 \
+                         WHERE qid = ?1",
+                        args![q, g, v, s],
+                    )?;
+                }
+                for [gone, _] in &writes.merged {
+                    db.execute("DELETE FROM quote_groups WHERE id = ?1", args![gone])?;
+                }
+            }
+            // Over the network, a statement per chunk of rows.
+            super::Engine::Postgres => {
+                chunked(&writes.merged, |chunk| {
+                    let sql = format!(
+                        "UPDATE quotes SET grp = m.column2 FROM (VALUES {}) AS m \
+                         WHERE quotes.grp = m.column1",
+                        typed_rows(chunk.len(), &["BIGINT", "BIGINT"])
+                    );
+                    let values: Vec<&dyn Param> = chunk
+                        .iter()
+                        .flat_map(|m| m.iter().map(|v| v as &dyn Param))
+                        .collect();
+                    db.execute(&sql, &values).map(drop)
+                })?;
+                chunked(&writes.sets, |chunk| {
+                    let sql = format!(
+                        "UPDATE quotes SET grp = m.column2, grp_verdict = m.column3, \
+                         grp_similarity = m.column4 FROM (VALUES {}) AS m \
+                         WHERE quotes.qid = m.column1",
+                        typed_rows(
+                            chunk.len(),
+                            &["BIGINT", "BIGINT", "TEXT", "DOUBLE PRECISION"]
+                        )
+                    );
+                    let values: Vec<&dyn Param> = chunk
+                        .iter()
+                        .flat_map(|(q, g, v, s)| [q as &dyn Param, g, v, s])
+                        .collect();
+                    db.execute(&sql, &values).map(drop)
+                })?;
+                chunked(&writes.merged, |chunk| {
+                    let sql = format!(
+                        "DELETE FROM quote_groups WHERE id IN \
+                         (SELECT column1 FROM (VALUES {}) AS k)",
+                        typed_values(chunk.len(), "BIGINT")
+                    );
+                    let values: Vec<&dyn Param> =
+                        chunk.iter().map(|[gone, _]| gone as &dyn Param).collect();
+                    db.execute(&sql, &values).map(drop)
+                })?;
+            }
         }
-        chunked(&ids, |chunk| {
+        Ok(())
+    }
+}
+
+/// The stored group of each quotation of `ids` that still exists.
+fn group_members_of(db: Sql<'_>, ids: &[i64]) -> Result<FxHashMap<i64, Member>> {
+    let mut members = FxHashMap::default();
+    let mut found = |q: i64, grp: Option<i64>| {
+        members.insert(q, Member { grp, set: None });
+    };
+    match db.engine() {
+        super::Engine::Sqlite => {
+            for &q in ids {
+                let grp: Option<Option<i64>> =
+                    db.query_opt("SELECT grp FROM quotes WHERE qid = ?1", args![q], |r| {
+                        r.get(0)
+                    })?;
+                if let Some(grp) = grp {
+                    found(q, grp);
+                }
+            }
+        }
+        super::Engine::Postgres => chunked(ids, |chunk| {
             // A lookup by key per row, whatever the planner thinks of the table's size.
             let sql = format!(
                 "SELECT q.qid, q.grp FROM (VALUES {}) AS k CROSS JOIN LATERAL \
@@ -375,126 +460,12 @@ impl Tx<'_> {
             );
             let values: Vec<&dyn Param> = chunk.iter().map(|q| q as &dyn Param).collect();
             db.each(&sql, &values, |r| {
-                members.insert(
-                    r.get(0)?,
-                    Member {
-                        grp: r.get(1)?,
-                        set: None,
-                    },
-                );
+                found(r.get(0)?, r.get(1)?);
                 Ok(())
             })
-        })?;
-        let plan = plan_joins(joins, &mut members);
-        if !plan.founded.is_empty() {
-            let values: Vec<&dyn Param> = plan.founded.iter().map(|g| g as &dyn Param).collect();
-            db.insert_many("quote_groups (id)", 1, &values, "ON CONFLICT DO NOTHING")?;
-        }
-        let merged: Vec<[i64; 2]> = plan
-            .merged
-            .keys()
-            .map(|&gone| [gone, plan.root(gone)])
-            .collect();
-        chunked(&merged, |chunk| {
-            let sql = format!(
-                "UPDATE quotes SET grp = m.column2 FROM (VALUES {}) AS m \
-                 WHERE quotes.grp = m.column1",
-                typed_rows(chunk.len(), &["BIGINT", "BIGINT"])
-            );
-            let values: Vec<&dyn Param> = chunk
-                .iter()
-                .flat_map(|m| m.iter().map(|v| v as &dyn Param))
-                .collect();
-            db.execute(&sql, &values).map(drop)
-        })?;
-        let mut sets: Vec<(i64, i64, Option<&str>, Option<f64>)> = members
-            .iter()
-            .filter_map(|(&q, m)| {
-                let (verdict, similarity) = m.set?;
-                let grp = plan.root(m.grp?);
-                Some((
-                    q,
-                    grp,
-                    verdict.map(Verdict::as_str),
-                    similarity.map(f64::from),
-                ))
-            })
-            .collect();
-        sets.sort_unstable_by_key(|s| s.0);
-        chunked(&sets, |chunk| {
-            let sql = format!(
-                "UPDATE quotes SET grp = m.column2, grp_verdict = m.column3, \
-                 grp_similarity = m.column4 FROM (VALUES {}) AS m WHERE quotes.qid = m.column1",
-                typed_rows(
-                    chunk.len(),
-                    &["BIGINT", "BIGINT", "TEXT", "DOUBLE PRECISION"]
-                )
-            );
-            let values: Vec<&dyn Param> = chunk
-                .iter()
-                .flat_map(|(q, g, v, s)| [q as &dyn Param, g, v, s])
-                .collect();
-            db.execute(&sql, &values).map(drop)
-        })?;
-        let gone: Vec<i64> = plan.merged.keys().copied().collect();
-        chunked(&gone, |chunk| {
-            let sql = format!(
-                "DELETE FROM quote_groups WHERE id IN (SELECT column1 FROM (VALUES {}) AS k)",
-                typed_values(chunk.len(), "BIGINT")
-            );
-            let values: Vec<&dyn Param> = chunk.iter().map(|g| g as &dyn Param).collect();
-            db.execute(&sql, &values).map(drop)
-        })?;
-        Ok(())
+        })?,
     }
-}
-
-/// [`Tx::join_all`] with a statement per row, for SQLite.
-fn join_one_by_one(
-    db: Sql<'_>,
-    joins: &[Join],
-    ids: &[i64],
-    members: &mut FxHashMap<i64, Member>,
-) -> Result<()> {
-    for &q in ids {
-        let grp: Option<Option<i64>> =
-            db.query_opt("SELECT grp FROM quotes WHERE qid = ?1", args![q], |r| {
-                r.get(0)
-            })?;
-        if let Some(grp) = grp {
-            members.insert(q, Member { grp, set: None });
-        }
-    }
-    let plan = plan_joins(joins, members);
-    for g in &plan.founded {
-        db.execute(
-            "INSERT INTO quote_groups (id) VALUES (?1) ON CONFLICT DO NOTHING",
-            args![g],
-        )?;
-    }
-    for &gone in plan.merged.keys() {
-        db.execute(
-            "UPDATE quotes SET grp = ?1 WHERE grp = ?2",
-            args![plan.root(gone), gone],
-        )?;
-    }
-    for (&q, m) in members.iter() {
-        if let (Some((verdict, similarity)), Some(g)) = (m.set, m.grp) {
-            db.execute(
-                "UPDATE quotes SET grp = ?2, grp_verdict = ?3, grp_similarity = ?4 WHERE qid = ?1",
-                args![
-                    q,
-                    plan.root(g),
-                    verdict.map(Verdict::as_str),
-                    similarity.map(f64::from)
-                ],
-            )?;
-        }
-    }
-    for gone in plan.merged.keys() {
-        db.execute("DELETE FROM quote_groups WHERE id = ?1", args![gone])?;
-    }
-    Ok(())
+    Ok(members)
 }
 
 /// A reprint to record (see [`Tx::join_all`]).
@@ -530,6 +501,47 @@ impl JoinPlan {
         }
         g
     }
+
+    /// The rows the plan changes, given the members it was made with.
+    fn writes(self, members: &FxHashMap<i64, Member>) -> JoinWrites {
+        let mut merged: Vec<[i64; 2]> = self
+            .merged
+            .keys()
+            .map(|&gone| [gone, self.root(gone)])
+            .collect();
+        merged.sort_unstable();
+        let mut sets: Vec<GroupSet> = members
+            .iter()
+            .filter_map(|(&q, m)| {
+                let (verdict, similarity) = m.set?;
+                Some((
+                    q,
+                    self.root(m.grp?),
+                    verdict.map(Verdict::as_str),
+                    similarity.map(f64::from),
+                ))
+            })
+            .collect();
+        sets.sort_unstable_by_key(|s| s.0);
+        JoinWrites {
+            founded: self.founded,
+            merged,
+            sets,
+        }
+    }
+}
+
+/// A quotation's group columns as a batch of joins leaves them: row, group, verdict,
+/// similarity.
+type GroupSet = (i64, i64, Option<&'static str>, Option<f64>);
+
+/// What a batch of joins writes: groups founded; absorbed groups, each with the group its
+/// members are in now; and the quotations the joins placed.
+#[derive(Debug)]
+struct JoinWrites {
+    founded: Vec<i64>,
+    merged: Vec<[i64; 2]>,
+    sets: Vec<GroupSet>,
 }
 
 /// Applies `joins` in order to `members` (each quotation's stored group; a quotation
@@ -650,22 +662,21 @@ mod tests {
                 .flat_map(|j| [j.qid, j.other])
                 .map(|q| (q, Member { grp: rows[q as usize].0, set: None }))
                 .collect();
-            let plan = plan_joins(&joins, &mut members);
-            for r in rows.iter_mut() {
-                if let Some(g) = r.0.filter(|g| plan.merged.contains_key(g)) {
-                    r.0 = Some(plan.root(g));
+            let writes = plan_joins(&joins, &mut members).writes(&members);
+            for [gone, into] in &writes.merged {
+                for r in rows.iter_mut().filter(|r| r.0 == Some(*gone)) {
+                    r.0 = Some(*into);
                 }
             }
-            for (&q, m) in &members {
-                if let (Some((v, s)), Some(g)) = (m.set, m.grp) {
-                    rows[q as usize] = (Some(plan.root(g)), v, s);
-                }
+            for &(q, g, v, s) in &writes.sets {
+                rows[q as usize] = (Some(g), v.and_then(Verdict::parse), s.map(|s| s as f32));
             }
+            let gone: Vec<i64> = writes.merged.iter().map(|[g, _]| *g).collect();
             let mut planned_groups: Vec<i64> = groups
                 .iter()
-                .chain(&plan.founded)
+                .chain(&writes.founded)
                 .copied()
-                .filter(|g| !plan.merged.contains_key(g))
+                .filter(|g| !gone.contains(g))
                 .collect();
             planned_groups.sort_unstable();
             planned_groups.dedup();
