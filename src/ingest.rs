@@ -658,6 +658,8 @@ fn flush(
             Some(seen) => tx.grams_since(seen)?.into_iter().collect(),
             None => GramRows::default(),
         };
+        // The batch's speakers in a few statements, not a few per name.
+        tx.look_up_speakers(batch.iter().flat_map(|p| &p.quotes))?;
         let mut out = Vec::with_capacity(batch.len());
         let mut found = Matching::default();
         let mut keys = Vec::new();

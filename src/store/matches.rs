@@ -320,6 +320,7 @@ const QUOTE_FIELDS: usize = super::quotes::QUOTE_COLUMN_COUNT;
 impl Tx<'_> {
     /// Records grams of stored quotations: (gram, row) pairs, numbered by this write.
     pub fn add_grams(&self, grams: &[[i64; 2]]) -> Result<()> {
+        self.flush_held()?;
         let w = self.number();
         let values: Vec<&dyn Param> = grams
             .iter()
@@ -354,6 +355,7 @@ impl Tx<'_> {
         if joins.is_empty() {
             return Ok(());
         }
+        self.flush_held()?;
         let db = self.db();
         let mut ids: Vec<i64> = joins.iter().flat_map(|j| [j.qid, j.other]).collect();
         ids.sort_unstable();

@@ -449,7 +449,9 @@ impl Store {
                     .map_err(Error::from)?;
                 let sql = db::Sql::Sqlite(&tx);
                 let number = tx::next_write(sql)?;
-                let value = f(&Tx::new(sql, number))?;
+                let t = Tx::new(sql, number);
+                let value = f(&t)?;
+                t.finish()?;
                 tx.commit().map_err(Error::from)?;
                 if let Some(c) = &mut self.checkpointer {
                     c.committed();
@@ -463,7 +465,12 @@ impl Store {
                     .execute("SELECT pg_advisory_xact_lock(?1)", db::args![WRITE_LOCK])
                     .and_then(|_| tx::next_write(sql))
                     .map_err(E::from)
-                    .and_then(|number| f(&Tx::new(sql, number)));
+                    .and_then(|number| {
+                        let t = Tx::new(sql, number);
+                        let value = f(&t)?;
+                        t.finish()?;
+                        Ok(value)
+                    });
                 match outcome {
                     Ok(value) => {
                         sql.batch("COMMIT")?;

@@ -112,49 +112,342 @@ fn last_word(name: &str) -> &str {
     name.split_whitespace().last().unwrap_or(name)
 }
 
+/// What a write transaction knows of speakers, and the quotation rows it holds back, so
+/// that a batch of documents costs a few statements for its speakers and quotations rather
+/// than several per name and per document (each a round trip on PostgreSQL, made while
+/// holding the write lock). The transaction holds the write lock, so only it changes
+/// speakers and quotations meanwhile.
+#[derive(Default)]
+pub(crate) struct Held {
+    /// Speaker rows by (name, mention) written in this transaction.
+    by_key: rustc_hash::FxHashMap<(String, Option<String>), i64>,
+    /// Aliases looked up: the lowest speaker row with that alias, or `None` for none.
+    aliases: rustc_hash::FxHashMap<String, Option<i64>>,
+    /// Alias rows to insert before the transaction reads aliases again or commits.
+    pending: Vec<(String, i64)>,
+    /// Speakers by surname, for the surnames looked up: (row, name, words in the name).
+    surnames: rustc_hash::FxHashMap<String, Vec<(i64, String, i64)>>,
+    /// Quotation rows to insert before the transaction reads or changes quotations.
+    quotes: Vec<QuoteRow>,
+    /// The next quotation row number on SQLite (0 until read).
+    next_qid: i64,
+    /// Row numbers PostgreSQL's sequence handed out and not used yet.
+    free_qids: std::collections::VecDeque<i64>,
+}
+
+/// A quotation row held back, with its row number taken already.
+struct QuoteRow {
+    qid: i64,
+    id: Vec<u8>,
+    doc: i64,
+    ord: i64,
+    start: i64,
+    end: i64,
+    text: String,
+    kind: &'static str,
+    utterance: i64,
+    mention: Option<String>,
+    mention_start: Option<i64>,
+    mention_end: Option<i64>,
+    speaker: Option<i64>,
+    cue: Option<String>,
+    confidence: f64,
+}
+
+/// How many quotation row numbers PostgreSQL hands out at once (unused ones are skipped,
+/// as a sequence's are after a rollback).
+const QID_BLOCK: usize = 1024;
+
+impl Held {
+    /// Writes the rows held back; called before any statement that reads or changes
+    /// aliases or quotations, and before commit.
+    pub(crate) fn flush(&mut self, tx: Sql<'_>) -> Result<()> {
+        self.flush_aliases(tx)?;
+        if self.quotes.is_empty() {
+            return Ok(());
+        }
+        let mut values: Vec<&dyn Param> = Vec::with_capacity(self.quotes.len() * 15);
+        for r in &self.quotes {
+            let row: [&dyn Param; 15] = [
+                &r.qid,
+                &r.id,
+                &r.doc,
+                &r.ord,
+                &r.start,
+                &r.end,
+                &r.text,
+                &r.kind,
+                &r.utterance,
+                &r.mention,
+                &r.mention_start,
+                &r.mention_end,
+                &r.speaker,
+                &r.cue,
+                &r.confidence,
+            ];
+            values.extend_from_slice(&row);
+        }
+        tx.insert_many(
+            "quotes (qid, id, doc, ord, start, \"end\", text, kind, utterance, mention, \
+             mention_start, mention_end, speaker_id, cue, confidence)",
+            15,
+            &values,
+            "",
+        )?;
+        self.quotes.clear();
+        Ok(())
+    }
+
+    /// Takes `n` row numbers for new quotations: above every stored one on SQLite (the
+    /// transaction holds the write lock), from the table's sequence on PostgreSQL.
+    fn take_qids(&mut self, tx: Sql<'_>, n: usize) -> Result<Vec<i64>> {
+        match tx.engine() {
+            super::Engine::Sqlite => {
+                if self.next_qid == 0 {
+                    let highest: i64 =
+                        tx.query_one("SELECT coalesce(max(qid), 0) FROM quotes", args![], |r| {
+                            r.get(0)
+                        })?;
+                    self.next_qid = highest + 1;
+                }
+                let first = self.next_qid;
+                self.next_qid += n as i64;
+                Ok((first..self.next_qid).collect())
+            }
+            super::Engine::Postgres => {
+                if self.free_qids.len() < n {
+                    let take = n.max(QID_BLOCK) as i64;
+                    self.free_qids.extend(tx.query(
+                        "SELECT nextval(pg_get_serial_sequence('quotes', 'qid')) \
+                         FROM generate_series(1, ?1)",
+                        args![take],
+                        |r| r.get::<i64>(0),
+                    )?);
+                }
+                Ok(self
+                    .free_qids
+                    .drain(..n.min(self.free_qids.len()))
+                    .collect())
+            }
+        }
+    }
+
+    /// Writes the alias rows held back.
+    fn flush_aliases(&mut self, tx: Sql<'_>) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.pending.sort_unstable();
+        self.pending.dedup();
+        let values: Vec<&dyn Param> = self
+            .pending
+            .iter()
+            .flat_map(|(alias, id)| [alias as &dyn Param, id])
+            .collect();
+        tx.insert_many(
+            "speaker_aliases (alias, speaker_id)",
+            2,
+            &values,
+            "ON CONFLICT DO NOTHING",
+        )?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Looks up the aliases among `names` not looked up yet, in a few statements.
+    fn look_up(&mut self, tx: Sql<'_>, names: &[&str]) -> Result<()> {
+        let surnames: Vec<&str> = names.iter().map(|n| last_word(n)).collect();
+        self.look_up_surnames(tx, &surnames)?;
+        let mut wanted: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !self.aliases.contains_key(*n))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        self.flush_aliases(tx)?;
+        let mut found = |alias: String, id: i64| {
+            let slot = self.aliases.entry(alias).or_insert(Some(id));
+            *slot = Some(slot.map_or(id, |known| known.min(id)));
+        };
+        match tx.engine() {
+            super::Engine::Sqlite => {
+                for &name in &wanted {
+                    let id: Option<i64> = tx.query_opt(
+                        "SELECT speaker_id FROM speaker_aliases WHERE alias = ?1 \
+                         ORDER BY speaker_id LIMIT 1",
+                        args![name],
+                        |r| r.get(0),
+                    )?;
+                    if let Some(id) = id {
+                        found(name.to_owned(), id);
+                    }
+                }
+            }
+            super::Engine::Postgres => super::db::chunked(&wanted, |chunk| {
+                let sql = format!(
+                    "SELECT a.alias, a.speaker_id FROM (VALUES {}) AS k CROSS JOIN LATERAL \
+                     (SELECT alias, speaker_id FROM speaker_aliases WHERE alias = k.column1 \
+                      ORDER BY speaker_id LIMIT 1) a",
+                    super::db::typed_values(chunk.len(), "TEXT")
+                );
+                let values: Vec<&dyn Param> = chunk.iter().map(|n| n as &dyn Param).collect();
+                tx.each(&sql, &values, |r| {
+                    found(r.get(0)?, r.get(1)?);
+                    Ok(())
+                })
+            })?,
+        }
+        for name in wanted {
+            self.aliases.entry(name.to_owned()).or_insert(None);
+        }
+        Ok(())
+    }
+
+    /// Looks up the speakers of the surnames among `surnames` not looked up yet.
+    fn look_up_surnames(&mut self, tx: Sql<'_>, surnames: &[&str]) -> Result<()> {
+        let mut wanted: Vec<&str> = surnames
+            .iter()
+            .copied()
+            .filter(|n| !self.surnames.contains_key(*n))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        for &name in &wanted {
+            self.surnames.insert(name.to_owned(), Vec::new());
+        }
+        let mut found = |id: i64, name: String, surname: String, words: i64| {
+            if let Some(list) = self.surnames.get_mut(&surname) {
+                list.push((id, name, words));
+            }
+        };
+        match tx.engine() {
+            super::Engine::Sqlite => {
+                for &surname in &wanted {
+                    tx.each(
+                        "SELECT id, name, surname, words FROM speakers WHERE surname = ?1",
+                        args![surname],
+                        |r| {
+                            found(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+                            Ok(())
+                        },
+                    )?;
+                }
+            }
+            super::Engine::Postgres => super::db::chunked(&wanted, |chunk| {
+                let sql = format!(
+                    "SELECT s.id, s.name, s.surname, s.words FROM (VALUES {}) AS k \
+                     CROSS JOIN LATERAL \
+                     (SELECT id, name, surname, words FROM speakers WHERE surname = k.column1) s",
+                    super::db::typed_values(chunk.len(), "TEXT")
+                );
+                let values: Vec<&dyn Param> = chunk.iter().map(|n| n as &dyn Param).collect();
+                tx.each(&sql, &values, |r| {
+                    found(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+                    Ok(())
+                })
+            })?,
+        }
+        Ok(())
+    }
+
+    /// The speakers whose surname is `surname`: (row, name, words in the name).
+    fn with_surname(&mut self, tx: Sql<'_>, surname: &str) -> Result<&[(i64, String, i64)]> {
+        self.look_up_surnames(tx, &[surname])?;
+        Ok(self.surnames.get(surname).map_or(&[], Vec::as_slice))
+    }
+
+    /// Creates the speaker row for `name`.
+    fn insert(&mut self, tx: Sql<'_>, name: &str) -> Result<i64> {
+        let words = name.split_whitespace().count() as i64;
+        let id = tx.insert(
+            "INSERT INTO speakers (name, surname, words) VALUES (?1, ?2, ?3)",
+            args![name, last_word(name), words],
+            "id",
+        )?;
+        if let Some(list) = self.surnames.get_mut(last_word(name)) {
+            list.push((id, name.to_owned(), words));
+        }
+        Ok(id)
+    }
+
+    /// The speaker row with alias `name`, if any.
+    fn alias(&mut self, tx: Sql<'_>, name: &str) -> Result<Option<i64>> {
+        self.look_up(tx, &[name])?;
+        Ok(self.aliases.get(name).copied().flatten())
+    }
+
+    /// Records that `alias` names speaker `id` (a row written before commit).
+    fn add_alias(&mut self, alias: &str, id: i64) {
+        if let Some(slot) = self.aliases.get_mut(alias) {
+            match *slot {
+                // Known to be written already.
+                Some(known) if known == id => return,
+                Some(known) if known < id => {}
+                _ => *slot = Some(id),
+            }
+        }
+        // An alias not looked up stays unknown until it is (after this row is written).
+        self.pending.push((alias.to_owned(), id));
+    }
+
+    /// Speaker `gone` was deleted: what its aliases name is read again when needed.
+    fn forget(&mut self, gone: i64) {
+        self.aliases.retain(|_, id| *id != Some(gone));
+        for list in self.surnames.values_mut() {
+            list.retain(|(id, _, _)| *id != gone);
+        }
+    }
+}
+
 /// The speaker row for `name`, created if new. A one-word name joins the only stored
 /// full name ending in it; a full name adopts an earlier one-word speaker of its surname
 /// when no other full name shares that surname: that speaker's row is then gone, and its
 /// id is written to `absorbed`.
 fn speaker_id(
     tx: Sql<'_>,
+    known: &mut Held,
     name: &str,
     mention: Option<&str>,
     absorbed: &mut Option<i64>,
 ) -> Result<i64> {
-    let existing: Option<i64> = tx.query_opt(
-        "SELECT speaker_id FROM speaker_aliases WHERE alias = ?1 ORDER BY speaker_id LIMIT 1",
-        args![name],
-        |r| r.get(0),
-    )?;
+    let existing = known.alias(tx, name)?;
     let id = match existing {
         Some(id) => id,
         None if !name.contains(' ') => {
-            let candidates: Vec<i64> = tx.query(
-                "SELECT id FROM speakers WHERE surname = ?1 AND words > 1",
-                args![name],
-                |r| r.get(0),
-            )?;
-            match candidates.as_slice() {
+            let full_names: Vec<i64> = known
+                .with_surname(tx, name)?
+                .iter()
+                .filter(|(_, _, words)| *words > 1)
+                .map(|(id, _, _)| *id)
+                .collect();
+            match full_names.as_slice() {
                 [one] => *one,
-                _ => insert_speaker(tx, name)?,
+                _ => known.insert(tx, name)?,
             }
         }
         None => {
-            let id = insert_speaker(tx, name)?;
+            let id = known.insert(tx, name)?;
             let surname = last_word(name);
-            let same_surname: i64 = tx.query_one(
-                "SELECT count(*) FROM speakers WHERE surname = ?1 AND words > 1 AND id != ?2",
-                args![surname, id],
-                |r| r.get(0),
-            )?;
-            if same_surname == 0 {
-                let short: Option<i64> = tx.query_opt(
-                    "SELECT id FROM speakers WHERE name = ?1",
-                    args![surname],
-                    |r| r.get(0),
-                )?;
+            let same_surname = known.with_surname(tx, surname)?;
+            let others = same_surname
+                .iter()
+                .filter(|(other, _, words)| *words > 1 && *other != id)
+                .count();
+            if others == 0 {
+                let short = same_surname
+                    .iter()
+                    .find(|(_, other, _)| other == surname)
+                    .map(|(id, _, _)| *id);
                 if let Some(short) = short {
+                    // The rows held back are among those changed.
+                    known.flush(tx)?;
                     tx.execute(
                         "UPDATE quotes SET speaker_id = ?1 WHERE speaker_id = ?2",
                         args![id, short],
@@ -166,6 +459,7 @@ fn speaker_id(
                         args![id, short],
                     )?;
                     tx.execute("DELETE FROM speakers WHERE id = ?1", args![short])?;
+                    known.forget(short);
                     *absorbed = Some(short);
                 }
             }
@@ -173,16 +467,11 @@ fn speaker_id(
         }
     };
     // A name found through its alias needs no new alias row, only a new way of writing it.
-    let known = existing.is_some();
     let new_forms = std::iter::once(name)
-        .filter(|_| !known)
+        .filter(|_| existing.is_none())
         .chain(mention.filter(|m| is_name_like(m) && *m != name));
     for alias in new_forms {
-        tx.execute(
-            "INSERT INTO speaker_aliases (alias, speaker_id) VALUES (?1, ?2) \
-             ON CONFLICT DO NOTHING",
-            args![alias, id],
-        )?;
+        known.add_alias(alias, id);
     }
     Ok(id)
 }
@@ -200,18 +489,6 @@ fn is_name_like(mention: &str) -> bool {
         && words
             .iter()
             .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
-}
-
-fn insert_speaker(tx: Sql<'_>, name: &str) -> Result<i64> {
-    tx.insert(
-        "INSERT INTO speakers (name, surname, words) VALUES (?1, ?2, ?3)",
-        args![
-            name,
-            last_word(name),
-            name.split_whitespace().count() as i64
-        ],
-        "id",
-    )
 }
 
 /// Columns of a stored quotation; queries join `documents d` and `speakers s`. The last is
@@ -394,6 +671,19 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// Looks up, in a few statements, the speakers named in `quotes` of many documents
+    /// about to be stored in this transaction.
+    pub fn look_up_speakers<'q>(
+        &self,
+        quotes: impl IntoIterator<Item = &'q NewQuote>,
+    ) -> Result<()> {
+        let names: Vec<&str> = quotes
+            .into_iter()
+            .filter_map(|q| q.speaker.as_deref())
+            .collect();
+        self.held.borrow_mut().look_up(self.db(), &names)
+    }
+
     /// Replaces the quotations of `doc` with `quotes`; returns their row numbers, in order.
     pub fn replace_quotes(&self, doc: &DocId, quotes: &[NewQuote]) -> Result<Vec<i64>> {
         self.store_quotes(doc, doc_seq(self.db(), doc)?, true, quotes)
@@ -409,7 +699,9 @@ impl Tx<'_> {
         quotes: &[NewQuote],
     ) -> Result<Vec<i64>> {
         let tx = self.db();
+        let mut held = self.held.borrow_mut();
         if replace {
+            held.flush(tx)?;
             tx.execute("DELETE FROM quotes WHERE doc = ?1", args![doc_row])?;
         }
         if quotes.is_empty() {
@@ -417,21 +709,28 @@ impl Tx<'_> {
         }
         // One speaker lookup per name written in this transaction, however many
         // quotations and documents it has.
-        let mut speakers = self.speakers.borrow_mut();
+        let names: Vec<&str> = quotes.iter().filter_map(|q| q.speaker.as_deref()).collect();
+        held.look_up(tx, &names)?;
         let mut speaker_of: Vec<Option<i64>> = Vec::with_capacity(quotes.len());
         for q in quotes {
             let speaker = match &q.speaker {
                 Some(name) => {
                     let key = (name.clone(), q.mention.clone());
-                    match speakers.get(&key) {
+                    match held.by_key.get(&key) {
                         Some(id) => Some(*id),
                         None => {
                             let mut absorbed = None;
-                            let id = speaker_id(tx, name, q.mention.as_deref(), &mut absorbed)?;
+                            let id = speaker_id(
+                                tx,
+                                &mut held,
+                                name,
+                                q.mention.as_deref(),
+                                &mut absorbed,
+                            )?;
                             // A one-word speaker this name adopted is this speaker now,
                             // for the quotations looked up already too.
                             if let Some(gone) = absorbed {
-                                for known in speakers.values_mut() {
+                                for known in held.by_key.values_mut() {
                                     if *known == gone {
                                         *known = id;
                                     }
@@ -442,7 +741,7 @@ impl Tx<'_> {
                                     }
                                 }
                             }
-                            speakers.insert(key, id);
+                            held.by_key.insert(key, id);
                             Some(id)
                         }
                     }
@@ -451,76 +750,34 @@ impl Tx<'_> {
             };
             speaker_of.push(speaker);
         }
-        drop(speakers);
-        // The values of every row, then one statement per chunk of rows (a round trip each
-        // on PostgreSQL), then the rows assigned, by position.
-        struct Row {
-            id: Vec<u8>,
-            kind: &'static str,
-            ord: i64,
-            start: i64,
-            end: i64,
-            utterance: i64,
-            mention_start: Option<i64>,
-            mention_end: Option<i64>,
-            confidence: f64,
-        }
-        let rows: Vec<Row> = quotes
-            .iter()
-            .enumerate()
-            .map(|(seq, q)| Row {
+        // The rows are written with the next statement that needs them, many documents'
+        // in one.
+        let qids = held.take_qids(tx, quotes.len())?;
+        for (((ord, q), speaker), &qid) in quotes.iter().enumerate().zip(speaker_of).zip(&qids) {
+            held.quotes.push(QuoteRow {
+                qid,
                 id: quote_hash(doc, q.start, q.end).as_bytes().to_vec(),
-                kind: q.kind.as_str(),
-                ord: seq as i64,
+                doc: doc_row,
+                ord: ord as i64,
                 start: q.start as i64,
                 end: q.end as i64,
+                text: q.text.clone(),
+                kind: q.kind.as_str(),
                 utterance: q.utterance as i64,
+                mention: q.mention.clone(),
                 mention_start: q.mention_start.map(|v| v as i64),
                 mention_end: q.mention_end.map(|v| v as i64),
-                confidence: f64::from(q.confidence),
-            })
-            .collect();
-        let mut values: Vec<&dyn Param> = Vec::with_capacity(quotes.len() * 14);
-        for ((q, r), speaker) in quotes.iter().zip(&rows).zip(&speaker_of) {
-            let row: [&dyn Param; 14] = [
-                &r.id,
-                &doc_row,
-                &r.ord,
-                &r.start,
-                &r.end,
-                &q.text,
-                &r.kind,
-                &r.utterance,
-                &q.mention,
-                &r.mention_start,
-                &r.mention_end,
                 speaker,
-                &q.cue,
-                &r.confidence,
-            ];
-            values.extend_from_slice(&row);
+                cue: q.cue.clone(),
+                confidence: f64::from(q.confidence),
+            });
         }
-        tx.insert_many(
-            "quotes (id, doc, ord, start, \"end\", text, kind, utterance, mention, \
-             mention_start, mention_end, speaker_id, cue, confidence)",
-            14,
-            &values,
-            "",
-        )?;
-        let stored = tx.query(
-            "SELECT qid FROM quotes WHERE doc = ?1 ORDER BY ord",
-            args![doc_row],
-            |r| r.get::<i64>(0),
-        )?;
-        if stored.len() != quotes.len() {
-            return Err(Error::CorruptRow(format!(
-                "stored {} quotations of {} for document {}",
-                stored.len(),
-                quotes.len(),
-                doc.short()
-            )));
-        }
-        Ok(stored)
+        Ok(qids)
+    }
+
+    /// Writes the quotation and alias rows held back, for statements that read them.
+    pub(super) fn flush_held(&self) -> Result<()> {
+        self.held.borrow_mut().flush(self.db())
     }
 }
 

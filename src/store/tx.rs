@@ -14,9 +14,8 @@ use crate::model::DocId;
 pub struct Tx<'t> {
     pub(super) sql: Sql<'t>,
     pub(super) number: i64,
-    /// Speakers this transaction has looked up or created, by (name, mention): the
-    /// transaction holds the write lock, so only it changes them meanwhile.
-    pub(super) speakers: std::cell::RefCell<rustc_hash::FxHashMap<(String, Option<String>), i64>>,
+    /// Speakers this transaction has looked up or created, and rows it holds back.
+    pub(super) held: std::cell::RefCell<super::quotes::Held>,
 }
 
 impl<'t> Tx<'t> {
@@ -24,12 +23,17 @@ impl<'t> Tx<'t> {
         Tx {
             sql,
             number,
-            speakers: Default::default(),
+            held: Default::default(),
         }
     }
 }
 
 impl Tx<'_> {
+    /// Writes what the transaction held back; runs before it commits.
+    pub(super) fn finish(&self) -> Result<()> {
+        self.flush_held()
+    }
+
     /// The transaction, for the store's own modules' statements.
     pub(super) fn db(&self) -> Sql<'_> {
         self.sql
@@ -72,6 +76,7 @@ impl Tx<'_> {
 
     /// The text of stored quotation `qid`; `None` when there is no such row (any more).
     pub fn quote_text(&self, qid: i64) -> Result<Option<String>> {
+        self.flush_held()?;
         matches::quote_text(self.db(), qid)
     }
 }
