@@ -610,6 +610,18 @@ fn prepare(
     })
 }
 
+/// A document of a batch whose rows keyed by its own id are written, before the rest.
+struct Staged {
+    /// Its document row.
+    seq: i64,
+    /// Its metadata as this batch leaves it.
+    meta: Metadata,
+    /// For stored bytes whose language or interview roles this batch changed, what they
+    /// were.
+    replaced: Option<Metadata>,
+    added: Added,
+}
+
 /// Records a batch of written objects in one transaction, then reports them.
 fn flush(
     store: &mut Store,
@@ -638,73 +650,40 @@ fn flush(
         path: store.objects().describe().into(),
         source,
     })?;
-    let (results, number) = store.write(|tx| -> Result<_, store::Error> {
-        // Candidates looked up beside the writer are complete unless another process
-        // committed after the lookup: this process's own last write is in `recent`.
-        let others_since = |seen: i64| {
-            let between = seen + 1..tx.number();
-            between.end
-                - between.start
-                - i64::from(last_write.is_some_and(|w| between.contains(&w)))
-        };
-        // What other processes recorded after the earliest lookup that missed some of it,
-        // read once for the batch.
-        let stale_from = batch
-            .iter()
-            .filter_map(|p| p.candidates.as_ref().map(|c| c.as_of))
-            .filter(|&seen| others_since(seen) > 0)
-            .min();
-        let since = match stale_from {
-            Some(seen) => tx.grams_since(seen)?.into_iter().collect(),
-            None => GramRows::default(),
-        };
-        // The batch's speakers in a few statements, not a few per name.
-        tx.look_up_speakers(batch.iter().flat_map(|p| &p.quotes))?;
-        let mut out = Vec::with_capacity(batch.len());
-        let mut found = Matching::default();
+    let (results, number) = store.write_staged(|tx| -> Result<_, store::Error> {
+        // A run after a clash with another writer starts from what was committed.
+        recent.rolled_back();
+        // First the rows keyed by the documents' own ids and sources (documents,
+        // publications, versions, paths, fetches): on PostgreSQL these are written before
+        // taking the write lock, beside other writers.
+        let mut staged = Vec::with_capacity(batch.len());
+        // Metadata this batch changes and writes below, for the same bytes again in it.
+        let mut seen: rustc_hash::FxHashMap<DocId, (i64, Metadata)> = Default::default();
         let mut keys = Vec::new();
         for p in batch.iter() {
-            let mut metadata_updated = false;
-            let old = tx.stored_metadata(&p.id)?;
+            let old = match seen.get(&p.id) {
+                Some(known) => Some(known.clone()),
+                None => tx.stored_metadata(&p.id)?,
+            };
             let is_new = old.is_none();
-            let (seq, meta) = match old {
+            let (seq, meta, replaced) = match old {
                 None => {
                     let seq =
                         tx.insert_document(&p.id, p.size, &p.encoding, &now, &p.meta, &p.form)?;
                     keys.push((seq, &p.keys));
-                    let rows = tx.store_quotes(&p.id, seq, false, &p.quotes)?;
-                    let looked_up = p.candidates.as_ref().map(|c| Candidates {
-                        quotes: &c.quotes,
-                        since: (others_since(c.as_of) > 0).then_some(&since),
-                    });
-                    find_matches(
-                        tx, &rows, &p.quotes, &p.grams, looked_up, recent, &mut found,
-                    )?;
-                    (seq, p.meta.clone())
+                    (seq, p.meta.clone(), None)
                 }
                 Some((seq, old)) => {
                     // Language and interview roles belong to the bytes, whoever published
                     // them; outlet, date and title belong to each publication (below).
                     let merged = old.clone().overlay(&p.meta);
-                    if hints(&merged) != hints(&old) || merged.lang != old.lang {
-                        tx.update_hints(&p.id, &merged)?;
-                        metadata_updated = true;
-                        if hints(&merged) != hints(&old) {
-                            // What was found so far may name the rows replaced here (the
-                            // same bytes twice in one batch): it is recorded first.
-                            align_matches(tx, &mut found, AlignOn::Writer)?;
-                            // Who is interviewed changes who speaks: extract again.
-                            let fresh = if hints(&merged) == hints(&p.meta) {
-                                p.quotes.clone()
-                            } else {
-                                reextract(tx, objects, &p.id, &merged)?
-                            };
-                            tx.replace_quotes(&p.id, &fresh)?;
-                        }
-                    }
-                    (seq, merged)
+                    let changed = hints(&merged) != hints(&old) || merged.lang != old.lang;
+                    (seq, merged, changed.then_some(old))
                 }
             };
+            if replaced.is_some() {
+                seen.insert(p.id, (seq, meta.clone()));
+            }
             let source = match (&p.meta.url, &p.tracked) {
                 (Some(url), _) => Some(SourceRef {
                     kind: SourceKind::Url,
@@ -736,8 +715,6 @@ fn flush(
                     first: is_new,
                 },
             )?;
-            let new_publication = !is_new && publication == PublicationChange::New;
-            metadata_updated |= publication == PublicationChange::Updated;
             let change = match &source {
                 Some(s) => tx.append_version(s, &p.id, &now)?,
                 None => None,
@@ -748,19 +725,105 @@ fn flush(
             if let Some(fetch) = &p.fetch {
                 tx.record_fetch(fetch, &p.id)?;
             }
-            out.push(Added {
-                id: p.id,
-                path: p.shown.clone(),
-                size: p.size,
-                // Judged by the row, not the object file: an object written by an earlier,
-                // killed add has no row yet, so its document is still new to the store.
-                stored: is_new,
-                source,
-                version: change.map(|(seq, _)| seq),
-                previous: change.and_then(|(_, prev)| prev),
-                new_publication,
-                metadata_updated,
+            staged.push(Staged {
+                seq,
+                meta,
+                replaced,
+                added: Added {
+                    id: p.id,
+                    path: p.shown.clone(),
+                    size: p.size,
+                    // Judged by the row, not the object file: an object written by an
+                    // earlier, killed add has no row yet, so its document is still new.
+                    stored: is_new,
+                    source,
+                    version: change.map(|(seq, _)| seq),
+                    previous: change.and_then(|(_, prev)| prev),
+                    new_publication: !is_new && publication == PublicationChange::New,
+                    metadata_updated: publication == PublicationChange::Updated,
+                },
             });
+        }
+        // Then, holding the write lock, what other writers' rows bear on: speakers,
+        // quotations and their reprints, and the indexes.
+        tx.lock()?;
+        // Candidates looked up beside the writer are complete unless another process
+        // committed after the lookup: this process's own last write is in `recent`.
+        let others_since = |seen: i64| {
+            let between = seen + 1..tx.number();
+            between.end
+                - between.start
+                - i64::from(last_write.is_some_and(|w| between.contains(&w)))
+        };
+        // What other processes recorded after the earliest lookup that missed some of it,
+        // read once for the batch.
+        let stale_from = batch
+            .iter()
+            .filter_map(|p| p.candidates.as_ref().map(|c| c.as_of))
+            .filter(|&seen| others_since(seen) > 0)
+            .min();
+        let since = match stale_from {
+            Some(seen) => {
+                let grams: GramRows = tx.grams_since(seen)?.into_iter().collect();
+                // Their texts in a few statements, not one per candidate.
+                let mut wanted: Vec<i64> = batch
+                    .iter()
+                    .flat_map(|p| &p.grams)
+                    .flat_map(|g| {
+                        let need = grams_needed(g);
+                        grams
+                            .shared(g)
+                            .into_iter()
+                            .filter(move |&(_, shared)| shared >= need)
+                            .map(|(qid, _)| qid)
+                    })
+                    .collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                Since {
+                    texts: tx.quote_texts(&wanted)?,
+                    grams,
+                }
+            }
+            None => Since::default(),
+        };
+        // The batch's speakers in a few statements, not a few per name.
+        tx.look_up_speakers(batch.iter().flat_map(|p| &p.quotes))?;
+        let mut found = Matching::default();
+        let mut out = Vec::with_capacity(batch.len());
+        for (p, staged) in batch.iter().zip(staged) {
+            let Staged {
+                seq,
+                meta,
+                replaced,
+                mut added,
+            } = staged;
+            if added.stored {
+                let rows = tx.store_quotes(&p.id, seq, false, &p.quotes)?;
+                let looked_up = p.candidates.as_ref().map(|c| Candidates {
+                    quotes: &c.quotes,
+                    since: (others_since(c.as_of) > 0).then_some(&since),
+                });
+                find_matches(
+                    tx, &rows, &p.quotes, &p.grams, looked_up, recent, &mut found,
+                )?;
+            } else if let Some(old) = replaced {
+                tx.update_hints(&p.id, &meta)?;
+                added.metadata_updated = true;
+                if hints(&meta) != hints(&old) {
+                    // What was found so far may name the rows replaced here (the same
+                    // bytes twice in one batch): it is recorded first.
+                    align_matches(tx, &mut found, AlignOn::Writer)?;
+                    // Who is interviewed changes who speaks: extract again.
+                    let fresh = if hints(&meta) == hints(&p.meta) {
+                        p.quotes.clone()
+                    } else {
+                        reextract(tx, objects, &p.id, &meta)?
+                    };
+                    tx.replace_quotes(&p.id, &fresh)?;
+                }
+            }
+            out.push(added);
         }
         align_matches(tx, &mut found, AlignOn::Writer)?;
         crate::index::add_keys(tx, &keys)?;
@@ -1122,7 +1185,15 @@ fn look_up(
 #[derive(Clone, Copy)]
 struct Candidates<'a> {
     quotes: &'a [Vec<Candidate>],
-    since: Option<&'a GramRows>,
+    since: Option<&'a Since>,
+}
+
+/// What other processes recorded after a batch's lookups: their grams, and the texts of
+/// the rows that share enough of them with the batch's quotations.
+#[derive(Default)]
+struct Since {
+    grams: GramRows,
+    texts: rustc_hash::FxHashMap<i64, String>,
 }
 
 /// Gram → rows, at most [`RECENT_PER_GRAM`] rows a gram, as the store's lookup reads.
@@ -1197,6 +1268,12 @@ impl Recent {
             .map(String::as_str)
     }
 
+    /// The batch's transaction is run again: what it added is gone.
+    fn rolled_back(&mut self) {
+        self.grams[0].0.clear();
+        self.texts[0].clear();
+    }
+
     /// The batch was committed: it becomes the previous one.
     fn committed(&mut self) {
         self.grams.swap(0, 1);
@@ -1230,11 +1307,12 @@ fn find_matches(
             Some(found) => found.iter().map(|c| (c.qid, c.shared)).collect(),
             None => tx.shared_grams(g)?.into_iter().collect(),
         };
-        let since = candidates.and_then(|c| c.since).map(|s| s.shared(g));
+        let since = candidates.and_then(|c| c.since);
+        let since_shared = since.map(|s| s.grams.shared(g));
         for (other, shared) in recent
             .shared(g)
             .into_iter()
-            .chain(since.into_iter().flatten())
+            .chain(since_shared.into_iter().flatten())
         {
             let n = counts.entry(other).or_default();
             *n = (*n).max(shared);
@@ -1250,7 +1328,8 @@ fn find_matches(
             let found = looked_up.and_then(|found| found.iter().find(|c| c.qid == other));
             let known = found
                 .map(|c| c.text.as_str())
-                .or_else(|| recent.text(other));
+                .or_else(|| recent.text(other))
+                .or_else(|| since.and_then(|s| s.texts.get(&other)).map(String::as_str));
             let other_text = match known {
                 Some(t) => t.to_owned(),
                 None => match tx.quote_text(other)? {

@@ -96,6 +96,10 @@ impl From<store::Error> for CommandError {
             store::Error::Busy(_) => {
                 Some("another prov process holds the store; try again when it finishes".to_owned())
             }
+            store::Error::Conflict(_) => Some(
+                "another prov process was adding the same documents; run the command again"
+                    .to_owned(),
+            ),
             store::Error::DamagedDatabase { .. } => Some(
                 "run `prov fsck --repair` to rebuild the store from its objects (the damaged file is kept beside it)"
                     .to_owned(),

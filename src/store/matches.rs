@@ -99,6 +99,34 @@ pub(super) fn quote_text(db: Sql<'_>, qid: i64) -> Result<Option<String>> {
     })
 }
 
+/// The texts of stored quotations `qids`, by row, in a few statements; rows gone are left
+/// out.
+pub(super) fn quote_texts(db: Sql<'_>, qids: &[i64]) -> Result<FxHashMap<i64, String>> {
+    let mut texts = FxHashMap::default();
+    match db.engine() {
+        super::Engine::Sqlite => {
+            for &qid in qids {
+                if let Some(text) = quote_text(db, qid)? {
+                    texts.insert(qid, text);
+                }
+            }
+        }
+        super::Engine::Postgres => chunked(qids, |chunk| {
+            let sql = format!(
+                "SELECT q.qid, q.text FROM (VALUES {}) AS k CROSS JOIN LATERAL \
+                 (SELECT qid, text FROM quotes WHERE qid = k.column1) q",
+                typed_values(chunk.len(), "BIGINT")
+            );
+            let values: Vec<&dyn Param> = chunk.iter().map(|q| q as &dyn Param).collect();
+            db.each(&sql, &values, |r| {
+                texts.insert(r.get(0)?, r.get(1)?);
+                Ok(())
+            })
+        })?,
+    }
+    Ok(texts)
+}
+
 /// Opens read-only connections to a store from any thread, to look up stored quotations
 /// while the store's own connection writes (an add prepares its next batch's candidates
 /// this way while it commits the current one). Connections are kept for reuse, with

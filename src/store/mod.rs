@@ -66,9 +66,14 @@ pub enum Error {
     /// The database refused a write: the store is read-only to this process.
     #[error("store database is read-only here: {0}")]
     ReadOnly(String),
-    /// Another process held the database for longer than the store waits.
+    /// Another process held the database for longer than the store waits, or the server
+    /// broke a deadlock between two writers by rolling this one back.
     #[error("store database is busy: {0}")]
     Busy(String),
+    /// Another writer recorded the same row (a document, a version) at the same time and
+    /// committed first; the write was rolled back and can run again.
+    #[error("another writer recorded the same rows at the same time: {0}")]
+    Conflict(String),
     /// The database's pages are not a database any more.
     #[error("store database is malformed: {0}")]
     Malformed(String),
@@ -180,6 +185,9 @@ enum Conn {
     Sqlite(Connection),
     Postgres(db::postgres::Session),
 }
+
+/// How many times [`Store::write_staged`] runs a write that clashed with another writer.
+const STAGED_ATTEMPTS: u32 = 5;
 
 /// The PostgreSQL advisory lock every write transaction takes, so writers commit one at
 /// a time as SQLite's do: matching a new quotation reads every stored one, and two
@@ -439,6 +447,42 @@ impl Store {
     where
         E: From<Error>,
     {
+        let mut f = Some(f);
+        self.transact(true, &mut |tx| match f.take() {
+            Some(f) => f(tx),
+            None => Err(Error::Unsupported("a write ran twice".into()).into()),
+        })
+    }
+
+    /// Runs `f` in a write transaction like [`Store::write`], except that on PostgreSQL
+    /// the write lock is taken only when `f` calls [`Tx::lock`]: what `f` writes before
+    /// (rows keyed by the documents' own ids, which other writers do not touch unless
+    /// they add the same bytes) overlaps with other writers. Two writers that do record
+    /// the same row at once clash; the one rolled back runs `f` again, up to a few times.
+    /// SQLite holds its write lock from the start, as in [`Store::write`].
+    pub fn write_staged<T>(
+        &mut self,
+        mut f: impl FnMut(&Tx<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut attempt = 1;
+        loop {
+            match self.transact(false, &mut f) {
+                Err(Error::Conflict(_) | Error::Busy(_)) if attempt < STAGED_ATTEMPTS => {
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn transact<T, E>(
+        &mut self,
+        lock_first: bool,
+        f: &mut dyn FnMut(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
         match &mut self.conn {
             Conn::Sqlite(conn) => {
                 if let Some(c) = &mut self.checkpointer {
@@ -448,8 +492,7 @@ impl Store {
                     .transaction_with_behavior(TransactionBehavior::Immediate)
                     .map_err(Error::from)?;
                 let sql = db::Sql::Sqlite(&tx);
-                let number = tx::next_write(sql)?;
-                let t = Tx::new(sql, number);
+                let t = Tx::new(sql, Some(tx::next_write(sql)?));
                 let value = f(&t)?;
                 t.finish()?;
                 tx.commit().map_err(Error::from)?;
@@ -461,13 +504,11 @@ impl Store {
             Conn::Postgres(session) => {
                 let sql = db::Sql::Postgres(session);
                 sql.batch("BEGIN")?;
-                let outcome = sql
-                    .execute("SELECT pg_advisory_xact_lock(?1)", db::args![WRITE_LOCK])
-                    .and_then(|_| tx::next_write(sql))
+                let t = Tx::new(sql, None);
+                let outcome = (if lock_first { t.lock() } else { Ok(()) })
                     .map_err(E::from)
-                    .and_then(|number| {
-                        let t = Tx::new(sql, number);
-                        let value = f(&t)?;
+                    .and_then(|()| f(&t))
+                    .and_then(|value| {
                         t.finish()?;
                         Ok(value)
                     });

@@ -375,9 +375,14 @@ struct SegmentWriter<'a> {
     first: Option<u32>,
     last: u32,
     buf: Vec<u8>,
+    /// Finished blocks not written yet: (first key, data).
+    done: Vec<(i64, Vec<u8>)>,
     postings: i64,
     blocks: i64,
 }
+
+/// Finished blocks a segment writer holds before writing them in one statement.
+const BLOCKS_PER_STATEMENT: usize = 64;
 
 impl<'a> SegmentWriter<'a> {
     fn new(db: Sql<'a>, index: Index, level: i64) -> Result<Self> {
@@ -396,6 +401,7 @@ impl<'a> SegmentWriter<'a> {
             first: None,
             last: 0,
             buf: Vec::with_capacity(BLOCK_BYTES * 2),
+            done: Vec::new(),
             postings: 0,
             blocks: 0,
         })
@@ -432,20 +438,38 @@ impl<'a> SegmentWriter<'a> {
         let Some(first) = self.first.take() else {
             return Ok(());
         };
-        self.db.execute(
-            &format!(
-                "INSERT INTO {} (segment, first, data) VALUES (?1, ?2, ?3)",
-                self.index.blocks()
-            ),
-            args![self.segment, first, self.buf],
-        )?;
-        self.buf.clear();
+        let data = std::mem::replace(&mut self.buf, Vec::with_capacity(BLOCK_BYTES * 2));
+        self.done.push((i64::from(first), data));
         self.blocks += 1;
+        if self.done.len() >= BLOCKS_PER_STATEMENT {
+            self.write_done()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the finished blocks held, in one statement (a round trip on PostgreSQL).
+    fn write_done(&mut self) -> Result<()> {
+        if self.done.is_empty() {
+            return Ok(());
+        }
+        let values: Vec<&dyn super::db::Param> = self
+            .done
+            .iter()
+            .flat_map(|(first, data)| [&self.segment as &dyn super::db::Param, first, data])
+            .collect();
+        self.db.insert_many(
+            &format!("{} (segment, first, data)", self.index.blocks()),
+            3,
+            &values,
+            "",
+        )?;
+        self.done.clear();
         Ok(())
     }
 
     fn finish(mut self) -> Result<()> {
         self.flush()?;
+        self.write_done()?;
         self.db.execute(
             &format!(
                 "UPDATE {} SET postings = ?2, blocks = ?3 WHERE id = ?1",

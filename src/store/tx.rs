@@ -13,16 +13,17 @@ use crate::model::DocId;
 /// An open write transaction (see [`Store::write`](super::Store::write)).
 pub struct Tx<'t> {
     pub(super) sql: Sql<'t>,
-    pub(super) number: i64,
+    /// This write's number, once it holds the write lock.
+    number: std::cell::Cell<Option<i64>>,
     /// Speakers this transaction has looked up or created, and rows it holds back.
     pub(super) held: std::cell::RefCell<super::quotes::Held>,
 }
 
 impl<'t> Tx<'t> {
-    pub(super) fn new(sql: Sql<'t>, number: i64) -> Self {
+    pub(super) fn new(sql: Sql<'t>, number: Option<i64>) -> Self {
         Tx {
             sql,
-            number,
+            number: std::cell::Cell::new(number),
             held: Default::default(),
         }
     }
@@ -42,8 +43,23 @@ impl Tx<'_> {
     /// This write's number: every write transaction takes the next one, in commit order
     /// (see `schema/0010_writes.sql`), so a number read earlier on another connection
     /// tells how many writes committed since.
+    ///
+    /// Only a transaction holding the write lock has one (see [`Tx::lock`]); before, this
+    /// is 0, which no write takes.
     pub fn number(&self) -> i64 {
-        self.number
+        self.number.get().unwrap_or(0)
+    }
+
+    /// Takes the write lock and this write's number, if not held yet: from here on no
+    /// other writer changes the store until this one commits or rolls back.
+    pub fn lock(&self) -> Result<()> {
+        if self.number.get().is_some() {
+            return Ok(());
+        }
+        self.sql
+            .execute("SELECT pg_advisory_xact_lock(?1)", args![super::WRITE_LOCK])?;
+        self.number.set(Some(next_write(self.sql)?));
+        Ok(())
     }
 }
 
@@ -72,6 +88,12 @@ impl Tx<'_> {
     /// Stored quotations (rows) sharing grams with `grams`, with how many they share.
     pub fn shared_grams(&self, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
         matches::shared_grams(self.db(), grams)
+    }
+
+    /// The texts of stored quotations `qids`, by row; rows gone are left out.
+    pub fn quote_texts(&self, qids: &[i64]) -> Result<rustc_hash::FxHashMap<i64, String>> {
+        self.flush_held()?;
+        matches::quote_texts(self.db(), qids)
     }
 
     /// The text of stored quotation `qid`; `None` when there is no such row (any more).

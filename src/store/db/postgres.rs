@@ -308,6 +308,7 @@ impl From<::postgres::Error> for Error {
             {
                 Error::Busy(text)
             }
+            Some(c) if *c == SqlState::UNIQUE_VIOLATION => Error::Conflict(text),
             Some(c) if *c == SqlState::DATA_CORRUPTED || *c == SqlState::INDEX_CORRUPTED => {
                 Error::Malformed(text)
             }
