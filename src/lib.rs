@@ -11,6 +11,7 @@ pub mod extract;
 pub mod fetch;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod grep;
 pub mod index;
 pub mod ingest;
 pub mod model;

@@ -46,6 +46,34 @@ fn add_extracts_quotes_with_speakers() {
 }
 
 #[test]
+fn quotes_filter_by_words_in_any_order_and_case() {
+    let env = Env::new();
+    env.with_seeds();
+    env.ok(&["add", "seeds"]);
+    let found = env.json(&["quotes", "--text", "THREE YEARS nothing changed"]);
+    assert!(!found.is_empty());
+    for q in &found {
+        let text = q["text"].as_str().unwrap().to_lowercase();
+        for w in ["three", "years", "nothing", "changed"] {
+            assert!(text.contains(w), "{text}");
+        }
+    }
+    assert!(found.iter().any(|q| {
+        q["text"]
+            .as_str()
+            .unwrap()
+            .contains("Putin promised to consider it")
+    }));
+    // Every word must be there: one missing word finds nothing.
+    assert!(
+        env.json(&["quotes", "--text", "nothing changed for three decades"])
+            .is_empty()
+    );
+    let out = env.ok(&["quotes", "--text", "zebra"]);
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
 fn quotes_filter_by_kind_and_show_lists_them() {
     let env = Env::new();
     env.with_seeds();

@@ -65,6 +65,56 @@ fn adding_twice_is_a_no_op_that_says_so() {
 }
 
 #[test]
+fn log_filters_by_date_outlet_author_and_count() {
+    let env = Env::new();
+    env.with_seeds();
+    env.ok(&["add", "seeds"]);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["log"];
+        all.extend_from_slice(args);
+        env.json(&all)
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let every = ids(&[]);
+    assert_eq!(every.len(), 5);
+    let outlet_of = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["log"];
+        all.extend_from_slice(args);
+        env.json(&all)
+            .iter()
+            .map(|d| d["outlet"].as_str().unwrap_or("-").to_owned())
+            .collect()
+    };
+    // Dated 2025-06-23 and 2017-10-25; the other three are undated and meet no date.
+    assert_eq!(outlet_of(&["--since", "2025-01-01"]), ["Ukrinform"]);
+    assert_eq!(ids(&["--until", "2025-06-22"]).len(), 1);
+    assert_eq!(
+        ids(&["--since", "2017-10-25", "--until", "2025-06-23"]).len(),
+        2
+    );
+    assert!(ids(&["--since", "2025-06-24"]).is_empty());
+    // Outlet and author match ignoring case, anywhere in the name.
+    assert_eq!(outlet_of(&["--outlet", "anadolu"]), ["Anadolu Agency"]);
+    let kupfer = env.json(&["log", "--author", "kupfer"]);
+    assert_eq!(kupfer.len(), 1);
+    assert_eq!(kupfer[0]["author"], "Matthew Kupfer");
+    assert!(ids(&["--outlet", "Ukrinform", "--until", "2020-01-01"]).is_empty());
+    // -n keeps the first N of the same order.
+    assert_eq!(ids(&["-n", "2"]), every[..2]);
+    // A date that is not one is refused with the form it needs.
+    let out = env
+        .prov()
+        .args(["log", "--since", "23/06/2025"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+}
+
+#[test]
 fn sidecars_supply_metadata_and_flags_override() {
     let env = Env::new();
     env.with_seeds();

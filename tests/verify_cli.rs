@@ -254,3 +254,52 @@ fn a_reprint_is_matched_and_traced_in_date_order() {
         "{human}"
     );
 }
+
+#[test]
+fn grep_finds_every_holder_with_line_column_and_offsets() {
+    let env = Env::new();
+    env.with_seeds();
+    // Two more holders, one in other typography and over a line break.
+    env.write(
+        "copy.txt",
+        "Intro line.\nHe said Putin promised to consider it, but “NOTHING changed —\nfor three years”.\n",
+    );
+    env.write("other.txt", "Nothing changed for three weeks.\n");
+    env.ok(&["add", "seeds", "copy.txt", "other.txt"]);
+    let found = env.json(&["grep", "nothing changed for three years"]);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let copy = found
+        .iter()
+        .find(|d| d["id"] == common::b3(&std::fs::read(env.path().join("copy.txt")).unwrap()))
+        .expect("the copy in other typography");
+    let hit = &copy["hits"][0];
+    assert_eq!(hit["line"], 2);
+    assert_eq!(hit["text"], "NOTHING changed —\nfor three years");
+    let text = std::fs::read_to_string(env.path().join("copy.txt")).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    let (s, e) = (
+        hit["start"].as_u64().unwrap() as usize,
+        hit["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(chars[s..e].iter().collect::<String>(), hit["text"]);
+    // The seed is listed with its outlet and date.
+    assert!(
+        found
+            .iter()
+            .any(|d| d["outlet"] == "Ukrinform" && d["published"] == "2025-06-23")
+    );
+    // Human output marks the match with brackets that are not quotation marks.
+    let human = env.ok(&["grep", "nothing changed for three years"]);
+    assert!(
+        human.contains("[[nothing changed for three years]]"),
+        "{human}"
+    );
+    // A phrase nobody printed: exit 1, nothing listed.
+    env.prov()
+        .args(["grep", "nothing changed for three centuries"])
+        .assert()
+        .code(1)
+        .stdout("");
+    // Punctuation alone is refused as a usage error.
+    env.prov().args(["grep", "— …"]).assert().code(2);
+}

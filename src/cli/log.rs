@@ -1,5 +1,6 @@
 use std::io::Write;
 
+use prov::model::PublicationFilter;
 use serde_json::json;
 
 use super::output::{column_width, outlets_line, short_date};
@@ -8,12 +9,36 @@ use super::{CommandError, Context, Out, cwd, exit};
 /// List stored documents, newest first by first publication date (undated ones last): id,
 /// date, outlet (with how many other outlets published the same bytes), title.
 ///
+/// --since, --until, --outlet and --author keep the documents with a publication that
+/// meets them all (an undated publication meets no date condition).
+///
 /// With --versions, list one source's versions in the order they were added.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Show the versions of this URL or path instead.
     #[arg(long, value_name = "URL-OR-PATH")]
     versions: Option<String>,
+    /// At most this many documents (or the latest this many versions).
+    #[arg(short = 'n', long, value_name = "N")]
+    limit: Option<usize>,
+    /// Published on or after this date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    since: Option<time::Date>,
+    /// Published on or before this date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    until: Option<time::Date>,
+    /// Published by an outlet whose name contains this (ignoring case).
+    #[arg(long, value_name = "OUTLET")]
+    outlet: Option<String>,
+    /// Written by an author whose name contains this (ignoring case).
+    #[arg(long, value_name = "AUTHOR")]
+    author: Option<String>,
+}
+
+fn parse_date(value: &str) -> Result<time::Date, String> {
+    prov::model::calendar_date(value)
+        .filter(|_| value.len() == 10)
+        .ok_or_else(|| format!("{value:?} is not a date: give it as YYYY-MM-DD, e.g. 2025-06-23"))
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
@@ -31,7 +56,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 source.locator
             )?;
         }
-        for v in versions {
+        // The latest N, still in the order they were added.
+        let skip = versions
+            .len()
+            .saturating_sub(args.limit.unwrap_or(usize::MAX));
+        for v in versions.into_iter().skip(skip) {
             let doc = store.document(&v.doc)?;
             let title = doc.as_ref().and_then(|d| d.meta.title.clone());
             if out.json {
@@ -53,7 +82,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         return Ok(exit::SUCCESS);
     }
 
-    let docs = store.log()?;
+    let filter = PublicationFilter {
+        since: args.since,
+        until: args.until,
+        outlet: args.outlet,
+        author: args.author,
+    };
+    let docs: Vec<_> = store
+        .log()?
+        .into_iter()
+        .filter(|d| filter.is_empty() || d.publications.iter().any(|p| filter.matches(p)))
+        .take(args.limit.unwrap_or(usize::MAX))
+        .collect();
     let outlets: Vec<String> = docs.iter().map(|d| outlets_line(&d.publications)).collect();
     let outlet_width = column_width(outlets.iter(), 24);
     for (doc, outlet) in docs.iter().zip(&outlets) {

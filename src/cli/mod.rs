@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod formats;
 mod fsck;
+mod grep;
 mod init;
 mod log;
 mod matches;
@@ -71,6 +72,7 @@ enum Command {
     Verify(verify::Args),
     Check(check::Args),
     Trace(trace::Args),
+    Grep(grep::Args),
     Matches(matches::Args),
     Clone(clone::Args),
     Push(push::Args),
@@ -200,6 +202,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Check(args) => check::run(args, &ctx, &mut out),
         Command::Trace(args) => trace::run(args, &ctx, &mut out),
         Command::Matches(args) => matches::run(args, &ctx, &mut out),
+        Command::Grep(args) => grep::run(args, &ctx, &mut out),
         Command::Clone(args) => clone::run(args, &ctx, &mut out),
         Command::Push(args) => push::run(args, &ctx, &mut out),
         Command::Pull(args) => pull::run(args, &ctx, &mut out),

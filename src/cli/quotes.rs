@@ -21,6 +21,10 @@ pub struct Args {
     /// Only this kind: direct, partial, transcript or term.
     #[arg(long, value_parser = kind_parser())]
     kind: Option<QuoteKind>,
+    /// Only quotations holding all these words, in any order (case, accents of quotation
+    /// marks and dashes aside).
+    #[arg(long, value_name = "WORDS")]
+    text: Option<String>,
 }
 
 /// The kinds by name, listed in `--help`, completions and errors.
@@ -38,12 +42,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         doc,
         kind: args.kind,
     })?;
+    let wanted = args
+        .text
+        .as_deref()
+        .map(prov::text::normalize::search_words)
+        .unwrap_or_default();
+    let quotes: Vec<_> = quotes
+        .into_iter()
+        .filter(|q| args.kind.is_some() || q.quote.kind != QuoteKind::Term)
+        .filter(|q| wanted.is_empty() || prov::text::normalize::has_words(&q.quote.text, &wanted))
+        .collect();
     let width = column_width(quotes.iter().filter_map(|q| q.quote.speaker.as_ref()), 28);
     let mut shown = 0;
-    for q in quotes
-        .iter()
-        .filter(|q| args.kind.is_some() || q.quote.kind != QuoteKind::Term)
-    {
+    for q in &quotes {
         shown += 1;
         if out.json {
             out.json_line(q)?;
@@ -67,9 +78,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         }
     }
     if shown == 0 && !out.json {
-        super::output::note(match &args.speaker {
-            Some(s) => format!("no quotations by {s:?}; `prov speakers` lists who is quoted"),
-            None => "no quotations found".to_owned(),
+        super::output::note(match (&args.speaker, &args.text) {
+            (Some(s), _) => format!("no quotations by {s:?}; `prov speakers` lists who is quoted"),
+            (None, Some(t)) => format!("no quotations hold all of {t:?}"),
+            (None, None) => "no quotations found".to_owned(),
         });
     }
     Ok(exit::SUCCESS)

@@ -227,7 +227,13 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
             out,
             "    …{}{}{}…",
             e.before,
-            paint(&format!("«{}»", e.text), "1", color),
+            // Bold and underlined on a terminal, else in brackets; not «…», which are
+            // quotation marks in the sources themselves.
+            if color {
+                paint(&e.text, "1;4", true)
+            } else {
+                format!("[[{}]]", e.text)
+            },
             e.after
         )?;
         if e.diff.iter().any(|c| c.op != DiffOp::Equal) {

@@ -15,8 +15,8 @@ mod source;
 pub use id::{DocId, MIN_PREFIX_LEN, SHORT_LEN, normalize_prefix};
 pub use quote::{Change, DiffOp, QuoteKind, Verdict};
 pub use source::{
-    DocFormat, FetchRecord, Metadata, Publication, RecordedBy, SourceKind, SourceRef,
-    credentials_span, without_credentials,
+    DocFormat, FetchRecord, Metadata, Publication, PublicationFilter, RecordedBy, SourceKind,
+    SourceRef, calendar_date, credentials_span, without_credentials,
 };
 
 /// Shows a value as the name it is stored and printed under (`exact`, `direct`, `html`…).

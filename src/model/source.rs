@@ -201,6 +201,55 @@ pub fn credentials_span(url: &str) -> Option<std::ops::Range<usize>> {
     Some(start..start + at + 1)
 }
 
+/// Which publications a listing keeps: every condition given holds for one publication.
+/// Dates compare by the publication's calendar date (UTC); an undated publication meets
+/// no date condition. Outlet and author match ignoring case, anywhere in the name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicationFilter {
+    pub since: Option<time::Date>,
+    pub until: Option<time::Date>,
+    pub outlet: Option<String>,
+    pub author: Option<String>,
+}
+
+impl PublicationFilter {
+    /// Whether no condition is given (everything matches).
+    pub fn is_empty(&self) -> bool {
+        *self == PublicationFilter::default()
+    }
+
+    /// Whether publication `p` meets every condition.
+    pub fn matches(&self, p: &Publication) -> bool {
+        if self.since.is_some() || self.until.is_some() {
+            let Some(date) = p.published.as_deref().and_then(calendar_date) else {
+                return false;
+            };
+            if self.since.is_some_and(|since| date < since)
+                || self.until.is_some_and(|until| date > until)
+            {
+                return false;
+            }
+        }
+        contains_folded(p.outlet.as_deref(), self.outlet.as_deref())
+            && contains_folded(p.author.as_deref(), self.author.as_deref())
+    }
+}
+
+/// The calendar date a stored publication date starts with (`2025-06-23`, or the date of
+/// `2025-06-23T08:42:00Z`).
+pub fn calendar_date(published: &str) -> Option<time::Date> {
+    let plain = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(published.get(..10)?, &plain).ok()
+}
+
+/// Whether `wanted` (if given) occurs in `value`, ignoring case.
+fn contains_folded(value: Option<&str>, wanted: Option<&str>) -> bool {
+    match wanted {
+        None => true,
+        Some(w) => value.is_some_and(|v| v.to_lowercase().contains(&w.to_lowercase())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +300,40 @@ mod tests {
         assert_eq!(merged.outlet.as_deref(), Some("BBC"));
         assert!(Metadata::default().is_empty());
         assert!(!merged.is_empty());
+    }
+
+    #[test]
+    fn a_filter_keeps_publications_meeting_every_condition() {
+        let date = |d: &str| calendar_date(d).unwrap();
+        let p = Publication {
+            source: None,
+            outlet: Some("Ukrinform".into()),
+            published: Some("2025-06-23T05:42:00Z".into()),
+            author: Some("Olena Ivanova".into()),
+            title: None,
+            url: None,
+            recorded_at: "2026-01-01T00:00:00Z".into(),
+            recorded_by: RecordedBy::Add,
+        };
+        let f =
+            |since: Option<&str>, until: Option<&str>, outlet: Option<&str>| PublicationFilter {
+                since: since.map(date),
+                until: until.map(date),
+                outlet: outlet.map(str::to_owned),
+                author: None,
+            };
+        assert!(PublicationFilter::default().is_empty());
+        assert!(PublicationFilter::default().matches(&p));
+        assert!(f(Some("2025-06-23"), Some("2025-06-23"), None).matches(&p));
+        assert!(!f(Some("2025-06-24"), None, None).matches(&p));
+        assert!(!f(None, Some("2025-06-22"), None).matches(&p));
+        assert!(f(None, None, Some("UKRIN")).matches(&p));
+        assert!(!f(None, None, Some("Reuters")).matches(&p));
+        let undated = Publication {
+            published: None,
+            ..p.clone()
+        };
+        assert!(!f(Some("2000-01-01"), None, None).matches(&undated));
+        assert!(f(None, None, Some("ukrinform")).matches(&undated));
     }
 }

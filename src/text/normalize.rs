@@ -136,6 +136,22 @@ pub struct Word {
     pub end: usize,
 }
 
+/// The words of `text` as a search compares them: normalised and lower-cased.
+pub fn search_words(text: &str) -> Vec<String> {
+    let norm = normalize(text).text;
+    words(&norm)
+        .into_iter()
+        .map(|w| norm[w.start..w.end].to_lowercase())
+        .collect()
+}
+
+/// Whether `text` holds every one of `wanted` (from [`search_words`]) as a word, in any
+/// order.
+pub fn has_words(text: &str, wanted: &[String]) -> bool {
+    let held = search_words(text);
+    wanted.iter().all(|w| held.contains(w))
+}
+
 /// The words of a normalised text, in order.
 pub fn words(norm: &str) -> Vec<Word> {
     let mut out = Vec::new();
