@@ -764,7 +764,14 @@ fn flush(
             .min();
         let since = match stale_from {
             Some(seen) => {
-                let grams: GramRows = tx.grams_since(seen)?.into_iter().collect();
+                let mut wanted: Vec<i64> = batch
+                    .iter()
+                    .filter(|p| p.candidates.is_some())
+                    .flat_map(|p| p.grams.iter().flatten().copied())
+                    .collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                let grams: GramRows = tx.grams_since(seen, &wanted)?.into_iter().collect();
                 // Their texts in a few statements, not one per candidate.
                 let mut wanted: Vec<i64> = batch
                     .iter()

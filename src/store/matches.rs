@@ -363,14 +363,57 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The (gram, row) pairs recorded by writes numbered above `write`: what a lookup
-    /// made as of `write` did not see.
-    pub fn grams_since(&self, write: i64) -> Result<Vec<[i64; 2]>> {
-        self.db().query(
-            "SELECT gram, qid FROM quote_grams WHERE w > ?1",
+    /// The (gram, row) pairs among `grams` recorded by writes numbered above `write`: what
+    /// a lookup made as of `write` did not see. At most 16 rows a gram, the first by row,
+    /// as a lookup reads them.
+    ///
+    /// Quotation rows are numbered under the write lock, so rows recorded by later writes
+    /// have higher numbers: the rows of the first write after `write` give the lowest
+    /// number to look from, and each gram's rows above it are one index range.
+    pub fn grams_since(&self, write: i64, grams: &[i64]) -> Result<Vec<[i64; 2]>> {
+        let db = self.db();
+        let from: Option<i64> = db.query_one(
+            "SELECT min(qid) FROM quote_grams WHERE w = \
+             (SELECT min(w) FROM quote_grams WHERE w > ?1)",
             args![write],
-            |r| Ok([r.get(0)?, r.get(1)?]),
-        )
+            |r| r.get(0),
+        )?;
+        let Some(from) = from else {
+            return Ok(Vec::new());
+        };
+        let mut rows = Vec::new();
+        let mut found = |r: &super::db::Row<'_>| {
+            rows.push([r.get(0)?, r.get(1)?]);
+            Ok(())
+        };
+        match db.engine() {
+            super::Engine::Sqlite => {
+                for g in grams {
+                    db.each(
+                        "SELECT gram, qid FROM quote_grams WHERE gram = ?1 AND qid >= ?2 \
+                         AND w > ?3 ORDER BY qid LIMIT 16",
+                        args![g, from, write],
+                        &mut found,
+                    )?;
+                }
+            }
+            super::Engine::Postgres => chunked(grams, |chunk| {
+                let n = chunk.len();
+                let sql = format!(
+                    "SELECT l.gram, l.qid FROM (VALUES {}) AS g(gram) CROSS JOIN LATERAL \
+                     (SELECT gram, qid FROM quote_grams WHERE gram = g.gram \
+                      AND qid >= ?{} AND w > ?{} ORDER BY qid LIMIT 16) l",
+                    typed_values(n, "BIGINT"),
+                    n + 1,
+                    n + 2
+                );
+                let mut values: Vec<&dyn Param> = chunk.iter().map(|g| g as &dyn Param).collect();
+                values.push(&from);
+                values.push(&write);
+                db.each(&sql, &values, &mut found)
+            })?,
+        }
+        Ok(rows)
     }
 
     /// Records reprints, in order: for each, quotation `qid` joins `other`'s group (its
