@@ -38,6 +38,13 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 PGDIR=$(mktemp -d)
 [ "$(id -u)" = 0 ] && chown postgres "$PGDIR"
 cleanup() {
+    status=$?
+    if [ "$status" != 0 ] && [ -f "$PGDIR/log" ]; then
+        # A failed run says why the server failed (a full disk makes it restart midway).
+        echo "-- the server's log, last lines:" >&2
+        tail -n 20 "$PGDIR/log" >&2
+        df -h "$WORK" >&2
+    fi
     as_pg pg_ctl -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true
     rm -rf "$WORK" "$PGDIR"
 }
