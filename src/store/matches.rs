@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use super::db::{Param, Sql, args, chunked, typed_rows, typed_values};
+use super::db::{Param, Sql, args, chunked, each_lateral, typed_rows, typed_values};
 use super::quotes::{QUOTE_COLUMNS, StoredQuote, quote_from_row};
 use super::{Result, Store, Tx};
 use crate::model::DocId;
@@ -111,18 +111,17 @@ pub(super) fn quote_texts(db: Sql<'_>, qids: &[i64]) -> Result<FxHashMap<i64, St
                 }
             }
         }
-        super::Engine::Postgres => chunked(qids, |chunk| {
-            let sql = format!(
-                "SELECT q.qid, q.text FROM (VALUES {}) AS k CROSS JOIN LATERAL \
-                 (SELECT qid, text FROM quotes WHERE qid = k.column1) q",
-                typed_values(chunk.len(), "BIGINT")
-            );
-            let values: Vec<&dyn Param> = chunk.iter().map(|q| q as &dyn Param).collect();
-            db.each(&sql, &values, |r| {
+        super::Engine::Postgres => each_lateral(
+            db,
+            qids,
+            "BIGINT",
+            "SELECT qid, text FROM quotes WHERE qid = k.column1",
+            &[],
+            |r| {
                 texts.insert(r.get(0)?, r.get(1)?);
                 Ok(())
-            })
-        })?,
+            },
+        )?,
     }
     Ok(texts)
 }
@@ -397,21 +396,15 @@ impl Tx<'_> {
                     )?;
                 }
             }
-            super::Engine::Postgres => chunked(grams, |chunk| {
-                let n = chunk.len();
-                let sql = format!(
-                    "SELECT l.gram, l.qid FROM (VALUES {}) AS g(gram) CROSS JOIN LATERAL \
-                     (SELECT gram, qid FROM quote_grams WHERE gram = g.gram \
-                      AND qid >= ?{} AND w > ?{} ORDER BY qid LIMIT 16) l",
-                    typed_values(n, "BIGINT"),
-                    n + 1,
-                    n + 2
-                );
-                let mut values: Vec<&dyn Param> = chunk.iter().map(|g| g as &dyn Param).collect();
-                values.push(&from);
-                values.push(&write);
-                db.each(&sql, &values, &mut found)
-            })?,
+            super::Engine::Postgres => each_lateral(
+                db,
+                grams,
+                "BIGINT",
+                "SELECT gram, qid FROM quote_grams WHERE gram = k.column1 \
+                 AND qid >= ?1 AND w > ?2 ORDER BY qid LIMIT 16",
+                &[&from, &write],
+                &mut found,
+            )?,
         }
         Ok(rows)
     }
@@ -524,19 +517,17 @@ fn group_members_of(db: Sql<'_>, ids: &[i64]) -> Result<FxHashMap<i64, Member>> 
                 }
             }
         }
-        super::Engine::Postgres => chunked(ids, |chunk| {
-            // A lookup by key per row, whatever the planner thinks of the table's size.
-            let sql = format!(
-                "SELECT q.qid, q.grp FROM (VALUES {}) AS k CROSS JOIN LATERAL \
-                 (SELECT qid, grp FROM quotes WHERE qid = k.column1) q",
-                typed_values(chunk.len(), "BIGINT")
-            );
-            let values: Vec<&dyn Param> = chunk.iter().map(|q| q as &dyn Param).collect();
-            db.each(&sql, &values, |r| {
+        super::Engine::Postgres => each_lateral(
+            db,
+            ids,
+            "BIGINT",
+            "SELECT qid, grp FROM quotes WHERE qid = k.column1",
+            &[],
+            |r| {
                 found(r.get(0)?, r.get(1)?);
                 Ok(())
-            })
-        })?,
+            },
+        )?,
     }
     Ok(members)
 }

@@ -287,19 +287,18 @@ impl Held {
                     }
                 }
             }
-            super::Engine::Postgres => super::db::chunked(&wanted, |chunk| {
-                let sql = format!(
-                    "SELECT a.alias, a.speaker_id FROM (VALUES {}) AS k CROSS JOIN LATERAL \
-                     (SELECT alias, speaker_id FROM speaker_aliases WHERE alias = k.column1 \
-                      ORDER BY speaker_id LIMIT 1) a",
-                    super::db::typed_values(chunk.len(), "TEXT")
-                );
-                let values: Vec<&dyn Param> = chunk.iter().map(|n| n as &dyn Param).collect();
-                tx.each(&sql, &values, |r| {
+            super::Engine::Postgres => super::db::each_lateral(
+                tx,
+                &wanted,
+                "TEXT",
+                "SELECT alias, speaker_id FROM speaker_aliases WHERE alias = k.column1 \
+                 ORDER BY speaker_id LIMIT 1",
+                &[],
+                |r| {
                     found(r.get(0)?, r.get(1)?);
                     Ok(())
-                })
-            })?,
+                },
+            )?,
         }
         for name in wanted {
             self.aliases.entry(name.to_owned()).or_insert(None);
@@ -340,19 +339,17 @@ impl Held {
                     )?;
                 }
             }
-            super::Engine::Postgres => super::db::chunked(&wanted, |chunk| {
-                let sql = format!(
-                    "SELECT s.id, s.name, s.surname, s.words FROM (VALUES {}) AS k \
-                     CROSS JOIN LATERAL \
-                     (SELECT id, name, surname, words FROM speakers WHERE surname = k.column1) s",
-                    super::db::typed_values(chunk.len(), "TEXT")
-                );
-                let values: Vec<&dyn Param> = chunk.iter().map(|n| n as &dyn Param).collect();
-                tx.each(&sql, &values, |r| {
+            super::Engine::Postgres => super::db::each_lateral(
+                tx,
+                &wanted,
+                "TEXT",
+                "SELECT id, name, surname, words FROM speakers WHERE surname = k.column1",
+                &[],
+                |r| {
                     found(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
                     Ok(())
-                })
-            })?,
+                },
+            )?,
         }
         Ok(())
     }

@@ -302,6 +302,30 @@ pub(crate) fn chunked<T>(
     Ok(())
 }
 
+/// On PostgreSQL, looks each of `keys` up by `select`, a query over one key that names it
+/// `k.column1` (cast to `ty`) and takes `extra` as `?1`, `?2`…: one statement per chunk of
+/// keys, joined as a `VALUES` list so that each is an index lookup whatever the planner
+/// thinks of the table's size. `f` gets the rows `select` returns, its columns in order.
+pub(crate) fn each_lateral<K: Param>(
+    db: Sql<'_>,
+    keys: &[K],
+    ty: &str,
+    select: &str,
+    extra: &[&dyn Param],
+    mut f: impl FnMut(&Row<'_>) -> crate::store::Result<()>,
+) -> crate::store::Result<()> {
+    chunked(keys, |chunk| {
+        let values = (1..=chunk.len())
+            .map(|i| format!("(CAST(?{} AS {ty}))", i + extra.len()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT l.* FROM (VALUES {values}) AS k CROSS JOIN LATERAL ({select}) l");
+        let mut params: Vec<&dyn Param> = extra.to_vec();
+        params.extend(chunk.iter().map(|k| k as &dyn Param));
+        db.each(&sql, &params, &mut f)
+    })
+}
+
 /// Which engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
