@@ -69,7 +69,7 @@ pub fn grep(store: &Store, pattern: &str) -> Result<Found, GrepError> {
     let r = index::retrieve(store, &[words])?;
     // For a short phrase the word index finds documents holding every word anywhere; the
     // text decides whether they are in order.
-    let rows = store.document_ids(&r.docs)?;
+    let rows = store.live_document_ids(&r.docs)?;
     let mut holders = Vec::new();
     for (_, id, text_id) in rows {
         let text = text::stored_text(store.objects(), &id, text_id.as_ref())?;

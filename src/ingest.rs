@@ -907,7 +907,10 @@ pub fn rederive(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<(DocId, store::Error)>, AddError> {
     store.clear_derived()?;
-    let rows = store.document_rows()?;
+    // Documents whose bytes `prov gc` deleted have nothing to derive from.
+    let purged = store.purged_rows()?;
+    let mut rows = store.document_rows()?;
+    rows.retain(|r| !purged.contains(r));
     let total = rows.len() as u64;
     let objects = store.objects().clone();
     let mut recent = Recent::default();

@@ -31,6 +31,8 @@ pub struct Transfer {
     pub fetches: u64,
     /// Objects copied (a document's bytes, an HTML page's article text).
     pub objects: u64,
+    /// Removals (`prov rm`) and restores it did not have.
+    pub removals: u64,
     /// Documents it had already.
     pub unchanged: u64,
     /// Documents left behind because their bytes are damaged in the sending store.
@@ -40,7 +42,11 @@ pub struct Transfer {
 impl Transfer {
     /// Whether the run recorded nothing new.
     pub fn is_empty(&self) -> bool {
-        self.documents == 0 && self.publications == 0 && self.versions == 0 && self.fetches == 0
+        self.documents == 0
+            && self.publications == 0
+            && self.versions == 0
+            && self.fetches == 0
+            && self.removals == 0
     }
 }
 
@@ -98,7 +104,11 @@ pub fn transfer(
         store: to_location.clone(),
         source,
     };
-    let rows = from.document_rows().map_err(read)?;
+    // Removed documents whose bytes `prov gc` deleted have none to send; their removal
+    // records travel below.
+    let purged = from.purged_rows().map_err(read)?;
+    let mut rows = from.document_rows().map_err(read)?;
+    rows.retain(|r| !purged.contains(r));
     let total = rows.len() as u64;
     let mut out = Transfer::default();
     let mut importer = Importer::default();
@@ -191,6 +201,14 @@ pub fn transfer(
             Ok(added)
         })
         .map_err(write)?;
+    // Removals and restores, oldest first, for the documents `to` holds.
+    let mut removals = from.removals().map_err(read)?;
+    removals.reverse();
+    for r in &removals {
+        if to.import_removal(r).map_err(write)? {
+            out.removals += 1;
+        }
+    }
     Ok(out)
 }
 

@@ -10,6 +10,8 @@
 mod check_cli;
 #[path = "complete_evidence.rs"]
 mod complete_evidence;
+#[path = "corrections_cli.rs"]
+mod corrections_cli;
 #[path = "quotes_cli.rs"]
 mod quotes_cli;
 #[path = "snapshots_cli.rs"]

@@ -20,6 +20,17 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let store = ctx.store()?;
     let id = store.resolve(&args.id)?;
+    if let Some(r) = store.removal(&id)? {
+        if let Some(at) = &r.purged_at {
+            return Err(CommandError::new(format!(
+                "{} was removed ({}) and its bytes deleted by `prov gc` on {at}",
+                id.short(),
+                r.reason
+            ))
+            .hint("add the original file or URL again to bring its bytes back"));
+        }
+        super::output::note(super::rm::describe(&r));
+    }
     let path = store.objects().path(&id);
     let read_err = |e: std::io::Error| {
         CommandError::new(format!("reading object {}: {e}", path.display()))

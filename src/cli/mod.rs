@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod formats;
 mod fsck;
+mod gc;
 mod grep;
 mod init;
 mod log;
@@ -19,6 +20,7 @@ mod pull;
 mod push;
 mod quotes;
 mod remote;
+pub(crate) mod rm;
 mod show;
 mod speakers;
 mod status;
@@ -66,6 +68,8 @@ enum Command {
     Cat(cat::Args),
     Status(status::Args),
     Fsck(fsck::Args),
+    Rm(rm::Args),
+    Gc(gc::Args),
     Extract(extract::Args),
     Quotes(quotes::Args),
     Speakers(speakers::Args),
@@ -195,6 +199,8 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Cat(args) => cat::run(args, &ctx, &mut out),
         Command::Status(args) => status::run(args, &ctx, &mut out),
         Command::Fsck(args) => fsck::run(args, &ctx, &mut out),
+        Command::Rm(args) => rm::run(args, &ctx, &mut out),
+        Command::Gc(args) => gc::run(args, &ctx, &mut out),
         Command::Extract(args) => extract::run(args, &ctx, &mut out),
         Command::Quotes(args) => quotes::run(args, &ctx, &mut out),
         Command::Speakers(args) => speakers::run(args, &ctx, &mut out),

@@ -28,14 +28,26 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         ..Default::default()
     })?;
     let fetches = store.fetches_of(&id)?;
+    let removal = store.removal(&id)?;
     if out.json {
         out.json_line(&json!({
             "document": doc, "paths": paths, "sources": lineage, "fetches": fetches,
-            "quotes": quotes
+            "quotes": quotes, "removal": removal
         }))?;
         return Ok(exit::SUCCESS);
     }
     writeln!(out, "document {}", doc.id)?;
+    if let Some(r) = &removal {
+        let purged = match &r.purged_at {
+            Some(at) => format!("; bytes deleted by gc {at}"),
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "{:<12}{} by {}: {}{purged} (out of the evidence; `prov rm --undo` restores it)",
+            "removed:", r.removed_at, r.removed_by, r.reason
+        )?;
+    }
     let m = &doc.meta;
     let published = Some(m.published.clone().unwrap_or_else(|| "undated".to_owned()));
     for (label, value) in [

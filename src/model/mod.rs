@@ -8,10 +8,12 @@
 
 use std::fmt;
 
+mod correction;
 mod id;
 mod quote;
 mod source;
 
+pub use correction::{Removal, SpeakerCorrection};
 pub use id::{DocId, MIN_PREFIX_LEN, SHORT_LEN, normalize_prefix};
 pub use quote::{Change, DiffOp, QuoteKind, Verdict};
 pub use source::{

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::corrections::live;
 use super::db::{Row, Sql, args};
 use super::quotes;
 use super::{Error, Result, Store, Tx};
@@ -332,6 +333,27 @@ impl Store {
             .collect()
     }
 
+    /// [`Store::document_ids`] without the documents `prov rm` took out of the evidence:
+    /// what retrieval, verify and trace look at.
+    pub fn live_document_ids(&self, rows: &[i64]) -> Result<Vec<(i64, DocId, Option<DocId>)>> {
+        let removed = self.removed_rows()?;
+        let mut docs = self.document_ids(rows)?;
+        if !removed.is_empty() {
+            docs.retain(|(seq, ..)| !removed.contains(seq));
+        }
+        Ok(docs)
+    }
+
+    /// The rows of the documents removed from the evidence now.
+    pub fn removed_rows(&self) -> Result<rustc_hash::FxHashSet<i64>> {
+        let rows: Vec<i64> = self.db().query(
+            "SELECT doc FROM removals WHERE restored_at IS NULL",
+            args![],
+            |r| r.get(0),
+        )?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// The newer document that replaced `id` as the latest version of its source, when
     /// `id` is the latest version of none of the sources it was recorded under.
     pub fn superseded_by(&self, id: &DocId) -> Result<Option<DocId>> {
@@ -363,8 +385,9 @@ impl Store {
     /// newest added first.
     pub fn log(&self) -> Result<Vec<Document>> {
         let sql = format!(
-            "SELECT {DOC_COLUMNS}, seq FROM documents \
-             ORDER BY published IS NULL, published DESC, seq DESC"
+            "SELECT {DOC_COLUMNS}, seq FROM documents WHERE {} \
+             ORDER BY published IS NULL, published DESC, seq DESC",
+            live("documents.seq")
         );
         let mut docs = self
             .db()
@@ -390,8 +413,12 @@ impl Store {
     /// metadata names it.
     pub fn document_by_url(&self, url: &str) -> Result<Option<DocId>> {
         let newest: Option<String> = self.db().query_opt(
-            "SELECT v.doc_id FROM versions v JOIN sources s ON s.id = v.source_id \
-             WHERE s.kind = 'url' AND s.locator = ?1 ORDER BY v.seq DESC LIMIT 1",
+            &format!(
+                "SELECT v.doc_id FROM versions v JOIN sources s ON s.id = v.source_id \
+                 JOIN documents d ON d.id = v.doc_id \
+                 WHERE s.kind = 'url' AND s.locator = ?1 AND {} ORDER BY v.seq DESC LIMIT 1",
+                live("d.seq")
+            ),
             args![url],
             |r| r.get(0),
         )?;
@@ -399,8 +426,12 @@ impl Store {
             Some(h) => Some(h),
             // A page is also known by where its redirects led and by its canonical URL.
             None => self.db().query_opt(
-                "SELECT id FROM documents WHERE url = ?1 OR canonical = ?1 \
-                 UNION ALL SELECT doc_id FROM fetches WHERE final_url = ?1 LIMIT 1",
+                &format!(
+                    "SELECT id FROM documents d WHERE (url = ?1 OR canonical = ?1) AND {live} \
+                     UNION ALL SELECT f.doc_id FROM fetches f JOIN documents d ON d.id = f.doc_id \
+                     WHERE f.final_url = ?1 AND {live} LIMIT 1",
+                    live = live("d.seq")
+                ),
                 args![url],
                 |r| r.get(0),
             )?,
@@ -413,16 +444,23 @@ impl Store {
     /// the newest is the last listed for its URL.
     pub fn known_urls(&self) -> Result<Vec<(String, DocId)>> {
         let mut out = Vec::new();
+        let live = live("d.seq");
         for sql in [
-            "SELECT url, id FROM documents WHERE url IS NOT NULL \
-             UNION ALL SELECT canonical, id FROM documents WHERE canonical IS NOT NULL \
-             UNION ALL SELECT p.url, d.id FROM publications p JOIN documents d ON d.seq = p.doc \
-               WHERE p.url IS NOT NULL \
-             UNION ALL SELECT final_url, doc_id FROM fetches WHERE final_url IS NOT NULL",
-            "SELECT s.locator, v.doc_id FROM versions v JOIN sources s ON s.id = v.source_id \
-             WHERE s.kind = 'url' ORDER BY v.seq",
+            format!(
+                "SELECT url, id FROM documents d WHERE url IS NOT NULL AND {live} \
+                 UNION ALL SELECT canonical, id FROM documents d \
+                   WHERE canonical IS NOT NULL AND {live} \
+                 UNION ALL SELECT p.url, d.id FROM publications p JOIN documents d ON d.seq = p.doc \
+                   WHERE p.url IS NOT NULL AND {live} \
+                 UNION ALL SELECT f.final_url, f.doc_id FROM fetches f \
+                   JOIN documents d ON d.id = f.doc_id WHERE f.final_url IS NOT NULL AND {live}"
+            ),
+            format!(
+                "SELECT s.locator, v.doc_id FROM versions v JOIN sources s ON s.id = v.source_id \
+                 JOIN documents d ON d.id = v.doc_id WHERE s.kind = 'url' AND {live} ORDER BY v.seq"
+            ),
         ] {
-            self.db().each(sql, args![], |r| {
+            self.db().each(&sql, args![], |r| {
                 let url: String = r.get(0)?;
                 let hex: String = r.get(1)?;
                 out.push((url, parse_id(&hex)?));

@@ -69,21 +69,28 @@ impl Store {
             });
         }
 
+        // A removed document whose bytes `prov gc` deleted has no objects to check.
         let docs = db.query(
-            "SELECT id, size, text_id FROM documents ORDER BY id",
+            "SELECT id, size, text_id, CAST(CASE WHEN EXISTS (SELECT 1 FROM removals r \
+               WHERE r.doc = d.seq AND r.restored_at IS NULL AND r.purged_at IS NOT NULL) \
+               THEN 1 ELSE 0 END AS BIGINT) FROM documents d ORDER BY id",
             args![],
             |r| {
                 Ok((
                     r.get::<String>(0)?,
                     r.get::<i64>(1)?,
                     r.get::<Option<String>>(2)?,
+                    r.get::<i64>(3)? != 0,
                 ))
             },
         )?;
         report.documents = docs.len() as u64;
         let mut known = HashSet::with_capacity(docs.len());
-        for (i, (hex, size, text_hex)) in docs.iter().enumerate() {
+        for (i, (hex, size, text_hex, purged)) in docs.iter().enumerate() {
             progress(i as u64 + 1, docs.len() as u64);
+            if *purged {
+                continue;
+            }
             let Ok(id) = parse_id(hex) else {
                 report.problems.push(Problem {
                     kind: ProblemKind::Corrupt,

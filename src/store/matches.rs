@@ -261,8 +261,9 @@ impl Store {
         let sql = format!(
             "SELECT {QUOTE_COLUMNS}, d.outlet, d.published, q.grp_verdict, q.grp_similarity \
              FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
-             JOIN documents d ON d.seq = q.doc WHERE q.grp = ?1 \
-             ORDER BY d.published IS NULL, d.published, q.qid"
+             JOIN documents d ON d.seq = q.doc WHERE q.grp = ?1 AND {} \
+             ORDER BY d.published IS NULL, d.published, q.qid",
+            super::corrections::live("q.doc")
         );
         let rows = self.db().query(&sql, args![grp], |r| {
             let (doc, quote) = quote_from_row(r)?;
@@ -307,9 +308,10 @@ impl Store {
         };
         let sql = format!(
             "SELECT q.grp FROM quotes q JOIN documents d ON d.seq = q.doc \
-             WHERE q.grp IS NOT NULL AND (CAST(?1 AS TEXT) IS NULL OR q.grp IN ( \
+             WHERE q.grp IS NOT NULL AND {live} AND (CAST(?1 AS TEXT) IS NULL OR q.grp IN ( \
                  SELECT grp FROM quotes WHERE doc = (SELECT seq FROM documents WHERE id = ?1))) \
-             GROUP BY q.grp HAVING count(DISTINCT q.doc) > 1 ORDER BY {order_by} LIMIT ?2"
+             GROUP BY q.grp HAVING count(DISTINCT q.doc) > 1 ORDER BY {order_by} LIMIT ?2",
+            live = super::corrections::live("q.doc")
         );
         let ids = self.db().query(
             &sql,

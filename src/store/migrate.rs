@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0008_words.sql"),
     include_str!("../../schema/0009_remotes.sql"),
     include_str!("../../schema/0010_writes.sql"),
+    include_str!("../../schema/0011_corrections.sql"),
 ];
 
 /// Data conversions SQL cannot do well, run right after the migration they are numbered
@@ -102,6 +103,10 @@ pub const LATEST: i64 = MIGRATIONS.len() as i64;
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../../schema/postgres/0009_baseline.sql")),
     (10, include_str!("../../schema/postgres/0010_writes.sql")),
+    (
+        11,
+        include_str!("../../schema/postgres/0011_corrections.sql"),
+    ),
 ];
 
 /// The advisory lock two processes opening one PostgreSQL store take before migrating.

@@ -9,6 +9,7 @@
 //! is written once over [`db::Sql`].
 
 mod checkpoint;
+pub mod corrections;
 pub(crate) mod db;
 pub mod documents;
 pub mod fsck;
@@ -94,6 +95,17 @@ pub enum Error {
         prefix: String,
         candidates: Vec<DocId>,
     },
+    #[error(
+        "{} was removed already, on {} by {}: {}",
+        .0.document.short(), .0.removed_at, .0.removed_by, .0.reason
+    )]
+    AlreadyRemoved(Box<crate::model::Removal>),
+    #[error("{0} is not removed: nothing to undo")]
+    NotRemoved(String),
+    #[error(
+        "the bytes of {id} were deleted by `prov gc` on {at}: add the original file or URL again, then run `prov rm --undo {id}`"
+    )]
+    Purged { id: String, at: String },
     #[error("no quotation matches {0}")]
     UnknownQuote(String),
     #[error("quotation id prefix {prefix} is ambiguous: it matches {}", candidates.join(", "))]

@@ -352,6 +352,41 @@ impl Objects {
 
     /// Every object file's id, for finding objects no row refers to. Files whose names are
     /// not ids are skipped.
+    /// Deletes the object `id`; returns how many bytes it held (0 when it was not there).
+    /// Only `prov gc` deletes objects, and only those no document in the evidence names.
+    pub fn delete(&self, id: &DocId) -> io::Result<u64> {
+        if let Some(t) = &self.table {
+            return t.with(|db| {
+                let size: Option<i64> = db.query_opt(
+                    "DELETE FROM objects WHERE id = ?1 RETURNING CAST(octet_length(bytes) AS BIGINT)",
+                    args![id.to_hex()],
+                    |r| r.get(0),
+                )?;
+                Ok(size.unwrap_or(0).max(0) as u64)
+            });
+        }
+        let path = self.path(id);
+        let size = match fs::metadata(&path) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(size),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// When the object `id` was written, where the store records it (object files);
+    /// `None` for the objects table, which keeps no time.
+    pub fn written_at(&self, id: &DocId) -> io::Result<Option<std::time::SystemTime>> {
+        if self.table.is_some() {
+            return Ok(None);
+        }
+        fs::metadata(self.path(id))?.modified().map(Some)
+    }
+
     pub fn list(&self) -> io::Result<Vec<DocId>> {
         if let Some(t) = &self.table {
             return t.with(|db| {

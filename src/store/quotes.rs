@@ -542,13 +542,14 @@ impl Store {
             "SELECT {QUOTE_COLUMNS} FROM quotes q \
              LEFT JOIN speakers s ON s.id = q.speaker_id \
              JOIN documents d ON d.seq = q.doc \
-             WHERE (CAST(?1 AS TEXT) IS NULL OR d.id = ?1) \
+             WHERE (CAST(?1 AS TEXT) IS NULL AND {live} OR d.id = ?1) \
                AND (CAST(?2 AS TEXT) IS NULL OR q.kind = ?2) \
                AND (CAST(?3 AS TEXT) IS NULL OR q.speaker_id IN ( \
                     SELECT speaker_id FROM speaker_aliases WHERE lower(alias) = lower(?3) \
                     UNION SELECT id FROM speakers WHERE lower(name) = lower(?3) \
                        OR lower(surname) = lower(?3))) \
-             ORDER BY d.published IS NULL, d.published DESC, d.seq DESC, q.ord"
+             ORDER BY d.published IS NULL, d.published DESC, d.seq DESC, q.ord",
+            live = super::corrections::live("q.doc")
         );
         let rows = self.db().query(
             &sql,
@@ -632,9 +633,12 @@ impl Store {
     pub fn speakers(&self) -> Result<Vec<Speaker>> {
         let db = self.db();
         let rows = db.query(
-            "SELECT s.id, s.name, count(q.qid), count(DISTINCT q.doc) FROM speakers s \
-             LEFT JOIN quotes q ON q.speaker_id = s.id GROUP BY s.id \
-             HAVING count(q.qid) > 0 ORDER BY count(q.qid) DESC, s.name",
+            &format!(
+                "SELECT s.id, s.name, count(q.qid), count(DISTINCT q.doc) FROM speakers s \
+                 LEFT JOIN quotes q ON q.speaker_id = s.id AND {} GROUP BY s.id \
+                 HAVING count(q.qid) > 0 ORDER BY count(q.qid) DESC, s.name",
+                super::corrections::live("q.doc")
+            ),
             args![],
             |r| {
                 Ok((

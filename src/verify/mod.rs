@@ -210,7 +210,7 @@ fn find(
         }
     };
     let ids = |rows: &[i64]| -> Result<Vec<_>, VerifyError> {
-        let mut docs = store.document_ids(rows)?;
+        let mut docs = store.live_document_ids(rows)?;
         docs.retain(|(_, id, _)| options.exclude != Some(*id));
         Ok(docs)
     };
@@ -234,7 +234,7 @@ fn find(
             .into_iter()
             .filter(|r| !seen.contains(r))
             .collect();
-        let mut extra = store.document_ids(&rows)?;
+        let mut extra = store.live_document_ids(&rows)?;
         extra.retain(|(_, id, _)| options.exclude != Some(*id));
         found.extend(align_all(store, query, &extra, options)?);
     }

@@ -1,0 +1,306 @@
+//! Corrections people make, recorded with who and when: documents taken out of the
+//! evidence (`prov rm`, `prov rm --undo`), their bytes deleted later (`prov gc`).
+
+use rustc_hash::FxHashSet;
+use serde::Serialize;
+
+use super::db::{Row, Sql, args};
+use super::documents::parse_id;
+use super::quotes::doc_seq;
+use super::{Error, Result, Store, io_err};
+use crate::model::{DocId, Removal};
+
+/// The SQL condition that the document at row `doc` (a column or expression) is in the
+/// evidence: not removed, or restored since.
+pub(crate) fn live(doc: &str) -> String {
+    format!("NOT EXISTS (SELECT 1 FROM removals r WHERE r.doc = {doc} AND r.restored_at IS NULL)")
+}
+
+const REMOVAL_COLUMNS: &str =
+    "d.id, r.removed_at, r.removed_by, r.reason, r.restored_at, r.restored_by, r.purged_at";
+
+fn removal_from_row(r: &Row<'_>) -> Result<Removal> {
+    Ok(Removal {
+        document: parse_id(&r.get::<String>(0)?)?,
+        removed_at: r.get(1)?,
+        removed_by: r.get(2)?,
+        reason: r.get(3)?,
+        restored_at: r.get(4)?,
+        restored_by: r.get(5)?,
+        purged_at: r.get(6)?,
+    })
+}
+
+fn current_removal(db: Sql<'_>, seq: i64) -> Result<Option<Removal>> {
+    db.query_opt(
+        &format!(
+            "SELECT {REMOVAL_COLUMNS} FROM removals r JOIN documents d ON d.seq = r.doc \
+             WHERE r.doc = ?1 AND r.restored_at IS NULL"
+        ),
+        args![seq],
+        removal_from_row,
+    )
+}
+
+/// How old an object no row names must be before `prov gc` deletes it, whatever the grace
+/// period: an add writes objects before it commits the rows that name them.
+pub const UNREFERENCED_MIN_AGE: time::Duration = time::Duration::hours(1);
+
+/// What `prov gc` deletes: the bytes of documents removed before `cutoff`, and objects no
+/// document names that were written before it.
+#[derive(Debug, Clone)]
+pub struct GcOptions {
+    /// RFC 3339, UTC: removals and unreferenced objects older than this go.
+    pub cutoff: String,
+    /// Report what would go, delete nothing.
+    pub dry_run: bool,
+}
+
+/// What `prov gc` did (or, with `dry_run`, would do).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GcReport {
+    /// Removed documents whose bytes were deleted.
+    pub purged: Vec<DocId>,
+    /// Objects deleted: purged documents' bytes and article texts, and unreferenced ones.
+    pub objects_deleted: u64,
+    /// Of those, objects no document named.
+    pub unreferenced_deleted: u64,
+    pub bytes_freed: u64,
+    /// Removed documents still inside the grace period: kept.
+    pub waiting: u64,
+    /// Unreferenced objects kept: written inside the grace period, or in an objects
+    /// table, which records no write time.
+    pub unreferenced_kept: u64,
+    pub dry_run: bool,
+}
+
+impl Store {
+    /// The removal that keeps document `id` out of the evidence, if it is removed.
+    pub fn removal(&self, id: &DocId) -> Result<Option<Removal>> {
+        current_removal(self.db(), doc_seq(self.db(), id)?)
+    }
+
+    /// The rows of removed documents whose bytes `prov gc` deleted.
+    pub fn purged_rows(&self) -> Result<FxHashSet<i64>> {
+        let rows: Vec<i64> = self.db().query(
+            "SELECT doc FROM removals WHERE restored_at IS NULL AND purged_at IS NOT NULL",
+            args![],
+            |r| r.get(0),
+        )?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Every removal ever recorded, restored ones too, newest first.
+    pub fn removals(&self) -> Result<Vec<Removal>> {
+        self.db().query(
+            &format!(
+                "SELECT {REMOVAL_COLUMNS} FROM removals r JOIN documents d ON d.seq = r.doc \
+                 ORDER BY r.removed_at DESC, r.id DESC"
+            ),
+            args![],
+            removal_from_row,
+        )
+    }
+
+    /// Takes document `id` out of listings, retrieval, matches and checks, recording who
+    /// (`by`), when (`at`, RFC 3339) and why. Its bytes stay until [`Store::gc`].
+    pub fn remove(&mut self, id: &DocId, by: &str, at: &str, reason: &str) -> Result<Removal> {
+        self.write(|tx| {
+            let db = tx.db();
+            let seq = doc_seq(db, id)?;
+            if let Some(r) = current_removal(db, seq)? {
+                return Err(Error::AlreadyRemoved(Box::new(r)));
+            }
+            db.execute(
+                "INSERT INTO removals (doc, removed_at, removed_by, reason) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                args![seq, at, by, reason],
+            )?;
+            current_removal(db, seq)?.ok_or_else(|| Error::NotRemoved(id.short().to_owned()))
+        })
+    }
+
+    /// Puts removed document `id` back, recording who and when; refused when `prov gc`
+    /// has deleted its bytes and they have not been added again.
+    pub fn restore(&mut self, id: &DocId, by: &str, at: &str) -> Result<Removal> {
+        let text = self.text_object(id)?;
+        let objects = self.objects().clone();
+        self.write(|tx| {
+            let db = tx.db();
+            let seq = doc_seq(db, id)?;
+            let Some(removal) = current_removal(db, seq)? else {
+                return Err(Error::NotRemoved(id.short().to_owned()));
+            };
+            if let Some(purged) = &removal.purged_at {
+                let back =
+                    objects.contains(id) && text.as_ref().is_none_or(|t| objects.contains(t));
+                if !back {
+                    return Err(Error::Purged {
+                        id: id.short().to_owned(),
+                        at: purged.clone(),
+                    });
+                }
+            }
+            db.execute(
+                "UPDATE removals SET restored_at = ?2, restored_by = ?3 \
+                 WHERE doc = ?1 AND restored_at IS NULL",
+                args![seq, at, by],
+            )?;
+            Ok(Removal {
+                restored_at: Some(at.to_owned()),
+                restored_by: Some(by.to_owned()),
+                ..removal
+            })
+        })
+    }
+
+    /// Records `r`, a removal made in another store, unless this store has it; returns
+    /// whether anything changed. A restore made there is recorded here too. Whether the
+    /// bytes were deleted is each store's own business and does not travel.
+    pub fn import_removal(&mut self, r: &Removal) -> Result<bool> {
+        self.write(|tx| {
+            let db = tx.db();
+            let seq = match doc_seq(db, &r.document) {
+                Ok(seq) => seq,
+                Err(Error::UnknownDocument(_)) => return Ok(false),
+                Err(e) => return Err(e),
+            };
+            let known: Option<(i64, Option<String>)> = db.query_opt(
+                "SELECT id, restored_at FROM removals \
+                 WHERE doc = ?1 AND removed_at = ?2 AND removed_by = ?3 AND reason = ?4",
+                args![seq, r.removed_at, r.removed_by, r.reason],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            match known {
+                Some((row, None)) if r.restored_at.is_some() => {
+                    db.execute(
+                        "UPDATE removals SET restored_at = ?2, restored_by = ?3 WHERE id = ?1",
+                        args![row, r.restored_at, r.restored_by],
+                    )?;
+                    Ok(true)
+                }
+                Some(_) => Ok(false),
+                // One removal is current at a time: a document removed here already
+                // keeps its own.
+                None if r.is_current() && current_removal(db, seq)?.is_some() => Ok(false),
+                None => {
+                    db.execute(
+                        "INSERT INTO removals \
+                         (doc, removed_at, removed_by, reason, restored_at, restored_by) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        args![
+                            seq,
+                            r.removed_at,
+                            r.removed_by,
+                            r.reason,
+                            r.restored_at,
+                            r.restored_by
+                        ],
+                    )?;
+                    Ok(true)
+                }
+            }
+        })
+    }
+
+    /// Deletes the bytes of documents removed before `options.cutoff` (their rows stay, as
+    /// the record of what was removed, when and why) and objects no document names that
+    /// were written before it. Marks the removals purged first, so a crash midway leaves
+    /// only bytes no row needs, which the next run deletes.
+    pub fn gc(&mut self, options: &GcOptions) -> Result<GcReport> {
+        let mut report = GcReport {
+            dry_run: options.dry_run,
+            ..GcReport::default()
+        };
+        let due: Vec<(i64, String)> = self.db().query(
+            "SELECT r.id, d.id FROM removals r JOIN documents d ON d.seq = r.doc \
+             WHERE r.restored_at IS NULL AND r.purged_at IS NULL AND r.removed_at <= ?1 \
+             ORDER BY r.id",
+            args![options.cutoff],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        report.waiting = self
+            .db()
+            .query_one(
+                "SELECT count(*) FROM removals \
+             WHERE restored_at IS NULL AND purged_at IS NULL AND removed_at > ?1",
+                args![options.cutoff],
+                |r| r.get::<i64>(0),
+            )?
+            .max(0) as u64;
+        for (_, hex) in &due {
+            report.purged.push(parse_id(hex)?);
+        }
+        if !options.dry_run && !due.is_empty() {
+            let now = super::meta::now_rfc3339();
+            self.write(|tx| {
+                for (row, _) in &due {
+                    tx.db().execute(
+                        "UPDATE removals SET purged_at = ?2 WHERE id = ?1",
+                        args![row, now],
+                    )?;
+                }
+                Ok::<_, Error>(())
+            })?;
+        }
+
+        // What the evidence still needs: every object of a document not purged.
+        let mut keep: FxHashSet<DocId> = FxHashSet::default();
+        let mut purged: FxHashSet<DocId> = FxHashSet::default();
+        let purging: FxHashSet<DocId> = report.purged.iter().copied().collect();
+        self.db().each(
+            "SELECT d.id, d.text_id, CAST(CASE WHEN EXISTS (SELECT 1 FROM removals r \
+               WHERE r.doc = d.seq AND r.restored_at IS NULL AND r.purged_at IS NOT NULL) \
+               THEN 1 ELSE 0 END AS BIGINT) FROM documents d",
+            args![],
+            |r| {
+                let id = parse_id(&r.get::<String>(0)?)?;
+                let text = r
+                    .get::<Option<String>>(1)?
+                    .map(|t| parse_id(&t))
+                    .transpose()?;
+                let gone = r.get::<i64>(2)? != 0 || purging.contains(&id);
+                let set = if gone { &mut purged } else { &mut keep };
+                set.insert(id);
+                set.extend(text);
+                Ok(())
+            },
+        )?;
+        // An add writes its objects before the rows naming them commit: an object is
+        // taken for unreferenced only well after it was written, whatever the grace.
+        let cutoff = time::OffsetDateTime::parse(
+            &options.cutoff,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map_err(|e| Error::Unsupported(format!("gc cutoff {:?}: {e}", options.cutoff)))?
+        .min(time::OffsetDateTime::now_utc() - UNREFERENCED_MIN_AGE);
+        let objects = self.objects().clone();
+        let listed = objects
+            .list()
+            .map_err(io_err(objects.path(&DocId::of_bytes(b""))))?;
+        for id in listed {
+            if keep.contains(&id) {
+                continue;
+            }
+            let named = purged.contains(&id);
+            if !named {
+                let old = match objects.written_at(&id).map_err(io_err(objects.path(&id)))? {
+                    Some(t) => time::OffsetDateTime::from(t) <= cutoff,
+                    None => false,
+                };
+                if !old {
+                    report.unreferenced_kept += 1;
+                    continue;
+                }
+                report.unreferenced_deleted += 1;
+            }
+            report.objects_deleted += 1;
+            if options.dry_run {
+                report.bytes_freed += objects.size(&id).unwrap_or(0);
+            } else {
+                report.bytes_freed += objects.delete(&id).map_err(io_err(objects.path(&id)))?;
+            }
+        }
+        Ok(report)
+    }
+}

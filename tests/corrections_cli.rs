@@ -1,0 +1,267 @@
+//! Corrections with a record: `prov rm` (and `--undo`), `prov gc`.
+
+mod common;
+
+use common::{Env, b3};
+use serde_json::Value;
+
+const QUOTE: &str = "We will never sign this agreement in its present form.";
+const A: &str = "The minister spoke on Monday. The minister said: \"We will never sign this agreement in its present form.\" He then left the room.\n";
+const B: &str = "Talks ended early. According to Reuters, the minister said: \"We will never sign this agreement in its present form.\" Delegates went home.\n";
+const C: &str = "\"Unique words appear here only,\" said Jane Roe, the mayor of Springfield.\n";
+
+/// A store holding three documents: two print QUOTE, the third Jane Roe's words.
+fn evidence() -> (Env, [String; 3]) {
+    let env = Env::new();
+    env.write("docs/a.txt", A);
+    env.write("docs/b.txt", B);
+    env.write("docs/c.txt", C);
+    env.ok(&["add", "docs"]);
+    (env, [b3(A.as_bytes()), b3(B.as_bytes()), b3(C.as_bytes())])
+}
+
+fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
+    let out = env
+        .prov()
+        .env("PROV_USER", "Ana Checker")
+        .args(args)
+        .output()
+        .expect("run prov");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn verify_docs(env: &Env, quote: &str) -> Vec<String> {
+    let out = env
+        .prov()
+        .args(["--json", "verify", quote])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut docs: Vec<String> = report["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["verdict"] == "exact")
+        .map(|e| e["doc"].as_str().unwrap().to_owned())
+        .collect();
+    docs.sort();
+    docs
+}
+
+fn ids(values: &[Value], key: &str) -> Vec<String> {
+    let mut v: Vec<String> = values
+        .iter()
+        .map(|x| x[key].as_str().unwrap().to_owned())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn a_removed_document_leaves_every_listing_and_answer_until_undone() {
+    let (env, [a, b, c]) = evidence();
+    let mut both = vec![a.clone(), b.clone()];
+    both.sort();
+    assert_eq!(verify_docs(&env, QUOTE), both);
+    assert_eq!(env.json(&["matches"]).len(), 1, "one group across a and b");
+    let before_trace = env.json(&["trace", QUOTE]);
+
+    // By path, as a user who added the wrong file would.
+    let (code, stdout, stderr) = run(&env, &["rm", "docs/a.txt", "--reason", "duplicate of b"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("removed: duplicate of b"), "{stdout}");
+
+    assert_eq!(ids(&env.json(&["log"]), "id"), {
+        let mut v = vec![b.clone(), c.clone()];
+        v.sort();
+        v
+    });
+    assert_eq!(verify_docs(&env, QUOTE), vec![b.clone()]);
+    assert!(
+        env.json(&["matches"]).is_empty(),
+        "a group needs two live documents"
+    );
+    let trace = &env.json(&["trace", QUOTE])[0];
+    let traced: Vec<&str> = trace["appearances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["doc"].as_str().unwrap())
+        .collect();
+    assert!(!traced.contains(&a.as_str()), "{trace}");
+    assert!(traced.contains(&b.as_str()), "{trace}");
+    let quotes = env.json(&["quotes"]);
+    assert!(
+        quotes.iter().all(|q| q["doc"] != a.as_str()),
+        "quotes list a"
+    );
+    assert!(quotes.iter().any(|q| q["doc"] == b.as_str()));
+    let grep = env.ok(&["grep", "-l", "present form"]);
+    assert!(
+        grep.contains(&b[..12]) && !grep.contains(&a[..12]),
+        "{grep}"
+    );
+
+    // The record: who, when, why; `show` still shows the document and says so.
+    let list = env.json(&["rm", "--list"]);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["document"], a.as_str());
+    assert_eq!(list[0]["removed_by"], "Ana Checker");
+    assert_eq!(list[0]["reason"], "duplicate of b");
+    assert!(list[0]["removed_at"].as_str().unwrap().ends_with('Z'));
+    let shown = &env.json(&["show", &a[..8]])[0];
+    assert_eq!(shown["removal"]["reason"], "duplicate of b");
+    assert!(env.ok(&["show", &a[..8]]).contains("removed:"));
+
+    // Removing twice says when and why it was removed the first time.
+    let (code, _, stderr) = run(&env, &["rm", &a[..8], "--reason", "again"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("removed already") && stderr.contains("duplicate of b"),
+        "{stderr}"
+    );
+
+    // Undone, every answer is what it was.
+    let (code, stdout, stderr) = run(&env, &["rm", "--undo", &a[..8]]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("restored"), "{stdout}");
+    assert_eq!(verify_docs(&env, QUOTE), both);
+    assert_eq!(env.json(&["matches"]).len(), 1);
+    assert_eq!(env.json(&["trace", QUOTE]), before_trace);
+    let list = env.json(&["rm", "--list"]);
+    assert_eq!(list[0]["restored_by"], "Ana Checker");
+    let (code, _, stderr) = run(&env, &["rm", "--undo", &a[..8]]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not removed"), "{stderr}");
+}
+
+#[test]
+fn rm_refuses_without_a_reason_or_a_document() {
+    let (env, _) = evidence();
+    let (code, _, stderr) = run(&env, &["rm", "docs/a.txt"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--reason"), "{stderr}");
+    let (code, _, stderr) = run(&env, &["rm", "docs/none.txt", "--reason", "x"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("docs/none.txt"), "{stderr}");
+    assert_eq!(env.doc_count(), 3, "nothing was removed");
+}
+
+#[test]
+fn removed_speakers_and_sources_leave_speakers_and_check() {
+    let (env, [_, _, c]) = evidence();
+    env.write(
+        "draft.md",
+        "Jane Roe said: \"Unique words appear here only.\"\n",
+    );
+    let speakers = env.ok(&["speakers"]);
+    assert!(speakers.contains("Jane Roe"), "{speakers}");
+    let (code, stdout, _) = run(&env, &["check", "draft.md"]);
+    assert_eq!(code, 0, "{stdout}");
+
+    env.ok(&["rm", &c[..8], "--reason", "retracted by the outlet"]);
+    assert!(!env.ok(&["speakers"]).contains("Jane Roe"));
+    let (code, stdout, _) = run(&env, &["check", "draft.md"]);
+    assert_eq!(code, 1, "the quote's only source is removed: {stdout}");
+}
+
+#[test]
+fn gc_deletes_removed_bytes_after_the_grace_period_and_fsck_passes() {
+    let (env, [a, _, _]) = evidence();
+    let objects = env.object_count();
+    env.ok(&["rm", &a[..8], "--reason", "wrong file"]);
+
+    // Inside the grace period nothing goes.
+    let report = &env.json(&["gc"])[0];
+    assert_eq!(report["objects_deleted"], 0, "{report}");
+    assert_eq!(report["waiting"], 1, "{report}");
+    assert_eq!(env.object_count(), objects);
+
+    // A dry run says what would go and deletes nothing.
+    let report = &env.json(&["gc", "--grace", "0", "--dry-run"])[0];
+    assert_eq!(report["objects_deleted"], 1, "{report}");
+    assert_eq!(env.object_count(), objects);
+
+    let report = &env.json(&["gc", "--grace", "0"])[0];
+    assert_eq!(report["purged"][0], a.as_str(), "{report}");
+    assert_eq!(report["bytes_freed"], A.len(), "{report}");
+    assert_eq!(env.object_count(), objects - 1);
+    env.ok(&["fsck"]);
+    assert!(
+        env.json(&["rm", "--list"])[0]["purged_at"]
+            .as_str()
+            .is_some()
+    );
+
+    // Its bytes are gone: `cat` and `--undo` say so and how to bring them back.
+    let (code, _, stderr) = run(&env, &["cat", &a[..8]]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("prov gc"), "{stderr}");
+    let (code, _, stderr) = run(&env, &["rm", "--undo", &a[..8]]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("add the original file"), "{stderr}");
+
+    // Added again, it can be restored, and answers as before.
+    env.ok(&["add", "docs/a.txt"]);
+    env.ok(&["rm", "--undo", &a[..8]]);
+    assert_eq!(env.ok(&["cat", &a[..8]]), A);
+    assert!(verify_docs(&env, QUOTE).contains(&a));
+    env.ok(&["fsck"]);
+}
+
+#[test]
+fn gc_deletes_unreferenced_objects_only_when_old() {
+    let env = Env::new();
+    if env.skip_on_postgres("object files carry the write time gc ages them by") {
+        return;
+    }
+    env.write("docs/a.txt", A);
+    env.ok(&["add", "docs"]);
+    // What an add killed before it committed leaves: an object no row names.
+    let stray = b"bytes of an interrupted add\n";
+    let id = b3(stray);
+    let path = env.write(&format!(".prov/objects/{}/{}", &id[..2], &id[2..]), stray);
+
+    let report = &env.json(&["gc", "--grace", "0"])[0];
+    assert_eq!(report["unreferenced_kept"], 1, "written just now: {report}");
+    assert!(path.exists());
+
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    let report = &env.json(&["gc", "--grace", "0"])[0];
+    assert_eq!(report["unreferenced_deleted"], 1, "{report}");
+    assert!(!path.exists());
+    let report = &env.json(&["gc", "--grace", "30"])[0];
+    assert_eq!(report["objects_deleted"], 0, "{report}");
+    env.ok(&["fsck"]);
+}
+
+#[test]
+fn removals_and_restores_travel_with_push_and_pull() {
+    let (env, [a, b, _]) = evidence();
+    let dest = Env::bare();
+    env.ok(&["clone", &env.name(), &dest.name()]);
+    env.ok(&["rm", &a[..8], "--reason", "duplicate of b"]);
+    let moved = &env.json(&["push", &dest.name()])[0];
+    assert_eq!(moved["removals"], 1, "{moved}");
+    assert_eq!(dest.json(&["rm", "--list"])[0]["reason"], "duplicate of b");
+    assert_eq!(verify_docs(&dest, QUOTE), vec![b.clone()]);
+    let again = &env.json(&["push", &dest.name()])[0];
+    assert_eq!(again["removals"], 0, "a second push moves nothing: {again}");
+
+    // Restored there, pulled back here.
+    dest.ok(&["rm", "--undo", &a[..8]]);
+    let moved = &env.json(&["pull", &dest.name()])[0];
+    assert_eq!(moved["removals"], 1, "{moved}");
+    assert_eq!(verify_docs(&env, QUOTE).len(), 2);
+}
