@@ -33,6 +33,8 @@ pub struct Transfer {
     pub objects: u64,
     /// Removals (`prov rm`) and restores it did not have.
     pub removals: u64,
+    /// Speaker corrections (`prov quotes set-speaker`) it did not have.
+    pub corrections: u64,
     /// Documents it had already.
     pub unchanged: u64,
     /// Documents left behind because their bytes are damaged in the sending store.
@@ -47,6 +49,7 @@ impl Transfer {
             && self.versions == 0
             && self.fetches == 0
             && self.removals == 0
+            && self.corrections == 0
     }
 }
 
@@ -207,6 +210,14 @@ pub fn transfer(
     for r in &removals {
         if to.import_removal(r).map_err(write)? {
             out.removals += 1;
+        }
+    }
+    // Speaker corrections, oldest first, applied to the quotations derived above.
+    let mut corrections = from.speaker_corrections().map_err(read)?;
+    corrections.reverse();
+    for (doc, c) in &corrections {
+        if to.import_speaker_correction(doc, c).map_err(write)? {
+            out.corrections += 1;
         }
     }
     Ok(out)

@@ -265,3 +265,128 @@ fn removals_and_restores_travel_with_push_and_pull() {
     assert_eq!(moved["removals"], 1, "{moved}");
     assert_eq!(verify_docs(&env, QUOTE).len(), 2);
 }
+
+const D: &str = "The council met on Tuesday. \"The bridge will open in May, not before,\" said the mayor, John Smith. Work continues.\n";
+const BRIDGE: &str = "The bridge will open in May, not before.";
+
+/// The quotation of `doc` reading `text`, from `prov quotes --json`.
+fn quote_of(env: &Env, doc: &str, text: &str) -> Value {
+    env.json(&["quotes"])
+        .into_iter()
+        .find(|q| q["doc"] == doc && q["text"].as_str().unwrap().contains(text))
+        .unwrap_or_else(|| panic!("no quotation of {doc} holds {text:?}"))
+}
+
+#[test]
+fn a_corrected_speaker_wins_survives_reextraction_and_is_marked() {
+    let env = Env::new();
+    env.write("d.txt", D);
+    env.ok(&["add", "d.txt"]);
+    let doc = b3(D.as_bytes());
+    let q = quote_of(&env, &doc, "bridge");
+    assert_eq!(q["speaker"], "John Smith", "{q}");
+    assert!(q.get("speaker_corrected").is_none(), "{q}");
+    let id = q["id"].as_str().unwrap().to_owned();
+
+    let (code, stdout, stderr) = run(&env, &["quotes", "set-speaker", &id[..10], "Jane Roe"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("speaker set to Jane Roe (was John Smith)"),
+        "{stdout}"
+    );
+
+    let check = |env: &Env| {
+        let q = quote_of(env, &doc, "bridge");
+        assert_eq!(q["speaker"], "Jane Roe", "{q}");
+        assert_eq!(q["speaker_corrected"], true, "{q}");
+        assert!(
+            q["mention"].is_null(),
+            "the mention went with extraction's attribution: {q}"
+        );
+        let v = &env.json(&["verify", BRIDGE])[0];
+        assert_eq!(v["evidence"][0]["speaker"], "Jane Roe", "{v}");
+        assert_eq!(v["evidence"][0]["speaker_corrected"], true, "{v}");
+        // The attribution is checked against the correction, both ways.
+        let ok = env
+            .prov()
+            .args(["verify", "--speaker", "Jane Roe", BRIDGE])
+            .output()
+            .unwrap();
+        assert_eq!(ok.status.code(), Some(0));
+        let wrong = env
+            .prov()
+            .args(["--json", "verify", "--speaker", "John Smith", BRIDGE])
+            .output()
+            .unwrap();
+        let wrong: Value = serde_json::from_slice(&wrong.stdout).unwrap();
+        assert_eq!(wrong["verdict"], "misattributed", "{wrong}");
+    };
+    check(&env);
+    assert!(env.ok(&["quotes"]).contains("Jane Roe*"));
+    assert!(env.ok(&["verify", BRIDGE]).contains("corrected by hand"));
+    let speakers = env.ok(&["speakers"]);
+    assert!(
+        speakers.contains("Jane Roe") && !speakers.contains("John Smith"),
+        "{speakers}"
+    );
+
+    // Extracted again from the stored text, the correction still wins.
+    env.ok(&["fsck", "--repair"]);
+    check(&env);
+
+    // The record: which quotation, who, when; the newest correction wins.
+    let list = env.json(&["quotes", "corrections"]);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["correction"]["quote"], id.as_str());
+    assert_eq!(list[0]["correction"]["corrected_by"], "Ana Checker");
+    let (code, stdout, _) = run(&env, &["quotes", "set-speaker", &id[..10], "--none"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("speaker removed (was Jane Roe)"),
+        "{stdout}"
+    );
+    let q = quote_of(&env, &doc, "bridge");
+    assert!(q["speaker"].is_null(), "{q}");
+    assert_eq!(q["speaker_corrected"], true);
+}
+
+#[test]
+fn set_speaker_refuses_unknown_quotations_and_empty_names() {
+    let env = Env::new();
+    env.write("d.txt", D);
+    env.ok(&["add", "d.txt"]);
+    let (code, _, stderr) = run(&env, &["quotes", "set-speaker", "abcdef12", "Jane Roe"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("abcdef12"), "{stderr}");
+    let id = quote_of(&env, &b3(D.as_bytes()), "bridge")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (code, _, stderr) = run(&env, &["quotes", "set-speaker", &id, "  "]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, _) = run(&env, &["quotes", "set-speaker", &id]);
+    assert_eq!(code, 2, "a name or --none is required");
+    assert!(env.json(&["quotes", "corrections"]).is_empty());
+}
+
+#[test]
+fn speaker_corrections_travel_with_push() {
+    let env = Env::new();
+    env.write("d.txt", D);
+    env.ok(&["add", "d.txt"]);
+    let doc = b3(D.as_bytes());
+    let dest = Env::bare();
+    env.ok(&["clone", &env.name(), &dest.name()]);
+    let id = quote_of(&env, &doc, "bridge")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    env.ok(&["quotes", "set-speaker", &id, "Jane Roe"]);
+    let moved = &env.json(&["push", &dest.name()])[0];
+    assert_eq!(moved["corrections"], 1, "{moved}");
+    let q = quote_of(&dest, &doc, "bridge");
+    assert_eq!(q["speaker"], "Jane Roe", "{q}");
+    assert_eq!(q["speaker_corrected"], true);
+    let again = &env.json(&["push", &dest.name()])[0];
+    assert_eq!(again["corrections"], 0, "{again}");
+}

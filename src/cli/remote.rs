@@ -149,6 +149,7 @@ pub(super) fn report(
             "versions": moved.versions,
             "fetches": moved.fetches,
             "removals": moved.removals,
+            "corrections": moved.corrections,
             "objects": moved.objects,
             "unchanged": moved.unchanged,
             "skipped": moved.skipped,
@@ -165,12 +166,17 @@ pub(super) fn report(
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         writeln!(
             out,
-            "{verb}: {}, {}, {}, {}, {} from {} into {} ({} there already)",
+            "{verb}: {}, {}, {}, {}, {}, {} from {} into {} ({} there already)",
             plural(moved.documents, "document", "documents"),
             plural(moved.publications, "publication", "publications"),
             plural(moved.versions, "version", "versions"),
             plural(moved.fetches, "fetch", "fetches"),
             plural(moved.removals, "removal", "removals"),
+            plural(
+                moved.corrections,
+                "speaker correction",
+                "speaker corrections"
+            ),
             from.location(),
             to.location(),
             moved.unchanged

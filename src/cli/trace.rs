@@ -101,9 +101,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         if let Some(newer) = &e.superseded_by {
             writeln!(out, "    superseded by {}", newer.short())?;
         }
+        let corrected = if e.speaker_corrected {
+            " (speaker corrected by hand)"
+        } else {
+            ""
+        };
         match &e.speaker {
-            Some(s) => writeln!(out, "    said by {s}")?,
-            None => writeln!(out, "    no speaker given there")?,
+            Some(s) => writeln!(out, "    said by {s}{corrected}")?,
+            None => writeln!(out, "    no speaker given there{corrected}")?,
         }
         if let Some(was) = &a.speaker_changed_from {
             writeln!(

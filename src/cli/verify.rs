@@ -213,6 +213,10 @@ fn render(out: &mut Out, r: &VerifyReport, show: usize, color: bool) -> std::io:
             )?;
         }
         let who = match (&e.speaker, &e.mention) {
+            _ if e.speaker_corrected => match &e.speaker {
+                Some(s) => format!("said by {s} (speaker corrected by hand)"),
+                None => "no speaker (corrected by hand)".to_owned(),
+            },
             (Some(s), Some(m)) if m != s => format!("said by {s} (as “{m}”)"),
             (Some(s), _) => format!("said by {s}"),
             (None, Some(m)) => format!("attributed to “{m}”"),

@@ -8,7 +8,7 @@ use super::db::{Row, Sql, args};
 use super::documents::parse_id;
 use super::quotes::doc_seq;
 use super::{Error, Result, Store, io_err};
-use crate::model::{DocId, Removal};
+use crate::model::{DocId, Removal, SpeakerCorrection};
 
 /// The SQL condition that the document at row `doc` (a column or expression) is in the
 /// evidence: not removed, or restored since.
@@ -303,4 +303,118 @@ impl Store {
         }
         Ok(report)
     }
+
+    /// Gives quotation `quote` (an id or unique prefix) to `speaker`, or to nobody, as
+    /// `by` corrected it at `at`: the correction wins over extraction, survives
+    /// re-extraction, and every output marks it.
+    pub fn set_speaker(
+        &mut self,
+        quote: &str,
+        speaker: Option<&str>,
+        by: &str,
+        at: &str,
+    ) -> Result<SpeakerCorrection> {
+        let q = self.quote(quote)?;
+        let correction = SpeakerCorrection {
+            quote: q.id.clone(),
+            speaker: speaker.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
+            corrected_at: at.to_owned(),
+            corrected_by: by.to_owned(),
+        };
+        self.record_correction(&q.doc, &correction)?;
+        Ok(correction)
+    }
+
+    /// Every speaker correction, newest first.
+    pub fn speaker_corrections(&self) -> Result<Vec<(DocId, SpeakerCorrection)>> {
+        let hex = self.db().hex("c.quote");
+        self.db().query(
+            &format!(
+                "SELECT d.id, {hex}, c.speaker, c.corrected_at, c.corrected_by \
+                 FROM speaker_corrections c JOIN documents d ON d.seq = c.doc \
+                 ORDER BY c.id DESC"
+            ),
+            args![],
+            |r| {
+                Ok((
+                    parse_id(&r.get::<String>(0)?)?,
+                    SpeakerCorrection {
+                        quote: r.get::<String>(1)?.to_ascii_lowercase(),
+                        speaker: r.get(2)?,
+                        corrected_at: r.get(3)?,
+                        corrected_by: r.get(4)?,
+                    },
+                ))
+            },
+        )
+    }
+
+    /// Records `c`, a correction made in another store, unless this store has it, and
+    /// gives the quotation its newest corrected speaker; returns whether anything changed.
+    pub fn import_speaker_correction(
+        &mut self,
+        doc: &DocId,
+        c: &SpeakerCorrection,
+    ) -> Result<bool> {
+        let seq = match doc_seq(self.db(), doc) {
+            Ok(seq) => seq,
+            Err(Error::UnknownDocument(_)) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let bytes = quote_bytes(&c.quote)?;
+        let known = self.db().query_opt(
+            "SELECT 1 FROM speaker_corrections WHERE doc = ?1 AND quote = ?2 \
+             AND corrected_at = ?3 AND corrected_by = ?4 \
+             AND (speaker = ?5 OR speaker IS NULL AND CAST(?5 AS TEXT) IS NULL)",
+            args![seq, bytes, c.corrected_at, c.corrected_by, c.speaker],
+            |r| r.get::<i64>(0),
+        )?;
+        if known.is_some() {
+            return Ok(false);
+        }
+        self.record_correction(doc, c)?;
+        Ok(true)
+    }
+
+    /// Writes correction `c` of a quotation of `doc` and applies the newest correction
+    /// of that quotation to its row, if the row exists.
+    fn record_correction(&mut self, doc: &DocId, c: &SpeakerCorrection) -> Result<()> {
+        let bytes = quote_bytes(&c.quote)?;
+        self.write(|tx| {
+            let db = tx.db();
+            let seq = doc_seq(db, doc)?;
+            db.execute(
+                "INSERT INTO speaker_corrections \
+                 (doc, quote, speaker, corrected_at, corrected_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+                args![seq, bytes, c.speaker, c.corrected_at, c.corrected_by],
+            )?;
+            let newest: Option<Option<String>> = db.query_opt(
+                "SELECT speaker FROM speaker_corrections WHERE quote = ?1 \
+                 ORDER BY corrected_at DESC, id DESC LIMIT 1",
+                args![bytes],
+                |r| r.get(0),
+            )?;
+            let qid: Option<i64> =
+                db.query_opt("SELECT qid FROM quotes WHERE id = ?1", args![bytes], |r| {
+                    r.get(0)
+                })?;
+            if let (Some(qid), Some(speaker)) = (qid, newest) {
+                tx.set_quote_speaker(qid, speaker.as_deref())?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// A quotation's id as stored, from its full hex form.
+fn quote_bytes(hex: &str) -> Result<Vec<u8>> {
+    let bad = || Error::CorruptRow(format!("quotation id {hex:?} is not 64 hex characters"));
+    if hex.len() != 64 {
+        return Err(bad());
+    }
+    (0..32)
+        .map(|i| {
+            u8::from_str_radix(hex.get(2 * i..2 * i + 2).ok_or_else(bad)?, 16).map_err(|_| bad())
+        })
+        .collect()
 }

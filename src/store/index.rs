@@ -13,7 +13,13 @@ pub struct SpeakerAt {
     pub mention: Option<String>,
     /// How sure attribution was (0 to 1).
     pub confidence: f32,
+    /// Whether a person set the speaker (`prov quotes set-speaker`).
+    pub corrected: bool,
 }
+
+/// The columns after `name, mention, confidence` that [`speaker_from_row`] reads.
+const CORRECTED: &str = "CAST(CASE WHEN EXISTS (SELECT 1 FROM speaker_corrections c \
+     WHERE c.quote = q.id) THEN 1 ELSE 0 END AS BIGINT)";
 
 /// A [`SpeakerAt`] from a row of `name, mention, confidence`.
 fn speaker_from_row(r: &Row<'_>) -> Result<SpeakerAt> {
@@ -21,6 +27,7 @@ fn speaker_from_row(r: &Row<'_>) -> Result<SpeakerAt> {
         speaker: r.get(0)?,
         mention: r.get(1)?,
         confidence: r.get::<f64>(2)? as f32,
+        corrected: r.get::<i64>(3)? != 0,
     })
 }
 
@@ -32,7 +39,7 @@ impl Store {
         let db = self.db();
         db.query_opt(
             &format!(
-                "SELECT s.name, q.mention, q.confidence FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
+                "SELECT s.name, q.mention, q.confidence, {CORRECTED} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
                  WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.start < ?3 AND q.\"end\" > ?2 AND q.kind != 'term' \
                  ORDER BY {} - {} DESC, q.\"end\" - q.start LIMIT 1",
                 db.least("q.\"end\"", "?3"),
@@ -76,8 +83,8 @@ impl Store {
                 })
                 .collect();
             let sql = format!(
-                "SELECT k.column1, x.name, x.mention, x.confidence FROM (VALUES {}) AS k \
-                 CROSS JOIN LATERAL (SELECT s.name, q.mention, q.confidence FROM quotes q \
+                "SELECT k.column1, x.name, x.mention, x.confidence, x.corrected FROM (VALUES {}) AS k \
+                 CROSS JOIN LATERAL (SELECT s.name, q.mention, q.confidence, {CORRECTED} AS corrected FROM quotes q \
                    LEFT JOIN speakers s ON s.id = q.speaker_id \
                    WHERE q.doc = (SELECT seq FROM documents WHERE id = k.column2) \
                      AND q.start < k.column4 AND q.\"end\" > k.column3 AND q.kind != 'term' \
@@ -106,6 +113,7 @@ impl Store {
                     speaker: r.get(1)?,
                     mention: r.get(2)?,
                     confidence: r.get::<f64>(3)? as f32,
+                    corrected: r.get::<i64>(4)? != 0,
                 });
                 Ok(())
             })
@@ -139,8 +147,10 @@ impl Store {
     /// repeats a line, a pull quote) may be given to someone at each place.
     pub fn speakers_of_text(&self, doc: &DocId, text: &str) -> Result<Vec<SpeakerAt>> {
         self.db().query(
-            "SELECT s.name, q.mention, q.confidence FROM quotes q JOIN speakers s ON s.id = q.speaker_id \
-             WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.text = ?2 AND q.kind != 'term'",
+            &format!(
+                "SELECT s.name, q.mention, q.confidence, {CORRECTED} FROM quotes q JOIN speakers s ON s.id = q.speaker_id \
+                 WHERE q.doc = (SELECT seq FROM documents WHERE id = ?1) AND q.text = ?2 AND q.kind != 'term'"
+            ),
             args![doc.to_hex(), text],
             speaker_from_row,
         )

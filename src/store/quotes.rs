@@ -36,6 +36,10 @@ pub struct StoredQuote {
     /// `prov matches`), when it has any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// Whether a person set the speaker (`prov quotes set-speaker`): it is theirs, not
+    /// extraction's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub speaker_corrected: bool,
     #[serde(flatten)]
     pub quote: NewQuote,
 }
@@ -133,6 +137,8 @@ pub(crate) struct Held {
     next_qid: i64,
     /// Row numbers PostgreSQL's sequence handed out and not used yet.
     free_qids: std::collections::VecDeque<i64>,
+    /// Whether the store holds any speaker correction (`None` until looked up).
+    corrections: Option<bool>,
 }
 
 /// A quotation row held back, with its row number taken already.
@@ -494,10 +500,12 @@ pub(crate) const QUOTE_COLUMNS: &str = "q.id, d.id, q.ord, q.start, q.\"end\", q
      q.utterance, q.mention, q.mention_start, q.mention_end, s.name, q.cue, q.confidence, \
      CASE WHEN q.grp IS NOT NULL THEN coalesce( \
        (SELECT f.id FROM quotes f WHERE f.qid = q.grp), \
-       (SELECT r.id FROM quotes r WHERE r.grp = q.grp ORDER BY r.qid LIMIT 1)) END";
+       (SELECT r.id FROM quotes r WHERE r.grp = q.grp ORDER BY r.qid LIMIT 1)) END, \
+     CAST(CASE WHEN EXISTS (SELECT 1 FROM speaker_corrections c WHERE c.quote = q.id) \
+       THEN 1 ELSE 0 END AS BIGINT)";
 
 /// How many columns [`QUOTE_COLUMNS`] holds.
-pub(crate) const QUOTE_COLUMN_COUNT: usize = 15;
+pub(crate) const QUOTE_COLUMN_COUNT: usize = 16;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -518,6 +526,7 @@ pub(crate) fn quote_from_row(row: &Row<'_>) -> Result<(String, StoredQuote)> {
             doc: DocId::of_bytes(b""),
             seq: row.get::<i64>(2)?.max(0) as u32,
             group: group.map(|g| hex(&g)),
+            speaker_corrected: row.get::<i64>(15)? != 0,
             quote: NewQuote {
                 start: row.get::<i64>(3)?.max(0) as usize,
                 end: row.get::<i64>(4)?.max(0) as usize,
@@ -708,6 +717,16 @@ impl Tx<'_> {
         if quotes.is_empty() {
             return Ok(Vec::new());
         }
+        // A person's correction of a quotation's speaker wins over extraction, however
+        // often the document is extracted again.
+        let corrected;
+        let quotes = match corrections_of(tx, &mut held, doc_row)? {
+            Some(fixes) => {
+                corrected = apply_corrections(doc, quotes, &fixes);
+                &corrected[..]
+            }
+            None => quotes,
+        };
         // One speaker lookup per name written in this transaction, however many
         // quotations and documents it has.
         let names: Vec<&str> = quotes.iter().filter_map(|q| q.speaker.as_deref()).collect();
@@ -776,10 +795,92 @@ impl Tx<'_> {
         Ok(qids)
     }
 
+    /// Gives the stored quotation at row `qid` to `speaker`, or to nobody, as a person
+    /// corrected it: the mention extraction found goes with the attribution it made.
+    pub(crate) fn set_quote_speaker(&self, qid: i64, speaker: Option<&str>) -> Result<()> {
+        let tx = self.db();
+        let mut held = self.held.borrow_mut();
+        held.flush(tx)?;
+        let id = match speaker {
+            Some(name) => {
+                let mut absorbed = None;
+                let id = speaker_id(tx, &mut held, name, None, &mut absorbed)?;
+                held.flush(tx)?;
+                Some(id)
+            }
+            None => None,
+        };
+        tx.execute(
+            "UPDATE quotes SET speaker_id = ?2, mention = NULL, mention_start = NULL, \
+             mention_end = NULL, confidence = 1.0 WHERE qid = ?1",
+            args![qid, id],
+        )?;
+        Ok(())
+    }
+
     /// Writes the quotation and alias rows held back, for statements that read them.
     pub(super) fn flush_held(&self) -> Result<()> {
         self.held.borrow_mut().flush(self.db())
     }
+}
+
+/// The speaker corrections of the document at row `doc_row`, newest last, by quotation
+/// id; `None` when it has none (one lookup per transaction while the store has none).
+fn corrections_of(
+    tx: Sql<'_>,
+    held: &mut Held,
+    doc_row: i64,
+) -> Result<Option<rustc_hash::FxHashMap<Vec<u8>, Option<String>>>> {
+    let any = match held.corrections {
+        Some(any) => any,
+        None => {
+            let any = tx
+                .query_opt("SELECT 1 FROM speaker_corrections LIMIT 1", args![], |r| {
+                    r.get::<i64>(0)
+                })?
+                .is_some();
+            held.corrections = Some(any);
+            any
+        }
+    };
+    if !any {
+        return Ok(None);
+    }
+    let mut fixes = rustc_hash::FxHashMap::default();
+    tx.each(
+        "SELECT quote, speaker FROM speaker_corrections WHERE doc = ?1 ORDER BY corrected_at, id",
+        args![doc_row],
+        |r| {
+            fixes.insert(r.get::<Vec<u8>>(0)?, r.get::<Option<String>>(1)?);
+            Ok(())
+        },
+    )?;
+    Ok((!fixes.is_empty()).then_some(fixes))
+}
+
+/// `quotes` with the corrected speakers in place of extraction's.
+fn apply_corrections(
+    doc: &DocId,
+    quotes: &[NewQuote],
+    fixes: &rustc_hash::FxHashMap<Vec<u8>, Option<String>>,
+) -> Vec<NewQuote> {
+    quotes
+        .iter()
+        .map(|q| {
+            let id = quote_hash(doc, q.start, q.end);
+            match fixes.get(id.as_bytes().as_slice()) {
+                Some(speaker) => NewQuote {
+                    speaker: speaker.clone(),
+                    mention: None,
+                    mention_start: None,
+                    mention_end: None,
+                    confidence: 1.0,
+                    ..q.clone()
+                },
+                None => q.clone(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -72,6 +72,9 @@ pub struct Evidence {
     /// [`CONFIDENT_ATTRIBUTION`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker_confidence: Option<f32>,
+    /// Whether a person set the speaker (`prov quotes set-speaker`) rather than extraction.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub speaker_corrected: bool,
     /// The first publication's outlet, date, URL and title.
     pub outlet: Option<String>,
     pub published: Option<String>,
@@ -327,9 +330,9 @@ fn evidences(store: &Store, found: Vec<Found>) -> Result<Vec<Evidence>, VerifyEr
         .into_iter()
         .zip(speakers)
         .map(|(f, at)| {
-            let (speaker, mention, speaker_confidence) = match at {
-                Some(a) => (a.speaker, a.mention, Some(a.confidence)),
-                None => (None, None, None),
+            let (speaker, mention, speaker_confidence, speaker_corrected) = match at {
+                Some(a) => (a.speaker, a.mention, Some(a.confidence), a.corrected),
+                None => (None, None, None, false),
             };
             let i = of(&f.doc);
             let row = i.and_then(|i| rows[i].clone());
@@ -344,6 +347,7 @@ fn evidences(store: &Store, found: Vec<Found>) -> Result<Vec<Evidence>, VerifyEr
                 after: f.after,
                 similarity: f.similarity,
                 speaker_confidence: speaker_confidence.filter(|_| speaker.is_some()),
+                speaker_corrected,
                 speaker,
                 mention,
                 outlet: meta.outlet,
