@@ -516,3 +516,36 @@ fn the_checker_catches_undefined_terms() {
             .is_empty()
     );
 }
+
+#[test]
+fn the_seed_dzhelal_quote_exports_in_all_three_formats_with_their_contexts() {
+    let env = Env::new();
+    env.with_seeds();
+    env.ok(&["add", "seeds"]);
+    let dzhelal = "Putin promised to consider it, but nothing changed for three years";
+    for args in [
+        vec!["verify", dzhelal, "--format", "claimreview"],
+        vec!["verify", dzhelal, "--format", "annotation"],
+        vec!["trace", dzhelal, "--format", "prov"],
+    ] {
+        let (code, docs) = run(&env, &args);
+        assert_eq!(code, 0, "{args:?}");
+        jsonld_check::check(&docs[0]).assert_clean();
+    }
+    let (_, docs) = run(&env, &["verify", dzhelal, "--format", "annotation"]);
+    let a = &docs[0]["first"]["items"][0];
+    let seed = doc_id(&env, "seeds/001_a09a92dfceb9919f.txt");
+    let text: Vec<char> = env.ok(&["cat", "--text", &seed]).chars().collect();
+    let pos = &a["target"]["selector"][1];
+    let (s, e) = (
+        pos["start"].as_u64().unwrap() as usize,
+        pos["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(text[s..e].iter().collect::<String>(), dzhelal);
+    assert_eq!(a["target"]["selector"][0]["exact"], dzhelal);
+    let (_, docs) = run(&env, &["verify", dzhelal, "--format", "claimreview"]);
+    let claim = &docs[0]["itemReviewed"];
+    assert_eq!(claim["author"]["name"], "Mustafa Dzhemilev");
+    assert_eq!(claim["firstAppearance"]["publisher"]["name"], "Ukrinform");
+    assert_eq!(claim["firstAppearance"]["datePublished"], "2025-06-23");
+}
