@@ -5,6 +5,7 @@ use std::fmt;
 use std::io;
 
 use prov::check::SourcesError;
+use prov::export::ExportError;
 use prov::ingest::AddError;
 use prov::store;
 use prov::verify::VerifyError;
@@ -128,6 +129,17 @@ impl From<VerifyError> for CommandError {
         match e {
             VerifyError::Store(s) => s.into(),
             VerifyError::Empty | VerifyError::TooLong { .. } => CommandError::usage(e.to_string()),
+            other => {
+                CommandError::new(other.to_string()).hint("run `prov fsck` to check the store")
+            }
+        }
+    }
+}
+
+impl From<ExportError> for CommandError {
+    fn from(e: ExportError) -> Self {
+        match e {
+            ExportError::Store(s) => s.into(),
             other => {
                 CommandError::new(other.to_string()).hint("run `prov fsck` to check the store")
             }

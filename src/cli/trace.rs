@@ -1,5 +1,6 @@
 use std::io::Write;
 
+use prov::export::{Export, ProvO};
 use prov::verify::{self, VerifyOptions};
 
 use super::output::{color_stdout, short_date};
@@ -13,10 +14,28 @@ use super::{CommandError, Context, Out, exit};
 ///
 /// Give a quotation id (or a unique prefix of 4+ hex characters, from `prov quotes`) or
 /// the text itself.
+///
+/// `--format prov` prints the trace as W3C PROV-O (JSON-LD, one line): each appearance an
+/// entity quoted from the earliest one, with its publication date and the revisions of
+/// its source.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A quotation id or prefix, or the quoted text.
     quote: String,
+    /// Output format (default: human, or json with --json).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<Format>,
+}
+
+/// What `prov trace` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// For people: each appearance in publication order.
+    Human,
+    /// The report as JSON, one object.
+    Json,
+    /// W3C PROV-O (JSON-LD): appearances as entities, quotation and revision links.
+    Prov,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
@@ -30,9 +49,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         .as_ref()
         .map_or_else(|| args.quote.clone(), |q| q.quote.text.clone());
     let report = verify::trace(&store, &text, from.as_ref(), &VerifyOptions::default())?;
-    if out.json {
-        out.json_line(&report)?;
-        return Ok(exit::SUCCESS);
+    let format = match args.format {
+        Some(f) => f,
+        None if out.json => Format::Json,
+        None => Format::Human,
+    };
+    match format {
+        Format::Json => {
+            out.json_line(&report)?;
+            return Ok(exit::SUCCESS);
+        }
+        Format::Prov => {
+            let graph = ProvO::from_store(&store, &report)?;
+            out.json_line(&graph.to_json_ld(&report))?;
+            return Ok(exit::SUCCESS);
+        }
+        Format::Human => {}
     }
     let color = color_stdout();
     writeln!(out, "trace of “{}”", report.query)?;

@@ -2,6 +2,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
 use prov::Store;
+use prov::export::{ClaimReview, Export, WebAnnotation};
 use prov::model::{Change, DiffOp, Verdict};
 use prov::verify::{self, VerifyOptions, VerifyReport};
 
@@ -17,6 +18,10 @@ use super::{CommandError, Context, Out, exit};
 /// condition or a number), `altered` (words differ; the diff shows which),
 /// `misattributed` (with --speaker: found, but every source gives it to someone else) or
 /// `unsupported`. Exit code 0 when supported (exact, normalized, elided), 1 when not.
+///
+/// `--format claimreview` prints a schema.org ClaimReview and `--format annotation` a W3C
+/// Web Annotation collection (one annotation per source passage), each as one JSON-LD
+/// document on one line; with --batch, one such document per line, in the same order.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The quotation to check.
@@ -35,6 +40,22 @@ pub struct Args {
     /// Show every source in the human output.
     #[arg(long, conflicts_with = "show")]
     all: bool,
+    /// Output format (default: human, or json with --json).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<Format>,
+}
+
+/// What `prov verify` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// For people: the verdict, then each source with its passage.
+    Human,
+    /// The report as JSON, one object per line.
+    Json,
+    /// A schema.org ClaimReview (JSON-LD): the claim, its appearances, a rating.
+    Claimreview,
+    /// W3C Web Annotation (JSON-LD): one annotation per source passage.
+    Annotation,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
@@ -45,14 +66,26 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     };
     let color = color_stdout();
     let show = if args.all { usize::MAX } else { args.show };
+    let format = match args.format {
+        Some(f) => f,
+        None if out.json => Format::Json,
+        None => Format::Human,
+    };
     let mut all_supported = true;
     let mut check = |quote: &str, out: &mut Out| -> Result<(), CommandError> {
         let report = run_one(&store, quote, &options)?;
         all_supported &= report.verdict.supports();
-        if out.json {
-            out.json_line(&report)?;
-        } else {
-            render(out, &report, show, color)?;
+        match format {
+            Format::Json => out.json_line(&report)?,
+            Format::Human => render(out, &report, show, color)?,
+            Format::Claimreview => {
+                let review = ClaimReview::today(args.speaker.clone());
+                out.json_line(&review.to_json_ld(&report))?;
+            }
+            Format::Annotation => {
+                let annotations = WebAnnotation::from_store(&store, &report)?;
+                out.json_line(&annotations.to_json_ld(&report))?;
+            }
         }
         Ok(())
     };
