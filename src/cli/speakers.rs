@@ -1,19 +1,50 @@
 use std::io::Write;
 
+use prov::extract::names::speaker_kind;
+use prov::model::SpeakerKind;
+
+use super::output::note;
 use super::{CommandError, Context, Out, exit};
 
 /// List the people quoted in the store, with the other names they were written as.
 ///
 /// Names are canonical across the store: a surname alone ("Dzhemilev") joins the one
-/// full name that ends in it ("Mustafa Dzhemilev") when no other stored person shares it.
+/// full name that ends in it ("Mustafa Dzhemilev") when no other stored person shares it,
+/// and a name with a middle initial ("Adam B. Schiff") joins the same name without it.
+/// Speakers that are not people (organisations, places, groups such as "Critics" or
+/// "Americans", and words that are not names) are listed only with --all, marked by kind.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// List every speaker, people and not, with its kind.
+    #[arg(long)]
+    all: bool,
+}
 
-pub fn run(_args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let store = ctx.store()?;
+    // An outlet the store holds publications from is a body when it is quoted ("Reuters
+    // said"), whatever its name looks like.
+    let outlets: std::collections::HashSet<String> = store
+        .outlets()?
+        .into_iter()
+        .map(|o| o.to_lowercase())
+        .collect();
+    let mut others = 0;
     for s in store.speakers()? {
+        let kind = match speaker_kind(&s.name) {
+            SpeakerKind::Person if outlets.contains(&s.name.to_lowercase()) => {
+                SpeakerKind::Organisation
+            }
+            kind => kind,
+        };
+        if kind != SpeakerKind::Person && !args.all {
+            others += 1;
+            continue;
+        }
         if out.json {
-            out.json_line(&s)?;
+            let mut v = serde_json::to_value(&s).map_err(|e| CommandError::new(e.to_string()))?;
+            v["kind"] = serde_json::Value::from(kind.as_str());
+            out.json_line(&v)?;
             continue;
         }
         let also = if s.aliases.is_empty() {
@@ -26,11 +57,21 @@ pub fn run(_args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError
         } else {
             "documents"
         };
+        let marked = match kind {
+            SpeakerKind::Person => String::new(),
+            other => format!("  [{other}]"),
+        };
         writeln!(
             out,
-            "{:>5}  {}{also}  in {} {docs}",
+            "{:>5}  {}{marked}{also}  in {} {docs}",
             s.quotes, s.name, s.documents
         )?;
+    }
+    if others > 0 && !out.json {
+        note(format!(
+            "{others} more speaker{} not people (organisations, places, groups, or words that are not names): `prov speakers --all` lists them",
+            if others == 1 { " is" } else { "s are" }
+        ));
     }
     Ok(exit::SUCCESS)
 }

@@ -26,6 +26,138 @@ pub fn canonical(name: &str) -> String {
     words.join(" ")
 }
 
+/// Countries, nations and capitals that news text quotes as speaking for their
+/// governments ("China said", "Washington warned").
+const PLACES: &str = "\
+    afghanistan albania algeria angola argentina armenia australia austria azerbaijan
+    bahrain bangladesh belarus belgium bolivia bosnia brazil britain bulgaria burma cambodia
+    cameroon canada chile china colombia congo croatia cuba cyprus czechia denmark ecuador
+    egypt england eritrea estonia ethiopia europe finland france germany ghana greece
+    guatemala haiti honduras hungary iceland india indonesia iran iraq ireland israel italy
+    japan kazakhstan kenya korea kosovo kuwait kyrgyzstan laos latvia lebanon libya
+    lithuania luxembourg malaysia mali malta mexico moldova mongolia montenegro morocco
+    mozambique myanmar namibia nepal netherlands nicaragua niger nigeria norway oman pakistan
+    palestine panama paraguay peru philippines poland portugal qatar romania russia rwanda
+    scotland senegal serbia singapore slovakia slovenia somalia spain sudan sweden
+    switzerland syria taiwan tajikistan tanzania thailand tunisia turkey turkmenistan uganda
+    ukraine uruguay uzbekistan venezuela vietnam wales yemen zambia zimbabwe us u.s. usa
+    u.s.a. uk u.k. america washington moscow beijing london paris berlin brussels tehran
+    kyiv kiev pyongyang seoul tokyo ankara jerusalem damascus baghdad kabul islamabad delhi
+    cairo riyadh westminster whitehall crimea gaza";
+
+/// Words that make a place's name from others: "North Korea", "the United States".
+const PLACE_PARTS: &str = "\
+    north south east west new united states kingdom republic saudi arabia the of
+    democratic people's peoples";
+
+/// Nationalities, peoples and parties: many people, named by what they are.
+const GROUPS: &str = "\
+    american americans british briton britons english scot scots scottish welsh irish
+    european europeans french frenchman frenchmen englishman englishmen scotsman dutchman
+    german germans russian russians chinese ukrainian ukrainians israeli israelis
+    palestinian palestinians iranian iranians iraqi iraqis syrian syrians afghan afghans
+    pakistani pakistanis indian indians japanese korean koreans canadian canadians mexican
+    mexicans australian australians italian italians spaniard spaniards spanish turkish
+    turks arab arabs african africans asian asians westerner westerners muslim muslims
+    jews republicans democrats conservative conservatives liberal liberals tory tories
+    labour unionists nationalists socialists communists people critics officials
+    neighbours neighbors residents protesters protestors campaigners witnesses sources
+    insiders observers supporters opponents fans voters workers lawmakers legislators
+    ministers leaders authorities troops rebels militants police staff others";
+
+/// Heads of bodies' names that are also common surnames.
+const SURNAME_HEADS: &str = "\
+    white house post press times poll church hall street court bell chase banks law
+    young king city";
+
+fn in_list(list: &str, word: &str) -> bool {
+    list.split_whitespace().any(|w| w == word)
+}
+
+/// What a stored speaker's canonical name names, from the name alone: `prov speakers`
+/// lists people apart from bodies, places, groups and words that are not names. Rules
+/// over word lists, so a person whose name is also a place ("Jordan") may be misread;
+/// an unknown word is a person.
+pub fn speaker_kind(name: &str) -> crate::model::SpeakerKind {
+    use crate::model::SpeakerKind;
+    let words: Vec<String> = name
+        .split_whitespace()
+        .map(|w| strip_possessive(w).to_lowercase())
+        .collect();
+    let Some(last) = words.last() else {
+        return SpeakerKind::Other;
+    };
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    let acronym = words.len() == 1
+        && (2..=6).contains(&letters.len())
+        && letters.iter().all(|c| c.is_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '.' || c == '&' || c == '-');
+    if words
+        .iter()
+        .all(|w| in_list(PLACES, w) || in_list(PLACE_PARTS, w))
+        && words
+            .iter()
+            .any(|w| in_list(PLACES, w) || w == "states" || w == "kingdom")
+    {
+        return SpeakerKind::Place;
+    }
+    if acronym {
+        return SpeakerKind::Organisation;
+    }
+    if words.len() == 1 && in_list(GROUPS, last) {
+        return SpeakerKind::Group;
+    }
+    let not_a_name = |w: &str| {
+        lexicon::is_pronoun(w)
+            || lexicon::is_function_word(w)
+            || lexicon::is_capitalized_stopword(w)
+            || lexicon::is_determiner(w)
+            || lexicon::is_adverb_or_aux(w)
+            || lexicon::is_intro_word(w)
+            || w.ends_with("'s")
+            || w.ends_with("’s")
+            || w.ends_with("'re")
+            || w.ends_with("’re")
+    };
+    if words.len() == 1 && not_a_name(last) {
+        return SpeakerKind::Other;
+    }
+    // A title or role alone ("Secretary", "Prime Minister", "the spokesman").
+    if words
+        .iter()
+        .all(|w| lexicon::is_title(w) || lexicon::is_role_noun(w) || not_a_name(w))
+    {
+        return SpeakerKind::Other;
+    }
+    // A plural of a role ("Prosecutors", "Aides"): people named by what they do.
+    if words.len() == 1 {
+        let singular = last
+            .strip_suffix("ies")
+            .map(|s| format!("{s}y"))
+            .or_else(|| last.strip_suffix('s').map(str::to_owned));
+        if singular.is_some_and(|s| lexicon::is_role_noun(&s)) {
+            return SpeakerKind::Group;
+        }
+    }
+    // "Labour Party", "Foreign Ministry", "Department": a body's name ends in what it is
+    // (but "Rebecca Post" starts with a given name). A head that is also a common surname
+    // ("White", "Post") names a body only beside another such word: "White House",
+    // "Washington Post".
+    let given = words.len() > 1 && lexicon::gender(&words[0]).is_some();
+    if lexicon::is_non_person_head(last) && !given {
+        let surname_too = in_list(SURNAME_HEADS, last);
+        let backed = words[..words.len() - 1].iter().any(|w| {
+            lexicon::is_non_person_head(w) || in_list(PLACES, w) || in_list(PLACE_PARTS, w)
+        });
+        if !surname_too || backed {
+            return SpeakerKind::Organisation;
+        }
+    }
+    SpeakerKind::Person
+}
+
 /// "O'BRIEN-SMITH" → "O'Brien-Smith": a capital after each break in a word.
 fn title_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
@@ -251,6 +383,39 @@ fn may_be_person(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speakers_that_are_not_people_are_told_apart() {
+        use crate::model::SpeakerKind::*;
+        for (name, kind) in [
+            ("Angela Merkel", Person),
+            ("Dzhemilev", Person),
+            ("Rebecca Post", Person),
+            ("Kelli White", Person),
+            ("Adam B. Schiff", Person),
+            ("NATO", Organisation),
+            ("Foreign Ministry", Organisation),
+            ("Department", Organisation),
+            ("White House", Organisation),
+            ("Washington Post", Organisation),
+            ("Labour Party", Organisation),
+            ("France", Place),
+            ("North Korea", Place),
+            ("United States", Place),
+            ("U.S.", Place),
+            ("Frenchman", Group),
+            ("Americans", Group),
+            ("Critics", Group),
+            ("Prosecutors", Group),
+            ("Secretary", Other),
+            ("Prime Minister", Other),
+            ("His", Other),
+            ("However", Other),
+            ("Technically", Other),
+        ] {
+            assert_eq!(speaker_kind(name), kind, "{name}");
+        }
+    }
 
     #[test]
     fn canonical_drops_titles_and_possessives() {

@@ -15,7 +15,7 @@ mod source;
 
 pub use correction::{Removal, SpeakerCorrection};
 pub use id::{DocId, MIN_PREFIX_LEN, SHORT_LEN, normalize_prefix};
-pub use quote::{Change, DiffOp, QuoteKind, Verdict};
+pub use quote::{Change, DiffOp, QuoteKind, SpeakerKind, Verdict};
 pub use source::{
     DocFormat, FetchRecord, Metadata, Publication, PublicationFilter, RecordedBy, SourceKind,
     SourceRef, calendar_date, credentials_span, without_credentials,
@@ -33,5 +33,11 @@ macro_rules! display_as_str {
 }
 
 display_as_str!(
-    QuoteKind, Verdict, DiffOp, DocFormat, SourceKind, RecordedBy
+    QuoteKind,
+    SpeakerKind,
+    Verdict,
+    DiffOp,
+    DocFormat,
+    SourceKind,
+    RecordedBy
 );

@@ -37,6 +37,34 @@ impl QuoteKind {
     }
 }
 
+/// What a speaker's name names: `prov speakers` lists people, and the rest apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerKind {
+    Person,
+    /// A company, body, party, outlet or agency ("Microsoft", "BBC", "the Ministry").
+    Organisation,
+    /// A country, state or city speaking for its government ("China", "Washington").
+    Place,
+    /// People named by what they are, not who ("Critics", "Americans", "Tories").
+    Group,
+    /// Not a name at all: a pronoun, a title alone, a capitalised common word ("His",
+    /// "Secretary", "However").
+    Other,
+}
+
+impl SpeakerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeakerKind::Person => "person",
+            SpeakerKind::Organisation => "organisation",
+            SpeakerKind::Place => "place",
+            SpeakerKind::Group => "group",
+            SpeakerKind::Other => "other",
+        }
+    }
+}
+
 /// How well a source supports a quotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

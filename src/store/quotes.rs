@@ -116,6 +116,34 @@ fn last_word(name: &str) -> &str {
     name.split_whitespace().last().unwrap_or(name)
 }
 
+/// A name without the initials between its first and last words: "Adam B. Schiff" →
+/// "Adam Schiff"; `None` when it has none.
+fn without_initials(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() < 3 {
+        return None;
+    }
+    let initial = |w: &&str| {
+        let letters: Vec<char> = w.trim_end_matches('.').chars().collect();
+        letters.len() == 1 && letters[0].is_uppercase()
+    };
+    let inner = &words[1..words.len() - 1];
+    if !inner.iter().any(initial) {
+        return None;
+    }
+    let kept: Vec<&str> = std::iter::once(words[0])
+        .chain(inner.iter().filter(|w| !initial(w)).copied())
+        .chain(words.last().copied())
+        .collect();
+    Some(kept.join(" "))
+}
+
+/// Whether two full names are one person's with and without middle initials: "Adam B.
+/// Schiff" and "Adam Schiff" (but not "George W. Bush" and "George H. W. Bush").
+fn same_but_initials(a: &str, b: &str) -> bool {
+    without_initials(a).is_some_and(|x| x == b) || without_initials(b).is_some_and(|x| x == a)
+}
+
 /// What a write transaction knows of speakers, and the quotation rows it holds back, so
 /// that a batch of documents costs a few statements for its speakers and quotations rather
 /// than several per name and per document (each a round trip on PostgreSQL, made while
@@ -436,37 +464,49 @@ fn speaker_id(
             }
         }
         None => {
-            let id = known.insert(tx, name)?;
-            let surname = last_word(name);
-            let same_surname = known.with_surname(tx, surname)?;
-            let others = same_surname
+            // The same name with or without middle initials is the same person, when
+            // exactly one stored name is.
+            let same: Vec<i64> = known
+                .with_surname(tx, last_word(name))?
                 .iter()
-                .filter(|(other, _, words)| *words > 1 && *other != id)
-                .count();
-            if others == 0 {
-                let short = same_surname
+                .filter(|(_, other, _)| same_but_initials(name, other))
+                .map(|(id, _, _)| *id)
+                .collect();
+            if let [one] = same.as_slice() {
+                *one
+            } else {
+                let id = known.insert(tx, name)?;
+                let surname = last_word(name);
+                let same_surname = known.with_surname(tx, surname)?;
+                let others = same_surname
                     .iter()
-                    .find(|(_, other, _)| other == surname)
-                    .map(|(id, _, _)| *id);
-                if let Some(short) = short {
-                    // The rows held back are among those changed.
-                    known.flush(tx)?;
-                    tx.execute(
-                        "UPDATE quotes SET speaker_id = ?1 WHERE speaker_id = ?2",
-                        args![id, short],
-                    )?;
-                    tx.execute(
-                        "INSERT INTO speaker_aliases (alias, speaker_id) \
-                         SELECT alias, ?1 FROM speaker_aliases WHERE speaker_id = ?2 \
-                         ON CONFLICT DO NOTHING",
-                        args![id, short],
-                    )?;
-                    tx.execute("DELETE FROM speakers WHERE id = ?1", args![short])?;
-                    known.forget(short);
-                    *absorbed = Some(short);
+                    .filter(|(other, _, words)| *words > 1 && *other != id)
+                    .count();
+                if others == 0 {
+                    let short = same_surname
+                        .iter()
+                        .find(|(_, other, _)| other == surname)
+                        .map(|(id, _, _)| *id);
+                    if let Some(short) = short {
+                        // The rows held back are among those changed.
+                        known.flush(tx)?;
+                        tx.execute(
+                            "UPDATE quotes SET speaker_id = ?1 WHERE speaker_id = ?2",
+                            args![id, short],
+                        )?;
+                        tx.execute(
+                            "INSERT INTO speaker_aliases (alias, speaker_id) \
+                             SELECT alias, ?1 FROM speaker_aliases WHERE speaker_id = ?2 \
+                             ON CONFLICT DO NOTHING",
+                            args![id, short],
+                        )?;
+                        tx.execute("DELETE FROM speakers WHERE id = ?1", args![short])?;
+                        known.forget(short);
+                        *absorbed = Some(short);
+                    }
                 }
+                id
             }
-            id
         }
     };
     // A name found through its alias needs no new alias row, only a new way of writing it.
@@ -980,6 +1020,27 @@ mod tests {
             })
             .unwrap();
         assert_eq!(by_alias.len(), 3);
+    }
+
+    #[test]
+    fn middle_initials_join_the_same_name_when_unambiguous() {
+        let (_dir, mut store) = testing::store();
+        add_doc(&mut store, b"a", vec![quote(Some("Adam Schiff"), None)]);
+        add_doc(&mut store, b"b", vec![quote(Some("Adam B. Schiff"), None)]);
+        // Two different middle initials are two people, and a name without any then
+        // matches both: it joins neither.
+        add_doc(&mut store, b"c", vec![quote(Some("George W. Bush"), None)]);
+        add_doc(&mut store, b"d", vec![quote(Some("George H. W. Bush"), None)]);
+        let speakers = store.speakers().unwrap();
+        let schiff: Vec<_> = speakers.iter().filter(|s| s.name.ends_with("Schiff")).collect();
+        assert_eq!(schiff.len(), 1, "{speakers:?}");
+        assert_eq!(schiff[0].name, "Adam Schiff");
+        assert_eq!(schiff[0].aliases, ["Adam B. Schiff"]);
+        assert_eq!(schiff[0].quotes, 2);
+        let bush = speakers.iter().filter(|s| s.name.ends_with("Bush")).count();
+        assert_eq!(bush, 2, "{speakers:?}");
+        assert_eq!(without_initials("J. K. Rowling").as_deref(), Some("J. Rowling"));
+        assert_eq!(without_initials("Adam Schiff"), None);
     }
 
     #[test]
