@@ -29,3 +29,14 @@ CREATE TABLE speaker_corrections (
 );
 CREATE INDEX speaker_corrections_by_doc ON speaker_corrections(doc);
 CREATE INDEX speaker_corrections_by_quote ON speaker_corrections(quote);
+
+-- `prov speakers merge NAME OTHER`: OTHER is NAME, as a person decided. Applied to the
+-- stored speakers at once and to every quotation stored or extracted again later.
+CREATE TABLE speaker_merges (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL,                    -- the person kept
+    alias     TEXT NOT NULL,                    -- a name that is the same person
+    merged_at TEXT NOT NULL,                    -- RFC 3339, UTC
+    merged_by TEXT NOT NULL
+);
+CREATE INDEX speaker_merges_by_alias ON speaker_merges(alias);

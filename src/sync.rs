@@ -33,7 +33,8 @@ pub struct Transfer {
     pub objects: u64,
     /// Removals (`prov rm`) and restores it did not have.
     pub removals: u64,
-    /// Speaker corrections (`prov quotes set-speaker`) it did not have.
+    /// Speaker corrections (`prov quotes set-speaker`, `prov speakers merge`) it did not
+    /// have.
     pub corrections: u64,
     /// Documents it had already.
     pub unchanged: u64,
@@ -212,7 +213,15 @@ pub fn transfer(
             out.removals += 1;
         }
     }
-    // Speaker corrections, oldest first, applied to the quotations derived above.
+    // Speaker merges and corrections, oldest first, applied to the quotations derived
+    // above.
+    let mut merges = from.speaker_merges().map_err(read)?;
+    merges.reverse();
+    for m in &merges {
+        if to.import_speaker_merge(m).map_err(write)? {
+            out.corrections += 1;
+        }
+    }
     let mut corrections = from.speaker_corrections().map_err(read)?;
     corrections.reverse();
     for (doc, c) in &corrections {

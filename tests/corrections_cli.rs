@@ -330,8 +330,11 @@ fn a_corrected_speaker_wins_survives_reextraction_and_is_marked() {
         "{speakers}"
     );
 
-    // Extracted again from the stored text, the correction still wins.
+    // Extracted again from the stored text, or the file added again, the correction
+    // still wins.
     env.ok(&["fsck", "--repair"]);
+    check(&env);
+    env.ok(&["add", "d.txt"]);
     check(&env);
 
     // The record: which quotation, who, when; the newest correction wins.
@@ -389,4 +392,109 @@ fn speaker_corrections_travel_with_push() {
     assert_eq!(q["speaker_corrected"], true);
     let again = &env.json(&["push", &dest.name()])[0];
     assert_eq!(again["corrections"], 0, "{again}");
+}
+
+const M1: &str = "The senator spoke late. \"The bill is dead for this year,\" said Robert Menendez, the senator.\n";
+const M2: &str =
+    "Outside, reporters waited. \"We will try again next spring,\" said Bob Menendez on Friday.\n";
+
+fn speaker_names(env: &Env) -> Vec<String> {
+    let mut names: Vec<String> = env
+        .json(&["speakers"])
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn merged_speakers_stay_one_person_through_reextraction_and_push() {
+    let env = Env::new();
+    env.write("m1.txt", M1);
+    env.write("m2.txt", M2);
+    env.ok(&["add", "m1.txt", "m2.txt"]);
+    assert_eq!(speaker_names(&env), ["Bob Menendez", "Robert Menendez"]);
+    let dest = Env::bare();
+    env.ok(&["clone", &env.name(), &dest.name()]);
+
+    let (code, stdout, stderr) = run(
+        &env,
+        &["speakers", "merge", "Robert Menendez", "bob menendez"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("Bob Menendez is Robert Menendez now (1 quotation moved)"),
+        "{stdout}"
+    );
+    let check = |env: &Env| {
+        let speakers = env.json(&["speakers"]);
+        assert_eq!(speakers.len(), 1, "{speakers:?}");
+        assert_eq!(speakers[0]["name"], "Robert Menendez");
+        assert_eq!(speakers[0]["quotes"], 2);
+        assert!(
+            speakers[0]["aliases"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("Bob Menendez"))
+        );
+        assert_eq!(env.json(&["quotes", "--speaker", "Bob Menendez"]).len(), 2);
+    };
+    check(&env);
+    env.ok(&["fsck", "--repair"]);
+    check(&env);
+    let merges = env.json(&["speakers", "merges"]);
+    assert_eq!(merges[0]["alias"], "Bob Menendez");
+    assert_eq!(merges[0]["merged_by"], "Ana Checker");
+
+    let moved = &env.json(&["push", &dest.name()])[0];
+    assert_eq!(moved["corrections"], 1, "{moved}");
+    check(&dest);
+
+    let (code, _, stderr) = run(
+        &env,
+        &["speakers", "merge", "Robert Menendez", "Nobody Here"],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("Nobody Here"), "{stderr}");
+    let (code, _, stderr) = run(
+        &env,
+        &["speakers", "merge", "Robert Menendez", "Bob Menendez"],
+    );
+    assert_eq!(code, 2, "one speaker already: {stderr}");
+}
+
+#[test]
+fn speakers_lists_people_and_the_rest_only_when_asked() {
+    let env = Env::new();
+    env.write(
+        "s.txt",
+        "\"We will not comment on rumours,\" Microsoft Corporation said. \"Prices will rise,\" said Anna Lee. \"It is a scandal,\" critics said. \"We reject this,\" France said.\n",
+    );
+    env.ok(&["add", "s.txt"]);
+    let all = env.json(&["speakers", "--all"]);
+    let kind = |name: &str| {
+        all.iter()
+            .find(|s| s["name"] == name)
+            .map(|s| s["kind"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(kind("Anna Lee").as_deref(), Some("person"), "{all:?}");
+    assert_eq!(kind("France").as_deref(), Some("place"), "{all:?}");
+    assert_eq!(
+        kind("Microsoft Corporation").as_deref(),
+        Some("organisation"),
+        "{all:?}"
+    );
+    let people = speaker_names(&env);
+    assert!(people.contains(&"Anna Lee".to_owned()), "{people:?}");
+    for s in &all {
+        let name = s["name"].as_str().unwrap();
+        assert_eq!(
+            people.contains(&name.to_owned()),
+            s["kind"] == "person",
+            "{name} is {} and listed as a person: {}",
+            s["kind"],
+            people.contains(&name.to_owned())
+        );
+    }
 }

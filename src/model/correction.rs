@@ -31,6 +31,18 @@ impl Removal {
     }
 }
 
+/// Two speakers a person decided are one: `alias` is `name`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpeakerMerge {
+    /// The person kept.
+    pub name: String,
+    /// The name merged into it.
+    pub alias: String,
+    /// RFC 3339, UTC.
+    pub merged_at: String,
+    pub merged_by: String,
+}
+
 /// A quotation's speaker as a person set it: it wins over extraction and survives
 /// re-extraction, since it is keyed by the quotation's id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

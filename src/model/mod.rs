@@ -13,7 +13,7 @@ mod id;
 mod quote;
 mod source;
 
-pub use correction::{Removal, SpeakerCorrection};
+pub use correction::{Removal, SpeakerCorrection, SpeakerMerge};
 pub use id::{DocId, MIN_PREFIX_LEN, SHORT_LEN, normalize_prefix};
 pub use quote::{Change, DiffOp, QuoteKind, SpeakerKind, Verdict};
 pub use source::{

@@ -8,7 +8,7 @@ use super::db::{Row, Sql, args};
 use super::documents::parse_id;
 use super::quotes::doc_seq;
 use super::{Error, Result, Store, io_err};
-use crate::model::{DocId, Removal, SpeakerCorrection};
+use crate::model::{DocId, Removal, SpeakerCorrection, SpeakerMerge};
 
 /// The SQL condition that the document at row `doc` (a column or expression) is in the
 /// evidence: not removed, or restored since.
@@ -404,6 +404,77 @@ impl Store {
             Ok(())
         })
     }
+
+    /// Makes `other` the same speaker as `name`, as `by` decided at `at`: its quotations
+    /// and the names it was written as go to `name`, now and whenever a document is
+    /// extracted again. Both are looked up by name or alias, case aside.
+    pub fn merge_speakers(
+        &mut self,
+        name: &str,
+        other: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<(SpeakerMerge, u64)> {
+        self.write(|tx| {
+            let db = tx.db();
+            let (kept, kept_name) = speaker_named(db, name)?;
+            let (gone, gone_name) = speaker_named(db, other)?;
+            if kept == gone {
+                return Err(Error::SameSpeaker(name.to_owned(), other.to_owned()));
+            }
+            let merge = SpeakerMerge {
+                name: kept_name,
+                alias: gone_name,
+                merged_at: at.to_owned(),
+                merged_by: by.to_owned(),
+            };
+            insert_merge(db, &merge)?;
+            let moved = tx.fold_speaker(kept, gone)?;
+            Ok((merge, moved))
+        })
+    }
+
+    /// Every speaker merge, newest first.
+    pub fn speaker_merges(&self) -> Result<Vec<SpeakerMerge>> {
+        self.db().query(
+            "SELECT name, alias, merged_at, merged_by FROM speaker_merges \
+             ORDER BY merged_at DESC, id DESC",
+            args![],
+            |r| {
+                Ok(SpeakerMerge {
+                    name: r.get(0)?,
+                    alias: r.get(1)?,
+                    merged_at: r.get(2)?,
+                    merged_by: r.get(3)?,
+                })
+            },
+        )
+    }
+
+    /// Records `m`, a merge made in another store, unless this store has it, and applies
+    /// it to the speakers stored here; returns whether anything changed.
+    pub fn import_speaker_merge(&mut self, m: &SpeakerMerge) -> Result<bool> {
+        self.write(|tx| {
+            let db = tx.db();
+            let known = db.query_opt(
+                "SELECT 1 FROM speaker_merges WHERE name = ?1 AND alias = ?2 \
+                 AND merged_at = ?3 AND merged_by = ?4",
+                args![m.name, m.alias, m.merged_at, m.merged_by],
+                |r| r.get::<i64>(0),
+            )?;
+            if known.is_some() {
+                return Ok(false);
+            }
+            insert_merge(db, m)?;
+            if let (Ok((kept, _)), Ok((gone, _))) =
+                (speaker_named(db, &m.name), speaker_named(db, &m.alias))
+                && kept != gone
+            {
+                tx.fold_speaker(kept, gone)?;
+            }
+            Ok(true)
+        })
+    }
 }
 
 /// A quotation's id as stored, from its full hex form.
@@ -417,4 +488,37 @@ fn quote_bytes(hex: &str) -> Result<Vec<u8>> {
             u8::from_str_radix(hex.get(2 * i..2 * i + 2).ok_or_else(bad)?, 16).map_err(|_| bad())
         })
         .collect()
+}
+
+fn insert_merge(db: Sql<'_>, m: &SpeakerMerge) -> Result<()> {
+    db.execute(
+        "INSERT INTO speaker_merges (name, alias, merged_at, merged_by) VALUES (?1, ?2, ?3, ?4)",
+        args![m.name, m.alias, m.merged_at, m.merged_by],
+    )?;
+    Ok(())
+}
+
+/// The speaker row and canonical name that `name` names (as its name or an alias, case
+/// aside).
+fn speaker_named(db: Sql<'_>, name: &str) -> Result<(i64, String)> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let rows: Vec<(i64, String)> = db.query(
+        "SELECT id, name FROM speakers WHERE lower(name) = lower(?1) \
+         UNION SELECT s.id, s.name FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker_id \
+         WHERE lower(a.alias) = lower(?1) ORDER BY 1",
+        args![name],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    // The canonical name itself wins over other speakers written that way.
+    if let Some(exact) = rows.iter().find(|(_, n)| n.eq_ignore_ascii_case(&name)) {
+        return Ok(exact.clone());
+    }
+    match rows.as_slice() {
+        [] => Err(Error::UnknownSpeaker(name)),
+        [one] => Ok(one.clone()),
+        many => Err(Error::AmbiguousSpeaker {
+            name,
+            candidates: many.iter().map(|(_, n)| n.clone()).collect(),
+        }),
+    }
 }

@@ -106,6 +106,15 @@ pub enum Error {
         "the bytes of {id} were deleted by `prov gc` on {at}: add the original file or URL again, then run `prov rm --undo {id}`"
     )]
     Purged { id: String, at: String },
+    #[error("no speaker is named {0:?}: `prov speakers --all` lists them")]
+    UnknownSpeaker(String),
+    #[error("{name:?} names more than one speaker ({}): give a full name", candidates.join(", "))]
+    AmbiguousSpeaker {
+        name: String,
+        candidates: Vec<String>,
+    },
+    #[error("{0:?} and {1:?} are one speaker already")]
+    SameSpeaker(String, String),
     #[error("no quotation matches {0}")]
     UnknownQuote(String),
     #[error("quotation id prefix {prefix} is ambiguous: it matches {}", candidates.join(", "))]

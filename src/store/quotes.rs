@@ -167,6 +167,9 @@ pub(crate) struct Held {
     free_qids: std::collections::VecDeque<i64>,
     /// Whether the store holds any speaker correction (`None` until looked up).
     corrections: Option<bool>,
+    /// Names people merged into another (`prov speakers merge`), lowercased, with the name
+    /// they are (`None` until looked up).
+    merges: Option<rustc_hash::FxHashMap<String, String>>,
 }
 
 /// A quotation row held back, with its row number taken already.
@@ -428,6 +431,38 @@ impl Held {
         self.pending.push((alias.to_owned(), id));
     }
 
+    /// The name `name` was merged into by a person, following merges of merges; `None`
+    /// when it was not.
+    fn merged_into(&mut self, tx: Sql<'_>, name: &str) -> Result<Option<String>> {
+        if self.merges.is_none() {
+            let mut merges = rustc_hash::FxHashMap::default();
+            tx.each(
+                "SELECT alias, name FROM speaker_merges ORDER BY merged_at, id",
+                args![],
+                |r| {
+                    merges.insert(r.get::<String>(0)?.to_lowercase(), r.get::<String>(1)?);
+                    Ok(())
+                },
+            )?;
+            self.merges = Some(merges);
+        }
+        let Some(merges) = &self.merges else {
+            return Ok(None);
+        };
+        let mut at: Option<&String> = None;
+        // A merge chain is short; a cycle (A into B, later B into A) stops after a few.
+        for _ in 0..8 {
+            let key = at.map_or_else(|| name.to_lowercase(), |n| n.to_lowercase());
+            match merges.get(&key) {
+                Some(next) if Some(next) != at && !next.eq_ignore_ascii_case(name) => {
+                    at = Some(next)
+                }
+                _ => break,
+            }
+        }
+        Ok(at.cloned())
+    }
+
     /// Speaker `gone` was deleted: what its aliases name is read again when needed.
     fn forget(&mut self, gone: i64) {
         self.aliases.retain(|_, id| *id != Some(gone));
@@ -448,6 +483,9 @@ fn speaker_id(
     mention: Option<&str>,
     absorbed: &mut Option<i64>,
 ) -> Result<i64> {
+    // A name a person merged into another is that other.
+    let merged = known.merged_into(tx, name)?;
+    let name = merged.as_deref().unwrap_or(name);
     let existing = known.alias(tx, name)?;
     let id = match existing {
         Some(id) => id,
@@ -858,6 +896,33 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Folds speaker row `gone` into `kept`: its quotations and the names it was written
+    /// as; returns how many quotations moved.
+    pub(crate) fn fold_speaker(&self, kept: i64, gone: i64) -> Result<u64> {
+        let tx = self.db();
+        let mut held = self.held.borrow_mut();
+        held.flush(tx)?;
+        let moved = tx.execute(
+            "UPDATE quotes SET speaker_id = ?1 WHERE speaker_id = ?2",
+            args![kept, gone],
+        )?;
+        tx.execute(
+            "INSERT INTO speaker_aliases (alias, speaker_id) \
+             SELECT alias, CAST(?1 AS BIGINT) FROM speaker_aliases WHERE speaker_id = ?2 \
+             UNION SELECT name, CAST(?1 AS BIGINT) FROM speakers WHERE id = ?2 \
+             ON CONFLICT DO NOTHING",
+            args![kept, gone],
+        )?;
+        tx.execute(
+            "DELETE FROM speaker_aliases WHERE speaker_id = ?1",
+            args![gone],
+        )?;
+        tx.execute("DELETE FROM speakers WHERE id = ?1", args![gone])?;
+        held.forget(gone);
+        held.merges = None;
+        Ok(moved as u64)
+    }
+
     /// Writes the quotation and alias rows held back, for statements that read them.
     pub(super) fn flush_held(&self) -> Result<()> {
         self.held.borrow_mut().flush(self.db())
@@ -1030,16 +1095,26 @@ mod tests {
         // Two different middle initials are two people, and a name without any then
         // matches both: it joins neither.
         add_doc(&mut store, b"c", vec![quote(Some("George W. Bush"), None)]);
-        add_doc(&mut store, b"d", vec![quote(Some("George H. W. Bush"), None)]);
+        add_doc(
+            &mut store,
+            b"d",
+            vec![quote(Some("George H. W. Bush"), None)],
+        );
         let speakers = store.speakers().unwrap();
-        let schiff: Vec<_> = speakers.iter().filter(|s| s.name.ends_with("Schiff")).collect();
+        let schiff: Vec<_> = speakers
+            .iter()
+            .filter(|s| s.name.ends_with("Schiff"))
+            .collect();
         assert_eq!(schiff.len(), 1, "{speakers:?}");
         assert_eq!(schiff[0].name, "Adam Schiff");
         assert_eq!(schiff[0].aliases, ["Adam B. Schiff"]);
         assert_eq!(schiff[0].quotes, 2);
         let bush = speakers.iter().filter(|s| s.name.ends_with("Bush")).count();
         assert_eq!(bush, 2, "{speakers:?}");
-        assert_eq!(without_initials("J. K. Rowling").as_deref(), Some("J. Rowling"));
+        assert_eq!(
+            without_initials("J. K. Rowling").as_deref(),
+            Some("J. Rowling")
+        );
         assert_eq!(without_initials("Adam Schiff"), None);
     }
 
