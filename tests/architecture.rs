@@ -193,17 +193,17 @@ fn the_store_exposes_no_database_type() {
     );
 }
 
-/// The README's plan for distributing a store names every table the PostgreSQL schema
+/// The design notes' plan for distributing a store names every table the PostgreSQL schema
 /// creates, so the plan cannot silently fall behind a migration.
 #[test]
 fn the_distribution_plan_names_every_postgres_table() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let plan = readme
-        .split("### The path past one server")
+    let design = std::fs::read_to_string(root.join("docs/design.md")).unwrap();
+    let plan = design
+        .split("## The path past one server")
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
-        .expect("README section: The path past one server");
+        .expect("docs/design.md section: The path past one server");
     let mut tables = vec!["prov_schema".to_owned()];
     for entry in std::fs::read_dir(root.join("schema/postgres")).unwrap() {
         let sql = std::fs::read_to_string(entry.unwrap().path()).unwrap();
