@@ -164,10 +164,27 @@ fn removed_speakers_and_sources_leave_speakers_and_check() {
     let (code, stdout, _) = run(&env, &["check", "draft.md"]);
     assert_eq!(code, 0, "{stdout}");
 
+    env.write(
+        "cited.md",
+        format!(
+            "Jane Roe said: \"Unique words appear here only.\" [source](prov:{})\n",
+            &c[..12]
+        ),
+    );
+    let (code, stdout, _) = run(&env, &["check", "cited.md"]);
+    assert_eq!(code, 0, "{stdout}");
+
     env.ok(&["rm", &c[..8], "--reason", "retracted by the outlet"]);
     assert!(!env.ok(&["speakers"]).contains("Jane Roe"));
     let (code, stdout, _) = run(&env, &["check", "draft.md"]);
     assert_eq!(code, 1, "the quote's only source is removed: {stdout}");
+    // Citing it is reported as citing a source outside the evidence, with the removal.
+    let (_, stdout, _) = run(&env, &["check", "cited.md"]);
+    assert!(stdout.contains("unknown-source"), "{stdout}");
+    assert!(
+        stdout.contains("removed from the evidence") && stdout.contains("retracted by the outlet"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -497,4 +514,27 @@ fn speakers_lists_people_and_the_rest_only_when_asked() {
             people.contains(&name.to_owned())
         );
     }
+}
+
+#[test]
+fn a_removal_restored_and_made_again_in_one_second_travels_as_two() {
+    let (env, [a, b, _]) = evidence();
+    let dest = Env::bare();
+    env.ok(&["clone", &env.name(), &dest.name()]);
+    // Within one second all three carry the same time; what tells them apart is whether
+    // each was restored.
+    env.ok(&["rm", &a[..8], "--reason", "dup"]);
+    env.ok(&["rm", "--undo", &a[..8]]);
+    env.ok(&["rm", &a[..8], "--reason", "dup"]);
+    let mine = env.json(&["rm", "--list"]);
+    assert_eq!(mine.len(), 2);
+    env.ok(&["push", &dest.name()]);
+    assert_eq!(dest.json(&["rm", "--list"]).len(), 2);
+    assert_eq!(
+        verify_docs(&dest, QUOTE),
+        vec![b.clone()],
+        "removed there too"
+    );
+    let again = &env.json(&["push", &dest.name()])[0];
+    assert_eq!(again["removals"], 0, "{again}");
 }

@@ -275,7 +275,26 @@ pub fn check_draft(
         let cited = match cite {
             None => None,
             Some(c) => match resolve(store, &c, lookups)? {
-                Some(doc) => Some(doc),
+                Some(doc) => match store.removal(&doc)? {
+                    // A source taken out of the evidence supports nothing.
+                    Some(r) => {
+                        finding(
+                            FindingKind::UnknownSource,
+                            format!(
+                                "cites {c}, which was removed from the evidence on {} by {}: {} (`prov rm --undo {}` restores it)",
+                                r.removed_at,
+                                r.removed_by,
+                                r.reason,
+                                doc.short()
+                            ),
+                            None,
+                            Vec::new(),
+                        );
+                        out.checked += 1;
+                        continue;
+                    }
+                    None => Some(doc),
+                },
                 None => {
                     finding(
                         FindingKind::UnknownSource,

@@ -49,7 +49,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         "deleted"
     };
     for id in &report.purged {
-        writeln!(out, "{}  bytes {verb} (removed)", id.short())?;
+        let what = if report.dry_run {
+            "its bytes would be deleted"
+        } else {
+            "its bytes deleted"
+        };
+        writeln!(out, "{}  removed: {what}", id.short())?;
     }
     writeln!(
         out,

@@ -130,7 +130,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         .filter(|q| q.quote.kind != QuoteKind::Term)
         .collect();
     if !speech.is_empty() {
-        writeln!(out, "\nquotes ({}):", speech.len())?;
+        let note = if speech.iter().any(|q| q.speaker_corrected) {
+            "; * speaker corrected by hand"
+        } else {
+            ""
+        };
+        writeln!(out, "\nquotes ({}{note}):", speech.len())?;
     }
     for q in speech {
         let who = q
@@ -139,9 +144,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             .as_deref()
             .or(q.quote.mention.as_deref())
             .unwrap_or("(no speaker)");
+        let marked = if q.speaker_corrected { "*" } else { "" };
         writeln!(
             out,
-            "  {}  {:<10} {who}: “{}”",
+            "  {}  {:<10} {who}{marked}: “{}”",
             &q.id[..12],
             q.quote.kind,
             ellipsize(&q.quote.text, 80)

@@ -165,41 +165,64 @@ impl Store {
                 Err(Error::UnknownDocument(_)) => return Ok(false),
                 Err(e) => return Err(e),
             };
-            let known: Option<(i64, Option<String>)> = db.query_opt(
-                "SELECT id, restored_at FROM removals \
-                 WHERE doc = ?1 AND removed_at = ?2 AND removed_by = ?3 AND reason = ?4",
-                args![seq, r.removed_at, r.removed_by, r.reason],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )?;
-            match known {
-                Some((row, None)) if r.restored_at.is_some() => {
-                    db.execute(
-                        "UPDATE removals SET restored_at = ?2, restored_by = ?3 WHERE id = ?1",
-                        args![row, r.restored_at, r.restored_by],
-                    )?;
-                    Ok(true)
-                }
-                Some(_) => Ok(false),
-                // One removal is current at a time: a document removed here already
-                // keeps its own.
-                None if r.is_current() && current_removal(db, seq)?.is_some() => Ok(false),
+            // Removals are told apart by when, by whom, why and whether restored: one
+            // document removed, restored and removed again within a second has two.
+            let same = |restored: bool| -> Result<Option<i64>> {
+                db.query_opt(
+                    &format!(
+                        "SELECT id FROM removals WHERE doc = ?1 AND removed_at = ?2 \
+                         AND removed_by = ?3 AND reason = ?4 AND {} ORDER BY id LIMIT 1",
+                        if restored {
+                            "restored_at = ?5"
+                        } else {
+                            "restored_at IS NULL AND CAST(?5 AS TEXT) IS NULL"
+                        }
+                    ),
+                    args![seq, r.removed_at, r.removed_by, r.reason, r.restored_at],
+                    |row| row.get(0),
+                )
+            };
+            match &r.restored_at {
                 None => {
-                    db.execute(
-                        "INSERT INTO removals \
-                         (doc, removed_at, removed_by, reason, restored_at, restored_by) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        args![
-                            seq,
-                            r.removed_at,
-                            r.removed_by,
-                            r.reason,
-                            r.restored_at,
-                            r.restored_by
-                        ],
+                    // One removal is current at a time: a document removed here already
+                    // keeps its own.
+                    if same(false)?.is_some() || current_removal(db, seq)?.is_some() {
+                        return Ok(false);
+                    }
+                }
+                Some(_) => {
+                    if same(true)?.is_some() {
+                        return Ok(false);
+                    }
+                    let open: Option<i64> = db.query_opt(
+                        "SELECT id FROM removals WHERE doc = ?1 AND removed_at = ?2 \
+                         AND removed_by = ?3 AND reason = ?4 AND restored_at IS NULL",
+                        args![seq, r.removed_at, r.removed_by, r.reason],
+                        |row| row.get(0),
                     )?;
-                    Ok(true)
+                    if let Some(row) = open {
+                        db.execute(
+                            "UPDATE removals SET restored_at = ?2, restored_by = ?3 WHERE id = ?1",
+                            args![row, r.restored_at, r.restored_by],
+                        )?;
+                        return Ok(true);
+                    }
                 }
             }
+            db.execute(
+                "INSERT INTO removals \
+                 (doc, removed_at, removed_by, reason, restored_at, restored_by) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                args![
+                    seq,
+                    r.removed_at,
+                    r.removed_by,
+                    r.reason,
+                    r.restored_at,
+                    r.restored_by
+                ],
+            )?;
+            Ok(true)
         })
     }
 
