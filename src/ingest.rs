@@ -232,6 +232,18 @@ pub fn add(
             Input::Url(u) => urls.push(u),
         }
     }
+    // `prov add seeds/*` names each file's sidecar too: a sidecar is read with the file it
+    // describes, never stored as a document of its own.
+    let named: std::collections::HashSet<PathBuf> = files.iter().cloned().collect();
+    files.retain(|f| {
+        !(meta::is_sidecar(f)
+            && f.to_str()
+                .and_then(|s| {
+                    s.strip_suffix(".meta.toml")
+                        .or_else(|| s.strip_suffix(".meta.json"))
+                })
+                .is_some_and(|main| named.contains(Path::new(main))))
+    });
     for e in &summary.refused {
         on_event(Event::Refused(e));
     }

@@ -42,6 +42,26 @@ fn seeds_are_byte_for_byte_the_shared_originals() {
 }
 
 #[test]
+fn sidecars_named_beside_their_files_are_read_not_stored() {
+    let env = Env::new();
+    env.with_seeds();
+    // What `prov add seeds/*` passes: every file, sidecars included.
+    let mut names: Vec<String> = std::fs::read_dir(env.path().join("seeds"))
+        .unwrap()
+        .map(|e| format!("seeds/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 10);
+    let mut args = vec!["add"];
+    args.extend(names.iter().map(String::as_str));
+    env.ok(&args);
+    let log = env.json(&["log"]);
+    assert_eq!(log.len(), 5, "{log:?}");
+    // The sidecars were read: the seeds keep their outlets.
+    assert!(log.iter().any(|d| d["outlet"] == "Ukrinform"), "{log:?}");
+}
+
+#[test]
 fn adding_twice_is_a_no_op_that_says_so() {
     let env = Env::new();
     env.with_seeds();
