@@ -7,6 +7,7 @@
 
 pub mod align;
 pub mod check;
+pub mod diff;
 pub mod export;
 pub mod extract;
 pub mod fetch;

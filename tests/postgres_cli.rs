@@ -12,6 +12,8 @@ mod check_cli;
 mod complete_evidence;
 #[path = "corrections_cli.rs"]
 mod corrections_cli;
+#[path = "diff_cli.rs"]
+mod diff_cli;
 #[path = "export_cli.rs"]
 mod export_cli;
 #[path = "quotes_cli.rs"]

@@ -6,6 +6,7 @@ mod cat;
 mod check;
 mod clone;
 mod completions;
+mod diff;
 mod error;
 mod extract;
 mod formats;
@@ -76,6 +77,7 @@ enum Command {
     Verify(verify::Args),
     Check(check::Args),
     Trace(trace::Args),
+    Diff(diff::Args),
     Grep(grep::Args),
     Matches(matches::Args),
     Clone(clone::Args),
@@ -207,6 +209,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Verify(args) => verify::run(args, &ctx, &mut out),
         Command::Check(args) => check::run(args, &ctx, &mut out),
         Command::Trace(args) => trace::run(args, &ctx, &mut out),
+        Command::Diff(args) => diff::run(args, &ctx, &mut out),
         Command::Matches(args) => matches::run(args, &ctx, &mut out),
         Command::Grep(args) => grep::run(args, &ctx, &mut out),
         Command::Clone(args) => clone::run(args, &ctx, &mut out),
