@@ -47,7 +47,10 @@ fn the_last_two_versions_of_a_source_show_the_edit_and_the_changed_quotation() {
     assert_eq!(appeared["after"]["speaker"], "Jane Roe", "{appeared}");
 
     let human = env.ok(&["diff", "story.txt"]);
-    assert!(human.contains("open in [-May,-] {+June,+} not before"), "{human}");
+    assert!(
+        human.contains("open in [-May,-] {+June,+} not before"),
+        "{human}"
+    );
     assert!(
         human.contains("{+“We regret the delay,” said Jane Roe") || human.contains("{+\"We regret"),
         "{human}"
