@@ -16,10 +16,10 @@ fn corpus() -> (String, Vec<String>) {
     if dir.is_dir() {
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let Ok(entry) = entry else { continue };
-            if entry.path().extension().is_some_and(|e| e == "txt") {
-                if let Ok(t) = std::fs::read_to_string(entry.path()) {
-                    texts.push(t);
-                }
+            if entry.path().extension().is_some_and(|e| e == "txt")
+                && let Ok(t) = std::fs::read_to_string(entry.path())
+            {
+                texts.push(t);
             }
         }
         return (format!("BBC corpus, {} articles", texts.len()), texts);

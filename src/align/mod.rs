@@ -396,10 +396,10 @@ fn compare(
                 .find(|&j| (0..n).all(|i| query.word(q.start + i) == doc.word(j + i)))
         })
         .flatten();
-    if let Some(j) = verbatim {
-        if let Some((p, ..)) = compare_once(query, q.clone(), doc, j..j + n) {
-            return Some(p);
-        }
+    if let Some(j) = verbatim
+        && let Some((p, ..)) = compare_once(query, q.clone(), doc, j..j + n)
+    {
+        return Some(p);
     }
     let (p, first, last, lead, trail) = compare_once(query, q.clone(), doc, window.clone())?;
     if lead == 0 && trail == 0 {

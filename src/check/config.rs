@@ -136,12 +136,12 @@ impl CheckConfig {
                 )));
             }
         }
-        if let Some(l) = &c.fail_level {
-            if parse_severity(l).is_none() {
-                return Err(invalid(format!(
-                    "fail_level = {l:?}: use error, warning or note"
-                )));
-            }
+        if let Some(l) = &c.fail_level
+            && parse_severity(l).is_none()
+        {
+            return Err(invalid(format!(
+                "fail_level = {l:?}: use error, warning or note"
+            )));
         }
         if !(0.0..=1.0).contains(&c.min_similarity) {
             return Err(invalid(format!(

@@ -63,12 +63,12 @@ pub fn visible(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let mut out = Vec::with_capacity(bytes.len() + 16);
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == 0x1b {
-            if let Some(n) = sgr_len(&bytes[i..]) {
-                out.extend_from_slice(&bytes[i..i + n]);
-                i += n;
-                continue;
-            }
+        if bytes[i] == 0x1b
+            && let Some(n) = sgr_len(&bytes[i..])
+        {
+            out.extend_from_slice(&bytes[i..i + n]);
+            i += n;
+            continue;
         }
         match control(i) {
             Some((len, code)) => {
@@ -140,10 +140,10 @@ pub fn short_date(value: Option<&str>) -> &str {
 pub fn outlets_line(publications: &[prov::model::Publication]) -> String {
     let mut outlets: Vec<&str> = Vec::new();
     for p in publications {
-        if let Some(o) = p.outlet.as_deref() {
-            if !outlets.contains(&o) {
-                outlets.push(o);
-            }
+        if let Some(o) = p.outlet.as_deref()
+            && !outlets.contains(&o)
+        {
+            outlets.push(o);
         }
     }
     match outlets.as_slice() {

@@ -310,19 +310,19 @@ impl<'i> Reader<'_, 'i> {
                 is_answer: true,
                 whole_paragraph: false,
             });
-        } else if let Some(turn) = &answer {
-            if turn.whole_paragraph {
-                self.quotes.push(Quote {
-                    start: para.start,
-                    end: para.end,
-                    kind: QuoteKind::Transcript,
-                    utterance: self.quotes.len(),
-                    mention: None,
-                    speaker: turn.speaker.clone(),
-                    cue: None,
-                    confidence: if turn.speaker.is_some() { 0.8 } else { 0.0 },
-                });
-            }
+        } else if let Some(turn) = &answer
+            && turn.whole_paragraph
+        {
+            self.quotes.push(Quote {
+                start: para.start,
+                end: para.end,
+                kind: QuoteKind::Transcript,
+                utterance: self.quotes.len(),
+                mention: None,
+                speaker: turn.speaker.clone(),
+                cue: None,
+                confidence: if turn.speaker.is_some() { 0.8 } else { 0.0 },
+            });
         }
 
         let mut sentence_start = 0;
@@ -521,12 +521,13 @@ impl<'i> Reader<'_, 'i> {
         // "Outraged, he went to …", "A month later, he paid …": an introduction, then
         // the subject.
         let short_intro = np.end - np.start == 1 || np.kind == MentionKind::Description;
-        if short_intro && toks.get(np.end).is_some_and(|t| t.is_punct(',')) {
-            if let Some(next) = self.np_forward(toks, np.end + 1, hi) {
-                let w = self.lower(&toks[next.start]);
-                if next.kind != MentionKind::Description && !matches!(&*w, "who" | "which") {
-                    np = next;
-                }
+        if short_intro
+            && toks.get(np.end).is_some_and(|t| t.is_punct(','))
+            && let Some(next) = self.np_forward(toks, np.end + 1, hi)
+        {
+            let w = self.lower(&toks[next.start]);
+            if next.kind != MentionKind::Description && !matches!(&*w, "who" | "which") {
+                np = next;
             }
         }
         (np.kind != MentionKind::Description || np.start == start).then_some(np)
@@ -863,10 +864,11 @@ impl<'i> Reader<'_, 'i> {
             }
             // "“…,” said Caddell. “…”": a quotation interrupted by its attribution is one
             // utterance.
-            if let (Some(a), Some(prev)) = (&found, self.quotes.last()) {
-                if prev.end < a.mention.start && a.mention.end < span.inner.start {
-                    utterance = prev.utterance;
-                }
+            if let (Some(a), Some(prev)) = (&found, self.quotes.last())
+                && prev.end < a.mention.start
+                && a.mention.end < span.inner.start
+            {
+                utterance = prev.utterance;
             }
         }
         if is_owned_title(text, toks, k, inner)
@@ -1043,12 +1045,13 @@ impl<'i> Reader<'_, 'i> {
             i += 1;
         }
         // A dash byline: "“…” — Mustafa Dzhemilev".
-        if i > lo && toks[i - 1].is_punct('—') {
-            if let Some(np) = self.np_forward(toks, i, hi) {
-                if np.kind == MentionKind::Name && np.end >= hi {
-                    return self.attribution(toks, np, Some(i - 1..i), pi, 0.9);
-                }
-            }
+        if i > lo
+            && toks[i - 1].is_punct('—')
+            && let Some(np) = self.np_forward(toks, i, hi)
+            && np.kind == MentionKind::Name
+            && np.end >= hi
+        {
+            return self.attribution(toks, np, Some(i - 1..i), pi, 0.9);
         }
         let first = self.word(toks.get(i)?)?;
         let w = self.lower(first);
@@ -1056,10 +1059,10 @@ impl<'i> Reader<'_, 'i> {
             let np = self.np_forward(toks, i + 2, hi)?;
             return self.attribution(toks, np, Some(i..i + 2), pi, 0.9);
         }
-        if lexicon::is_inverted_cue(&w) {
-            if let Some(np) = self.np_forward(toks, i + 1, hi) {
-                return self.attribution(toks, np, Some(i..i + 1), pi, 0.95);
-            }
+        if lexicon::is_inverted_cue(&w)
+            && let Some(np) = self.np_forward(toks, i + 1, hi)
+        {
+            return self.attribution(toks, np, Some(i..i + 1), pi, 0.95);
         }
         // Subject then verb: find the first speech verb, then the phrase before it.
         let limit = hi.min(i + 25);
@@ -1193,12 +1196,11 @@ impl<'i> Reader<'_, 'i> {
                 .rev()
                 .take_while(|&i| toks[i].is_word())
                 .find(|&i| lexicon::is_strong_cue(&self.lower(&toks[i])));
-            if let Some(c) = adjacent {
-                if let Some(a) = self.cue_attribution(toks, lo, c, hi, pi) {
-                    if !self.is_relative(&a) {
-                        return Some(a);
-                    }
-                }
+            if let Some(c) = adjacent
+                && let Some(a) = self.cue_attribution(toks, lo, c, hi, pi)
+                && !self.is_relative(&a)
+            {
+                return Some(a);
             }
         }
         // A parenthetical attribution ("…no different, he said, from Bush calling Reagan's
@@ -1214,12 +1216,11 @@ impl<'i> Reader<'_, 'i> {
             else {
                 continue;
             };
-            if (comma + 1..c).all(|i| toks[i].is_word()) {
-                if let Some(a) = self.cue_attribution(toks, comma + 1, c, hi, pi) {
-                    if a.mention.kind != MentionKind::Description {
-                        return Some(a);
-                    }
-                }
+            if (comma + 1..c).all(|i| toks[i].is_word())
+                && let Some(a) = self.cue_attribution(toks, comma + 1, c, hi, pi)
+                && a.mention.kind != MentionKind::Description
+            {
+                return Some(a);
             }
             break;
         }
@@ -1363,24 +1364,21 @@ impl<'i> Reader<'_, 'i> {
             if subject_first {
                 // "with Trump tweeting that … and asking, "…"": the participle it is
                 // coordinated with has the subject.
-                if before.is_some_and(|b| self.lower(&b) == "and") {
-                    if let Some(e) = self.strong_cue_before(toks, lo, c - 1, true) {
-                        if let Some(a) = self.cue_attribution(toks, lo, e, hi, pi) {
-                            if !self.is_relative(&a) {
-                                return Some(a);
-                            }
-                        }
-                    }
+                if before.is_some_and(|b| self.lower(&b) == "and")
+                    && let Some(e) = self.strong_cue_before(toks, lo, c - 1, true)
+                    && let Some(a) = self.cue_attribution(toks, lo, e, hi, pi)
+                    && !self.is_relative(&a)
+                {
+                    return Some(a);
                 }
                 // "Nefzi said, adding, "…"": the speaker of the verb it continues, unless
                 // that verb is in a relative clause ("an architect who said he was
                 // stiffed, saying"): then the sentence's subject speaks.
-                if let Some(e) = self.strong_cue_before(toks, lo, c.saturating_sub(1), false) {
-                    if let Some(a) = self.subject_of(toks, lo, e, pi) {
-                        if !self.is_relative(&a) {
-                            return Some(a);
-                        }
-                    }
+                if let Some(e) = self.strong_cue_before(toks, lo, c.saturating_sub(1), false)
+                    && let Some(a) = self.subject_of(toks, lo, e, pi)
+                    && !self.is_relative(&a)
+                {
+                    return Some(a);
                 }
                 if let Some(np) = self.sentence_subject(toks, lo, c) {
                     return self.attribution(toks, np, Some(c..c + 1), pi, 0.85);
@@ -1482,10 +1480,11 @@ impl<'i> Reader<'_, 'i> {
     ) -> Option<Attribution> {
         // "He looked into the camera, furrowed his brow and said": the speech verb shares
         // the subject of the verbs it is coordinated with.
-        if cue > lo + 1 && self.lower(&toks[cue - 1]) == "and" {
-            if let Some(np) = self.coordinated_subject(toks, lo, cue - 1) {
-                return self.attribution(toks, np, Some(cue..cue + 1), pi, 0.85);
-            }
+        if cue > lo + 1
+            && self.lower(&toks[cue - 1]) == "and"
+            && let Some(np) = self.coordinated_subject(toks, lo, cue - 1)
+        {
+            return self.attribution(toks, np, Some(cue..cue + 1), pi, 0.85);
         }
         if let Some(np) = self.np_backward(toks, lo, cue) {
             return self.attribution(toks, np, Some(cue..cue + 1), pi, 0.95);
@@ -1553,11 +1552,11 @@ impl<'i> Reader<'_, 'i> {
                 (p, c)
             }
         };
-        if let (Some(head), Some(name)) = (&np.head, &np.name) {
-            if lexicon::is_role_noun(head) {
-                let name = text[span(name.clone())].to_owned();
-                self.people.bind_role(head, &name);
-            }
+        if let (Some(head), Some(name)) = (&np.head, &np.name)
+            && lexicon::is_role_noun(head)
+        {
+            let name = text[span(name.clone())].to_owned();
+            self.people.bind_role(head, &name);
         }
         Some(Attribution {
             mention: Mention {
@@ -1642,10 +1641,10 @@ impl<'i> Reader<'_, 'i> {
             {
                 b -= 1;
             }
-            if let Some(np) = self.np_ending_at(toks, lo, b, 0) {
-                if np.kind != MentionKind::Description {
-                    return Some(np);
-                }
+            if let Some(np) = self.np_ending_at(toks, lo, b, 0)
+                && np.kind != MentionKind::Description
+            {
+                return Some(np);
             }
         }
         direct
@@ -1693,17 +1692,15 @@ impl<'i> Reader<'_, 'i> {
                                 ) || l.ends_with("ing"))
                         })
                 });
-                if let Some(c) = opener {
-                    if let Some(head) = self.np_ending_at(toks, lo, c, depth + 1) {
-                        if matches!(head.kind, MentionKind::Name | MentionKind::Pronoun)
-                            && head.end == c
-                        {
-                            return Some(Np {
-                                end: inner_end,
-                                ..head
-                            });
-                        }
-                    }
+                if let Some(c) = opener
+                    && let Some(head) = self.np_ending_at(toks, lo, c, depth + 1)
+                    && matches!(head.kind, MentionKind::Name | MentionKind::Pronoun)
+                    && head.end == c
+                {
+                    return Some(Np {
+                        end: inner_end,
+                        ..head
+                    });
                 }
                 let comma = (from..inner_end).rev().find(|&i| toks[i].is_punct(','))?;
                 if toks[comma + 1..inner_end]
@@ -1729,10 +1726,11 @@ impl<'i> Reader<'_, 'i> {
                     end: inner_end,
                     ..head.clone()
                 };
-                if head.name.is_none() && head.kind == MentionKind::Description {
-                    if let Some(app) = appositive.filter(|a| a.kind == MentionKind::Name) {
-                        np.name = app.name.or(Some(app.start..app.end));
-                    }
+                if head.name.is_none()
+                    && head.kind == MentionKind::Description
+                    && let Some(app) = appositive.filter(|a| a.kind == MentionKind::Name)
+                {
+                    np.name = app.name.or(Some(app.start..app.end));
                 }
                 Some(np)
             }
@@ -1834,12 +1832,10 @@ impl<'i> Reader<'_, 'i> {
                 &*self.lower(&toks[np.start - 1]),
                 "of" | "at" | "for" | "from" | "in"
             )
+            && let Some(head) = self.np_ending_at(toks, lo, np.start - 1, depth + 1)
+            && head.kind != MentionKind::Pronoun
         {
-            if let Some(head) = self.np_ending_at(toks, lo, np.start - 1, depth + 1) {
-                if head.kind != MentionKind::Pronoun {
-                    return Some(Np { end, ..head });
-                }
-            }
+            return Some(Np { end, ..head });
         }
         Some(np)
     }
@@ -1898,12 +1894,10 @@ impl<'i> Reader<'_, 'i> {
                 &*self.lower(&toks[np.start - 1]),
                 "of" | "for" | "at" | "from"
             )
+            && let Some(h) = self.np_ending_at(toks, lo, np.start - 1, depth + 1)
+            && h.kind != MentionKind::Pronoun
         {
-            if let Some(h) = self.np_ending_at(toks, lo, np.start - 1, depth + 1) {
-                if h.kind != MentionKind::Pronoun {
-                    np = Np { end, ..h };
-                }
-            }
+            np = Np { end, ..h };
         }
         Some(np)
     }
@@ -1954,23 +1948,22 @@ impl<'i> Reader<'_, 'i> {
                     lexicon::is_role_noun(&self.lower(&toks[j]))
                         || lexicon::is_title(&self.lower(&toks[j]))
                 });
-            if let Some(j) = bridge {
-                if toks.get(j + 1).is_some_and(|n| self.is_cap(n)) {
-                    if let Some(mut inner) = self.np_forward(toks, j + 1, hi) {
-                        if inner.kind == MentionKind::Name {
-                            inner.start = i;
-                            inner.head = Some(self.lower(&toks[j]).into_owned());
-                            return Some(inner);
-                        }
-                    }
-                }
+            if let Some(j) = bridge
+                && toks.get(j + 1).is_some_and(|n| self.is_cap(n))
+                && let Some(mut inner) = self.np_forward(toks, j + 1, hi)
+                && inner.kind == MentionKind::Name
+            {
+                inner.start = i;
+                inner.head = Some(self.lower(&toks[j]).into_owned());
+                return Some(inner);
             }
             let name_start = self.after_titles(toks, i, e.saturating_sub(1));
             let mut end = e;
-            if end < hi && toks[end].is_punct('(') {
-                if let Some(close) = (end..hi.min(end + 8)).find(|&j| toks[j].is_punct(')')) {
-                    end = close + 1;
-                }
+            if end < hi
+                && toks[end].is_punct('(')
+                && let Some(close) = (end..hi.min(end + 8)).find(|&j| toks[j].is_punct(')'))
+            {
+                end = close + 1;
             }
             return Some(Np {
                 start: i,
@@ -1991,14 +1984,13 @@ impl<'i> Reader<'_, 'i> {
                     self.is_cap(&toks[j])
                         && !lexicon::is_capitalized_stopword(&self.lower(&toks[j]))
                 });
-            if let Some(j) = name_at {
-                if let Some(mut np) = self.np_forward(toks, j, hi) {
-                    if np.kind == MentionKind::Name {
-                        np.start = i;
-                        np.head = Some(self.lower(&toks[j - 1]).into_owned());
-                        return Some(np);
-                    }
-                }
+            if let Some(j) = name_at
+                && let Some(mut np) = self.np_forward(toks, j, hi)
+                && np.kind == MentionKind::Name
+            {
+                np.start = i;
+                np.head = Some(self.lower(&toks[j - 1]).into_owned());
+                return Some(np);
             }
         }
         if lexicon::is_determiner(&w) || lexicon::is_role_noun(&w) {
@@ -2064,14 +2056,14 @@ impl<'i> Reader<'_, 'i> {
             antecedent: None,
         };
         // "said the lawyer, Nikolai Polozov"
-        if e + 1 < hi && toks[e].is_punct(',') {
-            if let Some(app) = self
+        if e + 1 < hi
+            && toks[e].is_punct(',')
+            && let Some(app) = self
                 .np_forward(toks, e + 1, hi)
                 .filter(|a| a.kind == MentionKind::Name)
-            {
-                np.name = app.name;
-                np.end = app.end;
-            }
+        {
+            np.name = app.name;
+            np.end = app.end;
         }
         Some(np)
     }

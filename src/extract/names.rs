@@ -18,10 +18,10 @@ pub fn canonical(name: &str) -> String {
         .rposition(|w| lexicon::is_title(&w.to_lowercase()));
     // …but a surname that is also a title keeps its name: "Martin Luther King III".
     let suffix = |w: &&str| matches!(*w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III" | "IV");
-    if let Some(t) = title_at {
-        if words[t + 1..].iter().any(|w| !suffix(w)) {
-            words.drain(..=t);
-        }
+    if let Some(t) = title_at
+        && words[t + 1..].iter().any(|w| !suffix(w))
+    {
+        words.drain(..=t);
     }
     words.join(" ")
 }
@@ -306,10 +306,10 @@ impl People {
     /// The canonical person for a name as written.
     pub fn resolve_name(&self, name: &str) -> String {
         let c = canonical(name);
-        if c.split_whitespace().count() == 1 {
-            if let Some(full) = self.resolve_surname(&c) {
-                return full;
-            }
+        if c.split_whitespace().count() == 1
+            && let Some(full) = self.resolve_surname(&c)
+        {
+            return full;
         }
         c
     }
@@ -358,10 +358,10 @@ impl People {
             s.at < at && s.personal && wanted.is_none_or(|w| s.gender.is_none_or(|g| g == w))
         };
         let before = || self.seen.iter().rev().filter(fits);
-        if let Some(s) = before().find(|s| s.speaker) {
-            if para.saturating_sub(s.para) <= 3 {
-                return Some(s.person.clone());
-            }
+        if let Some(s) = before().find(|s| s.speaker)
+            && para.saturating_sub(s.para) <= 3
+        {
+            return Some(s.person.clone());
         }
         before()
             .next()

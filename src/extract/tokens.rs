@@ -122,17 +122,17 @@ pub fn tokenize(text: &str, range: Range<usize>, quotes: &[(usize, Range<usize>)
     let mut qi = quotes.iter().peekable();
     let mut i = range.start;
     while i < range.end {
-        if let Some((idx, qr)) = qi.peek() {
-            if i >= qr.start {
-                out.push(Token {
-                    start: qr.start,
-                    end: qr.end.min(range.end),
-                    kind: TokKind::Quote(*idx),
-                });
-                i = qr.end.max(i + 1);
-                qi.next();
-                continue;
-            }
+        if let Some((idx, qr)) = qi.peek()
+            && i >= qr.start
+        {
+            out.push(Token {
+                start: qr.start,
+                end: qr.end.min(range.end),
+                kind: TokKind::Quote(*idx),
+            });
+            i = qr.end.max(i + 1);
+            qi.next();
+            continue;
         }
         let next_quote = qi.peek().map_or(range.end, |(_, r)| r.start.min(range.end));
         let c = match text[i..].chars().next() {

@@ -92,13 +92,14 @@ fn by_fingerprints(store: &Store, per_piece: &[Vec<u32>]) -> Result<Retrieval, s
             .iter()
             .filter_map(|f| all.binary_search(f).ok())
             .min_by_key(|&i| postings[i].count);
-        if let Some(i) = rarest {
-            if postings[i].count > COMMON && postings[i].docs.is_empty() {
-                postings[i] = store
-                    .postings(Index::Fingerprints, &[all[i]], usize::MAX)?
-                    .pop()
-                    .unwrap_or_default();
-            }
+        if let Some(i) = rarest
+            && postings[i].count > COMMON
+            && postings[i].docs.is_empty()
+        {
+            postings[i] = store
+                .postings(Index::Fingerprints, &[all[i]], usize::MAX)?
+                .pop()
+                .unwrap_or_default();
         }
     }
     let read = postings

@@ -165,7 +165,7 @@ fn utf16(
     encoding: Encoding,
     unit: fn([u8; 2]) -> u16,
 ) -> Result<Decoded<'static>, DecodeError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::OddUtf16 {
             encoding: encoding.as_str(),
             len: bytes.len() + 2,

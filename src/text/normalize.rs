@@ -94,10 +94,10 @@ pub fn normalize(text: &str) -> Normalized {
             pending_space.get_or_insert(i);
             continue;
         }
-        if let Some(at) = pending_space.take() {
-            if !out.is_empty() {
-                push(&mut out, &mut origin, " ", at);
-            }
+        if let Some(at) = pending_space.take()
+            && !out.is_empty()
+        {
+            push(&mut out, &mut origin, " ", at);
         }
         if let Some(s) = fold_punct(c) {
             push(&mut out, &mut origin, s, i);

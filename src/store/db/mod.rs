@@ -383,7 +383,7 @@ impl<'c> Sql<'c> {
         values: &[&dyn Param],
         suffix: &str,
     ) -> Result<usize> {
-        debug_assert!(width > 0 && values.len() % width == 0);
+        debug_assert!(width > 0 && values.len().is_multiple_of(width));
         let mut rows = values.len() / width;
         let mut at = 0;
         let mut changed = 0;
