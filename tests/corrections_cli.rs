@@ -107,6 +107,15 @@ fn a_removed_document_leaves_every_listing_and_answer_until_undone() {
         "{grep}"
     );
 
+    // Added again, it stays out, and add says so.
+    let (code, _, stderr) = run(&env, &["add", "docs/a.txt"]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("stays out") && stderr.contains("duplicate of b"),
+        "{stderr}"
+    );
+    assert_eq!(verify_docs(&env, QUOTE), vec![b.clone()]);
+
     // The record: who, when, why; `show` still shows the document and says so.
     let list = env.json(&["rm", "--list"]);
     assert_eq!(list.len(), 1);

@@ -211,6 +211,21 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             parts.push(format!("{n} {word}"));
         }
     }
+    // Adding bytes that were removed from the evidence does not put them back.
+    let removed = store.removed_rows()?;
+    if !removed.is_empty() {
+        for a in summary.added.iter().filter(|a| !a.stored) {
+            if let Some(r) = store.removal(&a.id)? {
+                note(format!(
+                    "{} was removed from the evidence on {} ({}): it stays out; `prov rm --undo {}` restores it",
+                    a.id.short(),
+                    r.removed_at,
+                    r.reason,
+                    a.id.short()
+                ));
+            }
+        }
+    }
     if summary.added.len() + summary.refused.len() > 1 || !summary.refused.is_empty() {
         // The per-document lines come first on a terminal that shows both streams.
         out.flush()?;
