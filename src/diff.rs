@@ -99,6 +99,40 @@ pub struct DocumentDiff {
     pub quotes: Vec<QuoteChange>,
 }
 
+/// The word diff of two stored documents' texts (an HTML page's article text).
+pub fn document_texts(store: &Store, from: &DocId, to: &DocId) -> Result<TextDiff, store::Error> {
+    let text_of = |id: &DocId| -> Result<String, store::Error> {
+        let text_id = store.text_object(id)?;
+        crate::text::stored_text(store.objects(), id, text_id.as_ref())
+    };
+    Ok(texts(&text_of(from)?, &text_of(to)?))
+}
+
+impl TextDiff {
+    /// What changed, in words: "2 paragraphs changed, 1 added", or "the same text".
+    pub fn summary(&self) -> String {
+        if self.is_empty() {
+            return "the same text".to_owned();
+        }
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (self.paragraphs_changed, "changed"),
+            (self.paragraphs_added, "added"),
+            (self.paragraphs_removed, "removed"),
+        ] {
+            if n > 0 {
+                let noun = if parts.is_empty() {
+                    if n == 1 { "paragraph " } else { "paragraphs " }
+                } else {
+                    ""
+                };
+                parts.push(format!("{n} {noun}{what}"));
+            }
+        }
+        parts.join(", ")
+    }
+}
+
 /// Compares two stored documents: their texts (an HTML page's article text) and their
 /// quotations.
 pub fn documents(store: &Store, from: &DocId, to: &DocId) -> Result<DocumentDiff, store::Error> {
@@ -417,6 +451,12 @@ mod tests {
         let d = texts("a b\n\nc", "a b\n\nc");
         assert!(d.is_empty());
         assert_eq!(d.hunks.len(), 1);
+        assert_eq!(d.summary(), "the same text");
+        assert_eq!(
+            texts("a\n\nb", "a\n\nc\n\nd").summary(),
+            "1 paragraph changed, 1 added"
+        );
+        assert_eq!(texts("a\n\nb\n\nc", "a").summary(), "2 paragraphs removed");
     }
 
     #[test]

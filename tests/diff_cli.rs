@@ -120,3 +120,17 @@ fn exit_codes_and_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 version"));
 }
+
+#[test]
+fn log_versions_says_what_changed_in_words() {
+    let env = edited();
+    let log = env.json(&["log", "--versions", "story.txt"]);
+    assert!(log[0]["changes"].is_null(), "{log:?}");
+    assert_eq!(log[1]["changes"]["paragraphs_changed"], 1, "{log:?}");
+    assert_eq!(log[1]["changes"]["paragraphs_added"], 1, "{log:?}");
+    let human = env.ok(&["log", "--versions", "story.txt"]);
+    assert!(human.contains("(1 paragraph changed, 1 added)"), "{human}");
+    // With -n 1 the one version shown is still compared with the one before it.
+    let last = env.json(&["log", "--versions", "story.txt", "-n", "1"]);
+    assert_eq!(last[0]["changes"]["words_removed"], 1, "{last:?}");
+}

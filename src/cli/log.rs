@@ -60,18 +60,36 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         let skip = versions
             .len()
             .saturating_sub(args.limit.unwrap_or(usize::MAX));
+        let mut previous: Option<prov::model::DocId> = skip.checked_sub(1).map(|i| versions[i].doc);
         for v in versions.into_iter().skip(skip) {
             let doc = store.document(&v.doc)?;
             let title = doc.as_ref().and_then(|d| d.meta.title.clone());
+            // What changed in the text since the version before, in words.
+            let changes = match previous.replace(v.doc) {
+                Some(before) => Some(prov::diff::document_texts(&store, &before, &v.doc)?),
+                None => None,
+            };
             if out.json {
+                let changes = changes.as_ref().map(|c| {
+                    json!({
+                        "paragraphs_changed": c.paragraphs_changed,
+                        "paragraphs_added": c.paragraphs_added,
+                        "paragraphs_removed": c.paragraphs_removed,
+                        "words_added": c.words_added,
+                        "words_removed": c.words_removed,
+                    })
+                });
                 out.json_line(&json!({
                     "source": source, "version": v.seq, "id": v.doc, "added_at": v.added_at,
-                    "size": doc.as_ref().map(|d| d.size), "title": title,
+                    "size": doc.as_ref().map(|d| d.size), "title": title, "changes": changes,
                 }))?;
             } else {
+                let changed = changes
+                    .map(|c| format!("  ({})", c.summary()))
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "{:>3}  {}  added {}  {}",
+                    "{:>3}  {}  added {}  {}{changed}",
                     v.seq,
                     v.doc.short(),
                     v.added_at,
