@@ -99,15 +99,6 @@ pub struct DocumentDiff {
     pub quotes: Vec<QuoteChange>,
 }
 
-/// The word diff of two stored documents' texts (an HTML page's article text).
-pub fn document_texts(store: &Store, from: &DocId, to: &DocId) -> Result<TextDiff, store::Error> {
-    let text_of = |id: &DocId| -> Result<String, store::Error> {
-        let text_id = store.text_object(id)?;
-        crate::text::stored_text(store.objects(), id, text_id.as_ref())
-    };
-    Ok(texts(&text_of(from)?, &text_of(to)?))
-}
-
 impl TextDiff {
     /// What changed, in words: "2 paragraphs changed, 1 added", or "the same text".
     pub fn summary(&self) -> String {
@@ -136,10 +127,7 @@ impl TextDiff {
 /// Compares two stored documents: their texts (an HTML page's article text) and their
 /// quotations.
 pub fn documents(store: &Store, from: &DocId, to: &DocId) -> Result<DocumentDiff, store::Error> {
-    let text_of = |id: &DocId| -> Result<String, store::Error> {
-        let text_id = store.text_object(id)?;
-        crate::text::stored_text(store.objects(), id, text_id.as_ref())
-    };
+    let text_of = |id: &DocId| crate::text::document_text(store, id);
     let (old, new) = (text_of(from)?, text_of(to)?);
     let quotes_of = |id: &DocId| {
         store.quotes(&QuoteFilter {

@@ -60,15 +60,20 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         let skip = versions
             .len()
             .saturating_sub(args.limit.unwrap_or(usize::MAX));
-        let mut previous: Option<prov::model::DocId> = skip.checked_sub(1).map(|i| versions[i].doc);
+        // Each version's text is read once and compared with the one before it.
+        let mut previous = match skip.checked_sub(1) {
+            Some(i) => Some(prov::text::document_text(&store, &versions[i].doc)?),
+            None => None,
+        };
         for v in versions.into_iter().skip(skip) {
             let doc = store.document(&v.doc)?;
             let title = doc.as_ref().and_then(|d| d.meta.title.clone());
             // What changed in the text since the version before, in words.
-            let changes = match previous.replace(v.doc) {
-                Some(before) => Some(prov::diff::document_texts(&store, &before, &v.doc)?),
-                None => None,
-            };
+            let text = prov::text::document_text(&store, &v.doc)?;
+            let changes = previous
+                .as_deref()
+                .map(|before| prov::diff::texts(before, &text));
+            previous = Some(text);
             if out.json {
                 let changes = changes.as_ref().map(|c| {
                     json!({

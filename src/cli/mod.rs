@@ -152,6 +152,16 @@ fn catch_up(store: &mut Store) {
     }
 }
 
+/// Who a correction is recorded as made by: `--by`, else `PROV_USER`, else the login name.
+pub fn actor(by: Option<String>) -> String {
+    by.or_else(|| std::env::var("PROV_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 pub fn cwd() -> Result<PathBuf, CommandError> {
     std::env::current_dir()
         .map_err(|e| CommandError::new(format!("cannot read the working directory: {e}")))

@@ -146,7 +146,7 @@ fn set_speaker(
         ));
     }
     let before = store.quote(quote)?;
-    let by = super::rm::actor(by);
+    let by = super::actor(by);
     let fix = store.set_speaker(quote, name, &by, &prov::store::meta::now_rfc3339())?;
     if out.json {
         out.json_line(&fix)?;

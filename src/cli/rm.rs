@@ -5,7 +5,7 @@ use prov::model::{DocId, Removal};
 use prov::store::meta::now_rfc3339;
 
 use super::output::note;
-use super::{CommandError, Context, Out, cwd, exit};
+use super::{CommandError, Context, Out, actor, cwd, exit};
 
 /// Take documents out of the evidence, saying why; or put them back with --undo.
 ///
@@ -35,16 +35,6 @@ pub struct Args {
     /// Who is making the change [default: $PROV_USER, else the login name].
     #[arg(long, value_name = "NAME")]
     by: Option<String>,
-}
-
-/// Who a correction is recorded as made by: `--by`, else `PROV_USER`, else the login name.
-pub fn actor(by: Option<String>) -> String {
-    by.or_else(|| std::env::var("PROV_USER").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// The document a user named: an id or prefix, else a path or URL it was added from.

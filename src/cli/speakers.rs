@@ -127,7 +127,7 @@ fn merge(
     by: Option<String>,
 ) -> Result<u8, CommandError> {
     let mut store = ctx.store()?;
-    let by = super::rm::actor(by);
+    let by = super::actor(by);
     let now = prov::store::meta::now_rfc3339();
     for other in others {
         let (merge, moved) = store.merge_speakers(name, other, &by, &now)?;

@@ -16,6 +16,15 @@ pub(crate) fn live(doc: &str) -> String {
     format!("NOT EXISTS (SELECT 1 FROM removals r WHERE r.doc = {doc} AND r.restored_at IS NULL)")
 }
 
+/// A column, 1 when the document at row `doc` is removed and `prov gc` deleted its bytes,
+/// else 0.
+pub(crate) fn purged(doc: &str) -> String {
+    format!(
+        "CAST(CASE WHEN EXISTS (SELECT 1 FROM removals r WHERE r.doc = {doc} \
+         AND r.restored_at IS NULL AND r.purged_at IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT)"
+    )
+}
+
 const REMOVAL_COLUMNS: &str =
     "d.id, r.removed_at, r.removed_by, r.reason, r.restored_at, r.restored_by, r.purged_at";
 
@@ -269,12 +278,13 @@ impl Store {
 
         // What the evidence still needs: every object of a document not purged.
         let mut keep: FxHashSet<DocId> = FxHashSet::default();
-        let mut purged: FxHashSet<DocId> = FxHashSet::default();
+        let mut gone_objects: FxHashSet<DocId> = FxHashSet::default();
         let purging: FxHashSet<DocId> = report.purged.iter().copied().collect();
         self.db().each(
-            "SELECT d.id, d.text_id, CAST(CASE WHEN EXISTS (SELECT 1 FROM removals r \
-               WHERE r.doc = d.seq AND r.restored_at IS NULL AND r.purged_at IS NOT NULL) \
-               THEN 1 ELSE 0 END AS BIGINT) FROM documents d",
+            &format!(
+                "SELECT d.id, d.text_id, {} FROM documents d",
+                purged("d.seq")
+            ),
             args![],
             |r| {
                 let id = parse_id(&r.get::<String>(0)?)?;
@@ -283,7 +293,7 @@ impl Store {
                     .map(|t| parse_id(&t))
                     .transpose()?;
                 let gone = r.get::<i64>(2)? != 0 || purging.contains(&id);
-                let set = if gone { &mut purged } else { &mut keep };
+                let set = if gone { &mut gone_objects } else { &mut keep };
                 set.insert(id);
                 set.extend(text);
                 Ok(())
@@ -305,7 +315,7 @@ impl Store {
             if keep.contains(&id) {
                 continue;
             }
-            let named = purged.contains(&id);
+            let named = gone_objects.contains(&id);
             if !named {
                 let old = match objects.written_at(&id).map_err(io_err(objects.path(&id)))? {
                     Some(t) => time::OffsetDateTime::from(t) <= cutoff,

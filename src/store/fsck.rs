@@ -71,9 +71,10 @@ impl Store {
 
         // A removed document whose bytes `prov gc` deleted has no objects to check.
         let docs = db.query(
-            "SELECT id, size, text_id, CAST(CASE WHEN EXISTS (SELECT 1 FROM removals r \
-               WHERE r.doc = d.seq AND r.restored_at IS NULL AND r.purged_at IS NOT NULL) \
-               THEN 1 ELSE 0 END AS BIGINT) FROM documents d ORDER BY id",
+            &format!(
+                "SELECT id, size, text_id, {} FROM documents d ORDER BY id",
+                super::corrections::purged("d.seq")
+            ),
             args![],
             |r| {
                 Ok((
