@@ -151,9 +151,36 @@ fn percent_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// What a conditional fetch found.
+#[derive(Debug, Clone)]
+pub enum FetchOutcome {
+    /// A body, new or not.
+    Fetched(Fetched),
+    /// The server answered 304 Not Modified to the validators of the last fetch: the
+    /// record of this fetch, with no body.
+    NotModified(FetchRecord),
+}
+
 /// Fetches `url`. Credentials written into it (`https://user:pass@host/`) are sent as
 /// HTTP basic authentication and appear nowhere else: not in the record, not in errors.
 pub fn fetch(url_given: &str, options: &FetchOptions) -> Result<Fetched, FetchError> {
+    match fetch_if_changed(url_given, options, None)? {
+        FetchOutcome::Fetched(f) => Ok(f),
+        // Only a conditional request is answered 304; one was not sent.
+        FetchOutcome::NotModified(record) => Err(FetchError::Status {
+            url: record.url,
+            status: 304,
+        }),
+    }
+}
+
+/// Fetches `url`, asking the server (with `If-None-Match` and `If-Modified-Since` from
+/// `last`, the previous fetch of it) to answer 304 when nothing changed since.
+pub fn fetch_if_changed(
+    url_given: &str,
+    options: &FetchOptions,
+    last: Option<&FetchRecord>,
+) -> Result<FetchOutcome, FetchError> {
     let auth = basic_auth(url_given);
     let safe = without_credentials(url_given);
     let url: &str = &safe;
@@ -175,16 +202,44 @@ pub fn fetch(url_given: &str, options: &FetchOptions) -> Result<Fetched, FetchEr
     if let Some(auth) = &auth {
         request = request.header("Authorization", auth);
     }
+    if let Some(etag) = last.and_then(|l| l.etag.as_deref()) {
+        request = request.header("If-None-Match", etag);
+    }
+    if let Some(date) = last.and_then(|l| l.last_modified.as_deref()) {
+        request = request.header("If-Modified-Since", date);
+    }
     let mut response = request.call().map_err(fail)?;
     let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (etag, last_modified) = (header("etag"), header("last-modified"));
+    let final_url =
+        without_credentials(&ureq::ResponseExt::get_uri(&response).to_string()).into_owned();
+    if status == 304
+        && let Some(last) = last
+    {
+        return Ok(FetchOutcome::NotModified(FetchRecord {
+            url: url.to_owned(),
+            final_url,
+            status,
+            content_type: last.content_type.clone(),
+            fetched_at: now_rfc3339(),
+            etag: etag.or_else(|| last.etag.clone()),
+            last_modified: last_modified.or_else(|| last.last_modified.clone()),
+            object: None,
+        }));
+    }
     if !(200..300).contains(&status) {
         return Err(FetchError::Status {
             url: url.to_owned(),
             status,
         });
     }
-    let final_url =
-        without_credentials(&ureq::ResponseExt::get_uri(&response).to_string()).into_owned();
     let content_type = response
         .headers()
         .get("content-type")
@@ -231,16 +286,19 @@ pub fn fetch(url_given: &str, options: &FetchOptions) -> Result<Fetched, FetchEr
             limit: options.max_bytes,
         });
     }
-    Ok(Fetched {
+    Ok(FetchOutcome::Fetched(Fetched {
         record: FetchRecord {
             url: url.to_owned(),
             final_url,
             status,
             content_type,
             fetched_at: now_rfc3339(),
+            etag,
+            last_modified,
+            object: None,
         },
         body,
-    })
+    }))
 }
 
 fn classify(url: &str, e: ureq::Error, options: &FetchOptions) -> FetchError {
@@ -379,6 +437,9 @@ mod tests {
             status: 200,
             content_type: Some(ct.to_owned()),
             fetched_at: String::new(),
+            etag: None,
+            last_modified: None,
+            object: None,
         };
         assert!(f("Text/HTML; charset=\"ISO-8859-1\"").is_html());
         assert_eq!(

@@ -96,12 +96,24 @@ pub struct Added {
     pub new_publication: bool,
     /// Whether metadata of an already stored document or publication changed.
     pub metadata_updated: bool,
+    /// A re-fetched page whose bytes changed while its article text did not (an ad slot,
+    /// a nonce, a timestamp): the bytes received, kept as an object of the fetch, while
+    /// `id` stays the version already stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_text_bytes: Option<DocId>,
+    /// The server answered 304 Not Modified to a conditional re-fetch.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_modified: bool,
 }
 
 impl Added {
     /// A one-word summary: `added`, `new-version`, `recorded` (known bytes, a new
-    /// publication), `updated` or `unchanged`.
+    /// publication), `updated`, `same-text` (a page's bytes changed, its article text did
+    /// not) or `unchanged`.
     pub fn outcome(&self) -> &'static str {
+        if self.same_text_bytes.is_some() {
+            return "same-text";
+        }
         match (self.stored, self.version, self.previous) {
             (_, Some(_), Some(_)) => "new-version",
             (true, _, _) => "added",
@@ -139,6 +151,11 @@ pub enum AddError {
         "{path}: a symbolic link leading out of the folder being added (to {target}); add its target by name to include it"
     )]
     LinkOutside { path: PathBuf, target: PathBuf },
+    #[error("{path}: {source}")]
+    Archive {
+        path: PathBuf,
+        source: crate::archive::ArchiveError,
+    },
     #[error(transparent)]
     Store(#[from] store::Error),
 }
@@ -154,6 +171,7 @@ impl AddError {
                 | AddError::NotAFile { .. }
                 | AddError::TooLarge { .. }
                 | AddError::LinkOutside { .. }
+                | AddError::Archive { .. }
         )
     }
 }
@@ -164,6 +182,14 @@ pub enum Event<'a> {
     /// The inputs were expanded into this many files.
     Planned {
         files: usize,
+        /// Web archives, whose pages are counted as they are read.
+        archives: usize,
+    },
+    /// A web archive was read to its end: how many pages it gave and what it held besides.
+    Archive {
+        path: &'a Path,
+        pages: u64,
+        skipped: crate::archive::Skipped,
     },
     Added(&'a Added),
     Refused(&'a AddError),
@@ -244,14 +270,23 @@ pub fn add(
                 })
                 .is_some_and(|main| named.contains(Path::new(main))))
     });
+    // Web archives are read as streams of captured pages, not as documents themselves.
+    let (archives, files): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|f| crate::archive::is_archive(f));
     for e in &summary.refused {
         on_event(Event::Refused(e));
     }
     let count = files.len() + stdin.len() + urls.len();
-    if cli_meta.url.is_some() && count > 1 {
-        return Err(AddError::UrlNeedsOneFile { count });
+    if cli_meta.url.is_some() && count + archives.len() > 1 {
+        return Err(AddError::UrlNeedsOneFile {
+            count: count + archives.len(),
+        });
     }
-    on_event(Event::Planned { files: count });
+    on_event(Event::Planned {
+        files: count,
+        archives: archives.len(),
+    });
 
     let mut batch = Batch::default();
     for bytes in stdin {
@@ -261,22 +296,56 @@ pub fn add(
     // Fetches wait on the network, not the CPU: a few at a time, each bounded by its
     // timeout.
     let objects = store.objects().clone();
-    let fetched: Vec<Result<Prepared, AddError>> = urls
+    // A URL fetched before is asked for again conditionally: a server that says nothing
+    // changed (304) sends no body.
+    let last: Vec<Option<(FetchRecord, DocId)>> = urls
+        .iter()
+        .map(|u| store.last_fetch(&crate::model::without_credentials(u)))
+        .collect::<Result<_, _>>()?;
+    let fetched: Vec<Result<Fetch, AddError>> = urls
         .par_iter()
+        .zip(&last)
         .with_max_len(1)
-        .map(|url| {
-            let fetched = fetch::fetch(url, &options.fetch)?;
-            prepare(
-                &objects,
-                Source::Web(fetched.record),
-                fetched.body,
-                None,
-                &cli_meta,
-            )
+        .map(|(url, last)| {
+            match fetch::fetch_if_changed(url, &options.fetch, last.as_ref().map(|l| &l.0))? {
+                fetch::FetchOutcome::Fetched(fetched) => prepare(
+                    &objects,
+                    Source::Web(fetched.record),
+                    fetched.body,
+                    None,
+                    &cli_meta,
+                )
+                .map(Fetch::Page),
+                fetch::FetchOutcome::NotModified(record) => Ok(Fetch::NotModified(
+                    record,
+                    last.as_ref()
+                        .map(|l| l.1)
+                        .unwrap_or_else(|| DocId::of_bytes(b"")),
+                )),
+            }
         })
         .collect();
-    for prepared in fetched {
-        push(store, prepared, &mut batch, &mut summary, on_event)?;
+    for got in fetched {
+        match got {
+            Ok(Fetch::Page(p)) => push(store, Ok(p), &mut batch, &mut summary, on_event)?,
+            Ok(Fetch::NotModified(record, doc)) => {
+                let added = not_modified(store, &record, doc)?;
+                on_event(Event::Added(&added));
+                summary.added.push(added);
+            }
+            Err(e) => push(store, Err(e), &mut batch, &mut summary, on_event)?,
+        }
+    }
+    for archive in &archives {
+        add_archive(
+            store,
+            archive,
+            &cli_meta,
+            options.fetch.max_bytes,
+            &mut batch,
+            &mut summary,
+            on_event,
+        )?;
     }
     // Reading, decoding, extracting, hashing and writing objects is per-file work with no
     // shared state and, on small files, dominated by the kernel's file creation: spread it
@@ -321,6 +390,129 @@ pub fn add(
     committed?;
     flush(store, &mut batch, &mut summary, on_event)?;
     Ok(summary)
+}
+
+/// Captured pages of an archive prepared at a time, on all cores.
+const ARCHIVE_CHUNK: usize = 64;
+/// Bytes of captured pages held before they are prepared.
+const ARCHIVE_CHUNK_BYTES: usize = 32 << 20;
+
+/// Adds every HTML page captured in a web archive as a fetch of its URL at the archive's
+/// capture date; damaged records are refused one by one and the rest added.
+fn add_archive(
+    store: &mut Store,
+    path: &Path,
+    cli_meta: &Metadata,
+    limit: u64,
+    batch: &mut Batch,
+    summary: &mut AddSummary,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<(), AddError> {
+    use crate::archive::{self, Capture, Item, ReadError};
+    let objects = store.objects().clone();
+    let mut pending: Vec<Capture> = Vec::new();
+    let mut held = 0usize;
+    let mut pages = 0u64;
+    let prepare_all = |store: &mut Store,
+                       pending: &mut Vec<Capture>,
+                       batch: &mut Batch,
+                       summary: &mut AddSummary,
+                       on_event: &mut dyn FnMut(Event<'_>)|
+     -> Result<(), AddError> {
+        let prepared: Vec<Result<Prepared, AddError>> = std::mem::take(pending)
+            .into_par_iter()
+            .map(|c| {
+                let record = FetchRecord {
+                    url: c.url.clone(),
+                    final_url: c.url,
+                    status: c.status,
+                    content_type: c.content_type,
+                    fetched_at: c.captured_at,
+                    etag: c.etag,
+                    last_modified: c.last_modified,
+                    object: None,
+                };
+                prepare(&objects, Source::Web(record), c.body, None, cli_meta)
+            })
+            .collect();
+        for p in prepared {
+            push(store, p, batch, summary, on_event)?;
+        }
+        Ok(())
+    };
+    let read = archive::read(path, limit, &mut |item| -> Result<(), AddError> {
+        match item {
+            Item::Page(capture) => {
+                pages += 1;
+                held += capture.body.len();
+                pending.push(capture);
+                if pending.len() >= ARCHIVE_CHUNK || held >= ARCHIVE_CHUNK_BYTES {
+                    held = 0;
+                    prepare_all(store, &mut pending, batch, summary, on_event)?;
+                }
+            }
+            Item::Damaged(source) => {
+                let e = AddError::Archive {
+                    path: path.to_owned(),
+                    source,
+                };
+                on_event(Event::Refused(&e));
+                summary.refused.push(e);
+            }
+        }
+        Ok(())
+    });
+    let refused = match read {
+        Ok(skipped) => {
+            on_event(Event::Archive {
+                path,
+                pages,
+                skipped,
+            });
+            None
+        }
+        Err(ReadError::Stopped(e)) => return Err(e),
+        Err(ReadError::Io { path, source }) => Some(AddError::Io { path, source }),
+        Err(ReadError::Archive(source)) => Some(AddError::Archive {
+            path: path.to_owned(),
+            source,
+        }),
+    };
+    if let Some(e) = refused {
+        on_event(Event::Refused(&e));
+        summary.refused.push(e);
+    }
+    prepare_all(store, &mut pending, batch, summary, on_event)
+}
+
+/// What fetching a URL gave (one per URL named, so its size does not matter).
+#[allow(clippy::large_enum_variant)]
+enum Fetch {
+    Page(Prepared),
+    /// A 304 answer: the fetch's record and the version it confirms.
+    NotModified(FetchRecord, DocId),
+}
+
+/// Records a 304 answer as a fetch of the version it confirms.
+fn not_modified(store: &mut Store, record: &FetchRecord, doc: DocId) -> Result<Added, AddError> {
+    store.write(|tx| tx.record_fetch(record, &doc))?;
+    let size = store.document(&doc)?.map_or(0, |d| d.size);
+    Ok(Added {
+        id: doc,
+        path: record.url.clone(),
+        size,
+        stored: false,
+        source: Some(SourceRef {
+            kind: SourceKind::Url,
+            locator: record.url.clone(),
+        }),
+        version: None,
+        previous: None,
+        new_publication: false,
+        metadata_updated: false,
+        same_text_bytes: None,
+        not_modified: true,
+    })
 }
 
 /// Prepares a batch of files on the worker threads while the caller goes on.
@@ -673,6 +865,10 @@ fn flush(
         let mut seen: rustc_hash::FxHashMap<DocId, (i64, Metadata)> = Default::default();
         let mut keys = Vec::new();
         for p in batch.iter() {
+            if let Some(same) = same_text(tx, p)? {
+                staged.push(same);
+                continue;
+            }
             let old = match seen.get(&p.id) {
                 Some(known) => Some(known.clone()),
                 None => tx.stored_metadata(&p.id)?,
@@ -753,6 +949,8 @@ fn flush(
                     previous: change.and_then(|(_, prev)| prev),
                     new_publication: !is_new && publication == PublicationChange::New,
                     metadata_updated: publication == PublicationChange::Updated,
+                    same_text_bytes: None,
+                    not_modified: false,
                 },
             });
         }
@@ -856,6 +1054,50 @@ fn flush(
         summary.added.push(added);
     }
     Ok(())
+}
+
+/// A fetched page whose bytes are new but whose article text is its URL's newest
+/// version's: a fetch of that version (the bytes kept as the fetch's object), not an edit.
+fn same_text(tx: &Tx<'_>, p: &Prepared) -> Result<Option<Staged>, store::Error> {
+    let (Some(fetch), Some(text), Some(url)) = (&p.fetch, p.form.text_id, &p.meta.url) else {
+        return Ok(None);
+    };
+    let source = SourceRef {
+        kind: SourceKind::Url,
+        locator: url.clone(),
+    };
+    let Some((newest, newest_text)) = tx.newest_version_text(&source)? else {
+        return Ok(None);
+    };
+    if newest == p.id || newest_text != text {
+        return Ok(None);
+    }
+    let Some((seq, meta)) = tx.stored_metadata(&newest)? else {
+        return Ok(None);
+    };
+    let record = FetchRecord {
+        object: Some(p.id),
+        ..fetch.clone()
+    };
+    tx.record_fetch(&record, &newest)?;
+    Ok(Some(Staged {
+        seq,
+        meta,
+        replaced: None,
+        added: Added {
+            id: newest,
+            path: p.shown.clone(),
+            size: p.size,
+            stored: false,
+            source: Some(source),
+            version: None,
+            previous: None,
+            new_publication: false,
+            metadata_updated: false,
+            same_text_bytes: Some(p.id),
+            not_modified: false,
+        },
+    }))
 }
 
 /// How many stored quotations sharing grams with a new one are aligned with it.

@@ -6,10 +6,12 @@
 //! `cli` module turns command lines into calls here and renders what comes back.
 
 pub mod align;
+pub mod archive;
 pub mod check;
 pub mod diff;
 pub mod export;
 pub mod extract;
+pub mod feed;
 pub mod fetch;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ingest::{ImportCounts, Imported, Importer};
-use crate::model::DocId;
+use crate::model::{DocId, FetchRecord};
 use crate::store::{self, Objects, Store};
 use crate::text;
 
@@ -139,12 +139,15 @@ pub fn transfer(
         let moved: Vec<Result<(Imported, u64), Skipped>> = docs
             .into_par_iter()
             .map(|(doc, fetches, have)| {
-                if have {
-                    let text = None;
-                    return Ok((Imported { doc, text, fetches }, 0));
-                }
                 let skip = |reason| Skipped { id: doc.id, reason };
-                let copied = copy_objects(sending, receiving, &doc).map_err(skip)?;
+                if have {
+                    // Only the bytes kept with its fetches, when it lacks them.
+                    let kept = fetches.iter().filter_map(|f| f.object);
+                    let copied = copy_ids(sending, receiving, kept).map_err(skip)?;
+                    let text = None;
+                    return Ok((Imported { doc, text, fetches }, copied));
+                }
+                let copied = copy_objects(sending, receiving, &doc, &fetches).map_err(skip)?;
                 let text = text::stored_text(receiving, &doc.id, doc.text_id.as_ref())
                     .map_err(|e| skip(e.to_string()))?;
                 let text = Some(text);
@@ -162,6 +165,7 @@ pub fn transfer(
                         written.push(imported.doc.id);
                         written.extend(imported.doc.text_id);
                     }
+                    written.extend(imported.fetches.iter().filter_map(|f| f.object));
                     batch.push(imported);
                 }
                 Err(skipped) => out.skipped.push(skipped),
@@ -237,9 +241,20 @@ fn copy_objects(
     from: &Objects,
     to: &Objects,
     doc: &store::documents::Document,
+    fetches: &[FetchRecord],
 ) -> Result<u64, String> {
+    let kept = fetches.iter().filter_map(|f| f.object);
+    copy_ids(
+        from,
+        to,
+        std::iter::once(doc.id).chain(doc.text_id).chain(kept),
+    )
+}
+
+/// Copies the objects `ids` that `to` lacks (or holds damaged); returns how many.
+fn copy_ids(from: &Objects, to: &Objects, ids: impl Iterator<Item = DocId>) -> Result<u64, String> {
     let mut copied = 0;
-    for id in std::iter::once(doc.id).chain(doc.text_id) {
+    for id in ids {
         let have = to.rehash(&id).ok().flatten() == Some(id);
         if have {
             continue;

@@ -6,6 +6,8 @@
 // as they are in the suites' own binaries.
 #![allow(clippy::duplicate_mod)]
 
+#[path = "archive_cli.rs"]
+mod archive_cli;
 #[path = "check_cli.rs"]
 mod check_cli;
 #[path = "complete_evidence.rs"]
@@ -16,6 +18,8 @@ mod corrections_cli;
 mod diff_cli;
 #[path = "export_cli.rs"]
 mod export_cli;
+#[path = "feed_cli.rs"]
+mod feed_cli;
 #[path = "quotes_cli.rs"]
 mod quotes_cli;
 #[path = "snapshots_cli.rs"]

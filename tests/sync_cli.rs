@@ -245,3 +245,32 @@ fn remotes_are_named_listed_and_removed() {
     let (code, _, _) = run(&a, &["remote", "remove", "origin"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn bytes_kept_with_a_refetch_travel_with_their_fetch() {
+    let server = Server::start();
+    let a = evidence(&server);
+    // Served again with other markup around the same article: a fetch keeping its bytes.
+    server.set(
+        "/story",
+        Route::html(PAGE.replace("</body>", "<script>window.t = 2</script></body>")),
+    );
+    let again = a.json(&["add", &server.url("/story")]);
+    assert_eq!(again[0]["outcome"], "same-text", "{again:?}");
+    let dest = Env::bare();
+    let moved = &a.json(&["clone", &a.name(), &dest.name()])[0];
+    assert_eq!(moved["fetches"], 2, "{moved}");
+    assert_eq!(a.objects(), dest.objects(), "the kept bytes came too");
+    dest.ok(&["fsck"]);
+    // Into a store that has the document but not the kept bytes.
+    let c = evidence(&server);
+    let moved = &a.json(&["push", &c.name()])[0];
+    assert_eq!(moved["documents"], 0, "{moved}");
+    assert_eq!(
+        moved["fetches"], 2,
+        "a's two fetches, beside c's own: {moved}"
+    );
+    assert_eq!(moved["objects"], 1, "only the kept bytes: {moved}");
+    assert_eq!(a.objects(), c.objects());
+    c.ok(&["fsck"]);
+}

@@ -512,3 +512,121 @@ fn check_sources_killed_midway_loses_no_finding() {
         "{after_kill:?}"
     );
 }
+
+/// The same article with other markup around it: a script nonce and timestamp and an ad
+/// slot's attributes, as a server renders them on every request.
+fn rerendered(page: &str, n: u32) -> String {
+    page.replace(
+        "<style>",
+        &format!(
+            "<script nonce=\"n{n}x\">window.__rendered = {};</script>\n<style>",
+            1_764_576_000 + n
+        ),
+    )
+    .replace(
+        "<footer>",
+        &format!("<div class=\"ad-slot\" data-slot=\"{n}\" data-auction=\"a{n}\"></div>\n<footer>"),
+    )
+}
+
+#[test]
+fn a_page_whose_markup_changed_but_not_its_text_is_a_fetch_of_the_same_version() {
+    let server = Server::start();
+    server.set("/news/tatar", Route::html(rerendered(PAGE_V1, 1)));
+    let env = Env::new();
+    let url = server.url("/news/tatar");
+    let first = env.json(&["add", &url]);
+    assert_eq!(first[0]["outcome"], "added");
+    let id = first[0]["id"].as_str().unwrap().to_owned();
+
+    // Served again with a new nonce, timestamp and ad slot: other bytes, same article.
+    server.set("/news/tatar", Route::html(rerendered(PAGE_V1, 2)));
+    let again = env.json(&["add", &url]);
+    assert_eq!(again[0]["outcome"], "same-text", "{again:?}");
+    assert_eq!(again[0]["id"], id.as_str(), "the version already stored");
+    let kept = again[0]["same_text_bytes"].as_str().unwrap().to_owned();
+    assert_ne!(kept, id);
+    assert_eq!(kept, common::b3(rerendered(PAGE_V1, 2).as_bytes()));
+
+    // One version, two fetches, the second keeping the bytes it received.
+    assert_eq!(env.json(&["log", "--versions", &url]).len(), 1);
+    let fetches = show(&env, &id)["fetches"].as_array().unwrap().clone();
+    assert_eq!(fetches.len(), 2);
+    assert!(fetches[0].get("object").is_none());
+    assert_eq!(fetches[1]["object"], kept.as_str());
+    let kept_name = format!("{}/{}", &kept[..2], &kept[2..]);
+    assert!(
+        env.objects().iter().any(|(o, _)| *o == kept_name),
+        "the re-fetched bytes are kept as an object"
+    );
+    let (_, human, _) = run(&env, &["show", &id[..12]]);
+    assert!(human.contains("the article text did not"), "{human}");
+    // Nothing is reported as an edit, and the quotations are not counted twice.
+    assert_eq!(run(&env, &["check", "--sources"]).0, 0);
+    let v = env.json(&[
+        "verify",
+        "Putin promised to consider it, but nothing changed for three years",
+    ]);
+    assert_eq!(v[0]["evidence"].as_array().unwrap().len(), 1, "{v:?}");
+    env.ok(&["fsck"]);
+    // `gc` keeps them: a fetch names them.
+    env.ok(&["gc", "--grace", "0"]);
+    assert!(env.objects().iter().any(|(o, _)| *o == kept_name));
+    env.ok(&["fsck"]);
+
+    // An edit of the article itself is a new version.
+    server.set("/news/tatar", Route::html(rerendered(&page_v2(), 3)));
+    let edited = env.json(&["add", &url]);
+    assert_eq!(edited[0]["outcome"], "new-version");
+    assert_eq!(env.json(&["log", "--versions", &url]).len(), 2);
+}
+
+#[test]
+fn a_source_fetched_before_is_asked_for_conditionally_and_304_is_a_fetch() {
+    let server = Server::start();
+    server.set(
+        "/tagged",
+        Route::Tagged {
+            etag: "\"v1\"",
+            body: PAGE_V1.as_bytes().to_vec(),
+        },
+    );
+    let env = Env::new();
+    let url = server.url("/tagged");
+    let first = env.json(&["add", &url]);
+    let id = first[0]["id"].as_str().unwrap().to_owned();
+    assert!(
+        !server.requests("/tagged")[0]
+            .to_ascii_lowercase()
+            .contains("if-none-match")
+    );
+
+    let again = env.json(&["add", &url]);
+    let asked = server.requests("/tagged")[1].to_ascii_lowercase();
+    assert!(asked.contains("if-none-match: \"v1\""), "{asked}");
+    assert!(
+        asked.contains("if-modified-since: tue, 01 dec 2026 08:00:00 gmt"),
+        "{asked}"
+    );
+    assert_eq!(again[0]["outcome"], "unchanged");
+    assert_eq!(again[0]["not_modified"], true);
+    assert_eq!(again[0]["id"], id.as_str());
+    let fetches = show(&env, &id)["fetches"].as_array().unwrap().clone();
+    assert_eq!(fetches.len(), 2);
+    assert_eq!(fetches[0]["etag"], "\"v1\"");
+    assert_eq!(fetches[1]["status"], 304);
+    let (_, out, _) = run(&env, &["add", &url]);
+    assert!(out.contains("304 Not Modified"), "{out}");
+
+    // A new tag: the edited page is fetched and recorded as a new version.
+    server.set(
+        "/tagged",
+        Route::Tagged {
+            etag: "\"v2\"",
+            body: page_v2().into_bytes(),
+        },
+    );
+    let edited = env.json(&["add", &url]);
+    assert_eq!(edited[0]["outcome"], "new-version");
+    env.ok(&["fsck"]);
+}

@@ -46,6 +46,10 @@ pub struct Args {
     /// Give up on a URL after this many seconds (connecting, redirects and body).
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     timeout: std::time::Duration,
+    /// Each URL is a feed (RSS, Atom or JSON Feed): add every item's page, once, and track
+    /// the feed so `prov watch` polls it for new items.
+    #[arg(long)]
+    feed: bool,
     /// Refuse a file, URL body or standard input larger than this (bytes; K, M and G
     /// suffixes allowed; a compressed body counts as it expands).
     #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = parse_size)]
@@ -152,12 +156,35 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     );
     let mut write_err: Option<std::io::Error> = None;
     let mut on_event = |event: Event<'_>| match event {
-        Event::Planned { files } => {
-            if files >= BAR_THRESHOLD {
+        Event::Planned { files, archives } => {
+            if archives > 0 {
+                // Pages are counted as the archives are read.
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {pos} documents {per_sec} {msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+            } else if files >= BAR_THRESHOLD {
                 bar.set_length(files as u64);
             } else {
                 bar.set_draw_target(ProgressDrawTarget::hidden());
             }
+        }
+        Event::Archive {
+            path,
+            pages,
+            skipped,
+        } => {
+            bar.suspend(|| {
+                note(format!(
+                    "{}: {pages} HTML {} read; {} other {} (images, scripts, redirects, errors) and {} other {} skipped",
+                    path.display(),
+                    if pages == 1 { "page" } else { "pages" },
+                    skipped.not_pages,
+                    if skipped.not_pages == 1 { "response" } else { "responses" },
+                    skipped.other_records,
+                    if skipped.other_records == 1 { "record" } else { "records" },
+                ))
+            });
         }
         Event::Added(added) => {
             bar.inc(1);
@@ -188,7 +215,42 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             bar.suspend(|| note(format!("error: {err}")));
         }
     };
-    let summary = ingest::add(&mut store, inputs, &options, &mut on_event);
+    let mut feed_failures: Vec<(String, prov::feed::FeedError)> = Vec::new();
+    let summary = if args.feed {
+        let mut all = ingest::AddSummary::default();
+        for input in inputs {
+            let Input::Url(url) = input else {
+                return Err(CommandError::new(
+                    "--feed takes the URLs of feeds (RSS, Atom or JSON Feed)",
+                )
+                .hint("add files and pages without --feed"));
+            };
+            match prov::feed::poll(&mut store, &url, &options, &mut on_event) {
+                Ok((polled, summary)) => {
+                    let what = match (polled.not_modified, polled.new_items) {
+                        (true, _) => "not modified since the last poll".to_owned(),
+                        (false, n) => format!(
+                            "{} {}, {n} new",
+                            polled.items,
+                            if polled.items == 1 { "item" } else { "items" }
+                        ),
+                    };
+                    bar.suspend(|| note(format!("feed {}: {what}", polled.feed)));
+                    all.added.extend(summary.added);
+                    all.refused.extend(summary.refused);
+                }
+                Err(prov::feed::FeedError::Add(e)) => return Err(e.into()),
+                Err(prov::feed::FeedError::Store(e)) => return Err(e.into()),
+                Err(e) => {
+                    bar.suspend(|| note(format!("error: {e}")));
+                    feed_failures.push((url, e));
+                }
+            }
+        }
+        Ok(all)
+    } else {
+        ingest::add(&mut store, inputs, &options, &mut on_event)
+    };
     bar.finish_and_clear();
     if let Some(e) = write_err {
         return Err(e.into());
@@ -204,6 +266,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             "already stored, recorded as new publications",
         ),
         (count("updated"), "metadata updated"),
+        (
+            count("same-text"),
+            "re-fetched with changed markup but the same article text",
+        ),
         (count("unchanged"), "unchanged"),
         (summary.refused.len(), "refused"),
     ] {
@@ -231,7 +297,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         out.flush()?;
         note(parts.join(", "));
     }
-    Ok(if summary.refused.is_empty() {
+    let feed_fetch_failed = feed_failures
+        .iter()
+        .any(|(_, e)| matches!(e, prov::feed::FeedError::Fetch(_)));
+    Ok(if feed_fetch_failed {
+        exit::ERROR
+    } else if summary.refused.is_empty() && feed_failures.is_empty() {
         exit::SUCCESS
     } else if summary.refused.iter().all(AddError::is_bad_input) {
         exit::FINDING
@@ -240,7 +311,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     })
 }
 
-fn describe(added: &prov::ingest::Added) -> String {
+pub(super) fn describe(added: &prov::ingest::Added) -> String {
     let source = added
         .source
         .as_ref()
@@ -254,6 +325,13 @@ fn describe(added: &prov::ingest::Added) -> String {
         ),
         "recorded" => "already stored; recorded as another publication".to_owned(),
         "updated" => "unchanged; metadata updated".to_owned(),
+        "same-text" => format!(
+            "unchanged article text; the page's markup changed (bytes {} kept with this fetch)",
+            added.same_text_bytes.map(|b| b.short()).unwrap_or_default()
+        ),
+        "unchanged" if added.not_modified => {
+            "unchanged (the server answered 304 Not Modified)".to_owned()
+        }
         "unchanged" => "unchanged (already stored)".to_owned(),
         other => other.to_owned(),
     }

@@ -27,6 +27,7 @@ mod speakers;
 mod status;
 mod trace;
 mod verify;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -78,6 +79,7 @@ enum Command {
     Check(check::Args),
     Trace(trace::Args),
     Diff(diff::Args),
+    Watch(watch::Args),
     Grep(grep::Args),
     Matches(matches::Args),
     Clone(clone::Args),
@@ -220,6 +222,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Check(args) => check::run(args, &ctx, &mut out),
         Command::Trace(args) => trace::run(args, &ctx, &mut out),
         Command::Diff(args) => diff::run(args, &ctx, &mut out),
+        Command::Watch(args) => watch::run(args, &ctx, &mut out),
         Command::Matches(args) => matches::run(args, &ctx, &mut out),
         Command::Grep(args) => grep::run(args, &ctx, &mut out),
         Command::Clone(args) => clone::run(args, &ctx, &mut out),

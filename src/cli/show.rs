@@ -107,6 +107,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         if f.final_url != f.url {
             line.push_str(&format!(", redirected to {}", f.final_url));
         }
+        if f.status == 304 {
+            line.push_str(", not modified");
+        }
+        if let Some(object) = &f.object {
+            line.push_str(&format!(
+                ", markup changed but the article text did not (bytes kept as {})",
+                object.short()
+            ));
+        }
         writeln!(out, "{:<12}{line}", "fetched:")?;
     }
     for l in &lineage {

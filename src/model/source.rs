@@ -181,6 +181,17 @@ pub struct FetchRecord {
     pub content_type: Option<String>,
     /// When the response arrived, RFC 3339 UTC.
     pub fetched_at: String,
+    /// The `ETag` the server sent, for a conditional request next time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The `Last-Modified` the server sent, for a conditional request next time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    /// The bytes this fetch received, when they differ from the document's own but read
+    /// as the same article text (a changed ad slot or timestamp): kept as an object, so
+    /// nothing is lost, while the version stays the one already stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<super::DocId>,
 }
 
 /// `url` without the `user:password@` it may carry: what prov stores and prints.

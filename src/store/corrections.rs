@@ -299,6 +299,27 @@ impl Store {
                 Ok(())
             },
         )?;
+        // Bytes kept with a fetch (a re-fetch that read as a stored version's text) go
+        // with their document.
+        self.db().each(
+            &format!(
+                "SELECT f.object, d.id, {} FROM fetches f JOIN documents d ON d.id = f.doc_id \
+                 WHERE f.object IS NOT NULL",
+                purged("d.seq")
+            ),
+            args![],
+            |r| {
+                let object = parse_id(&r.get::<String>(0)?)?;
+                let doc = parse_id(&r.get::<String>(1)?)?;
+                let gone = r.get::<i64>(2)? != 0 || purging.contains(&doc);
+                if gone {
+                    gone_objects.insert(object);
+                } else {
+                    keep.insert(object);
+                }
+                Ok(())
+            },
+        )?;
         // An add writes its objects before the rows naming them commit: an object is
         // taken for unreferenced only well after it was written, whatever the grace.
         let cutoff = time::OffsetDateTime::parse(

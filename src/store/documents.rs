@@ -573,19 +573,30 @@ impl Store {
     /// Every fetch that found `id`, oldest first.
     pub fn fetches_of(&self, id: &DocId) -> Result<Vec<FetchRecord>> {
         self.db().query(
-            "SELECT url, final_url, status, content_type, fetched_at FROM fetches \
-             WHERE doc_id = ?1 ORDER BY id",
+            &format!("SELECT {FETCH_COLUMNS} FROM fetches WHERE doc_id = ?1 ORDER BY id"),
             args![id.to_hex()],
-            |r| {
-                Ok(FetchRecord {
-                    url: r.get(0)?,
-                    final_url: r.get(1)?,
-                    status: r.get::<i64>(2)?.clamp(0, 999) as u16,
-                    content_type: r.get(3)?,
-                    fetched_at: r.get(4)?,
-                })
-            },
+            fetch_from_row,
         )
+    }
+
+    /// The last fetch of `url` and the version it found, for a conditional request: its
+    /// validators say whether the server has anything newer.
+    pub fn last_fetch(&self, url: &str) -> Result<Option<(FetchRecord, DocId)>> {
+        let row = self.db().query_opt(
+            &format!(
+                "SELECT {FETCH_COLUMNS}, doc_id FROM fetches WHERE url = ?1 \
+                 ORDER BY id DESC LIMIT 1"
+            ),
+            args![url],
+            |r| Ok((fetch_from_row(r)?, r.get::<String>(FETCH_COLUMN_COUNT)?)),
+        )?;
+        row.map(|(f, doc)| Ok((f, parse_id(&doc)?))).transpose()
+    }
+
+    /// The newest version of `source` and its article-text object (`None` for a document
+    /// whose text is its bytes), when it has versions.
+    pub fn newest_version_text(&self, source: &SourceRef) -> Result<Option<(DocId, DocId)>> {
+        newest_version_text(self.db(), source)
     }
 
     /// Every URL source, for re-fetching: those whose versions were fetched by prov.
@@ -930,13 +941,14 @@ impl Tx<'_> {
     pub fn import_fetch(&self, fetch: &FetchRecord, id: &DocId) -> Result<bool> {
         let known: Option<i64> = self.db().query_opt(
             "SELECT 1 FROM fetches WHERE doc_id = ?1 AND url = ?2 AND fetched_at = ?3 \
-             AND final_url = ?4 AND status = ?5",
+             AND final_url = ?4 AND status = ?5 AND object IS NOT DISTINCT FROM ?6",
             args![
                 id.to_hex(),
                 fetch.url,
                 fetch.fetched_at,
                 fetch.final_url,
-                fetch.status
+                fetch.status,
+                fetch.object.map(|o| o.to_hex())
             ],
             |r| r.get(0),
         )?;
@@ -947,23 +959,68 @@ impl Tx<'_> {
         Ok(true)
     }
 
-    /// Records a fetch of a URL that found `id`.
+    /// Records a fetch of a URL that found `id` (with the bytes it received in
+    /// `fetch.object` when they are not `id`'s own).
     pub fn record_fetch(&self, fetch: &FetchRecord, id: &DocId) -> Result<()> {
         let tx = self.db();
         tx.execute(
-            "INSERT INTO fetches (url, final_url, status, content_type, fetched_at, doc_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO fetches (url, final_url, status, content_type, fetched_at, doc_id, \
+             object, etag, last_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             args![
                 fetch.url,
                 fetch.final_url,
                 fetch.status,
                 fetch.content_type,
                 fetch.fetched_at,
-                id.to_hex()
+                id.to_hex(),
+                fetch.object.filter(|o| o != id).map(|o| o.to_hex()),
+                fetch.etag,
+                fetch.last_modified
             ],
         )?;
         Ok(())
     }
+
+    /// See [`Store::newest_version_text`].
+    pub fn newest_version_text(&self, source: &SourceRef) -> Result<Option<(DocId, DocId)>> {
+        newest_version_text(self.db(), source)
+    }
+}
+
+/// The columns [`fetch_from_row`] reads, in order.
+const FETCH_COLUMNS: &str =
+    "url, final_url, status, content_type, fetched_at, etag, last_modified, object";
+const FETCH_COLUMN_COUNT: usize = 8;
+
+fn fetch_from_row(r: &super::db::Row<'_>) -> Result<FetchRecord> {
+    Ok(FetchRecord {
+        url: r.get(0)?,
+        final_url: r.get(1)?,
+        status: r.get::<i64>(2)?.clamp(0, 999) as u16,
+        content_type: r.get(3)?,
+        fetched_at: r.get(4)?,
+        etag: r.get(5)?,
+        last_modified: r.get(6)?,
+        object: r
+            .get::<Option<String>>(7)?
+            .map(|o| parse_id(&o))
+            .transpose()?,
+    })
+}
+
+fn newest_version_text(db: Sql<'_>, source: &SourceRef) -> Result<Option<(DocId, DocId)>> {
+    let row: Option<(String, Option<String>)> = db.query_opt(
+        "SELECT v.doc_id, d.text_id FROM sources s JOIN versions v ON v.source_id = s.id \
+         JOIN documents d ON d.id = v.doc_id WHERE s.kind = ?1 AND s.locator = ?2 \
+         ORDER BY v.seq DESC LIMIT 1",
+        args![source.kind.as_str(), source.locator],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    row.map(|(doc, text)| {
+        let doc = parse_id(&doc)?;
+        Ok((doc, text.map(|t| parse_id(&t)).transpose()?.unwrap_or(doc)))
+    })
+    .transpose()
 }
 
 #[cfg(test)]

@@ -119,6 +119,32 @@ impl Store {
             }
         }
 
+        // The bytes of re-fetches that read as a stored version's text are kept with the
+        // fetch: evidence of what the page served then.
+        let fetched = db.query(
+            &format!(
+                "SELECT f.doc_id, f.object FROM fetches f JOIN documents d ON d.id = f.doc_id \
+                 WHERE f.object IS NOT NULL AND {} = 0 ORDER BY f.id",
+                super::corrections::purged("d.seq")
+            ),
+            args![],
+            |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
+        )?;
+        for (doc, object) in fetched {
+            match (parse_id(&doc), parse_id(&object)) {
+                (Ok(doc), Ok(object)) => {
+                    if known.insert(object) {
+                        self.check_object(&doc, &object, None, "re-fetched bytes", &mut report);
+                    }
+                }
+                _ => report.problems.push(Problem {
+                    kind: ProblemKind::Corrupt,
+                    item: doc,
+                    detail: format!("fetch row has a malformed object id {object:?}"),
+                }),
+            }
+        }
+
         let hex = db.hex("q.id");
         for (sql, what) in [
             (

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0009_remotes.sql"),
     include_str!("../../schema/0010_writes.sql"),
     include_str!("../../schema/0011_corrections.sql"),
+    include_str!("../../schema/0012_fetch_versions.sql"),
 ];
 
 /// Data conversions SQL cannot do well, run right after the migration they are numbered
@@ -106,6 +107,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         11,
         include_str!("../../schema/postgres/0011_corrections.sql"),
+    ),
+    (
+        12,
+        include_str!("../../schema/postgres/0012_fetch_versions.sql"),
     ),
 ];
 

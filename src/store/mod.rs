@@ -12,6 +12,7 @@ mod checkpoint;
 pub mod corrections;
 pub(crate) mod db;
 pub mod documents;
+pub mod feeds;
 pub mod fsck;
 pub mod index;
 pub mod location;

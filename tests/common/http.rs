@@ -27,6 +27,9 @@ pub enum Route {
         encoding: &'static str,
         body: Vec<u8>,
     },
+    /// A text/html page with an `ETag` and a `Last-Modified`, answered 304 Not Modified
+    /// when the request's `If-None-Match` names the tag.
+    Tagged { etag: &'static str, body: Vec<u8> },
 }
 
 impl Route {
@@ -42,6 +45,8 @@ impl Route {
 pub struct Server {
     addr: SocketAddr,
     routes: Arc<Mutex<HashMap<String, Route>>>,
+    /// Every request's head as received, in order.
+    requests: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -50,14 +55,30 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
         let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
-        let shared = Arc::clone(&routes);
+        let requests: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (shared, log) = (Arc::clone(&routes), Arc::clone(&requests));
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let routes = Arc::clone(&shared);
-                std::thread::spawn(move || serve(stream, &routes));
+                let (routes, log) = (Arc::clone(&shared), Arc::clone(&log));
+                std::thread::spawn(move || serve(stream, &routes, &log));
             }
         });
-        Server { addr, routes }
+        Server {
+            addr,
+            routes,
+            requests,
+        }
+    }
+
+    /// The heads of the requests made for `path` so far, oldest first.
+    pub fn requests(&self, path: &str) -> Vec<String> {
+        self.requests
+            .lock()
+            .expect("requests")
+            .iter()
+            .filter(|h| h.split_whitespace().nth(1) == Some(path))
+            .cloned()
+            .collect()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -76,7 +97,11 @@ impl Server {
     }
 }
 
-fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Route>>) {
+fn serve(
+    mut stream: TcpStream,
+    routes: &Mutex<HashMap<String, Route>>,
+    requests: &Mutex<Vec<String>>,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
@@ -95,7 +120,8 @@ fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Route>>) {
             break;
         }
     }
-    let line = String::from_utf8_lossy(&head);
+    let line = String::from_utf8_lossy(&head).into_owned();
+    requests.lock().expect("requests").push(line.clone());
     let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let route = routes.lock().expect("routes").get(&path).cloned();
     let reply = |stream: &mut TcpStream, status: u16, ct: &str, body: &[u8]| {
@@ -130,6 +156,28 @@ fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Route>>) {
             );
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(&body);
+        }
+        Some(Route::Tagged { etag, body }) => {
+            let asked = line.lines().any(|l| {
+                l.split_once(':').is_some_and(|(k, v)| {
+                    k.trim().eq_ignore_ascii_case("if-none-match") && v.trim() == etag
+                })
+            });
+            let tags = format!(
+                "ETag: {etag}\r\nLast-Modified: Tue, 01 Dec 2026 08:00:00 GMT\r\nConnection: close"
+            );
+            let head = if asked {
+                format!("HTTP/1.1 304 Not Modified\r\n{tags}\r\n\r\n")
+            } else {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n{tags}\r\n\r\n",
+                    body.len()
+                )
+            };
+            let _ = stream.write_all(head.as_bytes());
+            if !asked {
+                let _ = stream.write_all(&body);
+            }
         }
         Some(Route::Endless) => {
             let _ = stream.write_all(

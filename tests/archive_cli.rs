@@ -1,0 +1,230 @@
+//! Web archives as sources: `prov add` of WARC files (plain and gzipped, as Webrecorder,
+//! ArchiveBox, the Internet Archive and Common Crawl write them) and WACZ packages, built
+//! by the tests record by record.
+
+mod common;
+
+use std::io::Write;
+
+use common::Env;
+use serde_json::Value;
+
+const ARTICLE: &str = r#"<!DOCTYPE html><html><head><title>Tatar leader speaks</title>
+<meta property="og:site_name" content="The Courier"></head><body><article>
+<h1>Tatar leader: nothing changed for three years</h1>
+<p>Mustafa Dzhemilev, the veteran Crimean Tatar leader, spoke on Monday in Kyiv.</p>
+<p>&ldquo;Putin promised to consider it, but nothing changed for three years,&rdquo; Dzhemilev said.</p>
+</article>NONCE</body></html>"#;
+
+const OTHER: &str = r#"<!DOCTYPE html><html><head><title>Court</title></head><body><article>
+<p>His lawyer, Nikolai Polozov, spoke outside the court on Tuesday afternoon.</p>
+<p>&ldquo;The court told us to wait once more, and we waited patiently,&rdquo; Polozov said.</p>
+</article></body></html>"#;
+
+fn record(kind: &str, uri: &str, date: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{}>\r\nWARC-Target-URI: {uri}\r\nWARC-Date: {date}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        common::b3(uri.as_bytes())[..32].to_owned(),
+        block.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(block);
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+fn response(uri: &str, date: &str, head: &str, body: &[u8]) -> Vec<u8> {
+    let mut block = format!("HTTP/1.1 {head}\r\n\r\n").into_bytes();
+    block.extend_from_slice(body);
+    record(
+        "response",
+        uri,
+        date,
+        "application/http; msgtype=response",
+        &block,
+    )
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// A capture session: a warcinfo record, a request, the article twice (its markup
+/// changed in between, its text not), an image, a redirect, and a second article sent
+/// chunked and gzipped.
+fn records() -> Vec<Vec<u8>> {
+    let a = "https://courier.example/news/tatar";
+    let b = "https://courier.example/news/court";
+    let gz = gzip(OTHER.as_bytes());
+    let mut chunked = format!("{:x}\r\n", gz.len()).into_bytes();
+    chunked.extend_from_slice(&gz);
+    chunked.extend_from_slice(b"\r\n0\r\n\r\n");
+    vec![
+        record(
+            "warcinfo",
+            "",
+            "2024-03-01T10:00:00Z",
+            "application/warc-fields",
+            b"software: test\r\n",
+        ),
+        record(
+            "request",
+            a,
+            "2024-03-01T10:00:00Z",
+            "application/http; msgtype=request",
+            b"GET /news/tatar HTTP/1.1\r\nHost: courier.example\r\n\r\n",
+        ),
+        response(
+            a,
+            "2024-03-01T10:00:00Z",
+            "200 OK\r\nContent-Type: text/html; charset=utf-8",
+            ARTICLE.replace("NONCE", "<script>n=1</script>").as_bytes(),
+        ),
+        response(
+            "https://courier.example/logo.png",
+            "2024-03-01T10:00:01Z",
+            "200 OK\r\nContent-Type: image/png",
+            b"\x89PNG\r\n\x1a\n\0\0\0",
+        ),
+        response(
+            "https://courier.example/old",
+            "2024-03-01T10:00:02Z",
+            "301 Moved Permanently\r\nLocation: /news/tatar\r\nContent-Type: text/html",
+            b"<a href=/news/tatar>moved</a>",
+        ),
+        response(
+            b,
+            "2024-03-02T09:30:00Z",
+            "200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip",
+            &chunked,
+        ),
+        response(
+            a,
+            "2024-05-07T12:00:00Z",
+            "200 OK\r\nContent-Type: text/html; charset=utf-8",
+            ARTICLE.replace("NONCE", "<script>n=2</script>").as_bytes(),
+        ),
+    ]
+}
+
+fn check_added(env: &Env, out: &str) {
+    let added: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let outcomes: Vec<&str> = added
+        .iter()
+        .map(|a| a["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["added", "added", "same-text"], "{out}");
+    let tatar = added[0]["id"].as_str().unwrap();
+
+    // Each page is a publication of its URL at the archive's capture date.
+    let shown = env.json(&["show", tatar]).remove(0);
+    let fetches = shown["fetches"].as_array().unwrap();
+    assert_eq!(fetches.len(), 2, "{shown}");
+    assert_eq!(fetches[0]["fetched_at"], "2024-03-01T10:00:00Z");
+    assert_eq!(fetches[1]["fetched_at"], "2024-05-07T12:00:00Z");
+    assert_eq!(fetches[0]["url"], "https://courier.example/news/tatar");
+    let publications = shown["document"]["publications"].as_array().unwrap();
+    assert_eq!(publications[0]["recorded_at"], "2024-03-01T10:00:00Z");
+    assert_eq!(
+        env.json(&["log", "--versions", "https://courier.example/news/tatar"])
+            .len(),
+        1,
+        "markup changed, text did not: one version"
+    );
+    let v = env.json(&[
+        "verify",
+        "The court told us to wait once more, and we waited patiently",
+    ]);
+    assert_eq!(v[0]["verdict"], "exact", "{v:?}");
+    env.ok(&["fsck"]);
+}
+
+#[test]
+fn html_responses_of_a_warc_become_publications_dated_at_capture() {
+    let env = Env::new();
+    let path = env.write("crawl.warc", records().concat());
+    let out = env
+        .prov()
+        .args(["--json", "add"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("3 HTML pages read") && err.contains("2 other responses"),
+        "{err}"
+    );
+    check_added(&env, &String::from_utf8_lossy(&out.stdout));
+    // Adding the archive again adds nothing.
+    let again = env.json(&["add", path.to_str().unwrap()]);
+    assert!(again.iter().all(|a| a["outcome"] != "added"), "{again:?}");
+}
+
+#[test]
+fn a_gzipped_warc_with_a_truncated_record_adds_the_rest_and_reports_it() {
+    let env = Env::new();
+    let mut records = records();
+    let last = records.pop().unwrap();
+    // Gzipped record by record, as archivers write them; the last member cut short.
+    let mut bytes: Vec<u8> = records.iter().flat_map(|r| gzip(r)).collect();
+    let cut = gzip(&last[..last.len() - 200]);
+    bytes.extend_from_slice(&cut);
+    let path = env.write("crawl.warc.gz", bytes);
+    let out = env.prov().arg("add").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "bad input: exit 1\n{err}");
+    assert!(
+        err.contains("crawl.warc.gz") && err.contains("record 7") && err.contains("cut short"),
+        "{err}"
+    );
+    assert_eq!(
+        env.doc_count(),
+        2,
+        "the records before the damage are added"
+    );
+    env.ok(&["fsck"]);
+}
+
+#[test]
+fn a_wacz_package_is_read_through_its_warcs() {
+    let env = Env::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("datapackage.json", stored).unwrap();
+    zip.write_all(br#"{"profile": "data-package", "wacz_version": "1.1.1"}"#)
+        .unwrap();
+    zip.start_file("archive/data.warc.gz", stored).unwrap();
+    let gz: Vec<u8> = records().iter().flat_map(|r| gzip(r)).collect();
+    zip.write_all(&gz).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let path = env.write("capture.wacz", bytes);
+    let out = env
+        .prov()
+        .args(["--json", "add"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_added(&env, &String::from_utf8_lossy(&out.stdout));
+
+    let broken = env.write("broken.wacz", b"PK\x03\x04 not really a zip");
+    let out = env.prov().arg("add").arg(&broken).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("broken.wacz") && err.contains("zip"), "{err}");
+}

@@ -1,0 +1,148 @@
+//! Feeds: `prov add --feed URL` adds every item's page once, and `prov watch` polls the
+//! feeds for new items and re-fetches the pages for edits, against a server on 127.0.0.1
+//! that the test starts itself.
+
+mod common;
+
+use common::Env;
+use common::http::{Route, Server};
+
+fn page(n: u32, figure: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><title>Story {n}</title></head><body><article>\
+         <h1>Story {n}</h1><p>The minister spoke to reporters in the capital on day {n}.</p>\
+         <p>&ldquo;We will rebuild {figure} schools before the winter comes,&rdquo; the minister said.</p>\
+         </article></body></html>"
+    )
+}
+
+fn rss(server: &Server, items: &[u32]) -> String {
+    let items: String = items
+        .iter()
+        .map(|n| {
+            format!(
+                "<item><title>Story {n}</title><link>{}</link><guid>story-{n}</guid></item>",
+                server.url(&format!("/story/{n}"))
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Courier</title>\
+         <link>{}</link>{items}</channel></rss>",
+        server.url("/")
+    )
+}
+
+fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
+    let out = env.prov().args(args).output().expect("run prov");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_feed_adds_each_item_once_and_watch_finds_new_items_and_edits() {
+    let server = Server::start();
+    for n in 1..=4 {
+        server.set(&format!("/story/{n}"), Route::html(page(n, "twelve")));
+    }
+    server.set(
+        "/feed.xml",
+        Route::Page {
+            status: 200,
+            content_type: "application/rss+xml",
+            body: rss(&server, &[1, 2, 3]).into_bytes(),
+        },
+    );
+    let env = Env::new();
+    let feed = server.url("/feed.xml");
+    let (code, out, err) = run(&env, &["add", "--feed", &feed]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.ends_with("added")).count(),
+        3,
+        "{out}"
+    );
+    assert!(err.contains("3 items, 3 new"), "{err}");
+    assert_eq!(env.doc_count(), 3);
+
+    // A re-poll fetches no item page again.
+    let before = server.requests("/story/1").len();
+    let (code, out, err) = run(&env, &["watch", "--feeds-only"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("3 items, 0 new"), "{err}");
+    assert_eq!(server.requests("/story/1").len(), before);
+    assert_eq!(env.doc_count(), 3);
+
+    // A new item, and an edit of a page already stored.
+    server.set(
+        "/feed.xml",
+        Route::Page {
+            status: 200,
+            content_type: "application/rss+xml",
+            body: rss(&server, &[1, 2, 3, 4]).into_bytes(),
+        },
+    );
+    server.set("/story/2", Route::html(page(2, "eleven")));
+    let (code, out, err) = run(&env, &["watch", "--exit-code"]);
+    assert_eq!(code, 1, "an edit was found: {out}{err}");
+    assert!(out.contains("/story/4  added"), "{out}");
+    assert!(out.contains("/story/2  new version 2"), "{out}");
+    assert!(
+        !out.contains("/story/1"),
+        "unchanged pages are not listed: {out}"
+    );
+    assert!(
+        err.contains("1 new page; 3 pages re-fetched: 1 edited"),
+        "{err}"
+    );
+    assert_eq!(env.doc_count(), 5);
+    // The edit is what `check --sources` reports too.
+    let (code, out, _) = run(&env, &["check", "--sources", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("twelve"), "{out}");
+
+    let (_, json, _) = run(&env, &["--json", "watch"]);
+    let events: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events[0]["event"], "feed");
+    assert_eq!(events[0]["items"], 4);
+    assert_eq!(events[0]["new_items"], 0);
+    env.ok(&["fsck"]);
+}
+
+#[test]
+fn a_feed_is_polled_conditionally_and_bad_feeds_are_errors() {
+    let server = Server::start();
+    server.set("/story/1", Route::html(page(1, "twelve")));
+    let body = rss(&server, &[1]).into_bytes();
+    server.set(
+        "/feed",
+        Route::Tagged {
+            etag: "\"f1\"",
+            body,
+        },
+    );
+    let env = Env::new();
+    env.ok(&["add", "--feed", &server.url("/feed")]);
+    let (code, _, err) = run(&env, &["watch", "--feeds-only"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("not modified"), "{err}");
+    let asked = server.requests("/feed")[1].to_ascii_lowercase();
+    assert!(asked.contains("if-none-match: \"f1\""), "{asked}");
+
+    server.set("/notafeed", Route::html(page(9, "nine")));
+    let (code, _, err) = run(&env, &["add", "--feed", &server.url("/notafeed")]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not an RSS, Atom or JSON Feed"), "{err}");
+    let (code, _, err) = run(&env, &["add", "--feed", &server.url("/missing")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("404"), "{err}");
+    let (code, _, err) = run(&env, &["add", "--feed", "local.xml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--feed takes the URLs"), "{err}");
+}
