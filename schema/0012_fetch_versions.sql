@@ -11,6 +11,10 @@ ALTER TABLE fetches ADD COLUMN object TEXT CHECK (object IS NULL OR length(objec
 ALTER TABLE fetches ADD COLUMN etag TEXT;
 ALTER TABLE fetches ADD COLUMN last_modified TEXT;
 
+-- When a page says it was last modified (JSON-LD dateModified, article:modified_time):
+-- what the page claims, beside the first publication's date.
+ALTER TABLE documents ADD COLUMN modified TEXT;
+
 -- Feeds (RSS, Atom, JSON Feed) added with `prov add --feed`, polled again by `prov watch`.
 CREATE TABLE feeds (
     id            INTEGER PRIMARY KEY,

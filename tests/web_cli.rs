@@ -630,3 +630,56 @@ fn a_source_fetched_before_is_asked_for_conditionally_and_304_is_a_fetch() {
     assert_eq!(edited[0]["outcome"], "new-version");
     env.ok(&["fsck"]);
 }
+
+#[test]
+fn robots_txt_is_respected_and_one_site_is_asked_one_page_at_a_time() {
+    let server = Server::start();
+    server.set(
+        "/robots.txt",
+        Route::Page {
+            status: 200,
+            content_type: "text/plain",
+            body: b"User-agent: *\nDisallow: /private\n".to_vec(),
+        },
+    );
+    server.set("/private/memo", Route::html(PAGE_V1));
+    server.set("/news/a", Route::html(PAGE_V1));
+    server.set("/news/b", Route::html(page_v2()));
+    let env = Env::new();
+    let (code, _, err) = run(&env, &["add", &server.url("/private/memo")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("robots.txt") && err.contains("--ignore-robots"),
+        "{err}"
+    );
+    assert!(
+        server.requests("/private/memo").is_empty(),
+        "never asked for"
+    );
+    let (code, _, err) = run(
+        &env,
+        &["add", "--ignore-robots", &server.url("/private/memo")],
+    );
+    assert_eq!(code, 0, "{err}");
+
+    // Two pages of one site in one add: robots.txt read once, the second page asked for
+    // only after the delay.
+    let robots_before = server.requests("/robots.txt").len();
+    env.ok(&[
+        "add",
+        "--delay",
+        "0.4",
+        &server.url("/news/a"),
+        &server.url("/news/b"),
+    ]);
+    assert_eq!(server.requests("/robots.txt").len(), robots_before + 1);
+    let (a, b) = (
+        server.timed_requests("/news/a")[0].0,
+        server.timed_requests("/news/b")[0].0,
+    );
+    let gap = if a > b { a - b } else { b - a };
+    assert!(
+        gap >= std::time::Duration::from_millis(350),
+        "requests to one site {gap:?} apart"
+    );
+}

@@ -43,9 +43,8 @@ pub struct Args {
     /// Language tag (en, uk, …).
     #[arg(long)]
     lang: Option<String>,
-    /// Give up on a URL after this many seconds (connecting, redirects and body).
-    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
-    timeout: std::time::Duration,
+    #[command(flatten)]
+    web: super::web::FetchArgs,
     /// Each URL is a feed (RSS, Atom or JSON Feed): add every item's page, once, and track
     /// the feed so `prov watch` polls it for new items.
     #[arg(long)]
@@ -142,11 +141,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             lang: args.lang,
             ..Metadata::default()
         },
-        fetch: prov::fetch::FetchOptions {
-            timeout: args.timeout,
-            max_bytes: args.max_size,
-            ..prov::fetch::FetchOptions::default()
-        },
+        fetch: args.web.options(args.max_size),
     };
 
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());

@@ -37,9 +37,9 @@ pub struct Args {
     /// longer has.
     #[arg(long)]
     sources: bool,
-    /// With --sources: give up on a URL after this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = super::add::parse_seconds)]
-    timeout: std::time::Duration,
+    /// With --sources: how to fetch the pages again.
+    #[command(flatten)]
+    web: super::web::FetchArgs,
     /// Output format (default: human, or json with --json).
     #[arg(long, value_parser = ["human", "json", "sarif", "github", "junit"])]
     format: Option<String>,
@@ -137,10 +137,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let mut findings: Vec<Finding> = Vec::new();
     let mut names = Vec::with_capacity(files.len());
     if args.sources {
-        let fetch = prov::fetch::FetchOptions {
-            timeout: args.timeout,
-            ..prov::fetch::FetchOptions::default()
-        };
+        let fetch = args
+            .web
+            .options(prov::fetch::FetchOptions::default().max_bytes);
         let drift = check::check_sources(&mut store, &config, &fetch)?;
         for f in &drift {
             if !names.contains(&f.path) {

@@ -28,6 +28,7 @@ mod status;
 mod trace;
 mod verify;
 mod watch;
+mod web;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -54,6 +54,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         ("title", &m.title),
         ("outlet", &m.outlet),
         ("published", &published),
+        ("modified", &m.modified),
         ("author", &m.author),
         ("url", &m.url),
         ("lang", &m.lang),

@@ -29,9 +29,8 @@ pub struct Args {
     /// Exit 1 when a page was edited since it was last fetched.
     #[arg(long)]
     exit_code: bool,
-    /// Give up on a URL after this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = super::add::parse_seconds)]
-    timeout: std::time::Duration,
+    #[command(flatten)]
+    web: super::web::FetchArgs,
 }
 
 fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
@@ -66,14 +65,14 @@ struct Round {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let mut store = ctx.store()?;
-    let options = AddOptions {
-        fetch: prov::fetch::FetchOptions {
-            timeout: args.timeout,
-            ..prov::fetch::FetchOptions::default()
-        },
-        ..AddOptions::default()
-    };
     loop {
+        // Each round reads robots.txt afresh.
+        let options = AddOptions {
+            fetch: args
+                .web
+                .options(prov::fetch::FetchOptions::default().max_bytes),
+            ..AddOptions::default()
+        };
         let round = watch_once(&mut store, &args, &options, out)?;
         note(format!(
             "{} new {}; {} {} re-fetched: {} edited{}",

@@ -17,6 +17,10 @@ pub struct Metadata {
     pub published: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// When the page says it was last modified (`dateModified`, `article:modified_time`),
+    /// in the form of `published`: what the page claims, not when prov saw a change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// For interviews: who asks the questions.
@@ -43,6 +47,7 @@ impl Metadata {
         pick(&mut self.url, &over.url);
         pick(&mut self.published, &over.published);
         pick(&mut self.author, &over.author);
+        pick(&mut self.modified, &over.modified);
         pick(&mut self.lang, &over.lang);
         pick(&mut self.interviewer, &over.interviewer);
         pick(&mut self.interviewee, &over.interviewee);

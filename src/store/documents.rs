@@ -101,7 +101,7 @@ pub struct Lineage {
 
 const DOC_COLUMNS: &str = "id, size, encoding, added_at, title, outlet, url, published, \
                            author, lang, interviewer, interviewee, speakers, format, text_id, \
-                           canonical";
+                           canonical, modified";
 
 fn doc_from_row(row: &Row<'_>) -> Result<(String, Document)> {
     let hex: String = row.get(0)?;
@@ -120,6 +120,7 @@ fn doc_from_row(row: &Row<'_>) -> Result<(String, Document)> {
             lang: row.get(9)?,
             interviewer: row.get(10)?,
             interviewee: row.get(11)?,
+            modified: row.get(16)?,
             speakers: speakers
                 .and_then(|s| serde_json::from_str(&s).ok())
                 .unwrap_or_default(),
@@ -130,7 +131,7 @@ fn doc_from_row(row: &Row<'_>) -> Result<(String, Document)> {
             .and_then(|h| DocId::from_hex(&h)),
         canonical: row.get(15)?,
         publications: Vec::new(),
-        seq: row.get(16)?,
+        seq: row.get(17)?,
     };
     Ok((hex, doc))
 }
@@ -746,7 +747,7 @@ impl Tx<'_> {
         tx.insert(
             &format!(
                 "INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
-                 ?11, ?12, ?13, ?14, ?15, ?16)"
+                 ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
             ),
             args![
                 id.to_hex(),
@@ -765,6 +766,7 @@ impl Tx<'_> {
                 form.format.as_str(),
                 form.text_id.map(|t| t.to_hex()),
                 form.canonical,
+                meta.modified,
             ],
             "seq",
         )

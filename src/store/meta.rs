@@ -35,6 +35,7 @@ impl Metadata {
             &mut self.url,
             &mut self.published,
             &mut self.author,
+            &mut self.modified,
             &mut self.lang,
             &mut self.interviewer,
             &mut self.interviewee,
@@ -48,6 +49,9 @@ impl Metadata {
         }
         if let Some(p) = self.published.take() {
             self.published = Some(parse_published(&p)?);
+        }
+        if let Some(m) = self.modified.take() {
+            self.modified = Some(parse_published(&m)?);
         }
         // Credentials in a URL are never stored (nor printed from the store).
         if let Some(u) = self.url.take() {

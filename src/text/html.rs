@@ -730,6 +730,17 @@ fn page_metadata(doc: &Html) -> (Metadata, Option<String>) {
             ])
         })
         .and_then(|d| lenient_date(&d));
+    let modified = ld_str("dateModified")
+        .or_else(|| {
+            meta_tag(&[
+                "article:modified_time",
+                "og:updated_time",
+                "datemodified",
+                "dc.date.modified",
+                "last-modified",
+            ])
+        })
+        .and_then(|d| lenient_date(&d));
     let author = news
         .and_then(|a| a.get("author"))
         .and_then(names_of)
@@ -747,6 +758,7 @@ fn page_metadata(doc: &Html) -> (Metadata, Option<String>) {
         url: None,
         published,
         author,
+        modified,
         lang: lang.filter(|l| !l.trim().is_empty()),
         ..Metadata::default()
     };
@@ -829,6 +841,7 @@ mod tests {
   {"@type": "WebSite", "name": "The Courier"},
   {"@type": "NewsArticle", "headline": "Tatar leader: \"nothing changed\"",
    "datePublished": "2025-06-23T10:42:00+02:00",
+   "dateModified": "2025-06-24T09:00:00+02:00",
    "author": [{"@type": "Person", "name": "Anna Reyes"}, {"@type": "Person", "name": "Li Wei"}],
    "publisher": {"@type": "Organization", "name": "The Courier Ltd"}}]}
 </script>
@@ -876,6 +889,7 @@ mod tests {
             Some("Tatar leader: \"nothing changed\"")
         );
         assert_eq!(a.meta.published.as_deref(), Some("2025-06-23T08:42:00Z"));
+        assert_eq!(a.meta.modified.as_deref(), Some("2025-06-24T07:00:00Z"));
         assert_eq!(a.meta.author.as_deref(), Some("Anna Reyes, Li Wei"));
         assert_eq!(a.meta.outlet.as_deref(), Some("The Courier Ltd"));
         assert_eq!(a.meta.lang.as_deref(), Some("en"));
@@ -887,10 +901,12 @@ mod tests {
         let og = article(
             r#"<head><title> Plain  title </title><meta property="og:title" content="OG title">
             <meta property="article:published_time" content="2024-01-02T03:04:05+0000">
+            <meta property="article:modified_time" content="2024-02-03">
             <meta name="author" content="https://example.com/staff/x"></head><p>x</p>"#,
         );
         assert_eq!(og.meta.title.as_deref(), Some("OG title"));
         assert_eq!(og.meta.published.as_deref(), Some("2024-01-02"));
+        assert_eq!(og.meta.modified.as_deref(), Some("2024-02-03"));
         assert_eq!(
             og.meta.author, None,
             "an author that is a URL is not a name"

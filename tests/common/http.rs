@@ -45,8 +45,8 @@ impl Route {
 pub struct Server {
     addr: SocketAddr,
     routes: Arc<Mutex<HashMap<String, Route>>>,
-    /// Every request's head as received, in order.
-    requests: Arc<Mutex<Vec<String>>>,
+    /// Every request's head as received, in order, with when it arrived.
+    requests: Arc<Mutex<Vec<(std::time::Instant, String)>>>,
 }
 
 impl Server {
@@ -55,7 +55,7 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
         let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
-        let requests: Arc<Mutex<Vec<String>>> = Arc::default();
+        let requests: Arc<Mutex<Vec<(std::time::Instant, String)>>> = Arc::default();
         let (shared, log) = (Arc::clone(&routes), Arc::clone(&requests));
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
@@ -72,11 +72,19 @@ impl Server {
 
     /// The heads of the requests made for `path` so far, oldest first.
     pub fn requests(&self, path: &str) -> Vec<String> {
+        self.timed_requests(path)
+            .into_iter()
+            .map(|(_, h)| h)
+            .collect()
+    }
+
+    /// The same, with when each arrived.
+    pub fn timed_requests(&self, path: &str) -> Vec<(std::time::Instant, String)> {
         self.requests
             .lock()
             .expect("requests")
             .iter()
-            .filter(|h| h.split_whitespace().nth(1) == Some(path))
+            .filter(|(_, h)| h.split_whitespace().nth(1) == Some(path))
             .cloned()
             .collect()
     }
@@ -100,7 +108,7 @@ impl Server {
 fn serve(
     mut stream: TcpStream,
     routes: &Mutex<HashMap<String, Route>>,
-    requests: &Mutex<Vec<String>>,
+    requests: &Mutex<Vec<(std::time::Instant, String)>>,
 ) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut head = Vec::new();
@@ -121,7 +129,10 @@ fn serve(
         }
     }
     let line = String::from_utf8_lossy(&head).into_owned();
-    requests.lock().expect("requests").push(line.clone());
+    requests
+        .lock()
+        .expect("requests")
+        .push((std::time::Instant::now(), line.clone()));
     let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let route = routes.lock().expect("routes").get(&path).cloned();
     let reply = |stream: &mut TcpStream, status: u16, ct: &str, body: &[u8]| {

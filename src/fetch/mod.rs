@@ -6,8 +6,12 @@
 //! or endless server never hangs an add. Only a successful (2xx) response whose content is
 //! text is returned: an error page is never mistaken for the article.
 
+pub mod robots;
+
+use std::collections::HashMap;
 use std::io::Read;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::model::{FetchRecord, credentials_span, without_credentials};
 
@@ -20,6 +24,9 @@ pub struct FetchOptions {
     pub max_bytes: u64,
     /// Redirects followed before giving up.
     pub max_redirects: u32,
+    /// Politeness towards each site, shared by every fetch made with these options (and
+    /// their clones).
+    pub polite: Arc<Polite>,
 }
 
 impl Default for FetchOptions {
@@ -28,8 +35,132 @@ impl Default for FetchOptions {
             timeout: Duration::from_secs(30),
             max_bytes: 20 * 1024 * 1024,
             max_redirects: 10,
+            polite: Arc::new(Polite::new(DEFAULT_HOST_DELAY, true)),
         }
     }
+}
+
+/// Time between two requests to one host, by default.
+pub const DEFAULT_HOST_DELAY: Duration = Duration::from_secs(1);
+
+/// A polite client: at most one request to a host per `delay`, and the site's robots.txt
+/// respected (read once per site and run).
+#[derive(Debug)]
+pub struct Polite {
+    delay: Duration,
+    robots: bool,
+    /// When each host may next be asked.
+    next: Mutex<HashMap<String, Instant>>,
+    /// Each origin's rules, once read.
+    rules: Mutex<HashMap<String, Arc<robots::Robots>>>,
+}
+
+impl Polite {
+    pub fn new(delay: Duration, robots: bool) -> Polite {
+        Polite {
+            delay,
+            robots,
+            next: Mutex::default(),
+            rules: Mutex::default(),
+        }
+    }
+
+    /// Waits for `host`'s turn.
+    fn wait_turn(&self, host: &str) {
+        if self.delay.is_zero() {
+            return;
+        }
+        let wait = {
+            let Ok(mut next) = self.next.lock() else {
+                return;
+            };
+            let now = Instant::now();
+            let at = next.get(host).copied().filter(|&t| t > now).unwrap_or(now);
+            next.insert(host.to_owned(), at + self.delay);
+            at - now
+        };
+        std::thread::sleep(wait);
+    }
+
+    /// Whether the site's robots.txt lets prov fetch `url`.
+    fn allowed(&self, url: &str, options: &FetchOptions) -> bool {
+        if !self.robots {
+            return true;
+        }
+        let Some((origin, path)) = split_origin(url) else {
+            return true;
+        };
+        // Held while a site's file is read, so parallel fetches read it once.
+        let Ok(mut all) = self.rules.lock() else {
+            return true;
+        };
+        let rules = match all.get(&origin) {
+            Some(r) => Arc::clone(r),
+            None => {
+                let r = Arc::new(self.read_robots(&origin, options));
+                all.insert(origin, Arc::clone(&r));
+                r
+            }
+        };
+        drop(all);
+        rules.allows(&path)
+    }
+
+    fn read_robots(&self, origin: &str, options: &FetchOptions) -> robots::Robots {
+        let url = format!("{origin}/robots.txt");
+        self.wait_turn(&host_of(&url));
+        let agent = agent(options);
+        let Ok(mut response) = agent.get(&url).call() else {
+            // Unreachable: the page's own fetch will say why.
+            return robots::Robots::allow_all();
+        };
+        let status = response.status().as_u16();
+        if (500..600).contains(&status) {
+            return robots::Robots::disallow_all();
+        }
+        if !(200..300).contains(&status) {
+            return robots::Robots::allow_all();
+        }
+        let mut body = Vec::new();
+        let read = response
+            .body_mut()
+            .with_config()
+            .limit(robots::MAX_BYTES as u64 * 4)
+            .reader()
+            .take(robots::MAX_BYTES as u64)
+            .read_to_end(&mut body);
+        match read {
+            Ok(_) => robots::Robots::parse(&String::from_utf8_lossy(&body)),
+            Err(_) => robots::Robots::allow_all(),
+        }
+    }
+}
+
+/// `scheme://host[:port]` and the path with its query, of an http(s) URL.
+fn split_origin(url: &str) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let path = rest[end..].split('#').next().unwrap_or("");
+    let path = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("/{path}")
+    };
+    Some((
+        format!("{}://{}", scheme.to_ascii_lowercase(), &rest[..end]),
+        path,
+    ))
+}
+
+fn agent(options: &FetchOptions) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(options.timeout))
+        .timeout_connect(Some(options.timeout.min(Duration::from_secs(10))))
+        .max_redirects(options.max_redirects)
+        .http_status_as_error(false)
+        .user_agent(concat!("prov/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into()
 }
 
 impl FetchRecord {
@@ -88,6 +219,10 @@ pub enum FetchError {
         "{url}: content type {content_type} is not text; prov stores HTML and plain-text sources"
     )]
     NotText { url: String, content_type: String },
+    #[error(
+        "{url}: the site's robots.txt asks crawlers not to fetch it; pass --ignore-robots to fetch it anyway"
+    )]
+    Robots { url: String },
     #[error("{url}: {message}")]
     Other { url: String, message: String },
 }
@@ -189,14 +324,13 @@ pub fn fetch_if_changed(
             url: url.to_owned(),
         });
     }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(options.timeout))
-        .timeout_connect(Some(options.timeout.min(Duration::from_secs(10))))
-        .max_redirects(options.max_redirects)
-        .http_status_as_error(false)
-        .user_agent(concat!("prov/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+    if !options.polite.allowed(url, options) {
+        return Err(FetchError::Robots {
+            url: url.to_owned(),
+        });
+    }
+    options.polite.wait_turn(&host_of(url));
+    let agent = agent(options);
     let fail = |e: ureq::Error| classify(url, e, options);
     let mut request = agent.get(url);
     if let Some(auth) = &auth {
