@@ -102,5 +102,6 @@ with open(sys.argv[1], "rb") as f:
         n += len(r.content_stream().read())
 print(n, file=sys.stderr)
 ' "$WORK/crawl.warc.gz"
+"$PROV" -C "$WORK" init >/dev/null
 measure "prov add (parse, extract, index, store)" "$PROV" -C "$WORK" add "$WORK/crawl.warc.gz"
 echo "store: $(du -sb "$WORK/.prov" | cut -f1) bytes"
