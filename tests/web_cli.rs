@@ -579,6 +579,30 @@ fn a_page_whose_markup_changed_but_not_its_text_is_a_fetch_of_the_same_version()
     let edited = env.json(&["add", &url]);
     assert_eq!(edited[0]["outcome"], "new-version");
     assert_eq!(env.json(&["log", "--versions", &url]).len(), 2);
+    // `prov diff URL`: the last two versions, the edit and the quotation it changed.
+    let d = &env.json(&["diff", &url])[0];
+    assert_eq!(d["from"], id.as_str(), "{d}");
+    assert_eq!(d["text"]["paragraphs_changed"], 1, "{d}");
+    let changed = d["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["fate"] == "changed")
+        .expect("the changed quotation");
+    assert!(
+        changed["before"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("three years")
+    );
+    assert!(
+        changed["after"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("two years")
+    );
+    let human = env.ok(&["diff", &url]);
+    assert!(human.contains("[-three-] {+two+}"), "{human}");
 }
 
 #[test]
