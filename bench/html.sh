@@ -3,7 +3,8 @@
 # pages), both scored in the same run by the set's own scorer (snippets of the main text
 # that must be kept, boilerplate that must be left out).
 #
-#   bench/html.sh            # all pages, then the English ones
+#   bench/html.sh                    # all pages, then the English ones
+#   KEEP=/tmp/html bench/html.sh     # and keeps both extractors' output there
 #
 # prov reads each page as `prov add` does (its charset, then its article text) and prints
 # the text it stores (`prov cat --text`); trafilatura 2.3.1 (Python, installed from PyPI
@@ -16,8 +17,16 @@ if [ ! -f "$EVAL/expected.json" ]; then
     exit 0
 fi
 build_prov
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${KEEP:-}" ]; then
+    # Keeps each extractor's output (prov.jsonl, trafilatura.jsonl) for a closer look
+    # with the scorer's --show-fail.
+    WORK=$KEEP
+    rm -rf "$WORK/store"
+    mkdir -p "$WORK"
+else
+    WORK=$(mktemp -d)
+    trap 'rm -rf "$WORK"' EXIT
+fi
 
 # prov: every page into a scratch store, then the article text it kept for each.
 t0=$(now)
