@@ -10,6 +10,10 @@ ALTER TABLE fetches ADD COLUMN object TEXT CHECK (object IS NULL OR length(objec
 -- (If-None-Match, If-Modified-Since); a 304 answer is recorded as a fetch of the version.
 ALTER TABLE fetches ADD COLUMN etag TEXT;
 ALTER TABLE fetches ADD COLUMN last_modified TEXT;
+-- A capture read from a web archive (`prov add crawl.warc.gz`) names the archive file: it
+-- was fetched by whoever made the archive, at its capture date, and is not fetched again
+-- by `prov watch` or `check --sources`.
+ALTER TABLE fetches ADD COLUMN archive TEXT;
 
 -- When a page says it was last modified (JSON-LD dateModified, article:modified_time):
 -- what the page claims, beside the first publication's date.

@@ -137,6 +137,7 @@ pub fn poll(
         etag: f.etag.clone(),
         last_modified: f.last_modified.clone(),
         object: None,
+        archive: None,
     });
     let now = store::meta::now_rfc3339();
     let fetched = match fetch::fetch_if_changed(&url, &options.fetch, last.as_ref())? {

@@ -431,6 +431,7 @@ fn add_archive(
                     etag: c.etag,
                     last_modified: c.last_modified,
                     object: None,
+                    archive: Some(path.display().to_string()),
                 };
                 prepare(&objects, Source::Web(record), c.body, None, cli_meta)
             })

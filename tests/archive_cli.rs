@@ -128,6 +128,22 @@ fn check_added(env: &Env, out: &str) {
     assert_eq!(fetches[0]["fetched_at"], "2024-03-01T10:00:00Z");
     assert_eq!(fetches[1]["fetched_at"], "2024-05-07T12:00:00Z");
     assert_eq!(fetches[0]["url"], "https://courier.example/news/tatar");
+    assert!(
+        fetches[0]["archive"]
+            .as_str()
+            .unwrap()
+            .contains("crawl.warc")
+            || fetches[0]["archive"]
+                .as_str()
+                .unwrap()
+                .contains("capture.wacz"),
+        "{shown}"
+    );
+    // Captures someone else made are not fetched again from the live web.
+    let out = env.prov().arg("watch").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("0 pages re-fetched"), "{err}");
     let publications = shown["document"]["publications"].as_array().unwrap();
     assert_eq!(publications[0]["recorded_at"], "2024-03-01T10:00:00Z");
     assert_eq!(

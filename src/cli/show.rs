@@ -111,6 +111,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         if f.status == 304 {
             line.push_str(", not modified");
         }
+        if let Some(archive) = &f.archive {
+            line.push_str(&format!(", captured in {archive}"));
+        }
         if let Some(object) = &f.object {
             line.push_str(&format!(
                 ", markup changed but the article text did not (bytes kept as {})",

@@ -366,6 +366,7 @@ pub fn fetch_if_changed(
             etag: etag.or_else(|| last.etag.clone()),
             last_modified: last_modified.or_else(|| last.last_modified.clone()),
             object: None,
+            archive: None,
         }));
     }
     if !(200..300).contains(&status) {
@@ -430,6 +431,7 @@ pub fn fetch_if_changed(
             etag,
             last_modified,
             object: None,
+            archive: None,
         },
         body,
     }))
@@ -574,6 +576,7 @@ mod tests {
             etag: None,
             last_modified: None,
             object: None,
+            archive: None,
         };
         assert!(f("Text/HTML; charset=\"ISO-8859-1\"").is_html());
         assert_eq!(

@@ -197,6 +197,10 @@ pub struct FetchRecord {
     /// nothing is lost, while the version stays the one already stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<super::DocId>,
+    /// The web archive it was read from, as named to `prov add`: a capture someone else
+    /// made, at its capture date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
 }
 
 /// `url` without the `user:password@` it may carry: what prov stores and prints.

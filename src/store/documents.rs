@@ -600,11 +600,13 @@ impl Store {
         newest_version_text(self.db(), source)
     }
 
-    /// Every URL source, for re-fetching: those whose versions were fetched by prov.
+    /// Every URL source, for re-fetching: those whose versions prov fetched itself (not
+    /// only read from a web archive).
     pub fn fetched_urls(&self) -> Result<Vec<String>> {
         self.db().query(
-            "SELECT s.locator FROM sources s WHERE s.kind = 'url' \
-             AND EXISTS (SELECT 1 FROM fetches f WHERE f.url = s.locator) ORDER BY s.locator",
+            "SELECT s.locator FROM sources s WHERE s.kind = 'url' AND EXISTS \
+             (SELECT 1 FROM fetches f WHERE f.url = s.locator AND f.archive IS NULL) \
+             ORDER BY s.locator",
             args![],
             |r| r.get(0),
         )
@@ -967,7 +969,8 @@ impl Tx<'_> {
         let tx = self.db();
         tx.execute(
             "INSERT INTO fetches (url, final_url, status, content_type, fetched_at, doc_id, \
-             object, etag, last_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             object, etag, last_modified, archive) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             args![
                 fetch.url,
                 fetch.final_url,
@@ -977,7 +980,8 @@ impl Tx<'_> {
                 id.to_hex(),
                 fetch.object.filter(|o| o != id).map(|o| o.to_hex()),
                 fetch.etag,
-                fetch.last_modified
+                fetch.last_modified,
+                fetch.archive
             ],
         )?;
         Ok(())
@@ -991,8 +995,8 @@ impl Tx<'_> {
 
 /// The columns [`fetch_from_row`] reads, in order.
 const FETCH_COLUMNS: &str =
-    "url, final_url, status, content_type, fetched_at, etag, last_modified, object";
-const FETCH_COLUMN_COUNT: usize = 8;
+    "url, final_url, status, content_type, fetched_at, etag, last_modified, object, archive";
+const FETCH_COLUMN_COUNT: usize = 9;
 
 fn fetch_from_row(r: &super::db::Row<'_>) -> Result<FetchRecord> {
     Ok(FetchRecord {
@@ -1007,6 +1011,7 @@ fn fetch_from_row(r: &super::db::Row<'_>) -> Result<FetchRecord> {
             .get::<Option<String>>(7)?
             .map(|o| parse_id(&o))
             .transpose()?,
+        archive: r.get(8)?,
     })
 }
 
