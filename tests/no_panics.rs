@@ -253,3 +253,53 @@ proptest! {
         }
     }
 }
+
+/// Bytes shaped like WARC records and HTTP responses, so the strategies reach the
+/// parsers' branches (headers, lengths, chunk sizes, separators).
+fn warcish() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"WARC/1.1\r\n".to_vec()),
+        Just(b"WARC-Type: response\r\n".to_vec()),
+        Just(b"WARC-Type: resource\r\n".to_vec()),
+        Just(b"WARC-Target-URI: https://a.example/\r\n".to_vec()),
+        Just(b"WARC-Date: 2024-01-01T00:00:00Z\r\n".to_vec()),
+        Just(b"Content-Type: application/http; msgtype=response\r\n".to_vec()),
+        Just(b"Content-Type: text/html\r\n".to_vec()),
+        Just(b"Content-Length: 12\r\n".to_vec()),
+        Just(b"Content-Length: 99999999999\r\n".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\r\n\r\n".to_vec()),
+        Just(b"HTTP/1.1 200 OK\r\n".to_vec()),
+        Just(b"Transfer-Encoding: chunked\r\n".to_vec()),
+        Just(b"Content-Encoding: gzip\r\n".to_vec()),
+        Just(b"Content-Encoding: deflate\r\n".to_vec()),
+        Just(b"5\r\nhello\r\n0\r\n".to_vec()),
+        Just(b"fffffffffffffffff\r\n".to_vec()),
+        Just(b"\x1f\x8b\x08\x00".to_vec()),
+        Just(b"<p>text</p>".to_vec()),
+        proptest::collection::vec(any::<u8>(), 0..24),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn no_archive_bytes_make_the_reader_panic(bytes in warcish(), gz in any::<bool>()) {
+        let mut pages = 0;
+        prov::archive::read_stream(&bytes[..], gz, 1 << 16, &mut |item| {
+            if let prov::archive::Item::Page(p) = item {
+                assert!(p.body.len() <= 1 << 16);
+                pages += 1;
+            }
+        });
+    }
+
+    #[test]
+    fn no_feed_or_robots_text_makes_the_parsers_panic(text in "\\PC{0,300}") {
+        let _ = prov::feed::parse(text.as_bytes(), "https://a.example/feed");
+        let robots = prov::fetch::robots::Robots::parse(&text);
+        let _ = robots.allows(&format!("/{text}"));
+    }
+}
