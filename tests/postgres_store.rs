@@ -180,3 +180,53 @@ fn an_unreachable_server_is_named_without_its_password() {
     assert!(err.contains("hint:") && err.contains("PGPASSWORD"), "{err}");
     assert!(!err.contains("s3cret"), "{err}");
 }
+
+#[test]
+fn a_writer_that_clashes_with_another_on_the_same_row_runs_again_and_commits() {
+    use prov::model::{DocId, Metadata};
+    use prov::store::documents::DocForm;
+    use prov::store::location::Location;
+    let Some(server) = common::pg::server() else {
+        return;
+    };
+    let url = server.fresh_url();
+    let location = Location::Postgres(url);
+    let (mut first, _) = prov::Store::init_at(&location).unwrap();
+    let mut other = prov::Store::open_at(&location).unwrap();
+    let id = DocId::of_bytes(b"the same wire story");
+    let insert = |tx: &prov::store::Tx<'_>| {
+        tx.insert_document(
+            &id,
+            19,
+            "utf-8",
+            "2026-12-01T00:00:00Z",
+            &Metadata::default(),
+            &DocForm::default(),
+        )
+    };
+    // The first writer checks that the row is missing, then (before it inserts) the other
+    // commits the same row: its insert clashes, and it is run again from the start.
+    let mut attempts = 0;
+    let seq = first
+        .write_staged(|tx| {
+            attempts += 1;
+            if let Some((seq, _)) = tx.stored_metadata(&id)? {
+                return Ok(seq);
+            }
+            if attempts == 1 {
+                other.write(|o| insert(o)).unwrap();
+            }
+            insert(tx)
+        })
+        .unwrap();
+    assert_eq!(attempts, 2, "the clash was retried once");
+    let stored = first
+        .write(|tx| tx.stored_metadata(&id))
+        .unwrap()
+        .map(|(s, _)| s);
+    assert_eq!(
+        stored,
+        Some(seq),
+        "the second run found the other writer's row"
+    );
+}
