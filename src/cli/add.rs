@@ -9,16 +9,19 @@ use serde_json::json;
 use super::output::note;
 use super::{CommandError, Context, Out, exit};
 
-/// Add documents to the store: files, directories (recursively), URLs, or `-` for
-/// standard input.
+/// Add documents to the store: files, directories (recursively), URLs, web archives
+/// (.warc, .warc.gz, .wacz: every HTML page captured, at its capture date), the pages of
+/// feeds (--feed), or `-` for standard input.
 ///
 /// Each document is stored under the BLAKE3 hash of its exact bytes; adding the same bytes
 /// again changes nothing. Metadata comes from the flags below, from a sidecar
 /// `FILE.meta.toml` / `FILE.meta.json` next to the file, or from an HTML page's own tags
 /// (flags win, then the sidecar). A file added again with different bytes (same --url, or
 /// without one the same path) becomes a new version; so does a URL that serves different
-/// bytes when fetched again. HTML pages (.html files and pages fetched from the web) are
+/// article text when fetched again (a page whose markup changed but not its text is a
+/// fetch of the same version). HTML pages (.html files and pages fetched from the web) are
 /// read as their article text: headline and paragraphs, without navigation or scripts.
+/// URLs are fetched politely: robots.txt respected, one request per site per --delay.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files, directories or http(s):// URLs to add; `-` reads one document from standard
