@@ -112,6 +112,16 @@ fn a_feed_adds_each_item_once_and_watch_finds_new_items_and_edits() {
     assert_eq!(events[0]["event"], "feed");
     assert_eq!(events[0]["items"], 4);
     assert_eq!(events[0]["new_items"], 0);
+    let listed = env.json(&["watch", "--list"]);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["url"], feed.as_str());
+    assert_eq!(listed[0]["items"], 4);
+    assert_eq!(listed[0]["title"], "Courier");
+    let human = env.ok(&["watch", "--list"]);
+    assert!(
+        human.contains("4 items") && human.contains("(Courier)"),
+        "{human}"
+    );
     env.ok(&["fsck"]);
 }
 

@@ -29,6 +29,10 @@ pub struct Args {
     /// Exit 1 when a page was edited since it was last fetched.
     #[arg(long)]
     exit_code: bool,
+    /// List the tracked feeds (items seen, when each was added and last polled); fetch
+    /// nothing.
+    #[arg(long, conflicts_with_all = ["every", "feeds_only", "exit_code"])]
+    list: bool,
     #[command(flatten)]
     web: super::web::FetchArgs,
 }
@@ -65,6 +69,28 @@ struct Round {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let mut store = ctx.store()?;
+    if args.list {
+        for feed in store.feeds()? {
+            if out.json {
+                out.json_line(&feed)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}  {} {}, added {}, last polled {}{}",
+                    feed.url,
+                    feed.items,
+                    if feed.items == 1 { "item" } else { "items" },
+                    feed.added_at,
+                    feed.polled_at.as_deref().unwrap_or("never"),
+                    feed.title
+                        .as_deref()
+                        .map(|t| format!("  ({t})"))
+                        .unwrap_or_default()
+                )?;
+            }
+        }
+        return Ok(exit::SUCCESS);
+    }
     loop {
         // Each round reads robots.txt afresh.
         let options = AddOptions {
