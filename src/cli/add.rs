@@ -189,21 +189,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             if write_err.is_some() {
                 return;
             }
-            let result = bar.suspend(|| {
-                if out.json {
-                    let mut value = serde_json::to_value(added).map_err(std::io::Error::other)?;
-                    value["outcome"] = json!(added.outcome());
-                    out.json_line(&value)
-                } else {
-                    writeln!(
-                        out,
-                        "{}  {}  {}",
-                        added.id.short(),
-                        added.path,
-                        describe(added)
-                    )
-                }
-            });
+            let result = bar.suspend(|| write_added(out, added, None));
             if let Err(e) = result {
                 write_err = Some(e);
             }
@@ -225,15 +211,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             };
             match prov::feed::poll(&mut store, &url, &options, &mut on_event) {
                 Ok((polled, summary)) => {
-                    let what = match (polled.not_modified, polled.new_items) {
-                        (true, _) => "not modified since the last poll".to_owned(),
-                        (false, n) => format!(
-                            "{} {}, {n} new",
-                            polled.items,
-                            if polled.items == 1 { "item" } else { "items" }
-                        ),
-                    };
-                    bar.suspend(|| note(format!("feed {}: {what}", polled.feed)));
+                    bar.suspend(|| note(poll_note(&polled)));
                     all.added.extend(summary.added);
                     all.refused.extend(summary.refused);
                 }
@@ -309,7 +287,45 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     })
 }
 
-pub(super) fn describe(added: &prov::ingest::Added) -> String {
+/// One document's line: id, path and what happened (`--json`: the record with its
+/// `outcome`, and `event` when given).
+pub(super) fn write_added(
+    out: &mut Out,
+    added: &prov::ingest::Added,
+    event: Option<&str>,
+) -> std::io::Result<()> {
+    if out.json {
+        let mut value = serde_json::to_value(added).map_err(std::io::Error::other)?;
+        value["outcome"] = json!(added.outcome());
+        if let Some(event) = event {
+            value["event"] = json!(event);
+        }
+        out.json_line(&value)
+    } else {
+        writeln!(
+            out,
+            "{}  {}  {}",
+            added.id.short(),
+            added.path,
+            describe(added)
+        )
+    }
+}
+
+/// What one poll of a feed found, for stderr.
+pub(super) fn poll_note(polled: &prov::feed::Polled) -> String {
+    let what = match (polled.not_modified, polled.new_items) {
+        (true, _) => "not modified since the last poll".to_owned(),
+        (false, n) => format!(
+            "{} {}, {n} new",
+            polled.items,
+            if polled.items == 1 { "item" } else { "items" }
+        ),
+    };
+    format!("feed {}: {what}", polled.feed)
+}
+
+fn describe(added: &prov::ingest::Added) -> String {
     let source = added
         .source
         .as_ref()

@@ -155,23 +155,7 @@ fn watch_once(
                 if only_changes && !matches!(outcome, "added" | "new-version") {
                     continue;
                 }
-                let result = if json {
-                    let mut value = serde_json::to_value(added).map_err(std::io::Error::other);
-                    if let Ok(v) = &mut value {
-                        v["outcome"] = json!(outcome);
-                        v["event"] = json!("page");
-                    }
-                    value.and_then(|v| out.json_line(&v))
-                } else {
-                    writeln!(
-                        out,
-                        "{}  {}  {}",
-                        added.id.short(),
-                        added.path,
-                        super::add::describe(added)
-                    )
-                };
-                if let Err(e) = result {
+                if let Err(e) = super::add::write_added(out, added, Some("page")) {
                     write_err.get_or_insert(e);
                 }
             }
@@ -188,13 +172,8 @@ fn watch_once(
                     let mut v = serde_json::to_value(&polled).map_err(std::io::Error::other)?;
                     v["event"] = json!("feed");
                     out.json_line(&v)?;
-                } else if polled.not_modified {
-                    note(format!("feed {}: not modified", polled.feed));
                 } else {
-                    note(format!(
-                        "feed {}: {} items, {} new",
-                        polled.feed, polled.items, polled.new_items
-                    ));
+                    note(super::add::poll_note(&polled));
                 }
                 fresh.extend(summary.added.iter().map(|a| a.path.clone()));
                 report(out, &summary, &mut round, false);
