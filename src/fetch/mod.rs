@@ -296,21 +296,10 @@ pub enum FetchOutcome {
     NotModified(FetchRecord),
 }
 
-/// Fetches `url`. Credentials written into it (`https://user:pass@host/`) are sent as
-/// HTTP basic authentication and appear nowhere else: not in the record, not in errors.
-pub fn fetch(url_given: &str, options: &FetchOptions) -> Result<Fetched, FetchError> {
-    match fetch_if_changed(url_given, options, None)? {
-        FetchOutcome::Fetched(f) => Ok(f),
-        // Only a conditional request is answered 304; one was not sent.
-        FetchOutcome::NotModified(record) => Err(FetchError::Status {
-            url: record.url,
-            status: 304,
-        }),
-    }
-}
-
 /// Fetches `url`, asking the server (with `If-None-Match` and `If-Modified-Since` from
-/// `last`, the previous fetch of it) to answer 304 when nothing changed since.
+/// `last`, the previous fetch of it, when given) to answer 304 when nothing changed
+/// since. Credentials written into the URL (`https://user:pass@host/`) are sent as HTTP
+/// basic authentication and appear nowhere else: not in the record, not in errors.
 pub fn fetch_if_changed(
     url_given: &str,
     options: &FetchOptions,
@@ -589,7 +578,7 @@ mod tests {
 
     #[test]
     fn a_non_url_is_refused_without_a_request() {
-        let e = fetch("file:///etc/passwd", &FetchOptions::default()).unwrap_err();
+        let e = fetch_if_changed("file:///etc/passwd", &FetchOptions::default(), None).unwrap_err();
         assert!(matches!(e, FetchError::BadUrl { .. }), "{e}");
     }
 }
