@@ -22,6 +22,35 @@ pub struct FeedItem {
     pub url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// When the item says it was published (RFC 3339, UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// When it says it was last updated (Atom `updated`): never taken as published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// The item's authors, comma-separated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+impl FeedItem {
+    /// What the item says about its page, to fill in what the page leaves out: a page
+    /// without a date of its own gets the feed's. Fields that do not read as valid are
+    /// left out, not guessed.
+    pub fn metadata(&self) -> crate::model::Metadata {
+        let meta = crate::model::Metadata {
+            title: self.title.clone(),
+            published: self.published.clone(),
+            modified: self.updated.clone(),
+            author: self.author.clone(),
+            ..Default::default()
+        };
+        meta.clone().normalized().unwrap_or(crate::model::Metadata {
+            published: None,
+            modified: None,
+            ..meta
+        })
+    }
 }
 
 /// A feed as read.
@@ -71,10 +100,22 @@ pub fn parse(bytes: &[u8], url: &str) -> Result<Feed, FeedError> {
                 "" => link.clone(),
                 id => id.to_owned(),
             };
+            const STAMP: &str = "%Y-%m-%dT%H:%M:%SZ";
+            let published = entry.published.map(|t| t.format(STAMP).to_string());
+            let updated = entry.updated.map(|t| t.format(STAMP).to_string());
+            let authors: Vec<&str> = entry
+                .authors
+                .iter()
+                .filter_map(|a| a.name.as_deref().map(str::trim))
+                .filter(|n| !n.is_empty())
+                .collect();
             Some(FeedItem {
                 key,
                 url: link,
                 title: entry.title.map(|t| t.content),
+                published,
+                updated,
+                author: (!authors.is_empty()).then(|| authors.join(", ")),
             })
         })
         .collect();
@@ -166,7 +207,13 @@ pub fn poll(
     // The same page listed twice is fetched once.
     let mut urls = std::collections::HashSet::new();
     new.retain(|i| urls.insert(i.url.clone()));
-    let inputs = new.iter().map(|i| Input::Url(i.url.clone())).collect();
+    let inputs = new
+        .iter()
+        .map(|i| Input::Linked {
+            url: i.url.clone(),
+            meta: Box::new(i.metadata()),
+        })
+        .collect();
     let summary = ingest::add(store, inputs, options, on_event)?;
     // Items whose page went in are seen; the others are tried again next time.
     let added: std::collections::HashSet<&str> =
@@ -205,7 +252,8 @@ mod tests {
     #[test]
     fn rss_atom_and_json_feed_items_are_read() {
         let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>Courier</title>
-            <item><title>One</title><link>https://c.example/a</link><guid>id-a</guid></item>
+            <item><title>One</title><link>https://c.example/a</link><guid>id-a</guid>
+            <pubDate>Tue, 10 Jun 2025 14:30:00 +0200</pubDate><author>kim@c.example (Kim Ode)</author></item>
             <item><title>Two</title><link>/b</link></item>
             </channel></rss>"#;
         let feed = parse(rss, "https://c.example/feed.xml").unwrap();
@@ -213,6 +261,20 @@ mod tests {
         assert_eq!(feed.items.len(), 2);
         assert_eq!(feed.items[0].key, "id-a");
         assert_eq!(feed.items[1].url, "https://c.example/b");
+        // Dates in UTC, as the store keeps them; an item without one has none.
+        assert_eq!(
+            feed.items[0].published.as_deref(),
+            Some("2025-06-10T12:30:00Z")
+        );
+        assert_eq!(feed.items[1].published, None);
+        let meta = feed.items[0].metadata();
+        assert_eq!(meta.published.as_deref(), Some("2025-06-10T12:30:00Z"));
+        assert_eq!(meta.title.as_deref(), Some("One"));
+        assert!(
+            meta.author
+                .as_deref()
+                .is_some_and(|a| a.contains("Kim Ode"))
+        );
 
         let atom = br#"<?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:f</id>
@@ -222,6 +284,12 @@ mod tests {
         let feed = parse(atom, "https://a.example/atom").unwrap();
         assert_eq!(feed.items[0].key, "urn:e1");
         assert_eq!(feed.items[0].url, "https://a.example/e1");
+        // Atom's `updated` is when it changed, not when it was published.
+        assert_eq!(feed.items[0].published, None);
+        assert_eq!(
+            feed.items[0].metadata().modified.as_deref(),
+            Some("2025-01-01T00:00:00Z")
+        );
 
         let json = br#"{"version": "https://jsonfeed.org/version/1.1", "title": "J",
             "items": [{"id": "1", "url": "https://j.example/1", "content_text": "x"}]}"#;

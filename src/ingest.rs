@@ -62,6 +62,10 @@ pub enum Input {
     Stdin(Vec<u8>),
     /// A web page (or any text) to fetch over HTTP(S).
     Url(String),
+    /// A web page a feed item links to, with what the item says about it (title, date,
+    /// author): it fills in what the page leaves out, and never overrides the page, a
+    /// sidecar or the command line.
+    Linked { url: String, meta: Box<Metadata> },
 }
 
 /// How to add.
@@ -255,7 +259,8 @@ pub fn add(
         match input {
             Input::Path(p) => expand(&p, &mut files, &mut summary.refused),
             Input::Stdin(bytes) => stdin.push(bytes),
-            Input::Url(u) => urls.push(u),
+            Input::Url(u) => urls.push((u, Metadata::default())),
+            Input::Linked { url, meta } => urls.push((url, *meta)),
         }
     }
     // `prov add seeds/*` names each file's sidecar too: a sidecar is read with the file it
@@ -300,17 +305,17 @@ pub fn add(
     // changed (304) sends no body.
     let last: Vec<Option<(FetchRecord, DocId)>> = urls
         .iter()
-        .map(|u| store.last_fetch(&crate::model::without_credentials(u)))
+        .map(|(u, _)| store.last_fetch(&crate::model::without_credentials(u)))
         .collect::<Result<_, _>>()?;
     let fetched: Vec<Result<Fetch, AddError>> = urls
         .par_iter()
         .zip(&last)
         .with_max_len(1)
-        .map(|(url, last)| {
+        .map(|((url, linked), last)| {
             match fetch::fetch_if_changed(url, &options.fetch, last.as_ref().map(|l| &l.0))? {
                 fetch::FetchOutcome::Fetched(fetched) => prepare(
                     &objects,
-                    Source::Web(fetched.record),
+                    Source::Web(fetched.record, Box::new(linked.clone())),
                     fetched.body,
                     None,
                     &cli_meta,
@@ -433,7 +438,13 @@ fn add_archive(
                     object: None,
                     archive: Some(path.display().to_string()),
                 };
-                prepare(&objects, Source::Web(record), c.body, None, cli_meta)
+                prepare(
+                    &objects,
+                    Source::Web(record, Box::default()),
+                    c.body,
+                    None,
+                    cli_meta,
+                )
             })
             .collect();
         for p in prepared {
@@ -624,7 +635,8 @@ enum Source {
         html: bool,
     },
     Stdin,
-    Web(FetchRecord),
+    /// A fetched (or archived) page, with what a link to it said (see [`Input::Linked`]).
+    Web(FetchRecord, Box<Metadata>),
 }
 
 fn is_html_path(path: &Path) -> bool {
@@ -735,6 +747,7 @@ fn prepare(
     sidecar: Option<Metadata>,
     cli_meta: &Metadata,
 ) -> Result<Prepared, AddError> {
+    let mut linked = Metadata::default();
     let (shown, tracked, fetched, html, charset) = match source {
         Source::File {
             shown,
@@ -745,14 +758,17 @@ fn prepare(
             (shown, Some(tracked), None, html, None)
         }
         Source::Stdin => ("-".to_owned(), None, None, text::html::sniff(&bytes), None),
-        Source::Web(f) => {
+        Source::Web(f, link) => {
+            linked = *link;
             let html = f.is_html() || (f.content_type.is_none() && text::html::sniff(&bytes));
             let charset = f.charset().map(str::to_owned);
             (f.url.clone(), None, Some(f), html, charset)
         }
     };
     let io = |path: PathBuf| move |source| AddError::Io { path, source };
-    let mut meta = sidecar.unwrap_or_default();
+    let sidecar = sidecar.unwrap_or_default();
+    // A link's description comes under everything the page and the user say.
+    let mut meta = linked.clone().overlay(&sidecar);
     let (text, encoding, form) = if html {
         text::refuse_binary(&bytes).map_err(|source| AddError::Decode {
             path: PathBuf::from(&shown),
@@ -760,8 +776,9 @@ fn prepare(
         })?;
         let (page, encoding) = text::html::decode(&bytes, charset.as_deref());
         let article = text::html::article(&page);
-        // What the page says about itself comes under the sidecar and the flags.
-        meta = article.meta.overlay(&meta);
+        // What the page says about itself comes under the sidecar and the flags, and over
+        // what a link to it said.
+        meta = linked.overlay(&article.meta).overlay(&sidecar);
         let text_id = DocId::of_bytes(article.text.as_bytes());
         objects
             .write(&text_id, article.text.as_bytes())

@@ -156,3 +156,59 @@ fn a_feed_is_polled_conditionally_and_bad_feeds_are_errors() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--feed takes the URLs"), "{err}");
 }
+
+#[test]
+fn a_feed_item_dates_the_page_that_gives_no_date_of_its_own() {
+    let server = Server::start();
+    // Story 1 says nothing about when it was published; story 2 does, and it wins.
+    server.set("/story/1", Route::html(page(1, "nine")));
+    let dated = page(2, "ten").replace(
+        "<title>",
+        "<meta property=\"article:published_time\" content=\"2025-03-01T08:00:00Z\"><title>",
+    );
+    server.set("/story/2", Route::html(dated));
+    let item = |n: u32, date: &str| {
+        format!(
+            "<item><title>Story {n}</title><link>{}</link><guid>s-{n}</guid>\
+             <pubDate>{date}</pubDate><dc:creator>Ana Ruiz</dc:creator></item>",
+            server.url(&format!("/story/{n}"))
+        )
+    };
+    let body = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>Courier</title>{}{}\
+         </channel></rss>",
+        item(1, "Mon, 02 Jun 2025 09:15:00 +0000"),
+        item(2, "Wed, 04 Jun 2025 10:00:00 +0000")
+    );
+    server.set(
+        "/feed.xml",
+        Route::Page {
+            status: 200,
+            content_type: "application/rss+xml",
+            body: body.into_bytes(),
+        },
+    );
+    let env = Env::new();
+    env.ok(&["add", "--feed", &server.url("/feed.xml")]);
+    let docs = env.json(&["log"]);
+    let by_url = |n: u32| {
+        let url = server.url(&format!("/story/{n}"));
+        docs.iter()
+            .find(|d| d["url"] == url.as_str())
+            .unwrap_or_else(|| panic!("no document for {url}: {docs:?}"))
+            .clone()
+    };
+    let first = by_url(1);
+    assert_eq!(first["published"], "2025-06-02T09:15:00Z", "{first}");
+    assert_eq!(first["author"], "Ana Ruiz", "{first}");
+    assert_eq!(
+        first["publications"][0]["published"], "2025-06-02T09:15:00Z",
+        "{first}"
+    );
+    let second = by_url(2);
+    assert_eq!(second["published"], "2025-03-01T08:00:00Z", "{second}");
+    // In publication order, the page that dates itself earlier comes first.
+    let human = env.ok(&["log", "--since", "2025-01-01"]);
+    assert!(human.contains("2025-06-02"), "{human}");
+}
