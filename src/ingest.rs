@@ -415,16 +415,8 @@ fn add_archive(
 ) -> Result<(), AddError> {
     use crate::archive::{self, Capture, Item, ReadError};
     let objects = store.objects().clone();
-    let mut pending: Vec<Capture> = Vec::new();
-    let mut held = 0usize;
-    let mut pages = 0u64;
-    let prepare_all = |store: &mut Store,
-                       pending: &mut Vec<Capture>,
-                       batch: &mut Batch,
-                       summary: &mut AddSummary,
-                       on_event: &mut dyn FnMut(Event<'_>)|
-     -> Result<(), AddError> {
-        let prepared: Vec<Result<Prepared, AddError>> = std::mem::take(pending)
+    let prepare_chunk = |chunk: Vec<Capture>| -> Vec<Result<Prepared, AddError>> {
+        chunk
             .into_par_iter()
             .map(|c| {
                 let record = FetchRecord {
@@ -446,55 +438,87 @@ fn add_archive(
                     cli_meta,
                 )
             })
-            .collect();
-        for p in prepared {
+            .collect()
+    };
+    // Reading the archive, preparing its pages and committing them overlap: while one
+    // chunk's pages are pushed (and a full batch committed) on this thread, the next chunk
+    // is prepared on the others, and the one after is read.
+    std::thread::scope(|scope| -> Result<(), AddError> {
+        let mut preparing: Option<std::thread::ScopedJoinHandle<'_, _>> = None;
+        let mut pending: Vec<Capture> = Vec::new();
+        let mut held = 0usize;
+        let mut pages = 0u64;
+        let push_prepared = |store: &mut Store,
+                             handle: Option<std::thread::ScopedJoinHandle<'_, _>>,
+                             batch: &mut Batch,
+                             summary: &mut AddSummary,
+                             on_event: &mut dyn FnMut(Event<'_>)|
+         -> Result<(), AddError> {
+            let Some(handle) = handle else {
+                return Ok(());
+            };
+            let prepared: Vec<Result<Prepared, AddError>> = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for p in prepared {
+                push(store, p, batch, summary, on_event)?;
+            }
+            Ok(())
+        };
+        let read = archive::read(path, limit, &mut |item| -> Result<(), AddError> {
+            match item {
+                Item::Page(capture) => {
+                    pages += 1;
+                    held += capture.body.len();
+                    pending.push(capture);
+                    if pending.len() >= ARCHIVE_CHUNK || held >= ARCHIVE_CHUNK_BYTES {
+                        held = 0;
+                        let chunk = std::mem::take(&mut pending);
+                        let before = preparing.replace(scope.spawn(|| prepare_chunk(chunk)));
+                        push_prepared(store, before, batch, summary, on_event)?;
+                    }
+                }
+                Item::Damaged(source) => {
+                    let e = AddError::Archive {
+                        path: path.to_owned(),
+                        source,
+                    };
+                    on_event(Event::Refused(&e));
+                    summary.refused.push(e);
+                }
+            }
+            Ok(())
+        });
+        if let Err(ReadError::Stopped(e)) = read {
+            return Err(e);
+        }
+        // What is being prepared goes in, whatever else happened to the reading.
+        push_prepared(store, preparing.take(), batch, summary, on_event)?;
+        let refused = match read {
+            Ok(skipped) => {
+                on_event(Event::Archive {
+                    path,
+                    pages,
+                    skipped,
+                });
+                None
+            }
+            Err(ReadError::Stopped(e)) => return Err(e),
+            Err(ReadError::Io { path, source }) => Some(AddError::Io { path, source }),
+            Err(ReadError::Archive(source)) => Some(AddError::Archive {
+                path: path.to_owned(),
+                source,
+            }),
+        };
+        if let Some(e) = refused {
+            on_event(Event::Refused(&e));
+            summary.refused.push(e);
+        }
+        for p in prepare_chunk(pending) {
             push(store, p, batch, summary, on_event)?;
         }
         Ok(())
-    };
-    let read = archive::read(path, limit, &mut |item| -> Result<(), AddError> {
-        match item {
-            Item::Page(capture) => {
-                pages += 1;
-                held += capture.body.len();
-                pending.push(capture);
-                if pending.len() >= ARCHIVE_CHUNK || held >= ARCHIVE_CHUNK_BYTES {
-                    held = 0;
-                    prepare_all(store, &mut pending, batch, summary, on_event)?;
-                }
-            }
-            Item::Damaged(source) => {
-                let e = AddError::Archive {
-                    path: path.to_owned(),
-                    source,
-                };
-                on_event(Event::Refused(&e));
-                summary.refused.push(e);
-            }
-        }
-        Ok(())
-    });
-    let refused = match read {
-        Ok(skipped) => {
-            on_event(Event::Archive {
-                path,
-                pages,
-                skipped,
-            });
-            None
-        }
-        Err(ReadError::Stopped(e)) => return Err(e),
-        Err(ReadError::Io { path, source }) => Some(AddError::Io { path, source }),
-        Err(ReadError::Archive(source)) => Some(AddError::Archive {
-            path: path.to_owned(),
-            source,
-        }),
-    };
-    if let Some(e) = refused {
-        on_event(Event::Refused(&e));
-        summary.refused.push(e);
-    }
-    prepare_all(store, &mut pending, batch, summary, on_event)
+    })
 }
 
 /// What fetching a URL gave (one per URL named, so its size does not matter).
