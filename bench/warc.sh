@@ -14,6 +14,7 @@
 #
 #   bench/warc.sh                 # SIZE=1G
 #   SIZE=200M bench/warc.sh
+#   BEFORE=/path/to/older/prov bench/warc.sh   # also times that build, alternating
 source "$(dirname "$0")/common.sh"
 SIZE=${SIZE:-1G}
 case "$SIZE" in
@@ -105,3 +106,13 @@ print(n, file=sys.stderr)
 "$PROV" -C "$WORK" init >/dev/null
 measure "prov add (parse, extract, index, store)" "$PROV" -C "$WORK" add "$WORK/crawl.warc.gz"
 echo "store: $(du -sb "$WORK/.prov" | cut -f1) bytes"
+if [ -n "${BEFORE:-}" ]; then
+    # Before and after, alternating, each into an empty store.
+    for run in 1 2; do
+        for bin in "$BEFORE" "$PROV"; do
+            rm -rf "$WORK/.prov"
+            "$bin" -C "$WORK" init >/dev/null
+            measure "run $run: $bin add" "$bin" -C "$WORK" add "$WORK/crawl.warc.gz"
+        done
+    done
+fi
