@@ -489,30 +489,27 @@ fn add_archive(
             }
             Ok(())
         });
-        if let Err(ReadError::Stopped(e)) = read {
-            return Err(e);
-        }
-        // What is being prepared goes in, whatever else happened to the reading.
-        push_prepared(store, preparing.take(), batch, summary, on_event)?;
-        let refused = match read {
-            Ok(skipped) => {
-                on_event(Event::Archive {
-                    path,
-                    pages,
-                    skipped,
-                });
-                None
-            }
+        let read = match read {
+            Ok(skipped) => Ok(skipped),
             Err(ReadError::Stopped(e)) => return Err(e),
-            Err(ReadError::Io { path, source }) => Some(AddError::Io { path, source }),
-            Err(ReadError::Archive(source)) => Some(AddError::Archive {
+            Err(ReadError::Io { path, source }) => Err(AddError::Io { path, source }),
+            Err(ReadError::Archive(source)) => Err(AddError::Archive {
                 path: path.to_owned(),
                 source,
             }),
         };
-        if let Some(e) = refused {
-            on_event(Event::Refused(&e));
-            summary.refused.push(e);
+        // What is being prepared goes in, whatever else happened to the reading.
+        push_prepared(store, preparing.take(), batch, summary, on_event)?;
+        match read {
+            Ok(skipped) => on_event(Event::Archive {
+                path,
+                pages,
+                skipped,
+            }),
+            Err(e) => {
+                on_event(Event::Refused(&e));
+                summary.refused.push(e);
+            }
         }
         for p in prepare_chunk(pending) {
             push(store, p, batch, summary, on_event)?;
@@ -790,19 +787,13 @@ fn prepare(
         }
     };
     let io = |path: PathBuf| move |source| AddError::Io { path, source };
-    let sidecar = sidecar.unwrap_or_default();
-    // A link's description comes under everything the page and the user say.
-    let mut meta = linked.clone().overlay(&sidecar);
-    let (text, encoding, form) = if html {
+    let (text, encoding, form, own) = if html {
         text::refuse_binary(&bytes).map_err(|source| AddError::Decode {
             path: PathBuf::from(&shown),
             source,
         })?;
         let (page, encoding) = text::html::decode(&bytes, charset.as_deref());
         let article = text::html::article(&page);
-        // What the page says about itself comes under the sidecar and the flags, and over
-        // what a link to it said.
-        meta = linked.overlay(&article.meta).overlay(&sidecar);
         let text_id = DocId::of_bytes(article.text.as_bytes());
         objects
             .write(&text_id, article.text.as_bytes())
@@ -812,7 +803,7 @@ fn prepare(
             text_id: Some(text_id),
             canonical: article.canonical,
         };
-        (article.text, encoding.to_owned(), form)
+        (article.text, encoding.to_owned(), form, Some(article.meta))
     } else {
         let (text, encoding) = match (text::decode(&bytes), &charset) {
             (Ok(d), _) => (d.text.into_owned(), d.encoding.as_str().to_owned()),
@@ -830,8 +821,17 @@ fn prepare(
                 });
             }
         };
-        (text, encoding, DocForm::default())
+        (text, encoding, DocForm::default(), None)
     };
+    // What a link said about the page comes under what the page says about itself, which
+    // comes under the sidecar and the flags.
+    let mut meta = match own {
+        Some(own) => linked.overlay(&own),
+        None => linked,
+    };
+    if let Some(sidecar) = &sidecar {
+        meta = meta.overlay(sidecar);
+    }
     if let Some(f) = &fetched {
         meta.url = Some(f.url.clone());
     }
