@@ -89,7 +89,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         store.reset_indexes()?;
         let n = prov::index::catch_up(&mut store, &mut |_, _| {})?;
         note(format!(
-            "rebuilt the fingerprint and word indexes of {n} documents"
+            "rebuilt the quotation-id index, and the fingerprint and word indexes of {n} documents"
         ));
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -104,7 +104,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     bar.finish_and_clear();
     // A damaged index is reported above; listing every document as missing from it
     // would bury that.
-    let damaged_index = Index::ALL
+    let damaged_index = Index::DOCUMENTS
         .iter()
         .any(|i| report.problems.iter().any(|p| p.item == i.to_string()));
     if !damaged_index {

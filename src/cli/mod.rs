@@ -140,14 +140,23 @@ impl Context {
 /// that is done, retrieval reads them directly, so a failure here (a read-only store) only
 /// costs time and is reported as such.
 fn catch_up(store: &mut Store) {
-    let pending = match store.index_pending_count() {
-        Ok(0) | Err(_) => return,
-        Ok(n) => n,
+    let (Ok(documents), Ok(quotes)) =
+        (store.index_pending_count(), store.quote_ids_pending_count())
+    else {
+        return;
     };
-    output::note(format!(
-        "indexing {pending} document{} stored by an earlier prov (once)…",
-        if pending == 1 { "" } else { "s" }
-    ));
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    match (documents, quotes) {
+        (0, 0) => return,
+        (0, q) => output::note(format!(
+            "indexing the ids of {q} quotation{} stored by an earlier prov (once)…",
+            plural(q)
+        )),
+        (d, _) => output::note(format!(
+            "indexing {d} document{} stored by an earlier prov (once)…",
+            plural(d)
+        )),
+    }
     if let Err(e) = prov::index::catch_up(store, &mut |_, _| {}) {
         output::note(format!(
             "warning: could not index them ({e}); answers stay complete but slower"

@@ -33,15 +33,19 @@ use crate::text::{self, normalize};
 
 /// Documents indexed per transaction when catching up.
 const CATCH_UP_BATCH: usize = 256;
+/// Quotations added to the quotation-id index per transaction when catching up.
+const QUOTE_IDS_BATCH: usize = 250_000;
 
-/// Indexes the documents waiting for the posting indexes (those of a store made before
-/// they existed, or all after `prov fsck --reindex`), a batch per transaction, so an
+/// Indexes the quotations waiting for the quotation-id index and the documents waiting for
+/// the posting indexes (those of a store made before they existed, or all after
+/// `prov fsck --reindex`), a batch per transaction, so an
 /// interrupted run keeps what it did. `progress` gets (done, total). A document whose text
 /// cannot be read is indexed as empty: it can support nothing, and `prov fsck` reports it.
 pub fn catch_up(
     store: &mut Store,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64, store::Error> {
+    while store.index_quote_ids(QUOTE_IDS_BATCH)? > 0 {}
     let total = store.index_pending_count()?;
     let mut done = 0;
     while done < total {
@@ -97,13 +101,15 @@ impl Keys {
         match index {
             Index::Fingerprints => &self.fingerprints,
             Index::Words => &self.words,
+            // Quotation ids are indexed by the store as it writes quotations.
+            Index::QuoteIds => &[],
         }
     }
 }
 
 /// Adds documents stored in this transaction (by row) to both posting indexes.
 pub fn add_keys(tx: &store::Tx<'_>, docs: &[(i64, &Keys)]) -> Result<(), store::Error> {
-    for index in Index::ALL {
+    for index in Index::DOCUMENTS {
         let refs: Vec<(i64, &[u32])> = docs.iter().map(|(d, k)| (*d, k.get(index))).collect();
         tx.add_postings(index, &refs)?;
     }
@@ -113,7 +119,7 @@ pub fn add_keys(tx: &store::Tx<'_>, docs: &[(i64, &Keys)]) -> Result<(), store::
 /// Documents with text worth indexing that a posting index holds nothing for (and that
 /// are not waiting to be indexed): what `prov fsck` reports as missing from it.
 pub fn unindexed(store: &Store) -> Result<Vec<(crate::model::DocId, Index)>, store::Error> {
-    let indexed = Index::ALL
+    let indexed = Index::DOCUMENTS
         .iter()
         .map(|&i| store.indexed_documents(i))
         .collect::<Result<Vec<_>, _>>()?;
@@ -133,7 +139,7 @@ pub fn unindexed(store: &Store) -> Result<Vec<(crate::model::DocId, Index)>, sto
                 return Vec::new();
             };
             let keys = document_keys(&text);
-            Index::ALL
+            Index::DOCUMENTS
                 .iter()
                 .zip(&indexed)
                 .filter(|(i, held)| !keys.get(**i).is_empty() && !held.contains(seq))

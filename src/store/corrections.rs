@@ -448,10 +448,8 @@ impl Store {
                 args![bytes],
                 |r| r.get(0),
             )?;
-            let qid: Option<i64> =
-                db.query_opt("SELECT qid FROM quotes WHERE id = ?1", args![bytes], |r| {
-                    r.get(0)
-                })?;
+            tx.flush_held()?;
+            let qid = super::quotes::qid_of(db, &bytes, &tx.held.borrow().id_keys)?;
             if let (Some(qid), Some(speaker)) = (qid, newest) {
                 tx.set_quote_speaker(qid, speaker.as_deref())?;
             }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::db::args;
 use super::documents::parse_id;
+use super::postings::Index;
 use super::{Result, Store};
 use crate::model::{DocId, Verdict};
 
@@ -235,7 +236,7 @@ impl Store {
             });
         }
 
-        for index in super::postings::Index::ALL {
+        for index in Index::DOCUMENTS {
             if let Err(e) = self.indexed_documents(index) {
                 report.problems.push(Problem {
                     kind: ProblemKind::Corrupt,
@@ -244,6 +245,7 @@ impl Store {
                 });
             }
         }
+        self.check_quote_ids(&mut report)?;
 
         let objects = self
             .objects()
@@ -255,6 +257,58 @@ impl Store {
             .filter(|id| !known.contains(id))
             .collect();
         Ok(report)
+    }
+
+    /// Every quotation is in the quotation-id index under its id's key, or waiting for it:
+    /// one missing could not be looked up by its id.
+    fn check_quote_ids(&self, report: &mut FsckReport) -> Result<()> {
+        let index = Index::QuoteIds;
+        let held = match self.index_pairs(index) {
+            Ok(pairs) => pairs,
+            Err(e) => {
+                report.problems.push(Problem {
+                    kind: ProblemKind::Corrupt,
+                    item: index.to_string(),
+                    detail: format!("{e}; rebuild it with `prov fsck --reindex`"),
+                });
+                return Ok(());
+            }
+        };
+        let db = self.db();
+        let waiting: HashSet<i64> = db
+            .query("SELECT qid FROM quote_ids_pending", args![], |r| r.get(0))?
+            .into_iter()
+            .collect();
+        let mut missing: Vec<String> = Vec::new();
+        db.each("SELECT qid, id FROM quotes ORDER BY qid", args![], |r| {
+            let qid: i64 = r.get(0)?;
+            let id: Vec<u8> = r.get(1)?;
+            if !waiting.contains(&qid) && !held.contains(&(super::quotes::id_key(&id), qid)) {
+                missing.push(id.iter().map(|b| format!("{b:02x}")).collect());
+            }
+            Ok(())
+        })?;
+        const LISTED: usize = 20;
+        let more = missing.len().saturating_sub(LISTED);
+        for id in missing.into_iter().take(LISTED) {
+            report.problems.push(Problem {
+                kind: ProblemKind::Missing,
+                item: id,
+                detail: format!(
+                    "quotation is missing from the {index}; rebuild it with `prov fsck --reindex`"
+                ),
+            });
+        }
+        if more > 0 {
+            report.problems.push(Problem {
+                kind: ProblemKind::Missing,
+                item: index.to_string(),
+                detail: format!(
+                    "{more} more quotations are missing from it; rebuild it with `prov fsck --reindex`"
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Re-hashes one object of document `doc`, noting what is wrong with it.

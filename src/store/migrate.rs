@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0010_writes.sql"),
     include_str!("../../schema/0011_corrections.sql"),
     include_str!("../../schema/0012_fetch_versions.sql"),
+    include_str!("../../schema/0013_quote_id_index.sql"),
 ];
 
 /// Data conversions SQL cannot do well, run right after the migration they are numbered
@@ -112,6 +113,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         12,
         include_str!("../../schema/postgres/0012_fetch_versions.sql"),
     ),
+    (
+        13,
+        include_str!("../../schema/postgres/0013_quote_id_index.sql"),
+    ),
 ];
 
 /// The advisory lock two processes opening one PostgreSQL store take before migrating.
@@ -170,6 +175,16 @@ pub(super) fn apply(conn: &mut Connection, db: &Path) -> Result<()> {
     if current == LATEST {
         return Ok(());
     }
+    // A migration that rebuilds a table drops the old one, which with foreign keys on
+    // would delete every row referring to it (SQLite's documented way to change a table:
+    // foreign keys off around the transaction). `prov fsck` checks the references.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let outcome = migrate(conn, db);
+    conn.pragma_update(None, "foreign_keys", true)?;
+    outcome
+}
+
+fn migrate(conn: &mut Connection, db: &Path) -> Result<()> {
     // Immediate: two processes opening an old store at once must not both migrate it.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -287,6 +302,85 @@ mod tests {
                 (5, Some(4), Some("normalized".into())),
             ]
         );
+    }
+
+    #[test]
+    fn quotation_ids_leave_the_unique_index_and_keep_every_row_referring_to_them() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        for sql in &MIGRATIONS[..12] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 12).unwrap();
+        let id = "a".repeat(64);
+        conn.execute(
+            "INSERT INTO documents (id, size, encoding, added_at) VALUES (?1, 1, 'utf-8', 'x')",
+            [&id],
+        )
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO speakers (id, name, surname, words) VALUES (1, 'Ann Lee', 'Lee', 2); \
+             INSERT INTO quote_groups (id) VALUES (1); \
+             INSERT INTO quotes (qid, id, doc, ord, start, \"end\", text, kind, utterance, \
+               mention, speaker_id, confidence, grp, grp_verdict, grp_similarity) VALUES \
+               (1, x'0101010101010101010101010101010101010101010101010101010101010101', 1, 0, \
+                0, 4, 'one', 'direct', 0, 'Lee', 1, 0.9, 1, NULL, NULL), \
+               (2, x'0202020202020202020202020202020202020202020202020202020202020202', 1, 1, \
+                9, 12, 'two', 'partial', 1, NULL, NULL, 0.5, 1, 'exact', 1.0); \
+             INSERT INTO quote_grams (gram, qid) VALUES (7, 1), (7, 2), (8, 2);",
+        )
+        .unwrap();
+        apply(&mut conn, Path::new(":memory:")).unwrap();
+        type Row = (i64, String, Option<i64>, Option<i64>, Option<String>);
+        let rows: Vec<Row> = conn
+            .prepare("SELECT qid, text, speaker_id, grp, grp_verdict FROM quotes ORDER BY qid")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (1, "one".into(), Some(1), Some(1), None),
+                (2, "two".into(), None, Some(1), Some("exact".into())),
+            ]
+        );
+        // Dropping the old table deleted nothing that refers to it.
+        let grams: i64 = conn
+            .query_row("SELECT count(*) FROM quote_grams", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(grams, 3);
+        let waiting: Vec<i64> = conn
+            .prepare("SELECT qid FROM quote_ids_pending ORDER BY qid")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(waiting, [1, 2]);
+        // One unique index left on the table, (doc, ord); the id is no longer one.
+        let unique: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_index_list('quotes') WHERE \"unique\" = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(unique, 1);
+        let fk: bool = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(fk, "foreign keys are on again after migrating");
+        // A quotation deleted now still takes its grams with it.
+        conn.execute("DELETE FROM quotes WHERE qid = 2", [])
+            .unwrap();
+        let grams: i64 = conn
+            .query_row("SELECT count(*) FROM quote_grams", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(grams, 1);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The posting indexes, in ordinary tables any SQL database can hold: for each key, the
-//! documents (rows) that hold it. Two indexes share the layout: the fingerprint index
+//! documents (rows) that hold it. Three indexes share the layout: the fingerprint index
 //! (winnowed word-shingle fingerprints, see `crate::index`) finds every document holding a
 //! passage of four words or more; the word index (every distinct normalised word) finds
 //! those holding all the words of a shorter one, and the closest passages when nothing
-//! holds a quotation.
+//! holds a quotation; the quotation-id index maps the first four bytes of each quotation's
+//! id to its row (there the "documents" are quotation rows), so a quotation is found by
+//! its id without a B-tree keyed by hashes.
 //!
 //! Postings are written the way log-structured indexes write them, because a B-tree keyed
 //! by random hashes would rewrite pages all over the file for every batch of documents:
@@ -26,23 +28,26 @@ const BLOCK_BYTES: usize = 1900;
 /// Segments of one level merged into one of the next.
 const FANOUT: usize = 8;
 
-/// One of the two posting indexes.
+/// One of the posting indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Index {
     /// Winnowed word-shingle fingerprints of each document.
     Fingerprints,
     /// Each document's distinct normalised words.
     Words,
+    /// The first four bytes of each quotation's id (big-endian), to its row.
+    QuoteIds,
 }
 
 impl Index {
-    /// Both indexes.
-    pub const ALL: [Index; 2] = [Index::Fingerprints, Index::Words];
+    /// The two indexes of the documents' text, built from each document's words.
+    pub const DOCUMENTS: [Index; 2] = [Index::Fingerprints, Index::Words];
 
     fn segments(self) -> &'static str {
         match self {
             Index::Fingerprints => "shingle_segments",
             Index::Words => "word_segments",
+            Index::QuoteIds => "quote_id_segments",
         }
     }
 
@@ -50,6 +55,7 @@ impl Index {
         match self {
             Index::Fingerprints => "shingle_blocks",
             Index::Words => "word_blocks",
+            Index::QuoteIds => "quote_id_blocks",
         }
     }
 }
@@ -59,6 +65,7 @@ impl std::fmt::Display for Index {
         f.pad(match self {
             Index::Fingerprints => "fingerprint index",
             Index::Words => "word index",
+            Index::QuoteIds => "quotation-id index",
         })
     }
 }
@@ -170,6 +177,20 @@ impl Store {
     /// block.
     pub fn indexed_documents(&self, index: Index) -> Result<rustc_hash::FxHashSet<i64>> {
         let mut docs = rustc_hash::FxHashSet::default();
+        self.each_posting(index, &mut |_, rows| docs.extend(rows))?;
+        Ok(docs)
+    }
+
+    /// Every (key, row) pair `index` holds, reading (and so checking) every block.
+    pub fn index_pairs(&self, index: Index) -> Result<rustc_hash::FxHashSet<(u32, i64)>> {
+        let mut pairs = rustc_hash::FxHashSet::default();
+        self.each_posting(index, &mut |key, rows| {
+            pairs.extend(rows.iter().map(|&r| (key, r)))
+        })?;
+        Ok(pairs)
+    }
+
+    fn each_posting(&self, index: Index, f: &mut dyn FnMut(u32, &[i64])) -> Result<()> {
         let sql = format!(
             "SELECT segment, first, data FROM {} ORDER BY segment, first",
             index.blocks()
@@ -189,20 +210,56 @@ impl Store {
                     format!("block {first} starts elsewhere"),
                 ));
             }
-            for (_, d) in groups {
-                docs.extend(d);
+            for (key, rows) in groups {
+                f(key, &rows);
             }
             Ok(())
-        })?;
-        Ok(docs)
+        })
     }
 
-    /// Empties both posting indexes and marks every document as waiting to be indexed
-    /// (`crate::index::catch_up` then rebuilds them).
+    /// How many quotations wait for the quotation-id index (those of a store made before
+    /// it, or all after `prov fsck --reindex`).
+    pub fn quote_ids_pending_count(&self) -> Result<u64> {
+        Ok(self
+            .db()
+            .query_one("SELECT count(*) FROM quote_ids_pending", args![], |r| {
+                r.get::<i64>(0)
+            })?
+            .max(0) as u64)
+    }
+
+    /// Adds up to `limit` of the quotations waiting for the quotation-id index to it, in
+    /// one transaction; returns how many it took off the waiting list.
+    pub fn index_quote_ids(&mut self, limit: usize) -> Result<usize> {
+        self.write(|tx| -> Result<usize> {
+            let db = tx.db();
+            let rows: Vec<(i64, Option<Vec<u8>>)> = db.query(
+                "SELECT p.qid, q.id FROM quote_ids_pending p LEFT JOIN quotes q ON q.qid = p.qid \
+                 ORDER BY p.qid LIMIT ?1",
+                args![limit as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let Some(&(last, _)) = rows.last() else {
+                return Ok(0);
+            };
+            // A row gone since (its document extracted again) has nothing to index.
+            let pairs = rows
+                .iter()
+                .filter_map(|(qid, id)| id.as_deref().map(|id| (super::quotes::id_key(id), *qid)))
+                .collect();
+            write_segment(db, Index::QuoteIds, pairs)?;
+            db.execute("DELETE FROM quote_ids_pending WHERE qid <= ?1", args![last])?;
+            Ok(rows.len())
+        })
+    }
+
+    /// Empties the posting indexes and marks every document and quotation as waiting to
+    /// be indexed (`crate::index::catch_up` then rebuilds them).
     pub fn reset_indexes(&mut self) -> Result<()> {
         self.write(|tx| -> Result<()> {
             let db = tx.db();
-            for index in Index::ALL {
+            reset_quote_ids(db)?;
+            for index in Index::DOCUMENTS {
                 db.batch(&format!(
                     "DELETE FROM {}; DELETE FROM {};",
                     index.blocks(),
@@ -560,6 +617,73 @@ impl SegmentCursor {
     }
 }
 
+/// Writes (key, row) pairs as a new segment of `index`, then merges segments as the levels
+/// fill up. Nothing is written for no pairs.
+pub(super) fn write_segment(db: Sql<'_>, index: Index, mut pairs: Vec<(u32, i64)>) -> Result<()> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut writer = SegmentWriter::new(db, index, 0)?;
+    let mut i = 0;
+    while i < pairs.len() {
+        let f = pairs[i].0;
+        let j = i + pairs[i..].partition_point(|p| p.0 == f);
+        let list: Vec<i64> = pairs[i..j].iter().map(|p| p.1).collect();
+        writer.push(f, &list)?;
+        i = j;
+    }
+    writer.finish()?;
+    merge_full_levels(db, index)
+}
+
+/// Every row `index` holds under a key in `lo..=hi`, ascending and without repeats: one
+/// read per segment, of the blocks that can hold those keys.
+pub(super) fn rows_between(db: Sql<'_>, index: Index, lo: u32, hi: u32) -> Result<Vec<i64>> {
+    let blocks = format!(
+        "SELECT first, data FROM {b} WHERE segment = ?1 AND first <= ?3 AND first >= \
+         coalesce((SELECT max(first) FROM {b} WHERE segment = ?1 AND first <= ?2), ?2) \
+         ORDER BY first",
+        b = index.blocks()
+    );
+    let mut rows = Vec::new();
+    for (segment, ..) in segments(db, index, None)? {
+        let found: Vec<(i64, Vec<u8>)> =
+            db.query(&blocks, args![segment, i64::from(lo), i64::from(hi)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        for (first, data) in found {
+            let first = u32::try_from(first)
+                .map_err(|_| corrupt(index, segment, format!("first key {first}")))?;
+            for (key, docs) in
+                decode_block(&data, first).map_err(|what| corrupt(index, segment, what))?
+            {
+                if (lo..=hi).contains(&key) {
+                    rows.extend(docs);
+                }
+            }
+        }
+    }
+    rows.sort_unstable();
+    rows.dedup();
+    Ok(rows)
+}
+
+/// Empties the quotation-id index and marks every quotation as waiting for it.
+pub(super) fn reset_quote_ids(db: Sql<'_>) -> Result<()> {
+    db.batch(&format!(
+        "DELETE FROM {}; DELETE FROM {};",
+        Index::QuoteIds.blocks(),
+        Index::QuoteIds.segments()
+    ))?;
+    db.execute(
+        "INSERT INTO quote_ids_pending SELECT qid FROM quotes WHERE true ON CONFLICT DO NOTHING",
+        args![],
+    )?;
+    Ok(())
+}
+
 fn merge(db: Sql<'_>, index: Index, ids: &[i64], level: i64) -> Result<()> {
     let mut cursors = ids
         .iter()
@@ -598,27 +722,11 @@ impl Tx<'_> {
     /// Adds the keys of documents stored in this transaction (by row) to `index` as a new
     /// segment, then merges segments as the levels fill up.
     pub fn add_postings(&self, index: Index, docs: &[(i64, &[u32])]) -> Result<()> {
-        let db = self.db();
-        let mut pairs: Vec<(u32, i64)> = docs
+        let pairs: Vec<(u32, i64)> = docs
             .iter()
             .flat_map(|(doc, fps)| fps.iter().map(move |&f| (f, *doc)))
             .collect();
-        if pairs.is_empty() {
-            return Ok(());
-        }
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut writer = SegmentWriter::new(db, index, 0)?;
-        let mut i = 0;
-        while i < pairs.len() {
-            let f = pairs[i].0;
-            let j = i + pairs[i..].partition_point(|p| p.0 == f);
-            let list: Vec<i64> = pairs[i..j].iter().map(|p| p.1).collect();
-            writer.push(f, &list)?;
-            i = j;
-        }
-        writer.finish()?;
-        merge_full_levels(db, index)
+        write_segment(self.db(), index, pairs)
     }
 
     /// Marks documents as indexed in both indexes.

@@ -83,6 +83,73 @@ pub(super) fn doc_seq(db: Sql<'_>, doc: &DocId) -> Result<i64> {
 
 /// Byte bounds `[lower, upper)` of the ids that start with hex `prefix`; no upper bound when
 /// the prefix is all `f`.
+/// A quotation id's key in the quotation-id index: its first four bytes, big-endian, so
+/// keys sort as the ids' hex prefixes do.
+pub(super) fn id_key(id: &[u8]) -> u32 {
+    let mut key = [0u8; 4];
+    for (k, b) in key.iter_mut().zip(id) {
+        *k = *b;
+    }
+    u32::from_be_bytes(key)
+}
+
+/// The keys of the quotation-id index that ids starting with hex `prefix` have.
+fn key_range(prefix: &str) -> (u32, u32) {
+    let head = &prefix[..prefix.len().min(8)];
+    let parse = |pad: char| {
+        let mut hex = head.to_owned();
+        while hex.len() < 8 {
+            hex.push(pad);
+        }
+        u32::from_str_radix(&hex, 16).unwrap_or(0)
+    };
+    (parse('0'), parse('f'))
+}
+
+/// Rows of the quotations whose ids may start with hex `prefix` (lowercase, validated):
+/// those the quotation-id index lists under the prefix's keys, those `held` wrote in this
+/// transaction (not indexed until it commits), and those of a store made before the index
+/// that are still waiting for it. A superset: callers compare the rows' ids.
+fn rows_with_id_prefix(db: Sql<'_>, prefix: &str, held: &[(u32, i64)]) -> Result<Vec<i64>> {
+    let (lo, hi) = key_range(prefix);
+    let mut rows = super::postings::rows_between(db, super::postings::Index::QuoteIds, lo, hi)?;
+    rows.extend(
+        held.iter()
+            .filter(|(k, _)| (lo..=hi).contains(k))
+            .map(|(_, q)| *q),
+    );
+    let (lower, upper) = blob_range(prefix);
+    let waiting = "SELECT q.qid FROM quote_ids_pending p JOIN quotes q ON q.qid = p.qid \
+                   WHERE q.id >= ?1";
+    rows.extend(match upper {
+        Some(upper) => db.query(
+            &format!("{waiting} AND q.id < ?2"),
+            args![lower, upper],
+            |r| r.get::<i64>(0),
+        )?,
+        None => db.query(waiting, args![lower], |r| r.get::<i64>(0))?,
+    });
+    rows.sort_unstable();
+    rows.dedup();
+    Ok(rows)
+}
+
+/// The row of the quotation whose id is `id` (32 bytes), if one is stored.
+pub(super) fn qid_of(db: Sql<'_>, id: &[u8], held: &[(u32, i64)]) -> Result<Option<i64>> {
+    let hex = hex(id);
+    for qid in rows_with_id_prefix(db, &hex, held)? {
+        let found: Option<i64> = db.query_opt(
+            "SELECT qid FROM quotes WHERE qid = ?1 AND id = ?2",
+            args![qid, id],
+            |r| r.get(0),
+        )?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
 fn blob_range(prefix: &str) -> (Vec<u8>, Option<Vec<u8>>) {
     let pad = |p: &str| -> Vec<u8> {
         let mut p = p.to_owned();
@@ -161,6 +228,9 @@ pub(crate) struct Held {
     surnames: rustc_hash::FxHashMap<String, Vec<(i64, String, i64)>>,
     /// Quotation rows to insert before the transaction reads or changes quotations.
     quotes: Vec<QuoteRow>,
+    /// (quotation-id key, row) of the quotations this transaction wrote, added to the
+    /// quotation-id index as one segment before it commits.
+    pub(super) id_keys: Vec<(u32, i64)>,
     /// The next quotation row number on SQLite (0 until read).
     next_qid: i64,
     /// Row numbers PostgreSQL's sequence handed out and not used yet.
@@ -231,6 +301,8 @@ impl Held {
             &values,
             "",
         )?;
+        self.id_keys
+            .extend(self.quotes.iter().map(|r| (id_key(&r.id), r.qid)));
         self.quotes.clear();
         Ok(())
     }
@@ -658,27 +730,23 @@ impl Store {
     /// Resolves a quotation id or unique prefix (at least 4 hex characters).
     pub fn quote(&self, prefix: &str) -> Result<StoredQuote> {
         let p = normalize_prefix(prefix.trim()).ok_or_else(|| Error::BadId(prefix.to_owned()))?;
-        let (lower, upper) = blob_range(&p);
+        let db = self.db();
         let select = format!(
             "SELECT {QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id \
-             JOIN documents d ON d.seq = q.doc WHERE q.id >= ?1"
+             JOIN documents d ON d.seq = q.doc WHERE q.qid = ?1"
         );
-        let rows = match upper {
-            Some(upper) => self.db().query(
-                &format!("{select} AND q.id < ?2 ORDER BY q.id LIMIT 10"),
-                args![lower, upper],
-                quote_from_row,
-            )?,
-            None => self.db().query(
-                &format!("{select} ORDER BY q.id LIMIT 10"),
-                args![lower],
-                quote_from_row,
-            )?,
-        };
-        let mut rows: Vec<_> = rows
-            .into_iter()
-            .filter(|(_, q)| q.id.starts_with(&p))
-            .collect();
+        let mut rows = Vec::new();
+        for qid in rows_with_id_prefix(db, &p, &[])? {
+            if let Some(row) = db.query_opt(&select, args![qid], quote_from_row)?
+                && row.1.id.starts_with(&p)
+            {
+                rows.push(row);
+                if rows.len() == 10 {
+                    break;
+                }
+            }
+        }
+        rows.sort_by(|a, b| a.1.id.cmp(&b.1.id));
         match rows.len() {
             0 => Err(Error::UnknownQuote(prefix.to_owned())),
             1 => {
@@ -710,10 +778,7 @@ impl Store {
     /// The row number of a quotation by its full hex id.
     pub fn quote_row(&self, id: &str) -> Result<Option<i64>> {
         let (bytes, _) = blob_range(id);
-        self.db()
-            .query_opt("SELECT qid FROM quotes WHERE id = ?1", args![bytes], |r| {
-                r.get(0)
-            })
+        qid_of(self.db(), &bytes, &[])
     }
 
     /// Every speaker with aliases and counts, most quoted first.
@@ -991,6 +1056,7 @@ fn apply_corrections(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::postings::Index;
     use crate::store::testing;
 
     fn quote(speaker: Option<&str>, mention: Option<&str>) -> NewQuote {
@@ -1116,6 +1182,166 @@ mod tests {
             Some("J. Rowling")
         );
         assert_eq!(without_initials("Adam Schiff"), None);
+    }
+
+    /// Stores `docs` documents of five quotations each, `per_write` documents a write.
+    fn many_quotations(store: &mut Store, docs: usize, per_write: usize) {
+        for first in (0..docs).step_by(per_write) {
+            store
+                .write(|tx| -> Result<()> {
+                    for d in first..(first + per_write).min(docs) {
+                        let bytes = format!("document {d}");
+                        let id = DocId::of_bytes(bytes.as_bytes());
+                        tx.insert_document(
+                            &id,
+                            bytes.len() as u64,
+                            "utf-8",
+                            "2026-01-01T00:00:00Z",
+                            &Default::default(),
+                            &Default::default(),
+                        )?;
+                        let quotes: Vec<NewQuote> = (0..5)
+                            .map(|k| NewQuote {
+                                start: k * 10,
+                                end: k * 10 + 4,
+                                ..quote(None, None)
+                            })
+                            .collect();
+                        tx.replace_quotes(&id, &quotes)?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
+    }
+
+    /// Looks every stored quotation up by its id, a 12-digit prefix and its row, and every
+    /// 4-digit prefix the store's ids have (unique, ambiguous) or lack.
+    fn assert_found_by_id(store: &Store) {
+        let all = store.quotes(&QuoteFilter::default()).unwrap();
+        assert!(!all.is_empty());
+        for q in &all {
+            assert_eq!(store.quote(&q.id).unwrap().id, q.id);
+            assert_eq!(store.quote(&q.id[..12].to_uppercase()).unwrap().id, q.id);
+            let row = store.quote_row(&q.id).unwrap().expect("row");
+            assert_eq!(store.quote_by_row(row).unwrap().id, q.id);
+        }
+        let mut by_prefix: std::collections::BTreeMap<&str, usize> = Default::default();
+        for q in &all {
+            *by_prefix.entry(&q.id[..4]).or_default() += 1;
+        }
+        for (prefix, n) in by_prefix {
+            match (n, store.quote(prefix)) {
+                (1, Ok(q)) => assert!(q.id.starts_with(prefix)),
+                (_, Err(Error::AmbiguousQuote { candidates, .. })) if n > 1 => {
+                    assert_eq!(candidates.len(), n.min(10))
+                }
+                (n, other) => panic!("{prefix} ({n} ids): {other:?}"),
+            }
+        }
+        let absent = (0..=0xffffu32)
+            .map(|k| format!("{k:04x}"))
+            .find(|p| !all.iter().any(|q| q.id.starts_with(p.as_str())))
+            .unwrap();
+        assert!(matches!(store.quote(&absent), Err(Error::UnknownQuote(_))));
+        assert_eq!(store.quote_row(&"0".repeat(64)).unwrap(), None);
+    }
+
+    #[test]
+    fn quotations_are_found_by_id_through_the_quotation_id_index() {
+        let (_dir, mut store) = testing::store();
+        // 40 writes: several segments and a merge into the next level.
+        many_quotations(&mut store, 120, 3);
+        assert_eq!(store.quote_ids_pending_count().unwrap(), 0);
+        let segments = store.index_segments(Index::QuoteIds).unwrap();
+        assert!(segments.iter().any(|s| s.0 >= 1), "{segments:?}");
+        assert_eq!(segments.iter().map(|s| s.1).sum::<i64>(), 600);
+        assert_found_by_id(&store);
+
+        // Extracted again with other offsets: the old ids are gone, the new ones found.
+        let doc = DocId::of_bytes(b"document 7");
+        let old = store
+            .quotes(&QuoteFilter {
+                doc: Some(doc),
+                ..Default::default()
+            })
+            .unwrap();
+        store
+            .write(|tx| {
+                tx.replace_quotes(
+                    &doc,
+                    &[NewQuote {
+                        start: 3,
+                        end: 9,
+                        ..quote(None, None)
+                    }],
+                )
+            })
+            .unwrap();
+        assert!(matches!(
+            store.quote(&old[0].id),
+            Err(Error::UnknownQuote(_))
+        ));
+        assert_eq!(store.quote_row(&old[0].id).unwrap(), None);
+        assert_found_by_id(&store);
+    }
+
+    #[test]
+    fn quotations_waiting_for_the_index_are_found_before_and_after_it_catches_up() {
+        let (_dir, mut store) = testing::store();
+        many_quotations(&mut store, 30, 10);
+        // What a store made before the index looks like: every quotation waiting.
+        store.reset_indexes().unwrap();
+        assert!(store.index_segments(Index::QuoteIds).unwrap().is_empty());
+        assert_eq!(store.quote_ids_pending_count().unwrap(), 150);
+        // (The test's documents have no objects; only the index's findings matter here.)
+        let index_problems = |store: &Store| {
+            store
+                .fsck(&mut |_, _| {})
+                .unwrap()
+                .problems
+                .into_iter()
+                .filter(|p| {
+                    p.detail.contains("quotation-id index") || p.item.contains("quotation-id")
+                })
+                .count()
+        };
+        assert_found_by_id(&store);
+        assert_eq!(index_problems(&store), 0);
+        while store.index_quote_ids(64).unwrap() > 0 {}
+        assert_eq!(store.quote_ids_pending_count().unwrap(), 0);
+        assert_found_by_id(&store);
+        assert_eq!(index_problems(&store), 0);
+
+        // A lost index is reported, not silently answered from.
+        store
+            .conn()
+            .execute_batch("DELETE FROM quote_id_blocks; DELETE FROM quote_id_segments;")
+            .unwrap();
+        let report = store.fsck(&mut |_, _| {}).unwrap();
+        let missing: Vec<_> = report
+            .problems
+            .iter()
+            .filter(|p| p.detail.contains("missing from the quotation-id index"))
+            .collect();
+        assert_eq!(missing.len(), 20, "{:?}", report.problems);
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.detail.starts_with("130 more quotations are missing")),
+            "{:?}",
+            report.problems
+        );
+    }
+
+    #[test]
+    fn id_keys_sort_as_hex_prefixes() {
+        assert_eq!(key_range("abcd"), (0xabcd_0000, 0xabcd_ffff));
+        assert_eq!(key_range("abcde"), (0xabcd_e000, 0xabcd_efff));
+        let id = [0x12, 0x34, 0x56, 0x78, 0x9a];
+        assert_eq!(id_key(&id), 0x1234_5678);
+        assert_eq!(key_range(&hex(&id)), (0x1234_5678, 0x1234_5678));
     }
 
     #[test]

@@ -30,9 +30,16 @@ impl<'t> Tx<'t> {
 }
 
 impl Tx<'_> {
-    /// Writes what the transaction held back; runs before it commits.
+    /// Writes what the transaction held back, and the ids of the quotations it wrote to
+    /// the quotation-id index as one segment; runs before it commits.
     pub(super) fn finish(&self) -> Result<()> {
-        self.flush_held()
+        self.flush_held()?;
+        let keys = std::mem::take(&mut self.held.borrow_mut().id_keys);
+        if keys.is_empty() {
+            return Ok(());
+        }
+        self.lock()?;
+        super::postings::write_segment(self.sql, super::postings::Index::QuoteIds, keys)
     }
 
     /// The transaction, for the store's own modules' statements.
