@@ -17,7 +17,7 @@ use crate::model::{
     DocFormat, DocId, FetchRecord, Metadata, QuoteKind, RecordedBy, SourceKind, SourceRef, Verdict,
 };
 use crate::store::documents::{DocForm, NewPublication, PublicationChange};
-use crate::store::matches::{Join, Snapshot, SnapshotOpener};
+use crate::store::matches::{GRAM_ROWS, Join, Snapshot, SnapshotOpener};
 use crate::store::meta::{self, MetaError};
 use crate::store::quotes::NewQuote;
 use crate::store::{self, Objects, Store, Tx};
@@ -1061,6 +1061,7 @@ fn flush(
                 let rows = tx.store_quotes(&p.id, seq, false, &p.quotes)?;
                 let looked_up = p.candidates.as_ref().map(|c| Candidates {
                     quotes: &c.quotes,
+                    full: &c.full,
                     since: (others_since(c.as_of) > 0).then_some(&since),
                 });
                 find_matches(
@@ -1414,6 +1415,9 @@ struct Batch {
 struct LookedUp {
     as_of: i64,
     quotes: Vec<Vec<Candidate>>,
+    /// Each quotation's grams the store held enough rows of already (see
+    /// [`store::matches::SharedGrams::full`]), sorted.
+    full: Vec<Vec<i64>>,
 }
 
 /// A stored quotation that may be a copy of a new one: its row, how many of the new
@@ -1454,16 +1458,20 @@ fn look_up(
 ) -> Result<LookedUp, store::Error> {
     // Read first: every write up to it is in what the lookups below see.
     let as_of = snapshot.last_write()?;
+    let mut full = Vec::with_capacity(quotes.len());
     let quotes = quotes
         .iter()
         .zip(grams)
         .map(|(q, g)| {
             if g.is_empty() {
+                full.push(Vec::new());
                 return Ok(Vec::new());
             }
             let need = grams_needed(g);
-            let mut found: Vec<(i64, usize)> = snapshot
-                .shared_grams(g)?
+            let shared = snapshot.shared_grams(g)?;
+            full.push(shared.full);
+            let mut found: Vec<(i64, usize)> = shared
+                .rows
                 .into_iter()
                 .filter(|&(_, shared)| shared >= need)
                 .collect();
@@ -1483,7 +1491,11 @@ fn look_up(
             Ok(out)
         })
         .collect::<Result<_, store::Error>>()?;
-    Ok(LookedUp { as_of, quotes })
+    Ok(LookedUp {
+        as_of,
+        quotes,
+        full,
+    })
 }
 
 /// A document's candidates looked up beside the writer, and, when other processes wrote
@@ -1491,6 +1503,7 @@ fn look_up(
 #[derive(Clone, Copy)]
 struct Candidates<'a> {
     quotes: &'a [Vec<Candidate>],
+    full: &'a [Vec<i64>],
     since: Option<&'a Since>,
 }
 
@@ -1502,14 +1515,14 @@ struct Since {
     texts: rustc_hash::FxHashMap<i64, String>,
 }
 
-/// Gram → rows, at most [`RECENT_PER_GRAM`] rows a gram, as the store's lookup reads.
+/// Gram → rows, at most [`GRAM_ROWS`] rows a gram, as the store's lookup reads.
 #[derive(Default)]
 struct GramRows(rustc_hash::FxHashMap<i64, Vec<i64>>);
 
 impl GramRows {
     fn add(&mut self, gram: i64, qid: i64) {
         let rows = self.0.entry(gram).or_default();
-        if rows.len() < RECENT_PER_GRAM {
+        if rows.len() < GRAM_ROWS {
             rows.push(qid);
         }
     }
@@ -1547,8 +1560,6 @@ struct Recent {
     grams: [GramRows; 2],
     texts: [rustc_hash::FxHashMap<i64, String>; 2],
 }
-
-const RECENT_PER_GRAM: usize = 16;
 
 impl Recent {
     fn add(&mut self, qid: i64, grams: &[i64], text: &str) {
@@ -1609,9 +1620,19 @@ fn find_matches(
         }
         let need = grams_needed(g);
         let looked_up = candidates.and_then(|c| c.quotes.get(i));
-        let mut counts: rustc_hash::FxHashMap<i64, usize> = match looked_up {
-            Some(found) => found.iter().map(|c| (c.qid, c.shared)).collect(),
-            None => tx.shared_grams(g)?.into_iter().collect(),
+        let full_here;
+        let (mut counts, full): (rustc_hash::FxHashMap<i64, usize>, &[i64]) = match looked_up {
+            Some(found) => (
+                found.iter().map(|c| (c.qid, c.shared)).collect(),
+                candidates
+                    .and_then(|c| c.full.get(i))
+                    .map_or(&[][..], Vec::as_slice),
+            ),
+            None => {
+                let shared = tx.shared_grams(g)?;
+                full_here = shared.full;
+                (shared.rows.into_iter().collect(), &full_here[..])
+            }
         };
         let since = candidates.and_then(|c| c.since);
         let since_shared = since.map(|s| s.grams.shared(g));
@@ -1668,8 +1689,15 @@ fn find_matches(
         // matches chain through it. Reprint-heavy stores stay small and fast.
         if !verbatim {
             matched.pending.extend(to_align);
-            matched.grams.extend(g.iter().map(|&gram| [gram, qid]));
-            recent.add(qid, g, &q.text);
+            // A gram the store holds enough rows of already gets no more: no lookup would
+            // read them.
+            let own: Vec<i64> = g
+                .iter()
+                .copied()
+                .filter(|gram| full.binary_search(gram).is_err())
+                .collect();
+            matched.grams.extend(own.iter().map(|&gram| [gram, qid]));
+            recent.add(qid, &own, &q.text);
         }
     }
     Ok(())
@@ -2075,6 +2103,58 @@ mod tests {
             .unwrap();
         assert_eq!(groups.len(), 1, "{groups:?}");
         assert_eq!(groups[0].documents, 2);
+    }
+
+    #[test]
+    fn a_gram_held_by_enough_quotations_records_no_more_and_copies_still_group() {
+        let (dir, mut store) = testing::store();
+        let folder = dir.path().join("wire");
+        std::fs::create_dir(&folder).unwrap();
+        // Each copy ends in a word of its own, so none is verbatim and each records its
+        // grams, except those the store holds enough rows of already.
+        let write = |from: usize, to: usize| {
+            for i in from..to {
+                let text = format!(
+                    "Report {i}.\n\n\"The river defences held this winter but they will not \
+                     hold another one without money for repairs number{i},\" the engineer said.\n"
+                );
+                std::fs::write(folder.join(format!("{i:03}.txt")), text).unwrap();
+            }
+        };
+        let busiest = |store: &Store| -> i64 {
+            store
+                .conn()
+                .query_row(
+                    "SELECT max(n) FROM (SELECT count(*) AS n FROM quote_grams GROUP BY gram)",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let add_all = |store: &mut Store| {
+            add(
+                store,
+                vec![Input::Path(folder.clone())],
+                &AddOptions::default(),
+                &mut |_| {},
+            )
+            .unwrap()
+        };
+        // One add of 20: the first lookups saw none of them, so every copy recorded its grams.
+        write(0, 20);
+        add_all(&mut store);
+        assert_eq!(busiest(&store), 20);
+        // Later adds see the shared grams held 16 times or more: no row is added to them.
+        write(20, 30);
+        add_all(&mut store);
+        write(30, 35);
+        add_all(&mut store);
+        assert_eq!(busiest(&store), 20);
+        let groups = store
+            .groups(None, crate::store::matches::GroupOrder::Largest, 10)
+            .unwrap();
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert_eq!(groups[0].documents, 35);
     }
 
     #[test]

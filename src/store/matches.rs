@@ -50,27 +50,44 @@ pub enum GroupOrder {
     Newest,
 }
 
-/// Stored quotations (rows) sharing grams with `grams`, with how many they share (for a
-/// [`Tx`] and a [`Snapshot`] alike).
-pub(super) fn shared_grams(db: Sql<'_>, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
-    let mut counts: Vec<(i64, usize)> = Vec::new();
+/// How many stored quotations of one gram matching looks at: a gram shared by many
+/// quotations ("we are going to") says little, so only the first few by row are read.
+pub const GRAM_ROWS: usize = 16;
+
+/// What the stored quotations sharing grams with a new one are (see [`shared_grams`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SharedGrams {
+    /// Rows sharing grams, with how many of the grams each shares.
+    pub rows: Vec<(i64, usize)>,
+    /// The grams already held by [`GRAM_ROWS`] quotations or more. A row recorded for one
+    /// of them could never be read (lookups read the first rows, and rows only grow), so
+    /// none is recorded.
+    pub full: Vec<i64>,
+}
+
+/// Stored quotations (rows) sharing grams with `grams`, with how many they share, reading
+/// the first [`GRAM_ROWS`] rows of each gram (for a [`Tx`] and a [`Snapshot`] alike).
+pub(super) fn shared_grams(db: Sql<'_>, grams: &[i64]) -> Result<SharedGrams> {
+    let mut out = SharedGrams::default();
+    let mut per_gram: FxHashMap<i64, usize> = FxHashMap::default();
     let mut count = |r: &super::db::Row<'_>| {
-        let id: i64 = r.get(0)?;
-        match counts.iter_mut().find(|(q, _)| *q == id) {
+        let gram: i64 = r.get(0)?;
+        let id: i64 = r.get(1)?;
+        *per_gram.entry(gram).or_default() += 1;
+        match out.rows.iter_mut().find(|(q, _)| *q == id) {
             Some((_, n)) => *n += 1,
-            None => counts.push((id, 1)),
+            None => out.rows.push((id, 1)),
         }
         Ok(())
     };
-    // A gram shared by many quotations ("we are going to") says little: look at a few
-    // (the first 16 by row) of each.
+    let limit = GRAM_ROWS as i64;
     match db.engine() {
         // In process, one cached lookup per gram is as fast as anything.
         super::Engine::Sqlite => {
             for g in grams {
                 db.each(
-                    "SELECT qid FROM quote_grams WHERE gram = ?1 ORDER BY qid LIMIT 16",
-                    args![g],
+                    "SELECT gram, qid FROM quote_grams WHERE gram = ?1 ORDER BY qid LIMIT ?2",
+                    args![g, limit],
                     &mut count,
                 )?;
             }
@@ -80,16 +97,22 @@ pub(super) fn shared_grams(db: Sql<'_>, grams: &[i64]) -> Result<Vec<(i64, usize
             super::db::chunked(grams, |chunk| {
                 let values: Vec<&dyn Param> = chunk.iter().map(|g| g as &dyn Param).collect();
                 let sql = format!(
-                    "SELECT l.qid FROM (VALUES {}) AS g(gram) CROSS JOIN LATERAL \
-                     (SELECT qid FROM quote_grams WHERE gram = CAST(g.gram AS BIGINT) \
-                      ORDER BY qid LIMIT 16) l",
+                    "SELECT CAST(g.gram AS BIGINT), l.qid FROM (VALUES {}) AS g(gram) \
+                     CROSS JOIN LATERAL (SELECT qid FROM quote_grams \
+                      WHERE gram = CAST(g.gram AS BIGINT) ORDER BY qid LIMIT {GRAM_ROWS}) l",
                     super::db::placeholders(chunk.len(), 1)
                 );
                 db.each(&sql, &values, &mut count)
             })?;
         }
     }
-    Ok(counts)
+    out.full = per_gram
+        .into_iter()
+        .filter(|&(_, n)| n >= GRAM_ROWS)
+        .map(|(g, _)| g)
+        .collect();
+    out.full.sort_unstable();
+    Ok(out)
 }
 
 /// The text of a stored quotation; `None` when no row `qid` exists (any more).
@@ -203,7 +226,7 @@ impl Snapshot {
     }
 
     /// See [`shared_grams`].
-    pub fn shared_grams(&self, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
+    pub fn shared_grams(&self, grams: &[i64]) -> Result<SharedGrams> {
         shared_grams(self.db()?, grams)
     }
 
@@ -392,8 +415,8 @@ impl Tx<'_> {
                 for g in grams {
                     db.each(
                         "SELECT gram, qid FROM quote_grams WHERE gram = ?1 AND qid >= ?2 \
-                         AND w > ?3 ORDER BY qid LIMIT 16",
-                        args![g, from, write],
+                         AND w > ?3 ORDER BY qid LIMIT ?4",
+                        args![g, from, write, GRAM_ROWS as i64],
                         &mut found,
                     )?;
                 }
@@ -402,8 +425,10 @@ impl Tx<'_> {
                 db,
                 grams,
                 "BIGINT",
-                "SELECT gram, qid FROM quote_grams WHERE gram = k.column1 \
-                 AND qid >= ?1 AND w > ?2 ORDER BY qid LIMIT 16",
+                &format!(
+                    "SELECT gram, qid FROM quote_grams WHERE gram = k.column1 \
+                     AND qid >= ?1 AND w > ?2 ORDER BY qid LIMIT {GRAM_ROWS}"
+                ),
                 &[&from, &write],
                 &mut found,
             )?,

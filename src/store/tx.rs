@@ -93,7 +93,7 @@ impl Tx<'_> {
     }
 
     /// Stored quotations (rows) sharing grams with `grams`, with how many they share.
-    pub fn shared_grams(&self, grams: &[i64]) -> Result<Vec<(i64, usize)>> {
+    pub fn shared_grams(&self, grams: &[i64]) -> Result<matches::SharedGrams> {
         matches::shared_grams(self.db(), grams)
     }
 
