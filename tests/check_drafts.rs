@@ -255,3 +255,87 @@ fn a_heading_above_a_quotation_is_not_its_speaker() {
     assert!(!kinds.iter().any(|k| k == "misattributed"), "{out}{err}");
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// A synthetic source with URL, for drafts that cite it.
+fn bridge_store() -> Env {
+    let env = Env::new();
+    env.write(
+        "bridge.txt",
+        "Council approves bridge\n\n\"We said we would finish the bridge by 2005. That promise has now been kept in full,\" said Mayor Jane Holloway.\n\n\"This is the #1 priority for the council and for every family in the town,\" said Jane Holloway.\n",
+    );
+    env.ok(&["add", "bridge.txt", "--url", "https://news.test/bridge"]);
+    env
+}
+
+/// Checks each draft in a file of its own; the kinds found in each.
+fn kinds_per_draft(env: &Env, drafts: &[&str]) -> Vec<Vec<String>> {
+    drafts
+        .iter()
+        .enumerate()
+        .map(|(k, text)| {
+            let path = format!("drafts/d{k}.md");
+            env.write(&path, text);
+            let (code, out, err) = run(env, &["check", "--format", "json", &path]);
+            assert!(code < 2, "{err}");
+            findings(&out)
+                .iter()
+                .map(|f| f["kind"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn markdown_links_and_inline_html_inside_a_quotation_read_as_their_text() {
+    let env = bridge_store();
+    let cite = " [News](https://news.test/bridge)\n";
+    let said = "Jane Holloway said: “We said we would finish the";
+    let rest = "by 2005. That promise has now been kept in full.”";
+    let kinds = kinds_per_draft(
+        &env,
+        &[
+            &format!("{said} [bridge](https://x.test/plans) {rest}{cite}"),
+            &format!("{said} [bridge][plans] {rest}{cite}\n[plans]: https://x.test/plans\n"),
+            &format!("{said} <em>bridge</em> {rest}{cite}"),
+            &format!("{said} [tunnel](https://x.test/plans) {rest}{cite}"),
+            &format!("{said} <em>tunnel</em> {rest}{cite}"),
+        ],
+    );
+    // What a reader sees is checked: the link's or element's text, not its markup.
+    let none: Vec<String> = Vec::new();
+    let drifted = vec!["drifted".to_owned()];
+    assert_eq!(
+        kinds,
+        [none.clone(), none.clone(), none, drifted.clone(), drifted],
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn a_wrapped_line_that_only_looks_like_a_block_continues_the_paragraph() {
+    let env = bridge_store();
+    // CommonMark: only a list starting at 1 interrupts a paragraph, `#1` is no heading and
+    // inline HTML is no HTML block, so each quotation runs on over its line break and the
+    // word changed after the break is caught.
+    let cite = " [News](https://news.test/bridge)\n";
+    let kinds = kinds_per_draft(
+        &env,
+        &[
+            &format!(
+                "Jane Holloway said: “We said we would finish the bridge by\n2009. That promise has now been kept in full.”{cite}"
+            ),
+            &format!(
+                "Jane Holloway said: “This is the\n#2 priority for the council and for every family in the town.”{cite}"
+            ),
+            &format!(
+                "Jane Holloway said: “This is the #1 priority for the\n<em>mayor</em> and for every family in the town.”{cite}"
+            ),
+        ],
+    );
+    let drifted = vec!["drifted".to_owned()];
+    assert_eq!(
+        kinds,
+        [drifted.clone(), drifted.clone(), drifted],
+        "{kinds:?}"
+    );
+}

@@ -9,6 +9,7 @@
 //! file's own byte offset ([`Draft::origin`]), so findings point at the file's lines and
 //! columns.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -48,6 +49,9 @@ pub struct Draft {
     /// Text ranges an HTML draft quotes with `<q cite>` or `<blockquote cite>`, and the
     /// URL cited.
     cited: Vec<(Range<usize>, String)>,
+    /// Markdown (or text) keeps its inline markup in `text`, offsets being the file's;
+    /// [`Draft::as_read`] takes it out of a quotation.
+    inline_markup: bool,
 }
 
 impl Draft {
@@ -58,6 +62,7 @@ impl Draft {
                 text: join_wrapped_lines(source),
                 anchors: vec![(0, 0)],
                 cited: Vec::new(),
+                inline_markup: format == DraftFormat::Markdown,
             },
         };
         draft.text = single_quotes_as_double(&draft.text);
@@ -89,6 +94,17 @@ impl Draft {
         start..end
     }
 
+    /// A quotation of the text (`text[q.start..q.end]`) as a reader sees it: in Markdown,
+    /// a link inside it (`[text](URL)`, `[text][label]`, `[text][]`) reads as its text, a
+    /// footnote marker (`[^1]`) and inline HTML tags (`<em>`) as nothing. Bracketed words
+    /// that are no link (`[the minister]`) are the writer's insertion and stay.
+    pub fn as_read<'q>(&self, quote: &'q str) -> Cow<'q, str> {
+        if !self.inline_markup || !quote.contains(['[', '<']) {
+            return Cow::Borrowed(quote);
+        }
+        Cow::Owned(without_inline_markup(quote))
+    }
+
     /// The URL a `<q cite>` or `<blockquote cite>` around text offset `at` cites; the
     /// innermost wins.
     pub fn cite_at(&self, at: usize) -> Option<&str> {
@@ -98,6 +114,83 @@ impl Draft {
             .min_by_key(|(r, _)| r.end - r.start)
             .map(|(_, url)| url.as_str())
     }
+}
+
+/// Markdown's inline links, footnote markers and HTML tags taken out of `s`, their text
+/// kept ([`Draft::as_read`]).
+fn without_inline_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let rest = &s[i..];
+        if let Some(skip) = footnote_marker(rest) {
+            i += skip;
+            continue;
+        }
+        if let Some((text, skip)) = link(rest) {
+            out.push_str(text);
+            i += skip;
+            continue;
+        }
+        if let Some(skip) = inline_tag(rest) {
+            i += skip;
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// The length of a footnote marker `[^label]` at the start of `s`.
+fn footnote_marker(s: &str) -> Option<usize> {
+    let label = s.strip_prefix("[^")?;
+    let end = label.find(']')?;
+    (end > 0 && !label[..end].contains(|c: char| c.is_whitespace() || c == '['))
+        .then_some(2 + end + 1)
+}
+
+/// A link at the start of `s`: `[text](destination)`, `[text][label]` or `[text][]`; its
+/// text and length.
+fn link(s: &str) -> Option<(&str, usize)> {
+    let inner = s.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    let text = &inner[..close];
+    if text.contains('[') {
+        return None;
+    }
+    let after = &inner[close + 1..];
+    let (open, shut) = match after.chars().next() {
+        Some('(') => ('(', ')'),
+        Some('[') => ('[', ']'),
+        _ => return None,
+    };
+    let target = &after[1..];
+    let end = target.find(shut)?;
+    if target[..end].contains(open) || (shut == ')' && target[..end].trim().is_empty()) {
+        return None;
+    }
+    Some((text, 1 + close + 1 + 1 + end + 1))
+}
+
+/// The length of an inline HTML tag (`<em>`, `</a>`, `<a href="…">`, `<br/>`) at the
+/// start of `s`.
+fn inline_tag(s: &str) -> Option<usize> {
+    let rest = s.strip_prefix('<')?;
+    let name = rest.strip_prefix('/').unwrap_or(rest);
+    let name_len = name
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(name.len());
+    // A tag name starts with a letter and ends at a blank, `/` or `>`: not "a < b", nor an
+    // autolink `<https://…>`.
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic())
+        || !name[name_len..].starts_with(|c: char| c.is_whitespace() || c == '/' || c == '>')
+    {
+        return None;
+    }
+    let end = rest.find('>')?;
+    (!rest[..end].contains(['<', '\n', '“', '”'])).then_some(1 + end + 1)
 }
 
 /// The first non-blank of a line after at most three spaces of indentation, or `None`
@@ -113,15 +206,12 @@ fn block_start(line: &str) -> Option<&str> {
 /// Whether a line opens a Markdown block of its own, so the line before does not run on
 /// into it: a heading, list item, blockquote, table row, fence, rule, footnote or link
 /// definition, or an HTML block.
-fn opens_block(trimmed: &str) -> bool {
-    let bytes = trimmed.as_bytes();
-    let list_marker = matches!(bytes, [b'-' | b'*' | b'+', b' ' | b'\t', ..]) || {
-        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
-        (1..=9).contains(&digits)
-            && matches!(
-                &bytes[digits..],
-                [b'.' | b')', b' ' | b'\t', ..] | [b'.' | b')']
-            )
+fn opens_block(trimmed: &str, in_list: bool) -> bool {
+    // A list interrupts a paragraph only when it starts at 1 (CommonMark): "by\n2005. That"
+    // is one paragraph; in a list, "2. " is the next item.
+    let list_marker = match list_item(trimmed) {
+        Some(number) => in_list || number.is_none_or(|n| n == 1),
+        None => false,
     };
     let rule = {
         let marks: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
@@ -133,13 +223,103 @@ fn opens_block(trimmed: &str) -> bool {
     };
     list_marker
         || rule
-        || trimmed.starts_with('#')
+        || is_heading(trimmed)
         || trimmed.starts_with('>')
         || trimmed.starts_with('|')
         || trimmed.starts_with("```")
         || trimmed.starts_with("~~~")
-        || trimmed.starts_with('<')
+        || is_html_block(trimmed)
         || is_definition(trimmed)
+}
+
+/// A list item's marker at the start of a line: `Some(None)` for a bullet, `Some(Some(n))`
+/// for an ordered item numbered `n`.
+fn list_item(trimmed: &str) -> Option<Option<u64>> {
+    let bytes = trimmed.as_bytes();
+    if matches!(bytes, [b'-' | b'*' | b'+', b' ' | b'\t', ..]) {
+        return Some(None);
+    }
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    ((1..=9).contains(&digits)
+        && matches!(
+            &bytes[digits..],
+            [b'.' | b')', b' ' | b'\t', ..] | [b'.' | b')']
+        ))
+    .then(|| trimmed[..digits].parse().ok())
+}
+
+/// An ATX heading: one to six `#` and a blank or the end of the line (`#1` is text).
+fn is_heading(trimmed: &str) -> bool {
+    let hashes = trimmed.bytes().take_while(|&b| b == b'#').count();
+    (1..=6).contains(&hashes) && matches!(trimmed.as_bytes().get(hashes), None | Some(b' ' | b'\t'))
+}
+
+/// HTML that starts a block and so ends a paragraph (CommonMark's kinds 1 to 6): a
+/// comment, a processing instruction or declaration, or a block element's tag. Inline
+/// HTML (`<em>`, `<a href>`) at the start of a wrapped line is the paragraph's text.
+fn is_html_block(trimmed: &str) -> bool {
+    const BLOCK: &[&str] = &[
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "details",
+        "dialog",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "iframe",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "script",
+        "section",
+        "style",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+    ];
+    let Some(rest) = trimmed.strip_prefix('<') else {
+        return false;
+    };
+    if rest.starts_with(['!', '?']) {
+        return true;
+    }
+    let name = rest.strip_prefix('/').unwrap_or(rest);
+    let len = name
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(name.len());
+    BLOCK.contains(&name[..len].to_ascii_lowercase().as_str())
 }
 
 /// A footnote (`[^1]: …`) or link reference definition (`[label]: URL`).
@@ -159,9 +339,17 @@ fn join_wrapped_lines(source: &str) -> String {
     starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
     let line = |k: usize| line_at(source, &starts, k);
     let mut in_fence = false;
+    // Whether the paragraph line `k` belongs to is a list item's (so "2. " after it is
+    // the next item), and whether line `k` was joined to the line before.
+    let mut in_list = false;
+    let mut joined = false;
     for k in 0..starts.len() {
         let this = line(k);
         let first = block_start(this);
+        if !joined {
+            in_list = first.is_some_and(|f| list_item(f.trim_start_matches(['>', ' '])).is_some());
+        }
+        joined = false;
         if first.is_some_and(|f| f.starts_with("```") || f.starts_with("~~~")) {
             in_fence = !in_fence;
             continue;
@@ -194,15 +382,16 @@ fn join_wrapped_lines(source: &str) -> String {
             // Two lines of one blockquote paragraph.
             quoted && next_quoted && {
                 let rest = next_first.trim_start_matches(['>', ' ']);
-                !rest.is_empty() && !opens_block(rest)
+                !rest.is_empty() && !opens_block(rest, in_list)
             }
         } else {
-            !first.starts_with('#')
+            !is_heading(first)
                 && !first.starts_with('|')
                 && !is_definition(first)
-                && !opens_block(next_first)
+                && !opens_block(next_first, in_list)
         };
         if joins {
+            joined = true;
             let newline = next_start - 1;
             bytes[newline] = b' ';
             if newline > 0 && bytes[newline - 1] == b'\r' {
@@ -405,6 +594,7 @@ fn read_html(src: &str) -> Draft {
         text: r.out,
         anchors: r.anchors,
         cited: r.cited,
+        inline_markup: false,
     }
 }
 
@@ -704,6 +894,46 @@ mod tests {
             d.text
         );
         assert!(d.text.contains("“a ‘nested’ one”"), "{:?}", d.text);
+    }
+
+    #[test]
+    fn only_what_commonmark_lets_interrupt_a_paragraph_ends_it() {
+        let src = "“We finished by\n2005. It was\n#1 for the\n<em>town</em> and\n<a href=\"x\">all</a>”\n\n1. one\n2. two\n   more\n3. three\n\nText\n- item\n\nText\n1. item\n\nText\n# Heading\nText\n<div>block</div>\n";
+        let d = Draft::read(src, DraftFormat::Markdown);
+        assert!(
+            d.text.starts_with(
+                "“We finished by 2005. It was #1 for the <em>town</em> and <a href=\"x\">all</a>”\n"
+            ),
+            "{:?}",
+            d.text
+        );
+        assert!(
+            d.text.contains("1. one\n2. two    more\n3. three\n\nText\n- item\n\nText\n1. item\n\nText\n# Heading\nText\n<div>"),
+            "{:?}",
+            d.text
+        );
+    }
+
+    #[test]
+    fn markdown_inline_markup_in_a_quotation_reads_as_its_text() {
+        let d = Draft::read("x", DraftFormat::Markdown);
+        for (written, read) in [
+            ("the [bridge](https://x.test/a) by", "the bridge by"),
+            ("the [bridge][b] and [town][] by", "the bridge and town by"),
+            (
+                "kept in full[^1] and <em>now</em><br/> done",
+                "kept in full and now done",
+            ),
+            ("<a href=\"https://x.test\">the bridge</a>", "the bridge"),
+            (
+                "[the minister] said a < b, see <https://x.test> [x]()",
+                "[the minister] said a < b, see <https://x.test> [x]()",
+            ),
+        ] {
+            assert_eq!(d.as_read(written), read, "{written}");
+        }
+        let h = Draft::read("x", DraftFormat::Html);
+        assert_eq!(h.as_read("a [b](c)"), "a [b](c)", "HTML is read already");
     }
 
     #[test]

@@ -222,8 +222,10 @@ pub fn check_draft(
         if !checked_kind {
             continue;
         }
-        let quote = &text[q.start..q.end];
-        // As a reader sees it: a quotation joined from wrapped lines has one space per break.
+        // As a reader sees it: a link inside it is its text, a quotation joined from
+        // wrapped lines has one space per break.
+        let read = draft.as_read(&text[q.start..q.end]);
+        let quote = read.as_ref();
         let shown = quote.split_whitespace().collect::<Vec<_>>().join(" ");
         let at = draft.origin(q.start);
         let (line, column) = line_column(source, at);
