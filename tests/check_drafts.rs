@@ -339,3 +339,55 @@ fn a_wrapped_line_that_only_looks_like_a_block_continues_the_paragraph() {
         "{kinds:?}"
     );
 }
+
+#[test]
+fn a_speaker_named_by_name_with_middling_confidence_is_sure_and_a_wrong_one_fails() {
+    // The letter's writer is named in full after the quotation, beside two other people:
+    // attribution's confidence is middling (about 0.34), but a named speaker there is right
+    // about nine times in ten, so a draft giving the words to someone else is an error,
+    // not a note; the right speaker passes.
+    let env = Env::new();
+    env.write(
+        "council.txt",
+        concat!(
+            "Council approves river plan\n\n",
+            "The council voted on Tuesday to approve the river plan after a long debate. Mayor Jane Holloway and her deputy, Tom Reyes, had argued for months over the cost, and the engineer Priya Natarajan presented the final survey.\n\n",
+            "\"The survey shows the old walls will not last another decade,\" Sen. Maria Lopez of Riverside wrote in a letter to the council.\n",
+        ),
+    );
+    env.ok(&["add", "council.txt"]);
+    let quotes = env.json(&["quotes"]);
+    let letter = quotes
+        .iter()
+        .find(|q| q["speaker"] == "Maria Lopez")
+        .expect("the letter is attributed to Maria Lopez");
+    let confidence = letter["confidence"].as_f64().unwrap();
+    assert!(
+        (0.3..0.5).contains(&confidence),
+        "the case this test is about: a named speaker below 0.5 ({confidence})"
+    );
+    env.write(
+        "drafts/d.md",
+        concat!(
+            "Priya Natarajan said: \"The survey shows the old walls will not last another decade.\"\n\n",
+            "Maria Lopez wrote: \"The survey shows the old walls will not last another decade.\"\n",
+        ),
+    );
+    let (code, out, _) = run(&env, &["check", "--format", "json", "drafts"]);
+    assert_eq!(code, 1, "{out}");
+    let got: Vec<(u64, String, String)> = findings(&out)
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [(1, "misattributed".to_owned(), "error".to_owned())],
+        "{out}"
+    );
+}
