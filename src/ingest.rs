@@ -2125,8 +2125,7 @@ mod tests {
             store
                 .conn()
                 .query_row(
-                    "SELECT max(n) FROM (SELECT count(*) AS n FROM (SELECT gram FROM quote_grams \
-                     UNION ALL SELECT gram FROM quote_grams_staged) GROUP BY gram)",
+                    "SELECT max(n) FROM (SELECT count(*) AS n FROM quote_grams GROUP BY gram)",
                     [],
                     |r| r.get(0),
                 )

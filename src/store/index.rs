@@ -209,8 +209,6 @@ impl Store {
         self.write(|tx| {
             tx.db().batch(
                 "DELETE FROM quote_grams; \
-                 DELETE FROM quote_grams_staged; \
-                 UPDATE quote_grams_size SET n = 0; \
                  DELETE FROM quotes; \
                  DELETE FROM quote_groups; \
                  DELETE FROM speaker_aliases; \

@@ -69,99 +69,50 @@ pub struct SharedGrams {
 /// the first [`GRAM_ROWS`] rows of each gram (for a [`Tx`] and a [`Snapshot`] alike).
 pub(super) fn shared_grams(db: Sql<'_>, grams: &[i64]) -> Result<SharedGrams> {
     let mut out = SharedGrams::default();
-    for (gram, rows) in first_rows(db, grams, None)? {
-        if rows.len() >= GRAM_ROWS {
-            out.full.push(gram);
+    let mut per_gram: FxHashMap<i64, usize> = FxHashMap::default();
+    let mut count = |r: &super::db::Row<'_>| {
+        let gram: i64 = r.get(0)?;
+        let id: i64 = r.get(1)?;
+        *per_gram.entry(gram).or_default() += 1;
+        match out.rows.iter_mut().find(|(q, _)| *q == id) {
+            Some((_, n)) => *n += 1,
+            None => out.rows.push((id, 1)),
         }
-        for id in rows {
-            match out.rows.iter_mut().find(|(q, _)| *q == id) {
-                Some((_, n)) => *n += 1,
-                None => out.rows.push((id, 1)),
-            }
-        }
-    }
-    out.full.sort_unstable();
-    Ok(out)
-}
-
-/// The first [`GRAM_ROWS`] rows of each of `grams`, by row, read from both the gram table
-/// and the grams waiting to move into it; only rows from `since.0` on recorded by writes
-/// after `since.1` when given. Grams without rows are left out.
-fn first_rows(
-    db: Sql<'_>,
-    grams: &[i64],
-    since: Option<(i64, i64)>,
-) -> Result<Vec<(i64, Vec<i64>)>> {
-    let mut found: FxHashMap<i64, Vec<i64>> = FxHashMap::default();
-    let mut add = |r: &super::db::Row<'_>| {
-        found.entry(r.get(0)?).or_default().push(r.get(1)?);
         Ok(())
     };
     let limit = GRAM_ROWS as i64;
-    // Without `since`, the conditions hold for every row (and the statements stay the
-    // gram key's range scans either way).
-    let (from, write) = since.unwrap_or((i64::MIN, i64::MIN));
-    let newer = if since.is_some() {
-        "AND qid >= ?2 AND w > ?3"
-    } else {
-        "AND ?2 IS NOT NULL AND ?3 IS NOT NULL"
-    };
     match db.engine() {
-        // In process, cached lookups per gram are as fast as anything.
+        // In process, one cached lookup per gram is as fast as anything.
         super::Engine::Sqlite => {
-            for table in GRAM_TABLES {
-                let sql = format!(
-                    "SELECT gram, qid FROM {table} WHERE gram = ?1 {newer} ORDER BY qid LIMIT ?4"
-                );
-                for g in grams {
-                    db.each(&sql, args![g, from, write, limit], &mut add)?;
-                }
+            for g in grams {
+                db.each(
+                    "SELECT gram, qid FROM quote_grams WHERE gram = ?1 ORDER BY qid LIMIT ?2",
+                    args![g, limit],
+                    &mut count,
+                )?;
             }
         }
         // Over the network, one statement for many grams.
         super::Engine::Postgres => {
-            // The planner keeps to the gram key's index with the conditions always true.
-            let one = |table: &str, alias: &str| {
-                format!(
-                    "SELECT * FROM (SELECT gram, qid FROM {table} WHERE gram = k.column1 \
-                     AND qid >= ?1 AND w > ?2 ORDER BY qid LIMIT {GRAM_ROWS}) AS {alias}"
-                )
-            };
-            let select = format!(
-                "{} UNION ALL {}",
-                one(GRAM_TABLES[0], "a"),
-                one(GRAM_TABLES[1], "b")
-            );
-            each_lateral(db, grams, "BIGINT", &select, &[&from, &write], &mut add)?;
+            super::db::chunked(grams, |chunk| {
+                let values: Vec<&dyn Param> = chunk.iter().map(|g| g as &dyn Param).collect();
+                let sql = format!(
+                    "SELECT CAST(g.gram AS BIGINT), l.qid FROM (VALUES {}) AS g(gram) \
+                     CROSS JOIN LATERAL (SELECT qid FROM quote_grams \
+                      WHERE gram = CAST(g.gram AS BIGINT) ORDER BY qid LIMIT {GRAM_ROWS}) l",
+                    super::db::placeholders(chunk.len(), 1)
+                );
+                db.each(&sql, &values, &mut count)
+            })?;
         }
     }
-    let mut out: Vec<(i64, Vec<i64>)> = found.into_iter().collect();
-    for (_, rows) in &mut out {
-        rows.sort_unstable();
-        rows.dedup();
-        rows.truncate(GRAM_ROWS);
-    }
-    out.sort_unstable_by_key(|(gram, _)| *gram);
+    out.full = per_gram
+        .into_iter()
+        .filter(|&(_, n)| n >= GRAM_ROWS)
+        .map(|(g, _)| g)
+        .collect();
+    out.full.sort_unstable();
     Ok(out)
-}
-
-/// Where grams are held: the gram table, and the grams waiting to move into it in key
-/// order (see [`Tx::add_grams`]).
-const GRAM_TABLES: [&str; 2] = ["quote_grams", "quote_grams_staged"];
-
-/// Rows a batch of an add records in the gram table, about: with the rows the table holds,
-/// it sets how many wait before they move.
-const GRAMS_PER_BATCH: f64 = 8192.0;
-
-/// The fewest waiting rows that are moved: below it, a move costs little whenever it runs.
-const STAGED_MIN: i64 = 4096;
-
-/// How many waiting rows are moved at once, for a gram table of `held` rows. A batch
-/// rewrites nearly every page of the waiting table (about `waiting` rows' worth) and a move
-/// every page of the gram table (`held` rows) once every `waiting / GRAMS_PER_BATCH`
-/// batches; the sum is least when `waiting` is the square root of `held` times a batch.
-fn staged_limit(held: i64) -> i64 {
-    ((held.max(0) as f64 * GRAMS_PER_BATCH).sqrt() as i64).max(STAGED_MIN)
 }
 
 /// The text of a stored quotation; `None` when no row `qid` exists (any more).
@@ -419,56 +370,19 @@ impl Store {
 const QUOTE_FIELDS: usize = super::quotes::QUOTE_COLUMN_COUNT;
 
 impl Tx<'_> {
-    /// Records grams of stored quotations: (gram, row) pairs, numbered by this write. They
-    /// wait in a small table and move into the gram table in key order, many batches' at
-    /// once (see [`staged_limit`]): written there one batch at a time, every row would
-    /// rewrite a page of its own.
+    /// Records grams of stored quotations: (gram, row) pairs, numbered by this write.
     pub fn add_grams(&self, grams: &[[i64; 2]]) -> Result<()> {
         self.flush_held()?;
-        if grams.is_empty() {
-            return Ok(());
-        }
-        let db = self.db();
         let w = self.number();
         let values: Vec<&dyn Param> = grams
             .iter()
             .flat_map(|[gram, qid]| [gram as &dyn Param, qid, &w])
             .collect();
-        db.insert_many(
-            "quote_grams_staged (gram, qid, w)",
+        self.db().insert_many(
+            "quote_grams (gram, qid, w)",
             3,
             &values,
             "ON CONFLICT DO NOTHING",
-        )?;
-        let held: i64 = db.query_one(
-            "SELECT n FROM quote_grams_size WHERE id = 0",
-            args![],
-            |r| r.get(0),
-        )?;
-        let waiting: i64 =
-            db.query_one("SELECT count(*) FROM quote_grams_staged", args![], |r| {
-                r.get(0)
-            })?;
-        if waiting >= staged_limit(held) {
-            self.move_staged_grams()?;
-        }
-        Ok(())
-    }
-
-    /// Moves the waiting grams into the gram table, in key order; rows of quotations gone
-    /// since are dropped.
-    pub(super) fn move_staged_grams(&self) -> Result<()> {
-        let db = self.db();
-        let moved = db.execute(
-            "INSERT INTO quote_grams (gram, qid, w) SELECT s.gram, s.qid, s.w \
-             FROM quote_grams_staged s WHERE EXISTS (SELECT 1 FROM quotes q WHERE q.qid = s.qid) \
-             ORDER BY s.gram, s.qid ON CONFLICT DO NOTHING",
-            args![],
-        )?;
-        db.execute("DELETE FROM quote_grams_staged", args![])?;
-        db.execute(
-            "UPDATE quote_grams_size SET n = n + ?1 WHERE id = 0",
-            args![moved as i64],
         )?;
         Ok(())
     }
@@ -482,24 +396,44 @@ impl Tx<'_> {
     /// number to look from, and each gram's rows above it are one index range.
     pub fn grams_since(&self, write: i64, grams: &[i64]) -> Result<Vec<[i64; 2]>> {
         let db = self.db();
-        let first = |column: &str, condition: &str| {
-            format!(
-                "SELECT min(v) FROM (SELECT min({column}) AS v FROM quote_grams WHERE {condition} \
-                 UNION ALL SELECT min({column}) FROM quote_grams_staged WHERE {condition}) AS m"
-            )
-        };
-        let next: Option<i64> = db.query_one(&first("w", "w > ?1"), args![write], |r| r.get(0))?;
-        let Some(next) = next else {
-            return Ok(Vec::new());
-        };
-        let from: Option<i64> = db.query_one(&first("qid", "w = ?1"), args![next], |r| r.get(0))?;
+        let from: Option<i64> = db.query_one(
+            "SELECT min(qid) FROM quote_grams WHERE w = \
+             (SELECT min(w) FROM quote_grams WHERE w > ?1)",
+            args![write],
+            |r| r.get(0),
+        )?;
         let Some(from) = from else {
             return Ok(Vec::new());
         };
-        Ok(first_rows(db, grams, Some((from, write)))?
-            .into_iter()
-            .flat_map(|(gram, rows)| rows.into_iter().map(move |qid| [gram, qid]))
-            .collect())
+        let mut rows = Vec::new();
+        let mut found = |r: &super::db::Row<'_>| {
+            rows.push([r.get(0)?, r.get(1)?]);
+            Ok(())
+        };
+        match db.engine() {
+            super::Engine::Sqlite => {
+                for g in grams {
+                    db.each(
+                        "SELECT gram, qid FROM quote_grams WHERE gram = ?1 AND qid >= ?2 \
+                         AND w > ?3 ORDER BY qid LIMIT ?4",
+                        args![g, from, write, GRAM_ROWS as i64],
+                        &mut found,
+                    )?;
+                }
+            }
+            super::Engine::Postgres => each_lateral(
+                db,
+                grams,
+                "BIGINT",
+                &format!(
+                    "SELECT gram, qid FROM quote_grams WHERE gram = k.column1 \
+                     AND qid >= ?1 AND w > ?2 ORDER BY qid LIMIT {GRAM_ROWS}"
+                ),
+                &[&from, &write],
+                &mut found,
+            )?,
+        }
+        Ok(rows)
     }
 
     /// Records reprints, in order: for each, quotation `qid` joins `other`'s group (its
@@ -749,93 +683,6 @@ fn plan_joins(joins: &[Join], members: &mut FxHashMap<i64, Member>) -> JoinPlan 
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    /// A store with one document and quotations at rows 1 to 30.
-    fn store_with_quotes() -> (tempfile::TempDir, Store) {
-        let (dir, store) = crate::store::testing::store();
-        store
-            .conn()
-            .execute(
-                "INSERT INTO documents (id, size, encoding, added_at) VALUES (?1, 1, 'utf-8', 'x')",
-                ["a".repeat(64)],
-            )
-            .unwrap();
-        for qid in 1..=30i64 {
-            store
-                .conn()
-                .execute(
-                    "INSERT INTO quotes (qid, id, doc, ord, start, \"end\", text, kind, \
-                     utterance, confidence) VALUES (?1, randomblob(32), 1, ?1, 0, 1, 'q', \
-                     'direct', ?1, 1.0)",
-                    [qid],
-                )
-                .unwrap();
-        }
-        (dir, store)
-    }
-
-    fn count(store: &Store, table: &str) -> i64 {
-        store
-            .conn()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap()
-    }
-
-    #[test]
-    fn grams_wait_then_move_in_bulk_and_lookups_read_both_tables() {
-        let (_dir, mut store) = store_with_quotes();
-        let write = |store: &mut Store, grams: &[[i64; 2]]| -> i64 {
-            store
-                .write(|tx| -> Result<i64> {
-                    tx.lock()?;
-                    tx.add_grams(grams)?;
-                    Ok(tx.number())
-                })
-                .unwrap()
-        };
-        // A first write: gram 7 held by rows 1 to 20, gram 8 by row 3.
-        let mut first: Vec<[i64; 2]> = (1..=20).map(|q| [7, q]).collect();
-        first.push([8, 3]);
-        let w1 = write(&mut store, &first);
-        assert_eq!(count(&store, "quote_grams_staged"), 21);
-        assert_eq!(count(&store, "quote_grams"), 0);
-        let shared = store.write(|tx| tx.shared_grams(&[7, 8])).unwrap();
-        assert_eq!(shared.full, [7], "gram 7 has its 16 rows");
-        let mut rows = shared.rows.clone();
-        rows.sort_unstable();
-        let want: Vec<(i64, usize)> = (1..=16).map(|q| (q, if q == 3 { 2 } else { 1 })).collect();
-        assert_eq!(rows, want, "the first 16 rows of gram 7, and row 3 twice");
-
-        // A second write big enough to move every waiting row (and one of a row gone).
-        let mut second: Vec<[i64; 2]> = (0..STAGED_MIN).map(|g| [1000 + g, 30]).collect();
-        second.push([8, 21]);
-        second.push([8, 99]);
-        let w2 = write(&mut store, &second);
-        assert!(w2 > w1);
-        assert_eq!(count(&store, "quote_grams_staged"), 0, "moved");
-        let moved = 21 + STAGED_MIN + 1;
-        assert_eq!(count(&store, "quote_grams"), moved, "all but the row gone");
-        let held: i64 = store
-            .conn()
-            .query_row("SELECT n FROM quote_grams_size", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(held, moved);
-
-        // A third write waits again; lookups see rows on both sides, in row order.
-        write(&mut store, &[[8, 22], [7, 23]]);
-        assert_eq!(count(&store, "quote_grams_staged"), 2);
-        let shared = store.write(|tx| tx.shared_grams(&[8])).unwrap();
-        let mut rows: Vec<i64> = shared.rows.iter().map(|r| r.0).collect();
-        rows.sort_unstable();
-        assert_eq!(rows, [3, 21, 22]);
-        // What a lookup as of the first write missed, from either table (rows are numbered
-        // in write order, so later writes record higher rows).
-        let mut since = store.write(|tx| tx.grams_since(w1, &[7, 8])).unwrap();
-        since.sort_unstable();
-        assert_eq!(since, [[7, 23], [8, 21], [8, 22]]);
-        let since = store.write(|tx| tx.grams_since(w2, &[8])).unwrap();
-        assert_eq!(since, [[8, 22]]);
-    }
 
     /// A quotation's group columns: group, verdict, similarity.
     type Row = (Option<i64>, Option<Verdict>, Option<f32>);

@@ -25,7 +25,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0011_corrections.sql"),
     include_str!("../../schema/0012_fetch_versions.sql"),
     include_str!("../../schema/0013_quote_id_index.sql"),
-    include_str!("../../schema/0014_staged_grams.sql"),
 ];
 
 /// Data conversions SQL cannot do well, run right after the migration they are numbered
@@ -117,10 +116,6 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         13,
         include_str!("../../schema/postgres/0013_quote_id_index.sql"),
-    ),
-    (
-        14,
-        include_str!("../../schema/postgres/0014_staged_grams.sql"),
     ),
 ];
 
@@ -358,11 +353,6 @@ mod tests {
             .query_row("SELECT count(*) FROM quote_grams", [], |r| r.get(0))
             .unwrap();
         assert_eq!(grams, 3);
-        // The gram table's size is known without counting it again.
-        let held: i64 = conn
-            .query_row("SELECT n FROM quote_grams_size", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(held, 3);
         let waiting: Vec<i64> = conn
             .prepare("SELECT qid FROM quote_ids_pending ORDER BY qid")
             .unwrap()
