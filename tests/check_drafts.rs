@@ -31,6 +31,20 @@ fn findings(stdout: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Each finding's line, kind and severity.
+fn severities_at_lines(stdout: &str) -> Vec<(u64, String, String)> {
+    findings(stdout)
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 fn kinds_at_lines(stdout: &str) -> Vec<(u64, String)> {
     findings(stdout)
         .iter()
@@ -185,16 +199,7 @@ fn speakers_come_from_the_draft_and_the_sources_confidence() {
     );
     let (code, out, _) = run(&env, &["check", "--format", "json", "drafts"]);
     assert_eq!(code, 1, "{out}");
-    let got: Vec<(u64, String, String)> = findings(&out)
-        .iter()
-        .map(|f| {
-            (
-                f["line"].as_u64().unwrap(),
-                f["kind"].as_str().unwrap().to_owned(),
-                f["severity"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let got = severities_at_lines(&out);
     // Neither the link's text nor an outlet named before the quotation is its speaker;
     // Mary is not Liz; nobody in the source says who wrote the unsigned note, which is a
     // note, not an error.
@@ -375,16 +380,7 @@ fn a_speaker_named_by_name_with_middling_confidence_is_sure_and_a_wrong_one_fail
     );
     let (code, out, _) = run(&env, &["check", "--format", "json", "drafts"]);
     assert_eq!(code, 1, "{out}");
-    let got: Vec<(u64, String, String)> = findings(&out)
-        .iter()
-        .map(|f| {
-            (
-                f["line"].as_u64().unwrap(),
-                f["kind"].as_str().unwrap().to_owned(),
-                f["severity"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let got = severities_at_lines(&out);
     assert_eq!(
         got,
         [(1, "misattributed".to_owned(), "error".to_owned())],
