@@ -387,3 +387,76 @@ fn a_speaker_named_by_name_with_middling_confidence_is_sure_and_a_wrong_one_fail
         "{out}"
     );
 }
+
+#[test]
+fn a_speaker_named_before_a_blockquote_is_the_quotations_even_with_a_link_after_it() {
+    // "X said:" closing a paragraph introduces the blockquote after it; the citation link
+    // after the quotation is read as its text, so it does not hide the speaker.
+    let env = Env::new();
+    env.write(
+        "cheney.txt",
+        "Mary Cheney, her sister, did not comment. “I believe the question of marriage must be decided by the voters,” Liz Cheney said in a statement.\n",
+    );
+    env.ok(&["add", "--url", "https://news.example/cheney", "cheney.txt"]);
+    env.write(
+        "drafts/d.md",
+        concat!(
+            "Mary Cheney said:\n\n",
+            "> “I believe the question of marriage must be decided by the\n",
+            "> voters.” [the statement](https://news.example/cheney)[^1]\n\n",
+            "Liz Cheney said:\n\n",
+            "> “I believe the question of marriage must be decided by the\n",
+            "> voters.” [the statement](https://news.example/cheney)\n\n",
+            "[^1]: A note.\n",
+        ),
+    );
+    let (code, out, _) = run(&env, &["check", "--format", "json", "drafts"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        severities_at_lines(&out),
+        [(3, "misattributed".to_owned(), "error".to_owned())],
+        "{out}"
+    );
+}
+
+#[test]
+fn a_sentence_interrupted_by_its_attribution_is_checked_whole() {
+    // The pieces of `“…,” she said, “…”` are one sentence: words dropped where the
+    // attribution sits, and a changed word in a piece too short to check alone, are
+    // caught; the faithful split passes; a new sentence after the attribution is not
+    // joined to the one before.
+    let env = Env::new();
+    env.write(
+        "cheney.txt",
+        "“I believe the question of marriage must be decided by the voters,” Liz Cheney said in a statement. “The states should decide it, not the courts.”\n",
+    );
+    env.ok(&["add", "cheney.txt"]);
+    env.write(
+        "drafts/d.md",
+        concat!(
+            "“I believe the question of marriage,” Liz Cheney said, “must be decided by the voters.”\n\n",
+            "“I believe the question,” Liz Cheney said, “must be decided by the voters.”\n\n",
+            "“You believe,” Liz Cheney said, “the question of marriage must be decided by the voters.”\n\n",
+            "“I believe,” Liz Cheney said, “the question of marriage must be decided by the voters.”\n\n",
+            "“I believe the question of marriage must be decided by the voters,” Liz Cheney said. “The states should decide it, not the courts.”\n",
+        ),
+    );
+    let (code, out, _) = run(&env, &["check", "--format", "json", "drafts"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        kinds_at_lines(&out),
+        [(3, "drifted".to_owned()), (5, "drifted".to_owned())],
+        "{out}"
+    );
+    let dropped = &findings(&out)[0];
+    assert_eq!(dropped["column"], 2, "{dropped}");
+    assert!(
+        dropped["quote"]
+            .as_str()
+            .unwrap()
+            .contains("question, must be decided"),
+        "{dropped}"
+    );
+    let (_, _, summary) = run(&env, &["check", "drafts"]);
+    assert!(summary.contains("checked 6 quotations"), "{summary}");
+}

@@ -105,6 +105,17 @@ impl Draft {
         Cow::Owned(without_inline_markup(quote))
     }
 
+    /// The text as extraction should read it to find quotations and who said them: in
+    /// Markdown, a citation after a quotation blanked out, so `Sanders said:` before
+    /// `“…” [the statement](URL)` still gives the quotation its speaker. Byte for byte as
+    /// long as [`Draft::text`], so offsets are shared.
+    pub fn for_extraction(&self) -> Cow<'_, str> {
+        if !self.inline_markup || !self.text.contains('[') {
+            return Cow::Borrowed(&self.text);
+        }
+        Cow::Owned(blank_inline_markup(&self.text))
+    }
+
     /// The URL a `<q cite>` or `<blockquote cite>` around text offset `at` cites; the
     /// innermost wins.
     pub fn cite_at(&self, at: usize) -> Option<&str> {
@@ -141,6 +152,36 @@ fn without_inline_markup(s: &str) -> String {
         i += c.len_utf8();
     }
     out
+}
+
+/// `s` with the citations that follow quotations blanked out: a link or footnote marker
+/// right after a closing quotation mark (`“…” [the statement](URL)[^1]`) is the
+/// quotation's source, not words of its sentence ([`Draft::for_extraction`]). Other links
+/// keep their markup, which extraction reads past as it always has.
+fn blank_inline_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let rest = &s[i..];
+        let citation = footnote_marker(rest).or_else(|| link(rest).map(|(_, skip)| skip));
+        if let Some(skip) = citation.filter(|_| cites_what_precedes(&out)) {
+            out.extend(std::iter::repeat_n(' ', skip));
+            i += skip;
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Whether `before` ends with a closing quotation mark, give or take spaces and the
+/// punctuation that follows one (`”.`, `” (`).
+fn cites_what_precedes(before: &str) -> bool {
+    before
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '('))
+        .ends_with(['”', '"', '»', '’'])
 }
 
 /// The length of a footnote marker `[^label]` at the start of `s`.
@@ -934,6 +975,25 @@ mod tests {
         }
         let h = Draft::read("x", DraftFormat::Html);
         assert_eq!(h.as_read("a [b](c)"), "a [b](c)", "HTML is read already");
+    }
+
+    #[test]
+    fn extraction_reads_a_citation_after_a_quotation_as_blanks_at_the_same_offsets() {
+        let src = "Ann Lee said:\n\n> “It is [done](https://x.test/a).”[^1] [Fox\nNews](https://x.test/b) and [the minister] [x]()\n";
+        let d = Draft::read(src, DraftFormat::Markdown);
+        let read = d.for_extraction();
+        assert_eq!(read.len(), d.text.len());
+        assert_eq!(
+            read.split_whitespace().collect::<Vec<_>>().join(" "),
+            "Ann Lee said: “It is [done](https://x.test/a).” and [the minister] [x]()"
+        );
+        assert_eq!(read.find(" and "), d.text.find(" and "));
+        let plain = Draft::read(src, DraftFormat::Text);
+        assert_eq!(
+            plain.for_extraction(),
+            plain.text,
+            "text drafts have no markup"
+        );
     }
 
     #[test]

@@ -211,7 +211,8 @@ pub fn check_draft(
 ) -> Result<DraftCheck, VerifyError> {
     let text = draft.text.as_str();
     let mut out = DraftCheck::default();
-    for q in extract::extract(text, &Hints::default()) {
+    let extracted = extract::extract(&draft.for_extraction(), &Hints::default());
+    for (q, read) in as_checked(draft, extracted) {
         let checked_kind = match q.kind {
             QuoteKind::Direct | QuoteKind::Partial => true,
             // A quoted sentence standing alone, with nobody named, reads to extraction as
@@ -222,10 +223,7 @@ pub fn check_draft(
         if !checked_kind {
             continue;
         }
-        // As a reader sees it: a link inside it is its text, a quotation joined from
-        // wrapped lines has one space per break.
-        let read = draft.as_read(&text[q.start..q.end]);
-        let quote = read.as_ref();
+        let quote = read.as_str();
         let shown = quote.split_whitespace().collect::<Vec<_>>().join(" ");
         let at = draft.origin(q.start);
         let (line, column) = line_column(source, at);
@@ -467,6 +465,74 @@ fn earlier_support(
         }
     }
     Ok(None)
+}
+
+/// Words of attribution between the two pieces of one interrupted sentence, at most.
+const MAX_INTERRUPTION_WORDS: usize = 12;
+
+/// The quotations of a draft as they are checked, each with its text as a reader reads it
+/// (a link inside it is its text; lines of one paragraph are joined with a space). A
+/// sentence interrupted by its attribution (`“The game promises,” he said, “to be a great
+/// spectacle.”`) is one quotation, its pieces joined, located at the first: words left out
+/// where the attribution sits are caught, and a piece too short to check alone is checked
+/// with the rest.
+fn as_checked(draft: &Draft, quotes: Vec<extract::Quote>) -> Vec<(extract::Quote, String)> {
+    let text = draft.text.as_str();
+    let mut out: Vec<(extract::Quote, String)> = Vec::new();
+    for q in quotes {
+        let read = draft.as_read(&text[q.start..q.end]).into_owned();
+        if let Some((prev, joined)) = out.last_mut()
+            && continues_sentence(draft, prev, &q)
+        {
+            joined.truncate(joined.trim_end().len());
+            joined.push(' ');
+            joined.push_str(read.trim_start());
+            prev.end = q.end;
+            prev.kind = QuoteKind::Direct;
+            if prev.speaker.is_none() {
+                prev.speaker = q.speaker;
+                prev.mention = q.mention;
+                prev.confidence = q.confidence;
+            }
+            continue;
+        }
+        out.push((q, read));
+    }
+    out
+}
+
+/// Whether quotation `next` goes on with the sentence quotation `prev` began, an
+/// attribution between them: both in one paragraph, `prev` not ending its sentence,
+/// `next` starting in lower case, and between them a short clause that hands on with a
+/// comma (`,” Smith said, “`), not a sentence of its own.
+fn continues_sentence(draft: &Draft, prev: &extract::Quote, next: &extract::Quote) -> bool {
+    let text = draft.text.as_str();
+    if prev.kind == QuoteKind::Transcript
+        || next.kind == QuoteKind::Transcript
+        || prev.end > next.start
+        || draft.paragraph(prev.start) != draft.paragraph(next.start)
+    {
+        return false;
+    }
+    let first = text[prev.start..prev.end].trim_end();
+    let second = text[next.start..next.end].trim_start();
+    let between = &text[prev.end..next.start];
+    let hands_on = between
+        .trim_end_matches(|c: char| c.is_whitespace() || is_quote_mark(c))
+        .ends_with(',');
+    let words = between
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    !first.ends_with(['.', '!', '?', '…', ':', ';'])
+        && second.chars().next().is_some_and(char::is_lowercase)
+        && hands_on
+        && !between.contains(['!', '?'])
+        && (1..=MAX_INTERRUPTION_WORDS).contains(&words)
+}
+
+fn is_quote_mark(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„' | '«' | '»' | '‘' | '’' | '\'')
 }
 
 /// Whether quoted words read as a sentence rather than a title or a scare quote: they end
