@@ -438,6 +438,7 @@ fn a_sentence_interrupted_by_its_attribution_is_checked_whole() {
             "“I believe the question,” Liz Cheney said, “must be decided by the voters.”\n\n",
             "“You believe,” Liz Cheney said, “the question of marriage must be decided by the voters.”\n\n",
             "“I believe,” Liz Cheney said, “the question of marriage must be decided by the voters.”\n\n",
+            "“I believe the question of marriage must be decided,” Liz Cheney said, “- by the judges.”\n\n",
             "“I believe the question of marriage must be decided by the voters,” Liz Cheney said. “The states should decide it, not the courts.”\n",
         ),
     );
@@ -445,7 +446,11 @@ fn a_sentence_interrupted_by_its_attribution_is_checked_whole() {
     assert_eq!(code, 1, "{out}");
     assert_eq!(
         kinds_at_lines(&out),
-        [(3, "drifted".to_owned()), (5, "drifted".to_owned())],
+        [
+            (3, "drifted".to_owned()),
+            (5, "drifted".to_owned()),
+            (9, "drifted".to_owned())
+        ],
         "{out}"
     );
     let dropped = &findings(&out)[0];
@@ -458,5 +463,5 @@ fn a_sentence_interrupted_by_its_attribution_is_checked_whole() {
         "{dropped}"
     );
     let (_, _, summary) = run(&env, &["check", "drafts"]);
-    assert!(summary.contains("checked 6 quotations"), "{summary}");
+    assert!(summary.contains("checked 7 quotations"), "{summary}");
 }

@@ -503,7 +503,7 @@ fn as_checked(draft: &Draft, quotes: Vec<extract::Quote>) -> Vec<(extract::Quote
 
 /// Whether quotation `next` goes on with the sentence quotation `prev` began, an
 /// attribution between them: both in one paragraph, `prev` not ending its sentence,
-/// `next` starting in lower case, and between them a short clause that hands on with a
+/// `next` going on in lower case (`“- mums, …”` too), and between them a short clause that hands on with a
 /// comma (`,” Smith said, “`), not a sentence of its own.
 fn continues_sentence(draft: &Draft, prev: &extract::Quote, next: &extract::Quote) -> bool {
     let text = draft.text.as_str();
@@ -525,7 +525,10 @@ fn continues_sentence(draft: &Draft, prev: &extract::Quote, next: &extract::Quot
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .count();
     !first.ends_with(['.', '!', '?', '…', ':', ';'])
-        && second.chars().next().is_some_and(char::is_lowercase)
+        && second
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(char::is_lowercase)
         && hands_on
         && !between.contains(['!', '?'])
         && (1..=MAX_INTERRUPTION_WORDS).contains(&words)
