@@ -77,10 +77,17 @@ impl Query {
                 let end = t[i..].find(|c: char| c != '.').map_or(t.len(), |e| i + e);
                 cuts.push(i..end);
                 i = end;
-            } else if t[i..].starts_with('[') {
-                let end = t[i..].find(']').map_or(t.len(), |e| i + e + 1);
-                cuts.push(i..end);
-                i = end;
+            } else if t[i..].starts_with('[')
+                && let Some(close) = t[i + 1..]
+                    .find(['[', ']'])
+                    .map(|e| i + 1 + e)
+                    .filter(|&e| t[e..].starts_with(']'))
+            {
+                // A bracket is a cut only when it closes before the next one opens: an
+                // unclosed "[" (or a stray "]") is punctuation, or it would cut the rest
+                // of the quotation away.
+                cuts.push(i..close + 1);
+                i = close + 1;
             } else {
                 i += t[i..].chars().next().map_or(1, char::len_utf8);
             }
@@ -822,6 +829,32 @@ mod tests {
         .unwrap();
         assert_eq!(p.verdict, Verdict::ElidedMeaning);
         assert_eq!(p.omits, ["60"]);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_punctuation_not_an_elision() {
+        // A "[" with no "]" after it would otherwise cut everything to the end of the
+        // quotation, and a misquotation after it would pass as elided.
+        let doc =
+            "Asked about the final, he said: The game promises to be a great spectacle, he added.";
+        for (q, deleted) in [
+            ("The [game be a great spectacle", "promises to"),
+            ("The game promises [to be a huge spectacle", "great"),
+            ("The game] be a great spectacle", "promises to"),
+        ] {
+            let p = best_passage(&Query::new(q), &Document::new(doc)).unwrap();
+            assert_eq!(p.verdict, Verdict::Altered, "{q}: {:?}", p.diff);
+            assert!(
+                p.diff.contains(&Change {
+                    op: DiffOp::Delete,
+                    text: deleted.into()
+                }),
+                "{q}: {:?}",
+                p.diff
+            );
+        }
+        assert!(!Query::new("The [game be a great spectacle").is_elided());
+        assert!(!Query::new("The game] be a great spectacle").is_elided());
     }
 
     #[test]
