@@ -642,18 +642,27 @@ fn left_out(doc: &Document<'_>, gap: Range<usize>) -> Option<String> {
 }
 
 /// Words whose omission changes what a sentence says: negations, conditions, restrictions
-/// and numbers.
+/// and numbers, in digits or in words ("three hundred" left out of "lost three hundred
+/// soldiers" changes it as much as "300" would).
 fn meaning_words(text: &str) -> Vec<String> {
     const MEANING: &[&str] = &[
         "except", "if", "neither", "never", "no", "nobody", "none", "nor", "not", "nothing",
         "nowhere", "only", "unless", "without",
     ];
+    // Cardinals as words, which a text may write instead of digits.
+    const NUMBERS: &str = "zero one two three four five six seven eight nine ten eleven twelve \
+        thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty \
+        sixty seventy eighty ninety hundred thousand million billion trillion dozen hundreds \
+        thousands millions billions trillions dozens";
     let norm = normalize::normalize(text);
     normalize::words(&norm.text)
         .iter()
         .map(|w| &norm.text[w.start..w.end])
         .filter(|w| {
-            MEANING.contains(w) || w.ends_with("n't") || w.chars().any(|c| c.is_ascii_digit())
+            MEANING.contains(w)
+                || NUMBERS.split_whitespace().any(|n| n == *w)
+                || w.ends_with("n't")
+                || w.chars().any(|c| c.is_ascii_digit())
         })
         .map(str::to_owned)
         .collect()
@@ -855,6 +864,26 @@ mod tests {
         }
         assert!(!Query::new("The [game be a great spectacle").is_elided());
         assert!(!Query::new("The game] be a great spectacle").is_elided());
+    }
+
+    #[test]
+    fn an_elision_that_drops_a_number_word_changes_the_meaning() {
+        let doc = "The army lost three hundred soldiers in the first week, and six million \
+                   dollars of equipment. Then it lost thousands of soldiers.";
+        for (q, omits) in [
+            (
+                "The army lost … soldiers in the first week",
+                &["three", "hundred"][..],
+            ),
+            ("and … million dollars of equipment", &["six"][..]),
+            ("and six … dollars of equipment", &["million"][..]),
+            ("Then it lost … of soldiers", &["thousands"][..]),
+        ] {
+            let p =
+                best_passage(&Query::new(q), &Document::new(doc)).unwrap_or_else(|| panic!("{q}"));
+            assert_eq!(p.verdict, Verdict::ElidedMeaning, "{q}: {:?}", p.diff);
+            assert_eq!(p.omits, omits, "{q}");
+        }
     }
 
     #[test]
