@@ -46,6 +46,25 @@ const WINDOWS: usize = 3;
 const VOTES_PER_WORD: usize = 8;
 /// Longest gap, in words, between the pieces of an elided quotation.
 const MAX_ELISION_GAP: usize = 150;
+/// Most source words a bracketed insertion may stand for when they are more than one: a
+/// short noun phrase or name ("the new rules", "Mr John Smith", "the Secretary of State").
+const MAX_BRACKETED_WORDS: usize = 4;
+/// Words that open a noun phrase, so that a few source words starting with one read as a
+/// referring expression a bracket may replace ("[the regulations]" for "the new rules").
+const DETERMINERS: &[&str] = &[
+    "a", "an", "her", "his", "its", "my", "our", "that", "the", "their", "these", "this", "those",
+    "your",
+];
+
+/// How a quotation marks that it leaves the source's words out between two pieces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// "...", "…", "[...]": any run of words, up to [`MAX_ELISION_GAP`].
+    Ellipsis,
+    /// "[the minister]": an editorial insertion, which replaces nothing, one word, or a
+    /// short noun phrase or name (see [`bracket_may_replace`]).
+    Insertion,
+}
 
 /// A quotation prepared for matching: normalised, split at ellipses and bracketed
 /// insertions.
@@ -56,6 +75,9 @@ pub struct Query {
     words: Vec<Word>,
     /// Word ranges of the pieces between elisions; one piece when nothing is elided.
     pieces: Vec<Range<usize>>,
+    /// How the quotation leaves words out between `pieces[i]` and `pieces[i + 1]`: an
+    /// ellipsis when any of the marks there is one.
+    cuts: Vec<Cut>,
 }
 
 impl Query {
@@ -69,13 +91,13 @@ impl Query {
         let words = normalize::words(&norm.text);
         // Elisions: "...", "…" (both normalise to "..."), "[...]", and bracketed
         // insertions like "[Democrats]", which stand in for the source's own words.
-        let mut cuts: Vec<Range<usize>> = Vec::new();
+        let mut cuts: Vec<(Range<usize>, Cut)> = Vec::new();
         let t = &norm.text;
         let mut i = 0;
         while i < t.len() {
             if t[i..].starts_with("...") {
                 let end = t[i..].find(|c: char| c != '.').map_or(t.len(), |e| i + e);
-                cuts.push(i..end);
+                cuts.push((i..end, Cut::Ellipsis));
                 i = end;
             } else if t[i..].starts_with('[')
                 && let Some(close) = t[i + 1..]
@@ -86,22 +108,41 @@ impl Query {
                 // A bracket is a cut only when it closes before the next one opens: an
                 // unclosed "[" (or a stray "]") is punctuation, or it would cut the rest
                 // of the quotation away.
-                cuts.push(i..close + 1);
+                let inner = t[i + 1..close].trim();
+                let kind = if !inner.is_empty() && inner.chars().all(|c| c == '.') {
+                    Cut::Ellipsis
+                } else {
+                    Cut::Insertion
+                };
+                cuts.push((i..close + 1, kind));
                 i = close + 1;
             } else {
                 i += t[i..].chars().next().map_or(1, char::len_utf8);
             }
         }
-        let mut pieces = Vec::new();
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        let mut joins = Vec::new();
+        // The marks since the last piece; those before the first piece join nothing.
+        let mut since: Option<Cut> = None;
         let mut start = 0;
-        for cut in &cuts {
+        for (cut, kind) in &cuts {
             let end = words.partition_point(|w| w.start < cut.start);
             if end > start {
+                if let Some(join) = since.filter(|_| !pieces.is_empty()) {
+                    joins.push(join);
+                }
                 pieces.push(start..end);
+                since = None;
+            }
+            if since != Some(Cut::Ellipsis) {
+                since = Some(*kind);
             }
             start = words.partition_point(|w| w.start < cut.end);
         }
         if words.len() > start {
+            if let Some(join) = since.filter(|_| !pieces.is_empty()) {
+                joins.push(join);
+            }
             pieces.push(start..words.len());
         }
         Query {
@@ -109,6 +150,7 @@ impl Query {
             norm,
             words,
             pieces,
+            cuts: joins,
         }
     }
 
@@ -573,15 +615,24 @@ fn elided(query: &Query, doc: &Document<'_>) -> Option<Passage> {
             .words
             .partition_point(|w| doc.norm.original(w.start) < p0.range.end);
         let mut ok = p0.similarity >= 0.9;
-        for piece in &query.pieces[1..] {
+        for (piece, cut) in query.pieces[1..].iter().zip(&query.cuts) {
             if !ok {
                 break;
             }
-            let within = after..(after + MAX_ELISION_GAP + piece.len() * 2).min(doc.words.len());
+            let gap = match cut {
+                Cut::Ellipsis => MAX_ELISION_GAP,
+                Cut::Insertion => MAX_BRACKETED_WORDS,
+            };
+            let within = after..(after + gap + piece.len() * 2).min(doc.words.len());
+            let end = ranges.last().map_or(0, |r| r.end);
             let found = diagonals(query, piece.clone(), doc, within)
                 .into_iter()
                 .filter_map(|(w, _)| compare(query, piece.clone(), doc, w))
-                .filter(|p| p.range.start >= ranges.last().map_or(0, |r| r.end))
+                .filter(|p| p.range.start >= end)
+                .filter(|p| {
+                    *cut == Cut::Ellipsis
+                        || bracket_may_replace(doc, words_in(doc, end..p.range.start))
+                })
                 .max_by(|a, b| a.similarity.total_cmp(&b.similarity));
             match found {
                 Some(p) if p.similarity >= 0.9 => {
@@ -632,13 +683,31 @@ fn elided(query: &Query, doc: &Document<'_>) -> Option<Passage> {
 /// The words of the source an elision stands for, as written (none when the pieces are
 /// adjacent).
 fn left_out(doc: &Document<'_>, gap: Range<usize>) -> Option<String> {
+    let words = words_in(doc, gap);
+    (!words.is_empty()).then(|| doc.text[doc.original(words)].to_owned())
+}
+
+/// The document's words that start within byte range `bytes` of its original text.
+fn words_in(doc: &Document<'_>, bytes: Range<usize>) -> Range<usize> {
     let first = doc
         .words
-        .partition_point(|w| doc.norm.original(w.start) < gap.start);
+        .partition_point(|w| doc.norm.original(w.start) < bytes.start);
     let end = doc
         .words
-        .partition_point(|w| doc.norm.original(w.start) < gap.end);
-    (first < end).then(|| doc.text[doc.original(first..end)].to_owned())
+        .partition_point(|w| doc.norm.original(w.start) < bytes.end);
+    first..end.max(first)
+}
+
+/// Whether a bracketed insertion may stand for the source's words `gap`: editorial
+/// brackets replace a referring expression (a pronoun, a name, a short noun phrase) or add
+/// words, so nothing, one word, or up to [`MAX_BRACKETED_WORDS`] that open with a
+/// determiner or possessive ("the new rules") or are all capitalised ("Mr John Smith").
+/// Any other run of words is left out, not referred to, and leaving out takes an ellipsis.
+fn bracket_may_replace(doc: &Document<'_>, gap: Range<usize>) -> bool {
+    let capitalised = |j: usize| doc.text[doc.original(j..j + 1)].starts_with(char::is_uppercase);
+    gap.len() <= 1
+        || (gap.len() <= MAX_BRACKETED_WORDS
+            && (DETERMINERS.contains(&doc.word(gap.start)) || gap.clone().all(capitalised)))
 }
 
 /// Words whose omission changes what a sentence says: negations, conditions, restrictions
@@ -884,6 +953,78 @@ mod tests {
             assert_eq!(p.verdict, Verdict::ElidedMeaning, "{q}: {:?}", p.diff);
             assert_eq!(p.omits, omits, "{q}");
         }
+    }
+
+    #[test]
+    fn a_bracket_stands_for_a_name_or_a_short_noun_phrase_only() {
+        // Editorial brackets replace a referring expression or insert words; they never
+        // stand for an arbitrary run of the source's words.
+        let doc = "\"I think it is important that we send a message,\" the minister said.";
+        let p = best_passage(
+            &Query::new("I think [the minister] that we send a message"),
+            &Document::new(doc),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Altered, "{:?}", p.diff);
+        assert!(!p.verdict.supports());
+        assert!(
+            p.diff.contains(&Change {
+                op: DiffOp::Delete,
+                text: "it is important".into()
+            }),
+            "{:?}",
+            p.diff
+        );
+        let doc = "Farmers said the new rules would ruin their harvest. Then Mr John Smith \
+                   said the harvest was fine. She said that the rules of the old market would \
+                   ruin them.";
+        for (q, verdict) in [
+            // One word, a noun phrase, a name, or nothing at all.
+            (
+                "[They] said the new rules would ruin their harvest",
+                Verdict::Elided,
+            ),
+            (
+                "Farmers said [the regulations] would ruin their harvest",
+                Verdict::Elided,
+            ),
+            (
+                "Farmers said [these] would ruin their harvest",
+                Verdict::Elided,
+            ),
+            (
+                "Then [the senator] said the harvest was fine",
+                Verdict::Elided,
+            ),
+            (
+                "Farmers said [that] the new rules would ruin their harvest",
+                Verdict::Elided,
+            ),
+            // An ellipsis in brackets is an elision like any other.
+            (
+                "Farmers said [...] would ruin their harvest",
+                Verdict::Elided,
+            ),
+            ("Farmers said […] would ruin their harvest", Verdict::Elided),
+            // Too long for a noun phrase, or not one.
+            ("She said that [they] would ruin them", Verdict::Altered),
+            (
+                "Farmers said the new [regulations] their harvest",
+                Verdict::Altered,
+            ),
+        ] {
+            let p =
+                best_passage(&Query::new(q), &Document::new(doc)).unwrap_or_else(|| panic!("{q}"));
+            assert_eq!(p.verdict, verdict, "{q}: {:?}", p.diff);
+        }
+        // What a bracket replaces still counts: a negation it hides changes the meaning.
+        let p = best_passage(
+            &Query::new("He said [everybody] wants to pay them"),
+            &Document::new("Asked again, he said nobody wants to pay them."),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::ElidedMeaning, "{:?}", p.diff);
+        assert_eq!(p.omits, ["nobody"]);
     }
 
     #[test]
