@@ -230,6 +230,17 @@ impl<'t> Document<'t> {
         &self.norm.text[w.start..w.end]
     }
 
+    /// Whether a sentence ends, or a quotation opens or closes, between words `j` and
+    /// `j + 1` (or there is no word after `j`).
+    fn breaks_after(&self, j: usize) -> bool {
+        match (self.words.get(j), self.words.get(j + 1)) {
+            (Some(a), Some(b)) => {
+                self.norm.text[a.end..b.start].contains(['.', '!', '?', ':', '"'])
+            }
+            _ => true,
+        }
+    }
+
     /// Original byte range of words `r`.
     fn original(&self, r: Range<usize>) -> Range<usize> {
         if r.is_empty() {
@@ -482,10 +493,14 @@ fn compare_once(
     // The passage is the run of matching blocks with the best similarity: a match far
     // before the rest (an earlier "Putin") must not stretch the passage over words the
     // quotation does not have.
-    let blocks: Vec<(usize, usize)> = ops
+    let blocks: Vec<(usize, usize, usize)> = ops
         .iter()
         .filter_map(|op| match *op {
-            Step::Equal { old_index, len, .. } => Some((old_index, len)),
+            Step::Equal {
+                old_index,
+                new_index,
+                len,
+            } => Some((old_index, new_index, len)),
             _ => None,
         })
         .collect();
@@ -493,21 +508,62 @@ fn compare_once(
         return None;
     }
     let score = |matched: usize, span: usize| 2.0 * matched as f32 / (qw.len() + span) as f32;
-    let (mut first, mut last, mut matched) = (blocks[0].0, blocks[0].0 + blocks[0].1, blocks[0].1);
-    let mut best = score(matched, last - first);
+    let (mut run, mut matched) = ((0, 0), blocks[0].2);
+    let mut best = score(matched, matched);
     let limit = blocks.len().min(64);
     for a in 0..limit {
         let mut m = 0;
         for b in a..limit {
-            m += blocks[b].1;
-            let (s, e) = (blocks[a].0, blocks[b].0 + blocks[b].1);
-            let sc = score(m, e - s);
+            m += blocks[b].2;
+            let sc = score(m, blocks[b].0 + blocks[b].2 - blocks[a].0);
             if sc > best || (sc == best && m > matched) {
-                (first, last, matched, best) = (s, e, m, sc);
+                (run, matched, best) = ((a, b), m, sc);
             }
         }
     }
-    let similarity = best;
+    let ((s, qs, _), (e, qe, n)) = (blocks[run.0], blocks[run.1]);
+    let (mut first, mut last) = (s, e + n);
+    // Quotation words left over at either end of the run stand opposite the source's
+    // words just beyond it, where they match or replace them: the passage covers those
+    // too, so a word changed at an edge shows as replaced rather than the source's word
+    // going missing ("[-game-] {+never+}"). The diff alone may have put such a word
+    // against a far earlier match of it (a "the" a sentence back), which the run leaves
+    // out. Only words of the same sentence and the same side of a quotation mark count:
+    // a word the quotation adds is not the source's previous sentence replaced. The
+    // passage is then diffed again on its own.
+    let at = |i: usize| window.start + i;
+    let back = (0..first)
+        .rev()
+        .take_while(|&i| !doc.breaks_after(at(i)))
+        .count();
+    let ahead = (last..dw.len())
+        .take_while(|&i| !doc.breaks_after(at(i) - 1))
+        .count();
+    let before: Vec<&str> = dw[first - back..first].iter().rev().copied().collect();
+    let lead: Vec<&str> = qw[..qs].iter().rev().copied().collect();
+    let extended = (
+        first - edge_reach(&before, &lead),
+        last + edge_reach(&dw[last..last + ahead], &qw[qe + n..]),
+    );
+    let ops = if extended == (first, last) {
+        ops
+    } else {
+        (first, last) = extended;
+        similar::capture_diff_slices(Algorithm::Myers, &dw[first..last], &qw)
+            .into_iter()
+            .map(|op| shift(op, first))
+            .collect()
+    };
+    let matched: usize = ops
+        .iter()
+        .filter_map(|op| match *op {
+            Step::Equal { old_index, len, .. } if old_index >= first && old_index + len <= last => {
+                Some(len)
+            }
+            _ => None,
+        })
+        .sum();
+    let similarity = score(matched, last - first);
     // Steps as word ranges first (source words for equal and delete, quotation words for
     // insert), merged when one kind follows itself; their text is the words as written.
     let mut steps: Vec<(DiffOp, Range<usize>)> = Vec::new();
@@ -594,6 +650,95 @@ fn compare_once(
         omits: Vec::new(),
     };
     Some((passage, first, last, lead, trail))
+}
+
+/// Quotation words left over at an edge of a passage that are placed against the source
+/// beyond it, nearest first: enough for a changed first or last word or phrase, and a
+/// bound on the work (the rest stay insertions).
+const EDGE_WORDS: usize = 16;
+/// Source words an edge of a passage may take in beyond the quotation's words left over
+/// there, so that a phrase the quotation shortens ("the big game" for "the game") is
+/// still covered.
+const EDGE_SLACK: usize = 2;
+
+/// How many of the source words `beyond` an edge of a passage (nearest first) stand
+/// opposite the quotation's words `left` over at that edge (nearest first): as many
+/// matches as there can be, each as near the passage as it can be, then one source word
+/// for each quotation word left after the last match (a replaced word). Looks at no more
+/// than [`EDGE_WORDS`] quotation words and [`EDGE_SLACK`] source words more than those.
+fn edge_reach(beyond: &[&str], left: &[&str]) -> usize {
+    let left = &left[..left.len().min(EDGE_WORDS)];
+    let beyond = &beyond[..beyond.len().min(left.len() + EDGE_SLACK)];
+    let (m, n) = (beyond.len(), left.len());
+    // common[i][j]: the most words `beyond[..i]` and `left[..j]` have in common in order.
+    let mut common = vec![vec![0usize; n + 1]; m + 1];
+    for i in 1..=m {
+        for j in 1..=n {
+            common[i][j] = if beyond[i - 1] == left[j - 1] {
+                common[i - 1][j - 1] + 1
+            } else {
+                common[i - 1][j].max(common[i][j - 1])
+            };
+        }
+    }
+    let most = common[m][n];
+    // The nearest source words that hold every match; the last of them matches the
+    // farthest quotation word it can, so that fewer are left to pair off beyond it.
+    let Some(k) = (0..=m).find(|&i| common[i][n] == most) else {
+        return 0;
+    };
+    let used = match k.checked_sub(1) {
+        Some(i) => (0..n)
+            .rev()
+            .find(|&j| beyond[i] == left[j] && common[i][j] + 1 == most)
+            .map_or(0, |j| j + 1),
+        None => 0,
+    };
+    k + (m - k).min(n - used)
+}
+
+/// Diff step `op` with its source positions moved `by` words on.
+fn shift(op: Step, by: usize) -> Step {
+    match op {
+        Step::Equal {
+            old_index,
+            new_index,
+            len,
+        } => Step::Equal {
+            old_index: old_index + by,
+            new_index,
+            len,
+        },
+        Step::Delete {
+            old_index,
+            old_len,
+            new_index,
+        } => Step::Delete {
+            old_index: old_index + by,
+            old_len,
+            new_index,
+        },
+        Step::Insert {
+            old_index,
+            new_index,
+            new_len,
+        } => Step::Insert {
+            old_index: old_index + by,
+            new_index,
+            new_len,
+        },
+        Step::Replace {
+            old_index,
+            old_len,
+            new_index,
+            new_len,
+        } => Step::Replace {
+            old_index: old_index + by,
+            old_len,
+            new_index,
+            new_len,
+        },
+    }
 }
 
 /// An elided quotation: each piece in order, close together, in one passage. The words
@@ -1025,6 +1170,86 @@ mod tests {
         .unwrap();
         assert_eq!(p.verdict, Verdict::ElidedMeaning, "{:?}", p.diff);
         assert_eq!(p.omits, ["nobody"]);
+    }
+
+    #[test]
+    fn an_altered_passage_keeps_the_source_words_at_its_edges() {
+        // A word the quotation changes at either end is shown replaced, not left out of
+        // the passage. The diff may pair the quotation's first word with an earlier "the"
+        // ("in the summer"), and the passage then started after the source's "The game".
+        let doc = "It will be a chance for Woodward to assess some of his options before \
+                   unveiling his British and Irish Lions touring party, who will visit New \
+                   Zealand in the summer. \"The game promises to be a great spectacle,\" he \
+                   said. \"Both teams are fielding top-quality sides.\"";
+        use DiffOp::{Delete as D, Equal as E, Insert as I};
+        for (q, diff) in [
+            (
+                "The never promises to be a great spectacle",
+                &[
+                    (E, "The"),
+                    (D, "game"),
+                    (I, "never"),
+                    (E, "promises to be a great spectacle"),
+                ][..],
+            ),
+            (
+                "The game promises to be a great never",
+                &[
+                    (E, "The game promises to be a great"),
+                    (D, "spectacle"),
+                    (I, "never"),
+                ],
+            ),
+            (
+                "Any game promises to be a great spectacle",
+                &[
+                    (D, "The"),
+                    (I, "Any"),
+                    (E, "game promises to be a great spectacle"),
+                ],
+            ),
+            (
+                "The game never to be a great spectacle",
+                &[
+                    (E, "The game"),
+                    (D, "promises"),
+                    (I, "never"),
+                    (E, "to be a great spectacle"),
+                ],
+            ),
+            (
+                "Indeed the game promises to be a great spectacle",
+                &[
+                    (I, "Indeed"),
+                    (E, "The game promises to be a great spectacle"),
+                ],
+            ),
+            (
+                "The big game promises to be a great spectacle",
+                &[
+                    (E, "The"),
+                    (I, "big"),
+                    (E, "game promises to be a great spectacle"),
+                ],
+            ),
+        ] {
+            let p = best_passage(&Query::new(q), &Document::new(doc)).unwrap();
+            assert_eq!(p.verdict, Verdict::Altered, "{q}: {:?}", p.diff);
+            assert_eq!(
+                &doc[p.range.clone()],
+                "The game promises to be a great spectacle",
+                "{q}: {:?}",
+                p.diff
+            );
+            let want: Vec<Change> = diff
+                .iter()
+                .map(|&(op, text)| Change {
+                    op,
+                    text: text.into(),
+                })
+                .collect();
+            assert_eq!(p.diff, want, "{q}");
+        }
     }
 
     #[test]
