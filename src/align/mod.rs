@@ -276,7 +276,7 @@ pub fn best_passage(query: &Query, doc: &Document<'_>) -> Option<Passage> {
         {
             return whole;
         }
-        if let Some(p) = elided(query, doc) {
+        if let Some(p) = elided(query, doc, whole.as_ref().map(|p| p.range.clone())) {
             return Some(p);
         }
     }
@@ -744,10 +744,25 @@ fn shift(op: Step, by: usize) -> Step {
 /// An elided quotation: each piece in order, close together, in one passage. The words
 /// each elision leaves out are in the diff as deletions, and a negation, condition or
 /// number among them makes the verdict [`Verdict::ElidedMeaning`].
-fn elided(query: &Query, doc: &Document<'_>) -> Option<Passage> {
+///
+/// The first piece is looked for where it is most alike anywhere in the document, and
+/// also at the start of `near` (the passage the whole quotation aligns with, byte range):
+/// a first piece of a word or two ("Would [it] not be …") is alike in many places, and
+/// only the whole quotation says which one it is.
+fn elided(query: &Query, doc: &Document<'_>, near: Option<Range<usize>>) -> Option<Passage> {
     let first = query.pieces.first()?.clone();
     let mut best: Option<Passage> = None;
-    for (window, _) in diagonals(query, first.clone(), doc, 0..doc.words.len()) {
+    let mut windows = diagonals(query, first.clone(), doc, 0..doc.words.len());
+    if let Some(near) = near {
+        let start = words_in(doc, near).start;
+        let end = (start + first.len()).min(doc.words.len());
+        for w in diagonals(query, first.clone(), doc, start..end) {
+            if !windows.iter().any(|(seen, _)| seen.start == w.0.start) {
+                windows.push(w);
+            }
+        }
+    }
+    for (window, _) in windows {
         let Some(p0) = compare(query, first.clone(), doc, window) else {
             continue;
         };
@@ -863,8 +878,9 @@ fn meaning_words(text: &str) -> Vec<String> {
         "except", "if", "neither", "never", "no", "nobody", "none", "nor", "not", "nothing",
         "nowhere", "only", "unless", "without",
     ];
-    // Cardinals as words, which a text may write instead of digits.
-    const NUMBERS: &str = "zero one two three four five six seven eight nine ten eleven twelve \
+    // Cardinals as words, which a text may write instead of digits; not "one", far more
+    // often a pronoun ("find one", "no one") than a number.
+    const NUMBERS: &str = "zero two three four five six seven eight nine ten eleven twelve \
         thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty \
         sixty seventy eighty ninety hundred thousand million billion trillion dozen hundreds \
         thousands millions billions trillions dozens";
@@ -1098,6 +1114,13 @@ mod tests {
             assert_eq!(p.verdict, Verdict::ElidedMeaning, "{q}: {:?}", p.diff);
             assert_eq!(p.omits, omits, "{q}");
         }
+        // "one" is more often a pronoun than a number.
+        let p = best_passage(
+            &Query::new("If you don't have one, find … that, it takes a minute"),
+            &Document::new("If you don't have one, find one dedicated to that, it takes a minute."),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Elided, "{:?}", p.diff);
     }
 
     #[test]
@@ -1170,6 +1193,15 @@ mod tests {
         .unwrap();
         assert_eq!(p.verdict, Verdict::ElidedMeaning, "{:?}", p.diff);
         assert_eq!(p.omits, ["nobody"]);
+        // A first piece of one word is alike in many places; the whole quotation says
+        // which one it is.
+        let doc = "Would you vote? Would they care? Would we know? But would it matter?                    Would it not be ironic if the smokers became the criminals?";
+        let p = best_passage(
+            &Query::new("Would [the ban] not be ironic if the smokers became the criminals"),
+            &Document::new(doc),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Elided, "{:?}", p.diff);
     }
 
     #[test]

@@ -73,7 +73,8 @@ pub enum Verdict {
     Exact,
     /// Only typography, case, hyphenation or whitespace differ.
     Normalized,
-    /// The pieces around "…" (or "[…]") appear in order within one passage.
+    /// The pieces around "…" (or "[…]") appear in order within one passage; a bracketed
+    /// insertion stands for nothing, one word or a short noun phrase of the source.
     Elided,
     /// Elided, but what the elision leaves out changes the meaning: a negation, a
     /// condition or a number ("I am … pro-gay marriage" against "I am not pro-gay
