@@ -394,6 +394,9 @@ pub fn add(
     store.checkpoint_inline()?;
     committed?;
     flush(store, &mut batch, &mut summary, on_event)?;
+    if chunks.len() > 1 {
+        store.refresh_statistics()?;
+    }
     Ok(summary)
 }
 

@@ -575,6 +575,17 @@ impl Store {
         Ok(())
     }
 
+    /// Brings the planner's statistics up to date after a long run of writes (an add of
+    /// many batches, a pull): PostgreSQL plans the next queries from them, and its own
+    /// background analysis may not have caught up with a bulk load when the first `verify`
+    /// runs. SQLite plans without them and is left as it is.
+    pub fn refresh_statistics(&mut self) -> Result<()> {
+        if let Conn::Postgres(_) = &self.conn {
+            self.db().batch("ANALYZE")?;
+        }
+        Ok(())
+    }
+
     /// The stored form of a path: relative to the store root with `/` separators when it
     /// lies inside the root, absolute otherwise.
     pub fn tracked_path(&self, path: &Path) -> Result<String> {
