@@ -85,8 +85,8 @@ impl Query {
         let text = text
             .trim()
             .trim_matches(|c: char| matches!(c, '"' | '“' | '”' | '«' | '»' | '„'))
-            .trim()
-            .to_owned();
+            .trim();
+        let text = letters_unbracketed(text);
         let norm = normalize::normalize(&text);
         let words = normalize::words(&norm.text);
         // Elisions: "...", "…" (both normalise to "..."), "[...]", and bracketed
@@ -209,6 +209,40 @@ impl Query {
         let w = self.words[i];
         &self.norm.text[w.start..w.end]
     }
+}
+
+/// Letters a writer bracketed inside a word, to change its case or its ending ("[T]he",
+/// "walk[ed]"), read as part of the word: the brackets go, the letters stay, so "[T]he
+/// game" is the source's "the game" with its case changed, not an insertion before "he".
+fn letters_unbracketed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let inner_len = after
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(after.len());
+        let inner = &after[..inner_len];
+        let closed = after[inner_len..].starts_with(']');
+        let touches_word = rest[..open]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+            || after[inner_len..]
+                .chars()
+                .nth(1)
+                .is_some_and(char::is_alphabetic);
+        if closed && !inner.is_empty() && inner.chars().count() <= 3 && touches_word {
+            out.push_str(&rest[..open]);
+            out.push_str(inner);
+            rest = &after[inner_len + 1..];
+        } else {
+            out.push_str(&rest[..=open]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A document prepared for matching.
@@ -1202,6 +1236,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.verdict, Verdict::Elided, "{:?}", p.diff);
+    }
+
+    #[test]
+    fn letters_bracketed_inside_a_word_are_part_of_it() {
+        let doc = "Mr Jones said the game promises to be a great spectacle and he walked on.";
+        for (q, verdict) in [
+            (
+                "[T]he game promises to be a great spectacle",
+                Verdict::Normalized,
+            ),
+            (
+                "[t]he game promises to be a great [spectacle]",
+                Verdict::Elided,
+            ),
+            ("[H]e walk[ed] on", Verdict::Normalized),
+            ("[S]he walked on", Verdict::Altered),
+        ] {
+            let p =
+                best_passage(&Query::new(q), &Document::new(doc)).unwrap_or_else(|| panic!("{q}"));
+            assert_eq!(p.verdict, verdict, "{q}: {:?}", p.diff);
+        }
+        assert_eq!(
+            letters_unbracketed("[T]he [minister] walk[ed] [...] a[n]"),
+            "The [minister] walked [...] an"
+        );
     }
 
     #[test]
