@@ -867,7 +867,14 @@ fn elided(query: &Query, doc: &Document<'_>, near: Option<Range<usize>>) -> Opti
             diff,
             omits,
         };
-        if best.as_ref().is_none_or(|b| p.similarity > b.similarity) {
+        // Pieces found as well in two places: the tighter passage leaves out less, and is
+        // the one the quotation was cut from ("Packet Access … called Super 3G" from the
+        // sentence that says both, not from an earlier mention of the name).
+        let better = best.as_ref().is_none_or(|b| {
+            p.similarity > b.similarity
+                || (p.similarity == b.similarity && p.range.len() < b.range.len())
+        });
+        if better {
             best = Some(p);
         }
     }
@@ -1236,6 +1243,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.verdict, Verdict::Elided, "{:?}", p.diff);
+    }
+
+    #[test]
+    fn of_two_equally_good_elisions_the_tighter_passage_is_the_one() {
+        let doc = "Operators are betting on High Speed Downlink Packet Access, a technology                    that offers around two megabits per second against 384 kilobits on                    standard networks. High Speed Downlink Packet Access - sometimes called                    Super 3G - will be vital for profitable services.";
+        let p = best_passage(
+            &Query::new(
+                "High Speed Downlink Packet Access … called Super 3G - will be vital for profitable services",
+            ),
+            &Document::new(doc),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Elided, "{:?}", p.diff);
+        assert!(p.omits.is_empty(), "{:?}", p.omits);
     }
 
     #[test]
