@@ -583,10 +583,7 @@ fn compare_once(
         ops
     } else {
         (first, last) = extended;
-        similar::capture_diff_slices(Algorithm::Myers, &dw[first..last], &qw)
-            .into_iter()
-            .map(|op| shift(op, first))
-            .collect()
+        similar::capture_diff(Algorithm::Myers, &dw[..], first..last, &qw[..], 0..qw.len())
     };
     let matched: usize = ops
         .iter()
@@ -729,50 +726,6 @@ fn edge_reach(beyond: &[&str], left: &[&str]) -> usize {
         None => 0,
     };
     k + (m - k).min(n - used)
-}
-
-/// Diff step `op` with its source positions moved `by` words on.
-fn shift(op: Step, by: usize) -> Step {
-    match op {
-        Step::Equal {
-            old_index,
-            new_index,
-            len,
-        } => Step::Equal {
-            old_index: old_index + by,
-            new_index,
-            len,
-        },
-        Step::Delete {
-            old_index,
-            old_len,
-            new_index,
-        } => Step::Delete {
-            old_index: old_index + by,
-            old_len,
-            new_index,
-        },
-        Step::Insert {
-            old_index,
-            new_index,
-            new_len,
-        } => Step::Insert {
-            old_index: old_index + by,
-            new_index,
-            new_len,
-        },
-        Step::Replace {
-            old_index,
-            old_len,
-            new_index,
-            new_len,
-        } => Step::Replace {
-            old_index: old_index + by,
-            old_len,
-            new_index,
-            new_len,
-        },
-    }
 }
 
 /// An elided quotation: each piece in order, close together, in one passage. The words

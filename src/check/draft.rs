@@ -113,7 +113,7 @@ impl Draft {
         if !self.inline_markup || !self.text.contains('[') {
             return Cow::Borrowed(&self.text);
         }
-        Cow::Owned(blank_inline_markup(&self.text))
+        Cow::Owned(blank_citations_after_quotations(&self.text))
     }
 
     /// The URL a `<q cite>` or `<blockquote cite>` around text offset `at` cites; the
@@ -130,42 +130,35 @@ impl Draft {
 /// Markdown's inline links, footnote markers and HTML tags taken out of `s`, their text
 /// kept ([`Draft::as_read`]).
 fn without_inline_markup(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        let rest = &s[i..];
-        if let Some(skip) = footnote_marker(rest) {
-            i += skip;
-            continue;
+    rewrite_markup(s, |rest, _| {
+        if let Some(skip) = footnote_marker(rest).or_else(|| inline_tag(rest)) {
+            return Some((skip, String::new()));
         }
-        if let Some((text, skip)) = link(rest) {
-            out.push_str(text);
-            i += skip;
-            continue;
-        }
-        if let Some(skip) = inline_tag(rest) {
-            i += skip;
-            continue;
-        }
-        let c = rest.chars().next().unwrap_or(' ');
-        out.push(c);
-        i += c.len_utf8();
-    }
-    out
+        link(rest).map(|(text, skip)| (skip, text.to_owned()))
+    })
 }
 
 /// `s` with the citations that follow quotations blanked out: a link or footnote marker
 /// right after a closing quotation mark (`“…” [the statement](URL)[^1]`) is the
 /// quotation's source, not words of its sentence ([`Draft::for_extraction`]). Other links
-/// keep their markup, which extraction reads past as it always has.
-fn blank_inline_markup(s: &str) -> String {
+/// keep their markup, which extraction reads past as it always has. As long as `s`.
+fn blank_citations_after_quotations(s: &str) -> String {
+    rewrite_markup(s, |rest, before| {
+        let skip = footnote_marker(rest).or_else(|| link(rest).map(|(_, skip)| skip))?;
+        cites_what_precedes(before).then(|| (skip, " ".repeat(skip)))
+    })
+}
+
+/// `s` with each piece of markup `claim` recognises replaced: at every character,
+/// `claim(rest, written)` (what is left of `s`, what was written so far) may return how
+/// many bytes of `rest` it takes and what stands for them.
+fn rewrite_markup(s: &str, mut claim: impl FnMut(&str, &str) -> Option<(usize, String)>) -> String {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
         let rest = &s[i..];
-        let citation = footnote_marker(rest).or_else(|| link(rest).map(|(_, skip)| skip));
-        if let Some(skip) = citation.filter(|_| cites_what_precedes(&out)) {
-            out.extend(std::iter::repeat_n(' ', skip));
+        if let Some((skip, with)) = claim(rest, &out) {
+            out.push_str(&with);
             i += skip;
             continue;
         }

@@ -503,8 +503,9 @@ fn as_checked(draft: &Draft, quotes: Vec<extract::Quote>) -> Vec<(extract::Quote
 
 /// Whether quotation `next` goes on with the sentence quotation `prev` began, an
 /// attribution between them: both in one paragraph, `prev` not ending its sentence,
-/// `next` going on in lower case (`“- mums, …”` too), and between them a short clause that hands on with a
-/// comma (`,” Smith said, “`), not a sentence of its own.
+/// `next` going on in lower case (`“- mums, …”` too), and between them a short clause
+/// that hands on with a comma (`,” Smith said, “`), not a sentence of its own. The draft
+/// reads single-quoted speech as double-quoted, so its marks here are double.
 fn continues_sentence(draft: &Draft, prev: &extract::Quote, next: &extract::Quote) -> bool {
     let text = draft.text.as_str();
     if prev.kind == QuoteKind::Transcript
@@ -518,7 +519,7 @@ fn continues_sentence(draft: &Draft, prev: &extract::Quote, next: &extract::Quot
     let second = text[next.start..next.end].trim_start();
     let between = &text[prev.end..next.start];
     let hands_on = between
-        .trim_end_matches(|c: char| c.is_whitespace() || is_quote_mark(c))
+        .trim_end_matches(|c: char| c.is_whitespace() || extract::marks::is_double(c))
         .ends_with(',');
     let words = between
         .split_whitespace()
@@ -532,10 +533,6 @@ fn continues_sentence(draft: &Draft, prev: &extract::Quote, next: &extract::Quot
         && hands_on
         && !between.contains(['!', '?'])
         && (1..=MAX_INTERRUPTION_WORDS).contains(&words)
-}
-
-fn is_quote_mark(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '„' | '«' | '»' | '‘' | '’' | '\'')
 }
 
 /// Whether quoted words read as a sentence rather than a title or a scare quote: they end

@@ -33,7 +33,8 @@ pub struct QuoteSpan {
     pub nested: bool,
 }
 
-fn is_double(c: char) -> bool {
+/// Whether `c` is a double quotation mark of any style.
+pub fn is_double(c: char) -> bool {
     matches!(
         c,
         '"' | '“' | '”' | '„' | '«' | '»' | '‟' | '〝' | '〞' | '＂'

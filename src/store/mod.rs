@@ -576,7 +576,7 @@ impl Store {
     }
 
     /// Brings the planner's statistics up to date after a long run of writes (an add of
-    /// many batches, a pull): PostgreSQL plans the next queries from them, and its own
+    /// many batches): PostgreSQL plans the next queries from them, and its own
     /// background analysis may not have caught up with a bulk load when the first `verify`
     /// runs. SQLite plans without them and is left as it is.
     pub fn refresh_statistics(&mut self) -> Result<()> {
