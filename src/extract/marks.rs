@@ -97,16 +97,18 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
         let mut piece_continues = continues;
         // Whether the open quotation began with a mark that only its place calls opening.
         let mut loose = false;
-        let chars: Vec<(usize, char)> = text[para.clone()]
-            .char_indices()
-            .map(|(i, c)| (para.start + i, c))
-            .collect();
-        for (k, &(pos, c)) in chars.iter().enumerate() {
+        // Each mark is read with the characters either side of it; the paragraph is
+        // walked once, never copied (a run-on text can be one paragraph of 100 MB).
+        let mut last: Option<char> = None;
+        let mut chars = text[para.clone()].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let pos = para.start + i;
+            let next = chars.peek().map(|&(_, n)| n);
+            let prev = last.replace(c);
+            let first = prev.is_none();
             if !is_double(c) {
                 continue;
             }
-            let prev = k.checked_sub(1).map(|p| chars[p].1);
-            let next = chars.get(k + 1).map(|&(_, n)| n);
             let left = next.is_some_and(|n| !n.is_whitespace()) && prev.is_none_or(opens_before);
             let right = prev.is_some_and(|p| !p.is_whitespace())
                 && next.is_none_or(|n| closes_before(n) || is_double(n));
@@ -123,7 +125,7 @@ pub fn find(text: &str, paragraphs: &[Range<usize>]) -> Vec<QuoteSpan> {
                 None => {
                     if left || (opening_shape(c) && !right) {
                         open = Some(pos);
-                    } else if k == 0 && next.is_some_and(char::is_whitespace) {
+                    } else if first && next.is_some_and(char::is_whitespace) {
                         // A paragraph opening `” … what I learned,” he said`: a closing
                         // mark typed to open, kept only if the paragraph closes it.
                         open = Some(pos);

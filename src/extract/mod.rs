@@ -84,6 +84,15 @@ const PIECE: usize = 1 << 20;
 /// place or a role, not a sentence of its own.
 const BYLINE_APPOSITION: usize = 12;
 
+/// The most tokens of one paragraph the speaker ranker describes at once (see
+/// [`Reader::describe_span`]).
+const DESCRIBED_MAX: usize = 8192;
+/// Tokens described before a quotation in such a block, at least; as many again may be
+/// added to start at a sentence. The ranker reads at most `ranker::WINDOW` and a few more.
+const DESCRIBED_BEFORE: usize = 256;
+/// Tokens described after it, at least.
+const DESCRIBED_AFTER: usize = 128;
+
 /// Extracts every quotation of `text`, in document order.
 ///
 /// A very large document (a transcript archive, a book) is read in pieces of about a
@@ -249,8 +258,10 @@ struct Reader<'t, 'i> {
     /// turn: what "I" means there.
     speaking: Option<String>,
     mode: Mode,
-    /// The ranker's view of the current paragraph's tokens, by paragraph index.
-    described: Option<(usize, Vec<ranker::TokInfo>)>,
+    /// The ranker's view of the current paragraph's tokens, by paragraph index: of all
+    /// of them, or in a paragraph of more than [`DESCRIBED_MAX`] tokens, of those from
+    /// `.1` on (see [`Reader::rank`]).
+    described: Option<(usize, usize, Vec<ranker::TokInfo>)>,
     /// Candidates recorded in [`Mode::Training`].
     training: Vec<ranker::TrainingQuote>,
     /// The paragraphs' byte ranges.
@@ -885,6 +896,7 @@ impl<'i> Reader<'_, 'i> {
                     .as_ref()
                     .map(|a| (a.mention.start..a.mention.end, a.mention.kind, a.confidence)),
                 at: k,
+                paragraph: toks.first().map_or(0, |t| t.start)..toks.last().map_or(0, |t| t.end),
                 opens: k == left_start,
                 new_sentence,
                 inner,
@@ -930,13 +942,29 @@ impl<'i> Reader<'_, 'i> {
         kind: &mut QuoteKind,
     ) -> Option<Attribution> {
         let text = self.text;
-        if self.described.as_ref().is_none_or(|(p, _)| *p != pi) {
-            let mut info = ranker::describe(text, toks, |i| self.closes_sentence(toks, i));
-            ranker::mark_people(text, toks, &mut info, self.people.known_before(pi));
-            self.described = Some((pi, info));
+        let k = proposal.at;
+        let covers = |&(p, from, ref info): &(usize, usize, Vec<ranker::TokInfo>)| {
+            p == pi
+                && (from == 0 || from + DESCRIBED_BEFORE <= k)
+                && (from + info.len() == toks.len() || k + DESCRIBED_AFTER <= from + info.len())
+        };
+        if !self.described.as_ref().is_some_and(covers) {
+            let (from, to) = self.describe_span(toks, k);
+            let part = &toks[from..to];
+            let mut info = ranker::describe(text, part, |i| self.closes_sentence(toks, from + i));
+            ranker::mark_people(text, part, &mut info, self.people.known_before(pi));
+            self.described = Some((pi, from, info));
         }
-        let Some((_, info)) = &self.described else {
+        let Some((_, from, info)) = &self.described else {
             return found;
+        };
+        // The ranker reads the described tokens only, with indexes relative to them.
+        let from = *from;
+        let all = toks;
+        let toks = &all[from..from + info.len()];
+        let proposal = &ranker::Proposal {
+            at: k - from,
+            ..proposal.clone()
         };
         let model = match self.mode {
             Mode::Training => {
@@ -957,6 +985,7 @@ impl<'i> Reader<'_, 'i> {
             Choice::Word(j) => j,
         };
         let tok = toks[j];
+        let (toks, j) = (all, from + j);
         if let Some(a) = found.filter(|a| tok.start < a.mention.end && a.mention.start < tok.end) {
             return Some(Attribution { confidence: p, ..a });
         }
@@ -964,6 +993,30 @@ impl<'i> Reader<'_, 'i> {
         // Quotations inside interview answers keep the rules' speaker and never get here.
         self.attribution(toks, np, None, pi, p)
             .map(|a| Attribution { confidence: p, ..a })
+    }
+
+    /// The tokens of a paragraph the ranker describes for the quotation at token `k`:
+    /// all of them, or in a paragraph of more than [`DESCRIBED_MAX`] tokens (a run-on
+    /// text with no paragraph breaks) a block from the start of a sentence at least
+    /// [`DESCRIBED_BEFORE`] tokens before it, which the next quotations reuse while it
+    /// covers them. Memory stays bounded however long the paragraph; features only
+    /// read a few dozen tokens around the quotation, and the counts they use are
+    /// differences, so the block reads the same as the whole paragraph.
+    fn describe_span(&self, toks: &[Token], k: usize) -> (usize, usize) {
+        if toks.len() <= DESCRIBED_MAX {
+            return (0, toks.len());
+        }
+        let before = k.saturating_sub(DESCRIBED_BEFORE);
+        // Back to the start of that sentence, as far as a sentence may reach.
+        let from = (before.saturating_sub(DESCRIBED_BEFORE)..before)
+            .rev()
+            .find(|&i| self.closes_sentence(toks, i))
+            .map_or(before, |i| i + 1);
+        let to = (from + DESCRIBED_MAX)
+            .min(toks.len())
+            .max(k + DESCRIBED_AFTER)
+            .min(toks.len());
+        (from, to)
     }
 
     /// Whether token `i` closes a sentence: sentence punctuation, or a quotation ending
@@ -2799,5 +2852,44 @@ mod tests {
         let q = &extract(text, &Hints::default())[0];
         let offsets = CharOffsets::new(text);
         assert_eq!((offsets.char_at(q.start), offsets.char_at(q.end)), (1, 9));
+    }
+
+    /// A run-on text with no paragraph breaks, long enough that the ranker describes it
+    /// in blocks: each quotation gets the speaker it gets when every unit is a
+    /// paragraph of its own.
+    #[test]
+    fn a_run_on_paragraph_is_read_like_short_ones() {
+        let first = [
+            "Anna", "Boris", "Clara", "David", "Elena", "Farid", "Greta", "Hugo",
+        ];
+        let last = [
+            "Karlsson",
+            "Lindqvist",
+            "Moreau",
+            "Novak",
+            "Okafor",
+            "Petrov",
+        ];
+        let units: Vec<String> = (0..600)
+            .map(|i| {
+                let name = format!("{} {}", first[i % 8], last[(i / 8) % 6]);
+                format!(
+                    "The minister {name} spoke on Tuesday. \u{201c}We will build {i} homes \
+                     in the north,\u{201d} {name} said, adding that the plan was costed."
+                )
+            })
+            .collect();
+        let run_on = units.join(" ");
+        let paragraphs = units.join("\n\n");
+        let tokens = tokens::tokenize(&run_on, 0..run_on.len(), &[]).len();
+        assert!(tokens > 2 * DESCRIBED_MAX, "{tokens} tokens");
+        let long = said(&run_on);
+        assert_eq!(long.len(), 600);
+        assert_eq!(long, said(&paragraphs));
+        for (i, (quote, speaker)) in long.iter().enumerate() {
+            assert!(quote.contains(&format!("build {i} homes")), "{quote}");
+            let name = format!("{} {}", first[i % 8], last[(i / 8) % 6]);
+            assert_eq!(speaker.as_deref(), Some(name.as_str()), "{quote}");
+        }
     }
 }

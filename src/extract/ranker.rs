@@ -268,13 +268,16 @@ impl RuleSource {
 }
 
 /// What the rules proposed for a quotation, with its context.
+#[derive(Debug, Clone)]
 pub(super) struct Proposal<'a> {
     pub kind: QuoteKind,
     pub source: RuleSource,
     /// The rules' mention (byte range) and its kind, with the rules' confidence.
     pub mention: Option<(Range<usize>, MentionKind, f32)>,
-    /// The quotation's token index in its paragraph.
+    /// The quotation's token index in the tokens given with it.
     pub at: usize,
+    /// The byte range of the paragraph's tokens (of which those given may be a part).
+    pub paragraph: Range<usize>,
     /// Whether the quotation opens its sentence.
     pub opens: bool,
     /// Whether a new sentence starts right after the quotation.
@@ -294,12 +297,67 @@ pub(super) enum Choice {
     Word(usize),
 }
 
-/// What the ranker needs to know about each token of a paragraph.
+/// How a token is written, as the ranker's features read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Pronoun,
+    Number,
+    /// Capitalised, first in its sentence.
+    CapFirst,
+    Cap,
+    Lower,
+    Punct,
+    Quote,
+}
+
+impl Shape {
+    fn as_str(self) -> &'static str {
+        match self {
+            Shape::Pronoun => "pron",
+            Shape::Number => "num",
+            Shape::CapFirst => "capfirst",
+            Shape::Cap => "cap",
+            Shape::Lower => "low",
+            Shape::Punct => "punct",
+            Shape::Quote => "quote",
+        }
+    }
+
+    fn is_cap(self) -> bool {
+        matches!(self, Shape::Cap | Shape::CapFirst)
+    }
+}
+
+/// Whether a capitalised word is the surname of someone the document named or heard
+/// before the paragraph (see [`mark_people`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Person {
+    Unknown,
+    Named,
+    Spoke,
+}
+
+impl Person {
+    fn as_str(self) -> &'static str {
+        match self {
+            Person::Unknown => "-",
+            Person::Named => "named",
+            Person::Spoke => "spoke",
+        }
+    }
+}
+
+/// What the ranker needs to know about each token of a paragraph. One is kept per token
+/// of the paragraph being read, so it is kept small: a run-on paragraph of 100 MB has
+/// some 20 million tokens.
 #[derive(Debug, Clone)]
 pub(super) struct TokInfo {
-    lower: String,
-    shape: &'static str,
-    sentence: usize,
+    /// The token in lowercase, when that differs from how it is written (see
+    /// [`TokInfo::lower`]).
+    lowered: Option<Box<str>>,
+    shape: Shape,
+    person: Person,
+    sentence: u32,
     candidate: bool,
     /// A speech verb.
     cue: bool,
@@ -309,16 +367,20 @@ pub(super) struct TokInfo {
     role: bool,
     /// A candidate with no candidate before it in its sentence.
     first: bool,
-    /// Whether the word is the surname of someone the document named ("named") or heard
-    /// ("spoke") before this paragraph; "-" otherwise. See [`mark_people`].
-    person: &'static str,
     /// Running counts up to and including this token: speech verbs, quotations, commas,
     /// and capitalised or pronoun candidates.
-    counts: [u16; 4],
+    counts: [u32; 4],
     /// The summed weights of this token's own features as a candidate left and right of a
     /// quotation, once computed: they do not depend on which quotation, unless it is
     /// within two tokens (a neighbour then reads `QQ`).
     own: [Cell<Option<f32>>; 2],
+}
+
+impl TokInfo {
+    /// The token `t` (which this describes) in lowercase.
+    fn lower<'a>(&'a self, text: &'a str, t: &Token) -> &'a str {
+        self.lowered.as_deref().unwrap_or_else(|| t.text(text))
+    }
 }
 
 /// Describes the tokens of a paragraph; `ends_sentence(i)` says whether token `i` closes
@@ -342,15 +404,15 @@ pub(super) fn describe(
                 let digit = raw.chars().next().is_some_and(|c| c.is_ascii_digit());
                 let pronoun = word.is_pronoun();
                 let shape = if pronoun {
-                    "pron"
+                    Shape::Pronoun
                 } else if digit {
-                    "num"
+                    Shape::Number
                 } else if cap && first_in_sentence {
-                    "capfirst"
+                    Shape::CapFirst
                 } else if cap {
-                    "cap"
+                    Shape::Cap
                 } else {
-                    "low"
+                    Shape::Lower
                 };
                 let filler = word.is_function_word()
                     || word.is_adverb_or_aux()
@@ -358,8 +420,8 @@ pub(super) fn describe(
                     || (word.is_strong_cue() && !word.is_noun_cue());
                 (shape, pronoun || (!filler && !digit))
             }
-            TokKind::Punct(_) => ("punct", false),
-            TokKind::Quote(_) => ("quote", false),
+            TokKind::Punct(_) => (Shape::Punct, false),
+            TokKind::Quote(_) => (Shape::Quote, false),
         };
         let cue = t.is_word() && word.is_cue();
         let title = t.is_word() && word.is_title();
@@ -367,20 +429,20 @@ pub(super) fn describe(
         let first = candidate && !seen_candidate;
         seen_candidate |= candidate;
         let mut c = out.last().map_or([0; 4], |p: &TokInfo| p.counts);
-        c[0] += u16::from(cue);
-        c[1] += u16::from(matches!(t.kind, TokKind::Quote(_)));
-        c[2] += u16::from(t.is_punct(','));
-        c[3] += u16::from(candidate && matches!(shape, "cap" | "capfirst" | "pron"));
+        c[0] += u32::from(cue);
+        c[1] += u32::from(matches!(t.kind, TokKind::Quote(_)));
+        c[2] += u32::from(t.is_punct(','));
+        c[3] += u32::from(candidate && (shape.is_cap() || shape == Shape::Pronoun));
         out.push(TokInfo {
-            lower,
+            lowered: (lower != raw).then(|| lower.into_boxed_str()),
             shape,
+            person: Person::Unknown,
             sentence,
             candidate,
             cue,
             title,
             role,
             first,
-            person: "-",
             counts: c,
             own: [Cell::new(None), Cell::new(None)],
         });
@@ -403,12 +465,12 @@ pub(super) fn mark_people(
     known: &FxHashMap<String, bool>,
 ) {
     for (t, ti) in toks.iter().zip(info.iter_mut()) {
-        if !matches!(ti.shape, "cap" | "capfirst") {
+        if !ti.shape.is_cap() {
             continue;
         }
         let word = super::names::strip_possessive(t.text(text));
         if let Some(&spoke) = known.get(word) {
-            ti.person = if spoke { "spoke" } else { "named" };
+            ti.person = if spoke { Person::Spoke } else { Person::Named };
         }
     }
 }
@@ -435,7 +497,7 @@ fn conf_bucket(c: f32) -> &'static str {
     }
 }
 
-fn count_bucket(n: usize) -> &'static str {
+fn count_bucket(n: u32) -> &'static str {
     match n {
         0 => "0",
         1 => "1",
@@ -447,35 +509,43 @@ fn count_bucket(n: usize) -> &'static str {
 /// How a neighbouring token reads in a feature: lowercase words, except capitalised ones
 /// that are not titles, which all read `Cap`; punctuation as itself; quotations as `Q`
 /// (`QQ` for the quotation being attributed).
-fn neighbour<'a>(info: &'a [TokInfo], toks: &[Token], i: Option<usize>, quote: usize) -> &'a str {
+fn neighbour<'a>(
+    text: &'a str,
+    info: &'a [TokInfo],
+    toks: &[Token],
+    i: Option<usize>,
+    quote: usize,
+) -> &'a str {
     let Some(i) = i.filter(|&i| i < info.len()) else {
         return "^$";
     };
+    let lower = info[i].lower(text, &toks[i]);
     match toks[i].kind {
         TokKind::Quote(_) if i == quote => "QQ",
         TokKind::Quote(_) => "Q",
-        TokKind::Punct(_) => &info[i].lower,
+        TokKind::Punct(_) => lower,
         TokKind::Word => match info[i].shape {
-            "cap" | "capfirst" if !info[i].title => "Cap",
-            "num" => "0",
-            _ => &info[i].lower,
+            Shape::Cap | Shape::CapFirst if !info[i].title => "Cap",
+            Shape::Number => "0",
+            _ => lower,
         },
     }
 }
 
 /// How a token reads in a path between a candidate and its quotation: speech verbs as
 /// `CUE`, capitalised words as `Cap`, other content words as `w`, the rest as themselves.
-fn path_word<'a>(info: &'a [TokInfo], toks: &[Token], i: usize) -> &'a str {
+fn path_word<'a>(text: &'a str, info: &'a [TokInfo], toks: &[Token], i: usize) -> &'a str {
     let t = &info[i];
+    let lower = t.lower(text, &toks[i]);
     match toks[i].kind {
         TokKind::Quote(_) => "Q",
-        TokKind::Punct(_) => &t.lower,
+        TokKind::Punct(_) => lower,
         TokKind::Word if t.cue => "CUE",
-        TokKind::Word if t.shape == "pron" => &t.lower,
+        TokKind::Word if t.shape == Shape::Pronoun => lower,
         TokKind::Word if t.title => "T",
-        TokKind::Word if matches!(t.shape, "cap" | "capfirst") => "Cap",
+        TokKind::Word if t.shape.is_cap() => "Cap",
         TokKind::Word if t.candidate => "w",
-        TokKind::Word => &t.lower,
+        TokKind::Word => lower,
     }
 }
 
@@ -497,10 +567,8 @@ fn candidates<'m>(
     let qkind = p.kind.as_str();
     let source = p.source.as_str();
     let mention = p.mention.as_ref();
-    let rule_inside = mention.filter(|(r, _, _)| {
-        toks.first().is_some_and(|t| r.end > t.start)
-            && toks.last().is_some_and(|t| r.start < t.end)
-    });
+    let rule_inside =
+        mention.filter(|(r, _, _)| r.end > p.paragraph.start && r.start < p.paragraph.end);
     let words = p.inner.split_whitespace().count();
     let len = match words {
         0..=3 => "short",
@@ -526,8 +594,8 @@ fn candidates<'m>(
     );
     f.add("none.opens", &[if p.opens { "y" } else { "n" }, qkind]);
     f.add("none.len", &[len, qkind]);
-    let prev_tok = neighbour(info, toks, k.checked_sub(1), k);
-    let next_tok = neighbour(info, toks, Some(k + 1), k);
+    let prev_tok = neighbour(text, info, toks, k.checked_sub(1), k);
+    let next_tok = neighbour(text, info, toks, Some(k + 1), k);
     f.add("none.prev", &[prev_tok]);
     f.add("none.next", &[next_tok]);
     out.push((Choice::Nobody, f));
@@ -567,8 +635,8 @@ fn candidates<'m>(
         let mut f = new();
         let side = if j < k { "L" } else { "R" };
         let d = dist_bucket(j.abs_diff(k));
-        let shape = ti.shape;
-        let sent = match ti.sentence as isize - qsent as isize {
+        let shape = ti.shape.as_str();
+        let sent = match i64::from(ti.sentence) - i64::from(qsent) {
             0 => "0",
             -1 => "-1",
             1 => "+1",
@@ -597,7 +665,7 @@ fn candidates<'m>(
         // What lies between the candidate and the quotation.
         // Counts strictly between j and k, from the running counts.
         let (a, b) = if j < k { (j, k) } else { (k, j) };
-        let between = |c: usize| usize::from(info[b - 1].counts[c] - info[a].counts[c]);
+        let between = |c: usize| info[b - 1].counts[c] - info[a].counts[c];
         let (cues, quotes, commas, cands) = (between(0), between(1), between(2), between(3));
         f.add("between.cue", &[side, count_bucket(cues)]);
         f.add("between.quote", &[side, count_bucket(quotes)]);
@@ -612,11 +680,11 @@ fn candidates<'m>(
             let at = if i < k { "beforeQ" } else { "afterQ" };
             f.add("cue_after", &[dist_bucket(i - j), at, side]);
             f.add("cue_after.shape", &[shape, at, side]);
-            f.add("cue_after.word", &[&info[i].lower, at]);
+            f.add("cue_after.word", &[info[i].lower(text, &toks[i]), at]);
         }
         // The exact shape of a short path between candidate and quotation.
         if b - a <= 6 {
-            let path: Vec<&str> = (a + 1..b).map(|i| path_word(info, toks, i)).collect();
+            let path: Vec<&str> = (a + 1..b).map(|i| path_word(text, info, toks, i)).collect();
             let mut parts = vec![side];
             parts.extend(path);
             f.add("path", &parts);
@@ -624,7 +692,10 @@ fn candidates<'m>(
         // "said Smith", "according to Smith": a speech verb just before the candidate.
         if let Some(i) = (j.saturating_sub(4)..j).rev().find(|&i| info[i].cue) {
             f.add("cue_before", &[dist_bucket(j - i), side]);
-            f.add("cue_before.word", &[&info[i].lower, dist_bucket(j - i)]);
+            f.add(
+                "cue_before.word",
+                &[info[i].lower(text, &toks[i]), dist_bucket(j - i)],
+            );
         }
         // The first content word of its sentence is most often its subject.
         if ti.first {
@@ -655,22 +726,23 @@ fn own_features(
     side: &str,
 ) {
     let ti = &info[j];
-    let shape = ti.shape;
+    let shape = ti.shape.as_str();
     f.add("shape", &[shape]);
-    if shape == "low" || shape == "pron" {
-        f.add("word", &[&ti.lower]);
-        f.add("word.side", &[&ti.lower, side]);
+    if matches!(ti.shape, Shape::Lower | Shape::Pronoun) {
+        let lower = ti.lower(text, &toks[j]);
+        f.add("word", &[lower]);
+        f.add("word.side", &[lower, side]);
     }
     if ti.role {
         f.add("role", &[shape]);
     }
-    if ti.person != "-" {
-        f.add("person", &[ti.person, side]);
+    if ti.person != Person::Unknown {
+        f.add("person", &[ti.person.as_str(), side]);
     }
-    let next = neighbour(info, toks, Some(j + 1), k);
-    let next2 = neighbour(info, toks, Some(j + 2), k);
-    let prev = neighbour(info, toks, j.checked_sub(1), k);
-    let prev2 = neighbour(info, toks, j.checked_sub(2), k);
+    let next = neighbour(text, info, toks, Some(j + 1), k);
+    let next2 = neighbour(text, info, toks, Some(j + 2), k);
+    let prev = neighbour(text, info, toks, j.checked_sub(1), k);
+    let prev2 = neighbour(text, info, toks, j.checked_sub(2), k);
     f.add("next", &[next]);
     f.add("next.side", &[next, side]);
     f.add("next2", &[next, next2]);
@@ -682,10 +754,10 @@ fn own_features(
     if lexicon::is_possessive(toks[j].text(text)) {
         f.add("poss", &[side]);
     }
-    if shape == "cap" || shape == "capfirst" {
+    if ti.shape.is_cap() {
         let last = !toks
             .get(j + 1)
-            .is_some_and(|t| t.is_word() && matches!(info[j + 1].shape, "cap" | "capfirst"));
+            .is_some_and(|t| t.is_word() && info[j + 1].shape.is_cap());
         f.add("run", &[if last { "last" } else { "inner" }]);
     }
 }

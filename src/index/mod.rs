@@ -152,15 +152,14 @@ pub fn unindexed(store: &Store) -> Result<Vec<(crate::model::DocId, Index)>, sto
 
 /// The keys of a document's text for both posting indexes.
 pub fn document_keys(text: &str) -> Keys {
-    let norm = normalize::normalize(text);
-    let words: Vec<&str> = normalize::words(&norm.text)
-        .iter()
-        .map(|w| &norm.text[w.start..w.end])
-        .collect();
-    let mut fingerprints = fingerprints(&words);
+    // Without the map back to the original, and word by word: a document's keys cost
+    // little more memory than its normalised text, however long it is.
+    let norm = normalize::normalize_text(text);
+    let words = || normalize::word_iter(&norm).map(|w| &norm[w.start..w.end]);
+    let mut fingerprints = fingerprints_of(words());
     fingerprints.sort_unstable();
     fingerprints.dedup();
-    let mut words: Vec<WordKey> = words.iter().map(|w| word_key(w)).collect();
+    let mut words: Vec<WordKey> = words().map(word_key).collect();
     words.sort_unstable();
     words.dedup();
     Keys {
@@ -179,21 +178,29 @@ pub fn word_key(word: &str) -> WordKey {
 /// The fingerprints winnowing keeps for a run of normalised words, in text order (with
 /// repeats when a shingle is kept twice). Empty when there are fewer than [`MIN_WORDS`].
 pub fn fingerprints(words: &[&str]) -> Vec<Fingerprint> {
-    if words.len() < MIN_WORDS {
+    fingerprints_of(words.iter().copied())
+}
+
+/// [`fingerprints`] of words given one at a time.
+fn fingerprints_of<'w>(words: impl Iterator<Item = &'w str>) -> Vec<Fingerprint> {
+    // Each word is hashed and looked up once; a shingle combines its words'.
+    let mut shingle: std::collections::VecDeque<(u64, u64)> =
+        std::collections::VecDeque::with_capacity(SHINGLE);
+    let mut ranks: Vec<u64> = Vec::new();
+    for w in words {
+        if shingle.len() == SHINGLE {
+            shingle.pop_front();
+        }
+        shingle.push_back((word_hash(w), u64::from(is_common(w))));
+        if shingle.len() == SHINGLE {
+            let common: u64 = shingle.iter().map(|w| w.1).sum();
+            ranks.push((common << 32) | u64::from(shingle_hash(shingle.iter().map(|w| w.0))));
+        }
+    }
+    // Fewer than MIN_WORDS words make fewer than WINDOW shingles.
+    if ranks.len() < WINDOW {
         return Vec::new();
     }
-    // Each word is hashed and looked up once; a shingle combines its words'.
-    let each: Vec<(u64, u64)> = words
-        .iter()
-        .map(|w| (word_hash(w), u64::from(is_common(w))))
-        .collect();
-    let ranks: Vec<u64> = each
-        .windows(SHINGLE)
-        .map(|ws| {
-            let common: u64 = ws.iter().map(|w| w.1).sum();
-            (common << 32) | u64::from(shingle_hash(ws.iter().map(|w| w.0)))
-        })
-        .collect();
     let mut out = Vec::new();
     let mut last: Option<usize> = None;
     for start in 0..=ranks.len() - WINDOW {
@@ -268,6 +275,65 @@ mod tests {
             .iter()
             .map(|w| norm.text[w.start..w.end].to_owned())
             .collect()
+    }
+
+    /// Winnowing as first written, over whole vectors: the fingerprints stored in every
+    /// index are these, so the streaming form must give exactly the same.
+    fn fingerprints_by_vectors(words: &[&str]) -> Vec<Fingerprint> {
+        if words.len() < MIN_WORDS {
+            return Vec::new();
+        }
+        let each: Vec<(u64, u64)> = words
+            .iter()
+            .map(|w| (word_hash(w), u64::from(is_common(w))))
+            .collect();
+        let ranks: Vec<u64> = each
+            .windows(SHINGLE)
+            .map(|ws| {
+                let common: u64 = ws.iter().map(|w| w.1).sum();
+                (common << 32) | u64::from(shingle_hash(ws.iter().map(|w| w.0)))
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut last = None;
+        for start in 0..=ranks.len() - WINDOW {
+            let mut pick = start;
+            for i in start + 1..start + WINDOW {
+                if ranks[i] <= ranks[pick] {
+                    pick = i;
+                }
+            }
+            if last != Some(pick) {
+                out.push(ranks[pick] as u32);
+                last = Some(pick);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn streaming_keys_are_the_stored_ones() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut texts: Vec<String> = std::fs::read_dir(&seeds)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default())
+            .collect();
+        texts.extend(["", "one", "a b c", "a b c d", "the the the the the"].map(String::from));
+        assert!(texts.iter().any(|t| t.len() > 1000));
+        for text in &texts {
+            let owned = words(text);
+            let w: Vec<&str> = owned.iter().map(String::as_str).collect();
+            let mut expected = fingerprints_by_vectors(&w);
+            assert_eq!(fingerprints(&w), expected);
+            expected.sort_unstable();
+            expected.dedup();
+            let mut word_keys: Vec<WordKey> = w.iter().map(|w| word_key(w)).collect();
+            word_keys.sort_unstable();
+            word_keys.dedup();
+            let keys = document_keys(text);
+            assert_eq!(keys.fingerprints, expected);
+            assert_eq!(keys.words, word_keys);
+        }
     }
 
     fn fp(text: &str) -> Vec<Fingerprint> {

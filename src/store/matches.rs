@@ -374,17 +374,20 @@ impl Tx<'_> {
     pub fn add_grams(&self, grams: &[[i64; 2]]) -> Result<()> {
         self.flush_held()?;
         let w = self.number();
-        let values: Vec<&dyn Param> = grams
-            .iter()
-            .flat_map(|[gram, qid]| [gram as &dyn Param, qid, &w])
-            .collect();
-        self.db().insert_many(
-            "quote_grams (gram, qid, w)",
-            3,
-            &values,
-            "ON CONFLICT DO NOTHING",
-        )?;
-        Ok(())
+        // One statement's parameters at a time (a huge document has millions of grams).
+        chunked(grams, |rows| {
+            let values: Vec<&dyn Param> = rows
+                .iter()
+                .flat_map(|[gram, qid]| [gram as &dyn Param, qid, &w])
+                .collect();
+            self.db().insert_many(
+                "quote_grams (gram, qid, w)",
+                3,
+                &values,
+                "ON CONFLICT DO NOTHING",
+            )?;
+            Ok(())
+        })
     }
 
     /// The (gram, row) pairs among `grams` recorded by writes numbered above `write`: what

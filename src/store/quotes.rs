@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::db::{Param, Row, Sql, args};
+use super::db::{Param, Row, Sql, args, chunked};
 use super::documents::parse_id;
 use super::{Error, Result, Store, Tx};
 use crate::model::{DocId, QuoteKind, normalize_prefix};
@@ -211,6 +211,9 @@ fn same_but_initials(a: &str, b: &str) -> bool {
     without_initials(a).is_some_and(|x| x == b) || without_initials(b).is_some_and(|x| x == a)
 }
 
+/// The most quotation rows [`Held`] keeps before writing them.
+const HELD_QUOTES_MAX: usize = 4096;
+
 /// What a write transaction knows of speakers, and the quotation rows it holds back, so
 /// that a batch of documents costs a few statements for its speakers and quotations rather
 /// than several per name and per document (each a round trip on PostgreSQL, made while
@@ -273,34 +276,39 @@ impl Held {
         if self.quotes.is_empty() {
             return Ok(());
         }
-        let mut values: Vec<&dyn Param> = Vec::with_capacity(self.quotes.len() * 15);
-        for r in &self.quotes {
-            let row: [&dyn Param; 15] = [
-                &r.qid,
-                &r.id,
-                &r.doc,
-                &r.ord,
-                &r.start,
-                &r.end,
-                &r.text,
-                &r.kind,
-                &r.utterance,
-                &r.mention,
-                &r.mention_start,
-                &r.mention_end,
-                &r.speaker,
-                &r.cue,
-                &r.confidence,
-            ];
-            values.extend_from_slice(&row);
-        }
-        tx.insert_many(
-            "quotes (qid, id, doc, ord, start, \"end\", text, kind, utterance, mention, \
-             mention_start, mention_end, speaker_id, cue, confidence)",
-            15,
-            &values,
-            "",
-        )?;
+        // One statement's parameters at a time: a document with a hundred thousand
+        // quotations does not hold a second copy of them all as parameters.
+        chunked(&self.quotes, |rows| {
+            let mut values: Vec<&dyn Param> = Vec::with_capacity(rows.len() * 15);
+            for r in rows {
+                let row: [&dyn Param; 15] = [
+                    &r.qid,
+                    &r.id,
+                    &r.doc,
+                    &r.ord,
+                    &r.start,
+                    &r.end,
+                    &r.text,
+                    &r.kind,
+                    &r.utterance,
+                    &r.mention,
+                    &r.mention_start,
+                    &r.mention_end,
+                    &r.speaker,
+                    &r.cue,
+                    &r.confidence,
+                ];
+                values.extend_from_slice(&row);
+            }
+            tx.insert_many(
+                "quotes (qid, id, doc, ord, start, \"end\", text, kind, utterance, mention, \
+                 mention_start, mention_end, speaker_id, cue, confidence)",
+                15,
+                &values,
+                "",
+            )?;
+            Ok(())
+        })?;
         self.id_keys
             .extend(self.quotes.iter().map(|r| (id_key(&r.id), r.qid)));
         self.quotes.clear();
@@ -934,6 +942,11 @@ impl Tx<'_> {
                 cue: q.cue.clone(),
                 confidence: f64::from(q.confidence),
             });
+            // Written early when many are held: memory stays bounded for a document
+            // with a hundred thousand quotations.
+            if held.quotes.len() >= HELD_QUOTES_MAX {
+                held.flush(tx)?;
+            }
         }
         Ok(qids)
     }

@@ -101,9 +101,11 @@ const MIN_INSIDE: usize = 24;
 fn sentences(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
     let mut pieces = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for w in chars.windows(2) {
-        let ((i, c), (_, next)) = (w[0], w[1]);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let Some(&(_, next)) = chars.peek() else {
+            break;
+        };
         if next.is_whitespace() && matches!(c, '.' | '!' | '?' | '”' | '"' | '’') {
             let end = i + c.len_utf8();
             pieces.push(&text[start..end]);
