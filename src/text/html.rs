@@ -189,6 +189,14 @@ fn main_text(html: &str, doc: &Html) -> Option<String> {
             found * 5 >= c.len() * 3
         })
         .collect();
+    // Most of what the extractor chose is in none of prov's paragraphs (text prov's
+    // walk never reaches, such as a story held in a data attribute): its own
+    // paragraphs, which hold the story, rather than the few of prov's that match.
+    let kept_chars: usize = kept.iter().map(|p| comparable(p).len()).sum();
+    let their_chars: usize = theirs.iter().map(|p| comparable(p).len()).sum();
+    if kept_chars * 2 < their_chars {
+        return Some(theirs.join("\n\n"));
+    }
     (!kept.is_empty()).then(|| kept.join("\n\n"))
 }
 
@@ -869,6 +877,29 @@ mod tests {
 </main>
 <footer><p>Copyright The Courier</p></footer>
 </body></html>"##;
+
+    /// A page rendered in the browser: its body an empty shell, the story only in its
+    /// structured data. The extractor finds the story there; prov's reading of the
+    /// body finds none of it, so the extractor's own paragraphs are the text.
+    #[test]
+    fn a_story_only_the_extractor_finds_is_kept_whole() {
+        let sentence = "The committee voted to extend the programme for another three years \
+                        after hearing evidence from teachers and parents in every region.";
+        let body: Vec<String> = (0..8).map(|i| format!("{sentence} Point {i}.")).collect();
+        let page = format!(
+            r#"<html><head><title>Programme extended</title>
+            <script type="application/ld+json">{{"@context": "https://schema.org",
+            "@type": "NewsArticle", "headline": "Programme extended",
+            "articleBody": "{}"}}</script></head>
+            <body><div id="app"></div><footer>Copyright The Courier</footer></body></html>"#,
+            body.join(" ")
+        );
+        let text = article(&page).text;
+        for p in &body {
+            assert!(text.contains(p.as_str()), "{p:?} missing from {text:?}");
+        }
+        assert!(!text.contains("Copyright"), "{text:?}");
+    }
 
     #[test]
     fn article_text_keeps_the_story_and_drops_the_page() {
