@@ -70,14 +70,13 @@ pub struct SharedGrams {
 pub(super) fn shared_grams(db: Sql<'_>, grams: &[i64]) -> Result<SharedGrams> {
     let mut out = SharedGrams::default();
     let mut per_gram: FxHashMap<i64, usize> = FxHashMap::default();
+    // Counted in a map: a long quotation's grams can bring thousands of rows.
+    let mut per_row: FxHashMap<i64, usize> = FxHashMap::default();
     let mut count = |r: &super::db::Row<'_>| {
         let gram: i64 = r.get(0)?;
         let id: i64 = r.get(1)?;
         *per_gram.entry(gram).or_default() += 1;
-        match out.rows.iter_mut().find(|(q, _)| *q == id) {
-            Some((_, n)) => *n += 1,
-            None => out.rows.push((id, 1)),
-        }
+        *per_row.entry(id).or_default() += 1;
         Ok(())
     };
     let limit = GRAM_ROWS as i64;
@@ -106,6 +105,8 @@ pub(super) fn shared_grams(db: Sql<'_>, grams: &[i64]) -> Result<SharedGrams> {
             })?;
         }
     }
+    out.rows = per_row.into_iter().collect();
+    out.rows.sort_unstable();
     out.full = per_gram
         .into_iter()
         .filter(|&(_, n)| n >= GRAM_ROWS)
