@@ -116,10 +116,23 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
     pieces.into_iter()
 }
 
-/// Lowercased, without whitespace: how two texts are compared (extractors differ in
-/// the spaces they put at line breaks and between blocks).
+/// Lowercased, without whitespace or invisible characters: how two texts are compared
+/// (extractors differ in the spaces they put at line breaks and between blocks, and in
+/// whether they keep soft hyphens and zero-width characters).
 fn comparable(text: &str) -> String {
-    text.split_whitespace().collect::<String>().to_lowercase()
+    text.chars()
+        .filter(|&c| !c.is_whitespace() && !is_invisible(c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Characters a browser does not show in running text: the soft hyphen, zero-width
+/// spaces and joiners, the word joiner and the byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
 }
 
 /// The page's main text: the paragraphs of the page, as prov reads them (blocks apart,
@@ -877,6 +890,30 @@ mod tests {
 </main>
 <footer><p>Copyright The Courier</p></footer>
 </body></html>"##;
+
+    /// A paragraph with a soft hyphen in it is the extractor's choice too: it drops the
+    /// hyphen, prov keeps the character as written, and they compare without it.
+    #[test]
+    fn soft_hyphens_do_not_hide_a_paragraph() {
+        let para = |i: usize| {
+            format!(
+                "Paragraph {i} of the report says the council approved the new budget after \
+                 a long debate about schools, roads and the library in the town centre."
+            )
+        };
+        let hyphenated = "The mayor said the decision was a victory for every Bürger\u{00AD}meister \
+                          who had fought for the funding over many years of negotiation.";
+        let mut body: Vec<String> = (0..5).map(|i| format!("<p>{}</p>", para(i))).collect();
+        body.insert(2, format!("<p>{hyphenated}</p>"));
+        let page = format!(
+            "<html><head><title>Budget approved</title></head><body><nav><a href=\"/\">Home</a>\
+             </nav><article><h1>Budget approved</h1>{}</article></body></html>",
+            body.concat()
+        );
+        let text = article(&page).text;
+        assert!(text.contains(hyphenated), "{text:?}");
+        assert!(text.contains(&para(4)), "{text:?}");
+    }
 
     /// A page rendered in the browser: its body an empty shell, the story only in its
     /// structured data. The extractor finds the story there; prov's reading of the
