@@ -1156,10 +1156,9 @@ const MATCH_MIN_WORDS: usize = 6;
 /// for long ones (a shared passage of any length still shares several).
 fn grams(text: &str) -> Vec<i64> {
     use std::hash::{Hash, Hasher};
-    let norm = crate::text::normalize::normalize(text);
-    let words: Vec<&str> = crate::text::normalize::words(&norm.text)
-        .iter()
-        .map(|w| &norm.text[w.start..w.end])
+    let norm = crate::text::normalize::normalize_text(text);
+    let words: Vec<&str> = crate::text::normalize::word_iter(&norm)
+        .map(|w| &norm[w.start..w.end])
         .collect();
     if words.len() < MATCH_MIN_WORDS {
         return Vec::new();

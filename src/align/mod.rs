@@ -878,10 +878,9 @@ fn meaning_words(text: &str) -> Vec<String> {
         thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty \
         sixty seventy eighty ninety hundred thousand million billion trillion dozen hundreds \
         thousands millions billions trillions dozens";
-    let norm = normalize::normalize(text);
-    normalize::words(&norm.text)
-        .iter()
-        .map(|w| &norm.text[w.start..w.end])
+    let norm = normalize::normalize_text(text);
+    normalize::word_iter(&norm)
+        .map(|w| &norm[w.start..w.end])
         .filter(|w| {
             MEANING.contains(w)
                 || NUMBERS.split_whitespace().any(|n| n == *w)

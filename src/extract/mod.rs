@@ -960,21 +960,20 @@ impl<'i> Reader<'_, 'i> {
         };
         // The ranker reads the described tokens only, with indexes relative to them.
         let from = *from;
-        let all = toks;
-        let toks = &all[from..from + info.len()];
+        let seen = &toks[from..from + info.len()];
         let proposal = &ranker::Proposal {
             at: k - from,
             ..proposal.clone()
         };
         let model = match self.mode {
             Mode::Training => {
-                let q = ranker::training(text, toks, info, proposal, quote);
+                let q = ranker::training(text, seen, info, proposal, quote);
                 self.training.push(q);
                 return found;
             }
             Mode::Ranked(model) => model,
         };
-        let (choice, p) = ranker::choose(model, text, toks, info, proposal);
+        let (choice, p) = ranker::choose(model, text, seen, info, proposal);
         let j = match choice {
             Choice::Nobody => return None,
             Choice::Term => {
@@ -982,10 +981,9 @@ impl<'i> Reader<'_, 'i> {
                 return None;
             }
             Choice::Rule => return found.map(|a| Attribution { confidence: p, ..a }),
-            Choice::Word(j) => j,
+            Choice::Word(j) => from + j,
         };
         let tok = toks[j];
-        let (toks, j) = (all, from + j);
         if let Some(a) = found.filter(|a| tok.start < a.mention.end && a.mention.start < tok.end) {
             return Some(Attribution { confidence: p, ..a });
         }
@@ -1013,7 +1011,6 @@ impl<'i> Reader<'_, 'i> {
             .find(|&i| self.closes_sentence(toks, i))
             .map_or(before, |i| i + 1);
         let to = (from + DESCRIBED_MAX)
-            .min(toks.len())
             .max(k + DESCRIBED_AFTER)
             .min(toks.len());
         (from, to)

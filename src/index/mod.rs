@@ -155,11 +155,14 @@ pub fn document_keys(text: &str) -> Keys {
     // Without the map back to the original, and word by word: a document's keys cost
     // little more memory than its normalised text, however long it is.
     let norm = normalize::normalize_text(text);
-    let words = || normalize::word_iter(&norm).map(|w| &norm[w.start..w.end]);
-    let mut fingerprints = fingerprints_of(words());
+    let mut words: Vec<WordKey> = Vec::new();
+    let mut fingerprints = fingerprints_of(
+        normalize::word_iter(&norm)
+            .map(|w| &norm[w.start..w.end])
+            .inspect(|w| words.push(word_key(w))),
+    );
     fingerprints.sort_unstable();
     fingerprints.dedup();
-    let mut words: Vec<WordKey> = words().map(word_key).collect();
     words.sort_unstable();
     words.dedup();
     Keys {
@@ -197,7 +200,13 @@ fn fingerprints_of<'w>(words: impl Iterator<Item = &'w str>) -> Vec<Fingerprint>
             ranks.push((common << 32) | u64::from(shingle_hash(shingle.iter().map(|w| w.0))));
         }
     }
-    // Fewer than MIN_WORDS words make fewer than WINDOW shingles.
+    winnow(&ranks)
+}
+
+/// The lowest-ranked shingle of every window of [`WINDOW`] shingles, each kept once per
+/// run of windows that pick it. Fewer than [`MIN_WORDS`] words make fewer than `WINDOW`
+/// shingles, and no fingerprint.
+fn winnow(ranks: &[u64]) -> Vec<Fingerprint> {
     if ranks.len() < WINDOW {
         return Vec::new();
     }
@@ -277,12 +286,9 @@ mod tests {
             .collect()
     }
 
-    /// Winnowing as first written, over whole vectors: the fingerprints stored in every
-    /// index are these, so the streaming form must give exactly the same.
+    /// Shingle ranks as first computed, over whole vectors: the fingerprints stored in
+    /// every index come from these, so the streaming form must give exactly the same.
     fn fingerprints_by_vectors(words: &[&str]) -> Vec<Fingerprint> {
-        if words.len() < MIN_WORDS {
-            return Vec::new();
-        }
         let each: Vec<(u64, u64)> = words
             .iter()
             .map(|w| (word_hash(w), u64::from(is_common(w))))
@@ -294,21 +300,7 @@ mod tests {
                 (common << 32) | u64::from(shingle_hash(ws.iter().map(|w| w.0)))
             })
             .collect();
-        let mut out = Vec::new();
-        let mut last = None;
-        for start in 0..=ranks.len() - WINDOW {
-            let mut pick = start;
-            for i in start + 1..start + WINDOW {
-                if ranks[i] <= ranks[pick] {
-                    pick = i;
-                }
-            }
-            if last != Some(pick) {
-                out.push(ranks[pick] as u32);
-                last = Some(pick);
-            }
-        }
-        out
+        winnow(&ranks)
     }
 
     #[test]

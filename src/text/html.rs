@@ -158,14 +158,16 @@ fn main_text(html: &str, doc: &Html) -> Option<String> {
     };
     let fragment = Html::parse_fragment(&found.content_html);
     let theirs = paragraphs(fragment.tree.root(), true);
-    let mut whole: rustc_hash::FxHashSet<String> = theirs.iter().map(|p| comparable(p)).collect();
+    let their_comparable: Vec<String> = theirs.iter().map(|p| comparable(p)).collect();
+    let their_chars: usize = their_comparable.iter().map(String::len).sum();
+    let mut whole: rustc_hash::FxHashSet<String> = their_comparable.iter().cloned().collect();
     // The headline it reads as the title, not the text: prov's article text starts with it.
     if !found.metadata.title.trim().is_empty() {
         whole.insert(comparable(&found.metadata.title));
     }
     let mut chosen = comparable(&found.content_text);
-    for p in &theirs {
-        chosen.push_str(&comparable(p));
+    for p in &their_comparable {
+        chosen.push_str(p);
     }
     if chosen.is_empty() {
         return None;
@@ -206,7 +208,6 @@ fn main_text(html: &str, doc: &Html) -> Option<String> {
     // walk never reaches, such as a story held in a data attribute): its own
     // paragraphs, which hold the story, rather than the few of prov's that match.
     let kept_chars: usize = kept.iter().map(|p| comparable(p).len()).sum();
-    let their_chars: usize = theirs.iter().map(|p| comparable(p).len()).sum();
     if kept_chars * 2 < their_chars {
         return Some(theirs.join("\n\n"));
     }

@@ -154,9 +154,8 @@ pub struct Word {
 
 /// The words of `text` as a search compares them: normalised and lower-cased.
 pub fn search_words(text: &str) -> Vec<String> {
-    let norm = normalize(text).text;
-    words(&norm)
-        .into_iter()
+    let norm = normalize_text(text);
+    word_iter(&norm)
         .map(|w| norm[w.start..w.end].to_lowercase())
         .collect()
 }
