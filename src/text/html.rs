@@ -188,37 +188,18 @@ fn main_text(html: &str, doc: &Html) -> Option<String> {
     if chosen.is_empty() {
         return None;
     }
-    let finder_budget = MATCH_BUDGET / chosen.len().max(1);
-    let mut scans = 0;
+    let mut judge = Judge {
+        whole: &whole,
+        chosen: chosen.as_bytes(),
+        budget: MATCH_BUDGET / chosen.len().max(1),
+        scans: 0,
+    };
     // Every paragraph of the page (furniture too: the extractor judges), kept where the
-    // extractor keeps it.
+    // extractor keeps it; of a paragraph of several lines (`<br>`) it keeps only some
+    // of, those lines.
     let kept: Vec<String> = paragraphs(doc.tree.root(), true)
         .into_iter()
-        .filter(|p| {
-            let c = comparable(p);
-            if whole.contains(&c) {
-                return true;
-            }
-            if c.len() < MIN_INSIDE {
-                return false;
-            }
-            let mut inside = |piece: &str| {
-                scans += 1;
-                scans <= finder_budget
-                    && memchr::memmem::find(chosen.as_bytes(), piece.as_bytes()).is_some()
-            };
-            if inside(&c) {
-                return true;
-            }
-            // Kept with a few words more or less (a caption, a "Share" link inside the
-            // block): most of its sentences are in the extractor's text.
-            let found: usize = sentences(p)
-                .map(comparable)
-                .filter(|s| s.len() >= MIN_INSIDE && inside(s))
-                .map(|s| s.len())
-                .sum();
-            found * 5 >= c.len() * 3
-        })
+        .filter_map(|p| judge.kept_part(p))
         .collect();
     // Most of what the extractor chose is in none of prov's paragraphs (text prov's
     // walk never reaches, such as a story held in a data attribute): its own
@@ -228,6 +209,126 @@ fn main_text(html: &str, doc: &Html) -> Option<String> {
         return Some(theirs.join("\n\n"));
     }
     (!kept.is_empty()).then(|| kept.join("\n\n"))
+}
+
+/// Decides which of prov's paragraphs the extractor kept, by finding them in its text.
+struct Judge<'a> {
+    /// The extractor's paragraphs and headline, comparable: kept whatever their length.
+    whole: &'a rustc_hash::FxHashSet<String>,
+    /// All of the extractor's text, comparable.
+    chosen: &'a [u8],
+    /// Searches of `chosen` allowed, and made: the work stays bounded on any page.
+    budget: usize,
+    scans: usize,
+}
+
+impl Judge<'_> {
+    /// What of `paragraph` the extractor kept: all of it, some of its lines, or nothing.
+    fn kept_part(&mut self, paragraph: String) -> Option<String> {
+        if !paragraph.contains('\n') {
+            return self.keeps(&paragraph, true).then_some(paragraph);
+        }
+        // A paragraph of several lines is kept whole when most of its sentences are
+        // found whole (a line the extractor left out, such as a quotation, with it).
+        if self.keeps(&paragraph, false) {
+            return Some(paragraph);
+        }
+        // Else the lines (`<br>`) the extractor kept. A short line ("Von:", "Tags:", a
+        // subheading) is as likely a label of the page as of the story: it counts only
+        // as one of the extractor's own paragraphs, beside a long line kept.
+        let lines: Vec<&str> = paragraph.lines().collect();
+        let long: Vec<Option<bool>> = lines
+            .iter()
+            .map(|line| (comparable(line).len() >= MIN_INSIDE).then(|| self.keeps(line, true)))
+            .collect();
+        let beside_kept = |i: usize| {
+            let kept = |j: usize| long.get(j).copied().flatten() == Some(true);
+            i.checked_sub(1).is_some_and(kept) || kept(i + 1)
+        };
+        let kept: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|&(i, line)| {
+                long[i].unwrap_or_else(|| beside_kept(i) && self.keeps(line, true))
+            })
+            .map(|(_, line)| *line)
+            .collect();
+        (!kept.is_empty()).then(|| kept.join("\n"))
+    }
+
+    /// Whether the extractor kept `paragraph`: whole, or most of its sentences, each
+    /// found whole or, with `partly`, for the most part (a sentence whose citation link or
+    /// trailing "here" the extractor dropped is found by its beginning or its end).
+    fn keeps(&mut self, paragraph: &str, partly: bool) -> bool {
+        if self.keeps_whole(paragraph) {
+            return true;
+        }
+        let c = comparable(paragraph);
+        if c.len() < MIN_INSIDE {
+            return false;
+        }
+        let found: usize = sentences(paragraph)
+            .map(comparable)
+            .filter(|s| s.len() >= MIN_INSIDE)
+            .map(|s| self.found_part(&s, partly))
+            .sum();
+        found * 5 >= c.len() * 3
+    }
+
+    /// Whether the extractor kept all of `paragraph`: one of its own paragraphs, or
+    /// (when long enough to tell) found whole in its text.
+    fn keeps_whole(&mut self, paragraph: &str) -> bool {
+        let c = comparable(paragraph);
+        self.whole.contains(&c) || (c.len() >= MIN_INSIDE && self.inside(c.as_bytes()))
+    }
+
+    /// How much of `sentence` (comparable) is in the extractor's text: all of it, else its
+    /// longest beginning or end found there, when that is long enough to count.
+    fn found_part(&mut self, sentence: &str, partly: bool) -> usize {
+        if self.inside(sentence.as_bytes()) {
+            return sentence.len();
+        }
+        if !partly {
+            return 0;
+        }
+        let prefix = self.longest(sentence, false);
+        let suffix = self.longest(sentence, true);
+        let part = prefix.max(suffix);
+        if part >= MIN_INSIDE { part } else { 0 }
+    }
+
+    /// Bytes of the longest beginning (or end) of `sentence` found in the extractor's
+    /// text: a binary search over its characters, since every shorter beginning (or end)
+    /// of a found one is found too.
+    fn longest(&mut self, sentence: &str, from_end: bool) -> usize {
+        let bounds: Vec<usize> = sentence.char_indices().map(|(i, _)| i).collect();
+        let total = bounds.len();
+        // The piece of `chars` characters from the chosen side.
+        let piece = |chars: usize| -> &str {
+            if chars == 0 {
+                ""
+            } else if from_end {
+                &sentence[bounds[total - chars]..]
+            } else {
+                &sentence[..bounds.get(chars).copied().unwrap_or(sentence.len())]
+            }
+        };
+        let (mut lo, mut hi) = (0usize, total);
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if self.inside(piece(mid).as_bytes()) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        piece(lo).len()
+    }
+
+    fn inside(&mut self, piece: &[u8]) -> bool {
+        self.scans += 1;
+        self.scans <= self.budget && memchr::memmem::find(self.chosen, piece).is_some()
+    }
 }
 
 /// `html` with each `<q>` element's tags replaced by the quotation marks a browser shows
@@ -907,6 +1008,72 @@ mod tests {
 </main>
 <footer><p>Copyright The Courier</p></footer>
 </body></html>"##;
+
+    /// The judge of prov's paragraphs, given the extractor's paragraphs.
+    fn judged(theirs: &[&str], paragraph: &str) -> Option<String> {
+        let whole: rustc_hash::FxHashSet<String> = theirs.iter().map(|p| comparable(p)).collect();
+        let chosen: String = theirs.iter().map(|p| comparable(p)).collect();
+        let mut judge = Judge {
+            whole: &whole,
+            chosen: chosen.as_bytes(),
+            budget: usize::MAX,
+            scans: 0,
+        };
+        judge.kept_part(paragraph.to_owned())
+    }
+
+    /// A sentence whose citation link the extractor dropped ("(1)") is still found by
+    /// its beginning; a teaser sharing only a few words with the story is not.
+    #[test]
+    fn a_sentence_found_but_for_a_link_is_kept() {
+        let theirs = [
+            "Skinfold measurements have been used to estimate body fat for over 50 years ( \
+             Skinfold calipers measure the thickness of your subcutaneous fat.",
+        ];
+        let cited = "Skinfold measurements have been used to estimate body fat for over 50 \
+                     years (1).";
+        assert_eq!(judged(&theirs, cited).as_deref(), Some(cited));
+        let teaser = "Skinfold calipers: the ten best ways to lose weight before summer.";
+        assert_eq!(judged(&theirs, teaser), None);
+    }
+
+    /// Of lines joined by `<br>`, only those the extractor kept are kept: a line of
+    /// links it dropped goes; a short label goes unless it is one of the extractor's
+    /// paragraphs beside a line kept.
+    #[test]
+    fn lines_the_extractor_left_out_are_left_out() {
+        let theirs = [
+            "You can download the new release here. Most distributors will package it soon.",
+            "Dining and Drinking",
+            "The hotel has four restaurants, each with a view of the sea and its islands.",
+        ];
+        let paragraph = "See the release notes and the changelog and the downloads page.\n\
+                         You can download the new release here. Most distributors will \
+                         package it soon.\nVon:\nMaintenance releases follow every few months.";
+        assert_eq!(
+            judged(&theirs, paragraph).as_deref(),
+            Some("You can download the new release here. Most distributors will package it soon.")
+        );
+        let with_heading = "Dining and Drinking\nThe hotel has four restaurants, each with a \
+                            view of the sea and its islands.";
+        assert_eq!(judged(&theirs, with_heading).as_deref(), Some(with_heading));
+        let label_alone = "Dining and Drinking\nBook a table with us online today, it is easy.";
+        assert_eq!(judged(&theirs, label_alone), None);
+    }
+
+    /// Lines whose sentences the extractor mostly kept whole stay together, the one
+    /// it left out (a quotation) with them.
+    #[test]
+    fn lines_mostly_kept_stay_together() {
+        let theirs = [
+            "The platform is part of a wider overhaul of the agency's websites announced in \
+             the summer, with a new app and a redesigned home page for its missions.",
+        ];
+        let paragraph = "\"We launch more than rockets,\" the agency wrote.\nThe platform is \
+                         part of a wider overhaul of the agency's websites announced in the \
+                         summer, with a new app and a redesigned home page for its missions.";
+        assert_eq!(judged(&theirs, paragraph).as_deref(), Some(paragraph));
+    }
 
     /// A page saved in decomposed letters ("o" and a combining diaeresis, as some editors
     /// write them) is read in composed form, every paragraph of it: the extractor
