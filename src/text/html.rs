@@ -674,7 +674,9 @@ fn walk(node: NodeRef<'_, Node>, whole_page: bool, out: &mut TextBuilder) {
             Node::Text(t) => out.push_text(&t.text),
             Node::Element(e) => {
                 let name = e.name();
-                if SKIPPED.contains(&name)
+                // A figure is an image and its caption, or a table or quotation set
+                // apart: by prov's own rules the first, for the extractor to judge.
+                if (SKIPPED.contains(&name) && !(out.plain && name == "figure"))
                     || (whole_page && name == "header")
                     || (!out.plain && is_furniture(e))
                 {
@@ -1073,6 +1075,36 @@ mod tests {
                          part of a wider overhaul of the agency's websites announced in the \
                          summer, with a new app and a redesigned home page for its missions.";
         assert_eq!(judged(&theirs, paragraph).as_deref(), Some(paragraph));
+    }
+
+    /// A table set apart in a `<figure>` is story text where the extractor keeps it
+    /// (figures hold tables and quotations as well as images); its caption is not.
+    #[test]
+    fn a_table_in_a_figure_is_kept_without_its_caption() {
+        let para = |i: usize| {
+            format!(
+                "<p>Paragraph {i} of the report says the council approved the new budget \
+                 after a long debate about schools, roads and the library in the town.</p>"
+            )
+        };
+        let table = "<figure><table><thead><tr><th>Account</th><th>Fees</th></tr></thead>\
+                     <tbody><tr><td>Card purchase</td><td>A fee will apply</td></tr>\
+                     <tr><td>International transfer</td><td>Free deposit, 1 GBP withdrawal\
+                     </td></tr></tbody></table><figcaption>Photo: the fees at a glance\
+                     </figcaption></figure>";
+        let page = format!(
+            "<html><head><title>Budget approved</title></head><body><nav><a href=\"/\">Home\
+             </a></nav><article><h1>Budget approved</h1>{}{}{table}{}{}</article></body>\
+             </html>",
+            para(0),
+            para(1),
+            para(2),
+            para(3)
+        );
+        let text = article(&page).text;
+        assert!(text.contains("Free deposit, 1 GBP withdrawal"), "{text:?}");
+        assert!(!text.contains("Photo: the fees"), "{text:?}");
+        assert!(text.contains("Paragraph 3 of the report"), "{text:?}");
     }
 
     /// A page saved in decomposed letters ("o" and a combining diaeresis, as some editors
