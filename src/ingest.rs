@@ -1458,6 +1458,14 @@ fn look_up(
     quotes: &[NewQuote],
     grams: &[Vec<i64>],
 ) -> Result<LookedUp, store::Error> {
+    snapshot.pinned(|snapshot| look_up_pinned(snapshot, quotes, grams))
+}
+
+fn look_up_pinned(
+    snapshot: &Snapshot,
+    quotes: &[NewQuote],
+    grams: &[Vec<i64>],
+) -> Result<LookedUp, store::Error> {
     // Read first: every write up to it is in what the lookups below see.
     let as_of = snapshot.last_write()?;
     let mut full = Vec::with_capacity(quotes.len());
@@ -2090,6 +2098,10 @@ mod tests {
             "early.txt",
             story("The Courier").as_bytes(),
         );
+        // A lookup reads the store as of one moment, and only while it runs: the same
+        // snapshot, asked again, sees the reprint.
+        let again = look_up(&snapshot, &prepared.quotes, &prepared.grams).unwrap();
+        assert_eq!(again.quotes[0].len(), 1);
         // The first add's commit sees that and looks again: one group of two.
         let mut batch = Batch::default();
         batch.docs.push(prepared);

@@ -231,6 +231,25 @@ impl Snapshot {
         shared_grams(self.db()?, grams)
     }
 
+    /// Runs `f`, whose lookups then see the store as of one moment: on SQLite in one read
+    /// transaction, so the dozens of statements of a document's lookups take the
+    /// database's read lock once rather than each on its own. On PostgreSQL each
+    /// statement reads the latest commit, as before (the lookups are a few statements).
+    pub fn pinned<T>(&self, f: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        let db = self.db()?;
+        if db.engine() != super::Engine::Sqlite {
+            return f(self);
+        }
+        db.batch("BEGIN")?;
+        let out = f(self);
+        // Ending a read transaction changes nothing; if COMMIT fails, ROLLBACK leaves the
+        // connection ready for the next snapshot.
+        if db.batch("COMMIT").is_err() {
+            db.batch("ROLLBACK")?;
+        }
+        out
+    }
+
     /// See [`quote_text`].
     pub fn quote_text(&self, qid: i64) -> Result<Option<String>> {
         quote_text(self.db()?, qid)
