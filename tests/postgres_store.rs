@@ -230,3 +230,24 @@ fn a_writer_that_clashes_with_another_on_the_same_row_runs_again_and_commits() {
         "the second run found the other writer's row"
     );
 }
+
+/// Opening a store at this build's version skips the locked migration step; a store a
+/// newer prov wrote is still refused, with the versions named and the fix.
+#[test]
+fn a_store_from_a_newer_prov_is_refused() {
+    let Some(env) = postgres_env() else {
+        return;
+    };
+    env.write("a.txt", "“We will build the bridge,” the mayor said.\n");
+    env.ok(&["add", "a.txt"]);
+    assert_eq!(env.doc_count(), 1);
+    env.sql("UPDATE prov_schema SET version = version + 1000", None);
+    let out = env.prov().args(["log"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has schema version") && err.contains("this prov knows only up to"),
+        "{err}"
+    );
+    assert!(err.contains("upgrade prov"), "{err}");
+}

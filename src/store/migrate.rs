@@ -122,15 +122,21 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
 /// The advisory lock two processes opening one PostgreSQL store take before migrating.
 const MIGRATION_LOCK: i64 = 0x7072_6f76_4d49; // "provMI"
 
-/// Whether the PostgreSQL database holds a prov store.
-pub(super) fn postgres_store_exists(session: &Session) -> Result<bool> {
-    let n: i64 = Sql::Postgres(session).query_one(
-        "SELECT count(*) FROM information_schema.tables \
-         WHERE table_schema = current_schema() AND table_name = 'prov_schema'",
+/// The schema version of the prov store the PostgreSQL database holds; `None` when it
+/// holds none (0 for a store whose first migration was interrupted).
+pub(super) fn postgres_store_version(session: &Session) -> Result<Option<i64>> {
+    let db = Sql::Postgres(session);
+    let exists: bool = db.query_one(
+        "SELECT to_regclass('prov_schema') IS NOT NULL",
         args![],
         |r| r.get(0),
     )?;
-    Ok(n > 0)
+    if !exists {
+        return Ok(None);
+    }
+    let version: Option<i64> =
+        db.query_opt("SELECT version FROM prov_schema", args![], |r| r.get(0))?;
+    Ok(Some(version.unwrap_or(0)))
 }
 
 /// Brings a PostgreSQL store's tables to [`LATEST`], creating them in an empty database.

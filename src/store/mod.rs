@@ -266,11 +266,16 @@ impl Store {
             }
             other => other?,
         };
-        let existed = migrate::postgres_store_exists(&session)?;
+        let version = migrate::postgres_store_version(&session)?;
+        let existed = version.is_some();
         if !existed && !create {
             return Err(Error::NoStoreAt(location::redact(url)));
         }
-        migrate::apply_postgres(&session, url)?;
+        // A store already at this build's version opens in two statements; otherwise its
+        // migrations run under a lock (another process may be running them too).
+        if version != Some(migrate::LATEST) {
+            migrate::apply_postgres(&session, url)?;
+        }
         let root = work_tree(&std::env::current_dir().map_err(io_err("."))?);
         let objects = Objects::postgres(url);
         Ok((
