@@ -237,22 +237,22 @@ impl Judge<'_> {
         // Else the lines (`<br>`) the extractor kept. A short line ("Von:", "Tags:", a
         // subheading) is as likely a label of the page as of the story: it counts only
         // as one of the extractor's own paragraphs, beside a long line kept.
-        let lines: Vec<&str> = paragraph.lines().collect();
+        let lines: Vec<(&str, String)> = paragraph.lines().map(|l| (l, comparable(l))).collect();
         let long: Vec<Option<bool>> = lines
             .iter()
-            .map(|line| (comparable(line).len() >= MIN_INSIDE).then(|| self.keeps(line, true)))
+            .map(|(line, c)| (c.len() >= MIN_INSIDE).then(|| self.keeps_compared(line, c, true)))
             .collect();
-        let beside_kept = |i: usize| {
-            let kept = |j: usize| long.get(j).copied().flatten() == Some(true);
-            i.checked_sub(1).is_some_and(kept) || kept(i + 1)
-        };
+        let long_kept = |j: usize| long.get(j).copied().flatten() == Some(true);
         let kept: Vec<&str> = lines
             .iter()
             .enumerate()
-            .filter(|&(i, line)| {
-                long[i].unwrap_or_else(|| beside_kept(i) && self.keeps(line, true))
+            .filter(|&(i, (_, c))| {
+                long[i].unwrap_or_else(|| {
+                    (i.checked_sub(1).is_some_and(long_kept) || long_kept(i + 1))
+                        && self.whole.contains(c)
+                })
             })
-            .map(|(_, line)| *line)
+            .map(|(_, (line, _))| *line)
             .collect();
         (!kept.is_empty()).then(|| kept.join("\n"))
     }
@@ -261,12 +261,20 @@ impl Judge<'_> {
     /// found whole or, with `partly`, for the most part (a sentence whose citation link or
     /// trailing "here" the extractor dropped is found by its beginning or its end).
     fn keeps(&mut self, paragraph: &str, partly: bool) -> bool {
-        if self.keeps_whole(paragraph) {
+        self.keeps_compared(paragraph, &comparable(paragraph), partly)
+    }
+
+    /// [`Judge::keeps`], given the paragraph's comparable form `c`.
+    fn keeps_compared(&mut self, paragraph: &str, c: &str, partly: bool) -> bool {
+        if self.whole.contains(c) {
             return true;
         }
-        let c = comparable(paragraph);
+        // Shorter pieces are inside many a sentence: only the extractor's own count.
         if c.len() < MIN_INSIDE {
             return false;
+        }
+        if self.inside(c.as_bytes()) {
+            return true;
         }
         let found: usize = sentences(paragraph)
             .map(comparable)
@@ -274,13 +282,6 @@ impl Judge<'_> {
             .map(|s| self.found_part(&s, partly))
             .sum();
         found * 5 >= c.len() * 3
-    }
-
-    /// Whether the extractor kept all of `paragraph`: one of its own paragraphs, or
-    /// (when long enough to tell) found whole in its text.
-    fn keeps_whole(&mut self, paragraph: &str) -> bool {
-        let c = comparable(paragraph);
-        self.whole.contains(&c) || (c.len() >= MIN_INSIDE && self.inside(c.as_bytes()))
     }
 
     /// How much of `sentence` (comparable) is in the extractor's text: all of it, else its
@@ -292,17 +293,17 @@ impl Judge<'_> {
         if !partly {
             return 0;
         }
-        let prefix = self.longest(sentence, false);
-        let suffix = self.longest(sentence, true);
+        let bounds: Vec<usize> = sentence.char_indices().map(|(i, _)| i).collect();
+        let prefix = self.longest(sentence, &bounds, false);
+        let suffix = self.longest(sentence, &bounds, true);
         let part = prefix.max(suffix);
         if part >= MIN_INSIDE { part } else { 0 }
     }
 
     /// Bytes of the longest beginning (or end) of `sentence` found in the extractor's
-    /// text: a binary search over its characters, since every shorter beginning (or end)
-    /// of a found one is found too.
-    fn longest(&mut self, sentence: &str, from_end: bool) -> usize {
-        let bounds: Vec<usize> = sentence.char_indices().map(|(i, _)| i).collect();
+    /// text: a binary search over its characters (which start at `bounds`), since every
+    /// shorter beginning (or end) of a found one is found too.
+    fn longest(&mut self, sentence: &str, bounds: &[usize], from_end: bool) -> usize {
         let total = bounds.len();
         // The piece of `chars` characters from the chosen side.
         let piece = |chars: usize| -> &str {
@@ -1012,6 +1013,15 @@ mod tests {
 <footer><p>Copyright The Courier</p></footer>
 </body></html>"##;
 
+    /// A news page: its title and headline `title`, a navigation bar, and `body` as the
+    /// article's markup.
+    fn article_page(title: &str, body: &str) -> String {
+        format!(
+            "<html><head><title>{title}</title></head><body><nav><a href=\"/\">Home</a></nav>\
+             <article><h1>{title}</h1>{body}</article></body></html>"
+        )
+    }
+
     /// The judge of prov's paragraphs, given the extractor's paragraphs.
     fn judged(theirs: &[&str], paragraph: &str) -> Option<String> {
         let whole: rustc_hash::FxHashSet<String> = theirs.iter().map(|p| comparable(p)).collect();
@@ -1093,15 +1103,8 @@ mod tests {
                      <tr><td>International transfer</td><td>Free deposit, 1 GBP withdrawal\
                      </td></tr></tbody></table><figcaption>Photo: the fees at a glance\
                      </figcaption></figure>";
-        let page = format!(
-            "<html><head><title>Budget approved</title></head><body><nav><a href=\"/\">Home\
-             </a></nav><article><h1>Budget approved</h1>{}{}{table}{}{}</article></body>\
-             </html>",
-            para(0),
-            para(1),
-            para(2),
-            para(3)
-        );
+        let body = format!("{}{}{table}{}{}", para(0), para(1), para(2), para(3));
+        let page = article_page("Budget approved", &body);
         let text = article(&page).text;
         assert!(text.contains("Free deposit, 1 GBP withdrawal"), "{text:?}");
         assert!(!text.contains("Photo: the fees"), "{text:?}");
@@ -1120,11 +1123,7 @@ mod tests {
             )
         };
         let body: Vec<String> = (0..6).map(|i| format!("<p>{}</p>", para(i))).collect();
-        let page = format!(
-            "<html><head><title>Kindersitze im Test</title></head><body><nav><a href=\"/\">\
-             Start</a></nav><article><h1>Kindersitze im Test</h1>{}</article></body></html>",
-            body.concat()
-        );
+        let page = article_page("Kindersitze im Test", &body.concat());
         let text = article(&page).text;
         assert!(!text.contains('\u{0308}'), "{text:?}");
         for i in 0..6 {
@@ -1147,11 +1146,7 @@ mod tests {
                           who had fought for the funding over many years of negotiation.";
         let mut body: Vec<String> = (0..5).map(|i| format!("<p>{}</p>", para(i))).collect();
         body.insert(2, format!("<p>{hyphenated}</p>"));
-        let page = format!(
-            "<html><head><title>Budget approved</title></head><body><nav><a href=\"/\">Home</a>\
-             </nav><article><h1>Budget approved</h1>{}</article></body></html>",
-            body.concat()
-        );
+        let page = article_page("Budget approved", &body.concat());
         let text = article(&page).text;
         assert!(text.contains(hyphenated), "{text:?}");
         assert!(text.contains(&para(4)), "{text:?}");
