@@ -98,6 +98,9 @@ pub struct Added {
     /// Whether these already stored bytes were recorded as a new publication (another
     /// path, URL or outlet).
     pub new_publication: bool,
+    /// Whether these already stored bytes are now also tracked at a path they were not
+    /// tracked at before.
+    pub new_path: bool,
     /// Whether metadata of an already stored document or publication changed.
     pub metadata_updated: bool,
     /// A re-fetched page whose bytes changed while its article text did not (an ad slot,
@@ -112,8 +115,8 @@ pub struct Added {
 
 impl Added {
     /// A one-word summary: `added`, `new-version`, `recorded` (known bytes, a new
-    /// publication), `updated`, `same-text` (a page's bytes changed, its article text did
-    /// not) or `unchanged`.
+    /// publication), `tracked` (known bytes at a new path, nothing else new), `updated`,
+    /// `same-text` (a page's bytes changed, its article text did not) or `unchanged`.
     pub fn outcome(&self) -> &'static str {
         if self.same_text_bytes.is_some() {
             return "same-text";
@@ -122,7 +125,7 @@ impl Added {
             (_, Some(_), Some(_)) => "new-version",
             (true, _, _) => "added",
             (false, _, _) if self.new_publication => "recorded",
-            (false, Some(_), None) => "recorded",
+            (false, _, _) if self.new_path => "tracked",
             (false, _, _) if self.metadata_updated => "updated",
             _ => "unchanged",
         }
@@ -545,6 +548,7 @@ fn not_modified(store: &mut Store, record: &FetchRecord, doc: DocId) -> Result<A
         version: None,
         previous: None,
         new_publication: false,
+        new_path: false,
         metadata_updated: false,
         same_text_bytes: None,
         not_modified: true,
@@ -972,9 +976,10 @@ fn flush(
                 Some(s) => tx.append_version(s, &p.id, &now)?,
                 None => None,
             };
-            if let Some(path) = &p.tracked {
-                tx.track_path(path, &p.id, &now)?;
-            }
+            let new_path = match &p.tracked {
+                Some(path) => tx.track_path(path, &p.id, &now)?,
+                None => false,
+            };
             if let Some(fetch) = &p.fetch {
                 tx.record_fetch(fetch, &p.id)?;
             }
@@ -993,6 +998,7 @@ fn flush(
                     version: change.map(|(seq, _)| seq),
                     previous: change.and_then(|(_, prev)| prev),
                     new_publication: !is_new && publication == PublicationChange::New,
+                    new_path: !is_new && new_path,
                     metadata_updated: publication == PublicationChange::Updated,
                     same_text_bytes: None,
                     not_modified: false,
@@ -1139,6 +1145,7 @@ fn same_text(tx: &Tx<'_>, p: &Prepared) -> Result<Option<Staged>, store::Error> 
             version: None,
             previous: None,
             new_publication: false,
+            new_path: false,
             metadata_updated: false,
             same_text_bytes: Some(p.id),
             not_modified: false,
@@ -1904,7 +1911,7 @@ mod tests {
         let (dir, mut store) = testing::store();
         add_bytes(&mut store, dir.path(), "a.txt", b"same");
         let second = add_bytes(&mut store, dir.path(), "b.txt", b"same");
-        assert_eq!(second.added[0].outcome(), "recorded");
+        assert_eq!(second.added[0].outcome(), "tracked");
         assert_eq!(store.document_count().unwrap(), 1);
         assert_eq!(
             store.paths_of(&DocId::of_bytes(b"same")).unwrap(),
@@ -1975,6 +1982,30 @@ mod tests {
         // Adding it once more changes nothing.
         let third = add_bytes(&mut store, dir.path(), "a.txt", b"text");
         assert_eq!(third.added[0].outcome(), "unchanged");
+    }
+
+    #[test]
+    fn a_bare_re_add_of_a_published_file_records_no_publication() {
+        let (dir, mut store) = testing::store();
+        add_with_sidecar(
+            &mut store,
+            dir.path(),
+            "i.txt",
+            b"interview",
+            "outlet = \"Espreso\"\nurl = \"https://example.org/i\"\n",
+        );
+        std::fs::remove_file(dir.path().join("i.txt.meta.toml")).unwrap();
+        let again = add_bytes(&mut store, dir.path(), "i.txt", b"interview");
+        assert_eq!(again.added[0].outcome(), "unchanged");
+        // The same bytes at a second path with nothing to say are tracked, not published.
+        let copy = add_bytes(&mut store, dir.path(), "copy.txt", b"interview");
+        assert_eq!(copy.added[0].outcome(), "tracked");
+        let copy = add_bytes(&mut store, dir.path(), "copy.txt", b"interview");
+        assert_eq!(copy.added[0].outcome(), "unchanged");
+        let id = DocId::of_bytes(b"interview");
+        let pubs = store.publications(&id).unwrap();
+        assert_eq!(pubs.len(), 1, "{pubs:?}");
+        assert_eq!(pubs[0].outlet.as_deref(), Some("Espreso"));
     }
 
     #[test]

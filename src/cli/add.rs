@@ -241,6 +241,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             count("recorded"),
             "already stored, recorded as new publications",
         ),
+        (
+            count("tracked"),
+            "already stored, now also tracked at new paths",
+        ),
         (count("updated"), "metadata updated"),
         (
             count("same-text"),
@@ -338,6 +342,7 @@ fn describe(added: &prov::ingest::Added) -> String {
             added.previous.map(|p| p.short()).unwrap_or_default()
         ),
         "recorded" => "already stored; recorded as another publication".to_owned(),
+        "tracked" => "already stored; now also tracked at this path".to_owned(),
         "updated" => "unchanged; metadata updated".to_owned(),
         "same-text" => format!(
             "unchanged article text; the page's markup changed (bytes {} kept with this fetch)",

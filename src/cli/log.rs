@@ -3,7 +3,7 @@ use std::io::Write;
 use prov::model::PublicationFilter;
 use serde_json::json;
 
-use super::output::{column_width, outlets_line, short_date};
+use super::output::{column_width, fit_outlets, outlets_line, short_date};
 use super::{CommandError, Context, Out, cwd, exit};
 
 /// List stored documents, newest first by first publication date (undated ones last): id,
@@ -123,7 +123,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         if out.json {
             out.json_line(doc)?;
         } else {
-            let outlet: String = outlet.chars().take(outlet_width).collect();
+            let outlet = fit_outlets(outlet, outlet_width);
             writeln!(
                 out,
                 "{}  {:<10}  {:<outlet_width$}  {}",

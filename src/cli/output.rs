@@ -153,6 +153,24 @@ pub fn outlets_line(publications: &[prov::model::Publication]) -> String {
     }
 }
 
+/// An [`outlets_line`] cut to `max` characters: the first outlet's name is shortened with
+/// an ellipsis and the count of other outlets, `(+N)`, is kept.
+pub fn fit_outlets(line: &str, max: usize) -> String {
+    if line.chars().count() <= max {
+        return line.to_owned();
+    }
+    let (name, more) = match line.rfind(" (+") {
+        Some(at) if line.ends_with(')') => line.split_at(at),
+        _ => (line, ""),
+    };
+    let room = max.saturating_sub(more.chars().count()).max(2);
+    let mut cut: String = name.chars().take(room - 1).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut.push_str(more);
+    cut
+}
+
 /// `text` on one line, cut to `max` characters with an ellipsis.
 pub fn ellipsize(text: &str, max: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -167,6 +185,19 @@ pub fn ellipsize(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_outlet_is_cut_with_an_ellipsis_and_keeps_its_count() {
+        assert_eq!(fit_outlets("Short", 24), "Short");
+        assert_eq!(
+            fit_outlets("Synthetic Reprint (test fixture) (+1)", 24),
+            "Synthetic Reprint… (+1)"
+        );
+        assert_eq!(
+            fit_outlets("An Outlet With A Very Long Name Indeed", 12),
+            "An Outlet W…"
+        );
+    }
 
     #[test]
     fn control_characters_are_shown_not_obeyed() {

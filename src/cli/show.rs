@@ -89,7 +89,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     if doc.publications.len() > 1 {
         writeln!(
             out,
-            "{:<12}{}, first first:",
+            "{:<12}{} publications, earliest first:",
             "published:",
             doc.publications.len()
         )?;

@@ -823,6 +823,22 @@ impl Tx<'_> {
             insert_publication(tx, doc, kind, locator, new)?;
             return Ok(PublicationChange::New);
         }
+        let fields = [&m.outlet, &m.published, &m.author, &m.title, &m.url];
+        // A path that brings no outlet, date, author, title or URL adds nothing to a
+        // document already published somewhere prov can name: the path itself is
+        // tracked (`track_path`), and a bare re-add must stay "unchanged".
+        if new.source.is_some_and(|s| s.kind == SourceKind::Path)
+            && fields.iter().all(|f| f.is_none())
+            && tx
+                .query_opt(
+                    "SELECT 1 FROM publications WHERE doc = ?1 AND locator IS NOT NULL LIMIT 1",
+                    args![doc],
+                    |_| Ok(()),
+                )?
+                .is_some()
+        {
+            return Ok(PublicationChange::Unchanged);
+        }
         let existing = tx.query(
             &format!(
                 "SELECT id, outlet, published, author, title, url FROM publications \
@@ -844,7 +860,6 @@ impl Tx<'_> {
                 ))
             },
         )?;
-        let fields = [&m.outlet, &m.published, &m.author, &m.title, &m.url];
         let same = existing
             .into_iter()
             .find(|(_, old)| match (&old[0], &m.outlet) {
@@ -912,15 +927,24 @@ impl Tx<'_> {
         Ok(Some((seq as u32, previous)))
     }
 
-    /// Records that the file at `path` held `id` when it was last added.
-    pub fn track_path(&self, path: &str, id: &DocId, added_at: &str) -> Result<()> {
+    /// Records that the file at `path` held `id` when it was last added. Returns whether
+    /// the path did not hold `id` before.
+    pub fn track_path(&self, path: &str, id: &DocId, added_at: &str) -> Result<bool> {
         let tx = self.db();
+        let hex = id.to_hex();
+        let known = tx
+            .query_opt(
+                "SELECT 1 FROM paths WHERE path = ?1 AND doc_id = ?2",
+                args![path, hex],
+                |_| Ok(()),
+            )?
+            .is_some();
         tx.execute(
             "INSERT INTO paths (path, doc_id, added_at) VALUES (?1, ?2, ?3) \
              ON CONFLICT(path) DO UPDATE SET doc_id = excluded.doc_id, added_at = excluded.added_at",
-            args![path, id.to_hex(), added_at],
+            args![path, hex, added_at],
         )?;
-        Ok(())
+        Ok(!known)
     }
 
     /// Records a version of `source` brought from another store: `id`, recorded there at
