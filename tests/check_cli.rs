@@ -174,6 +174,18 @@ fn unknown_sources_warn_and_fail_level_decides() {
         run(&env, &["check", "--fail-level", "warning", "unknown"]).0,
         1
     );
+    // A citation prov cannot follow (a typo in the link) does not switch the check off:
+    // drifted words are still found in the rest of the store.
+    env.write(
+        "unknown/drift.md",
+        "He said: \"What everyone has long been waiting for has at last been avoided\" [link](https://nowhere.example/typo).\n",
+    );
+    let (code, out) = run(&env, &["check", "--format", "json", "unknown/drift.md"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(r#""kind":"unknown-source""#) && out.contains(r#""kind":"drifted""#),
+        "{out}"
+    );
 }
 
 #[test]

@@ -290,8 +290,8 @@ pub fn check_draft(
                             None,
                             Vec::new(),
                         );
-                        out.checked += 1;
-                        continue;
+                        // ... and the words are still checked against the whole store.
+                        None
                     }
                     None => Some(doc),
                 },
@@ -302,8 +302,10 @@ pub fn check_draft(
                         None,
                         Vec::new(),
                     );
-                    out.checked += 1;
-                    continue;
+                    // A citation prov cannot follow (a typo in a link, a source not yet
+                    // added) must not switch the check off: the words are checked against
+                    // the whole store, as an uncited quotation's are.
+                    None
                 }
             },
         };
