@@ -382,3 +382,31 @@ fn html_drafts_footnotes_and_globs() {
     assert_eq!(run(&env, &["check", "notes/*.md"]).0, 0);
     env.prov().args(["check", "nothing/*.md"]).assert().code(2);
 }
+
+#[test]
+fn an_unreadable_draft_is_reported_and_the_others_are_still_checked() {
+    let env = seeded_with_draft();
+    env.write(
+        "drafts/broken.md",
+        b"Not UTF-8: \xff\xfe\xfd and more \xc3\x28\n".to_vec(),
+    );
+    let long = format!("She said: \"{}\"\n", "word ".repeat(2_500).trim_end());
+    env.write("drafts/long.md", long);
+    let out = env
+        .prov()
+        .args(["check", "--format", "json", "drafts"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    // The good draft's three findings are all there.
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stdout.contains(r#""kind":"drifted""#), "{stdout}");
+    assert!(
+        stderr.contains("drafts/broken.md") && stderr.contains("1 not read"),
+        "{stderr}"
+    );
+    // A quotation longer than prov aligns is skipped and counted, not an error.
+    assert!(stderr.contains("1 too long"), "{stderr}");
+}

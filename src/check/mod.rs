@@ -133,14 +133,17 @@ pub enum SkipReason {
     NoWords,
     /// Fewer words than `min_words`: too generic to check.
     TooShort,
+    /// More words than a quotation prov aligns ([`crate::align::MAX_QUERY_WORDS`]).
+    TooLong,
     /// Exempted in the draft with `prov:ignore REASON`.
     Ignored,
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 3] = [
+    pub const ALL: [SkipReason; 4] = [
         SkipReason::NoWords,
         SkipReason::TooShort,
+        SkipReason::TooLong,
         SkipReason::Ignored,
     ];
 
@@ -148,6 +151,7 @@ impl SkipReason {
         match self {
             SkipReason::NoWords => "no words",
             SkipReason::TooShort => "too short",
+            SkipReason::TooLong => "too long",
             SkipReason::Ignored => "ignored",
         }
     }
@@ -323,6 +327,12 @@ pub fn check_draft(
             Ok(r) => r,
             Err(VerifyError::Empty) => {
                 out.skipped.push(skipped(SkipReason::NoWords));
+                continue;
+            }
+            // Longer than a quotation prov aligns (a whole article in marks): skipped and
+            // counted like a short one, never an error that stops the other drafts.
+            Err(VerifyError::TooLong { .. }) => {
+                out.skipped.push(skipped(SkipReason::TooLong));
                 continue;
             }
             Err(e) => return Err(e),

@@ -151,11 +151,24 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let mut checked = 0;
     let mut skipped: Vec<check::Skipped> = Vec::new();
     let mut lookups = check::Lookups::default();
+    // A draft that cannot be read is reported and the others are still checked, so one
+    // bad file does not hide every other draft's findings; the run then exits 2.
+    let mut unreadable: Vec<String> = Vec::new();
     for (f, name) in files {
-        let bytes =
-            std::fs::read(&f).map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
-        let decoded = prov::text::decode(&bytes)
-            .map_err(|e| CommandError::new(format!("{}: {e}", f.display())))?;
+        let bytes = match std::fs::read(&f) {
+            Ok(b) => b,
+            Err(e) => {
+                unreadable.push(format!("{}: {e}", f.display()));
+                continue;
+            }
+        };
+        let decoded = match prov::text::decode(&bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                unreadable.push(format!("{}: {e}", f.display()));
+                continue;
+            }
+        };
         let draft = Draft::read(&decoded.text, DraftFormat::of_path(&f));
         let result =
             check::check_draft(&store, &name, &decoded.text, &draft, &config, &mut lookups)
@@ -197,7 +210,20 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         }
     }
     std::io::Write::flush(out)?;
-    note(summary(&findings, checked, &skipped, names.len()));
+    for e in &unreadable {
+        note(format!("error: {e}"));
+    }
+    let mut closing = summary(&findings, checked, &skipped, names.len());
+    if !unreadable.is_empty() {
+        closing.push_str(&format!(
+            "; {} not read (see the errors above)",
+            unreadable.len()
+        ));
+    }
+    note(closing);
+    if !unreadable.is_empty() {
+        return Ok(exit::ERROR);
+    }
     let fail_at = args
         .fail_level
         .as_deref()
