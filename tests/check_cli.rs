@@ -388,7 +388,7 @@ fn an_unreadable_draft_is_reported_and_the_others_are_still_checked() {
     let env = seeded_with_draft();
     env.write(
         "drafts/broken.md",
-        b"Not UTF-8: \xff\xfe\xfd and more \xc3\x28\n".to_vec(),
+        b"Not UTF-8: \xff\xfe\xfd and more \xc3\x28\n",
     );
     let long = format!("She said: \"{}\"\n", "word ".repeat(2_500).trim_end());
     env.write("drafts/long.md", long);
