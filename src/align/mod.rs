@@ -44,6 +44,10 @@ const SLACK: usize = 8;
 const WINDOWS: usize = 3;
 /// Positions per distinct query word that vote, so repeated words stay cheap.
 const VOTES_PER_WORD: usize = 8;
+/// Most words of the source's narration between two pieces of one quotation that a
+/// quotation joining the pieces may leave out unmarked ("he added", "Mr Smith told
+/// reporters on Monday").
+const MAX_INTERRUPTION_WORDS: usize = 12;
 /// Longest gap, in words, between the pieces of an elided quotation.
 const MAX_ELISION_GAP: usize = 150;
 /// Most source words a bracketed insertion may stand for when they are more than one: a
@@ -273,6 +277,24 @@ impl<'t> Document<'t> {
             }
             _ => true,
         }
+    }
+
+    /// Whether words `r` are the source's own narration between two pieces of one
+    /// quotation: a quotation mark closes just before them and one opens just after, none
+    /// inside, and they are few ("in charge," he added, "working with"). A quotation that
+    /// joins the two pieces leaves out no words of the speaker's.
+    fn interrupts(&self, r: Range<usize>) -> bool {
+        let gap = |j: usize| {
+            let (a, b) = (self.words[j], self.words[j + 1]);
+            &self.norm.text[a.end..b.start]
+        };
+        !r.is_empty()
+            && r.start > 0
+            && r.end < self.words.len()
+            && r.len() <= MAX_INTERRUPTION_WORDS
+            && gap(r.start - 1).contains('"')
+            && gap(r.end - 1).contains('"')
+            && (r.start..r.end - 1).all(|j| !gap(j).contains('"'))
     }
 
     /// Original byte range of words `r`.
@@ -646,6 +668,30 @@ fn compare_once(
             }
         }
     }
+    // The source's narration between two pieces of the quotation ("…in charge," he
+    // added, "working…") is not a word the quotation leaves out of what was said.
+    let before = steps.len();
+    steps.retain(|(op, r)| {
+        *op != DiffOp::Delete
+            || r.start == first
+            || r.end == last
+            || !doc.interrupts(window.start + r.start..window.start + r.end)
+    });
+    let narration: usize = if steps.len() == before {
+        0
+    } else {
+        let kept: usize = steps
+            .iter()
+            .filter(|(op, _)| *op != DiffOp::Insert)
+            .map(|(_, r)| r.len())
+            .sum();
+        (last - first).saturating_sub(kept)
+    };
+    let similarity = if narration == 0 {
+        similarity
+    } else {
+        score(matched, last - first - narration)
+    };
     let lead = steps
         .first()
         .filter(|(op, _)| *op == DiffOp::Insert)
@@ -920,6 +966,56 @@ mod tests {
         let qw: Vec<&str> = (0..query.words.len()).map(|i| query.word(i)).collect();
         let dw: Vec<&str> = (0..doc.words.len()).map(|j| doc.word(j)).collect();
         shares_enough(&qw, &dw)
+    }
+
+    #[test]
+    fn a_quotation_joined_across_the_sources_attribution_is_the_speakers_words() {
+        let doc = "Mr Santorum was asked about schools. \"I think the parent should be in charge,\" he added, \"working with the local school district to design an environment for each child.\" Then he left.";
+        let p = best(
+            "I think the parent should be in charge, working with the local school district to design an environment for each child.",
+            doc,
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Normalized, "{p:?}");
+        assert!(p.diff.iter().all(|c| c.op == DiffOp::Equal), "{:?}", p.diff);
+        // Two sentences joined across "Weiner told Fox News." are his words too.
+        let doc = "“I know for a fact that my account was hacked,” Weiner told Fox News. “I can definitively say that I did not send this.”";
+        let p = best(
+            "I know for a fact that my account was hacked. I can definitively say that I did not send this.",
+            doc,
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Normalized, "{p:?}");
+        // Words of the speaker's own left out unmarked are still a change, and narration
+        // the quotation keeps ("he added") is no gap at all.
+        let p = best(
+            "I think the parent should be in charge, working with the school district to design an environment for each child.",
+            doc_with_attribution(),
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Altered, "{p:?}");
+        assert!(
+            p.diff
+                .iter()
+                .any(|c| c.op == DiffOp::Delete && c.text == "local"),
+            "{:?}",
+            p.diff
+        );
+        // Narration that is not between two quotation marks is no interruption.
+        let p = best(
+            "The parent should be in charge of the schools.",
+            "The parent, he added, should be in charge of the schools.",
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Altered, "{p:?}");
+    }
+
+    fn doc_with_attribution() -> &'static str {
+        "\"I think the parent should be in charge,\" he added, \"working with the local school district to design an environment for each child.\""
+    }
+
+    fn best(query: &str, doc: &str) -> Option<Passage> {
+        best_passage(&Query::new(query), &Document::new(doc))
     }
 
     #[test]
