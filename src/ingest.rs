@@ -1260,6 +1260,7 @@ pub fn rederive(
         progress(done, total);
     }
     crate::index::catch_up(store, &mut |_, _| {})?;
+    store.finish_repair()?;
     Ok(unreadable)
 }
 

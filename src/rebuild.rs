@@ -42,6 +42,15 @@ pub fn rebuild(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(Store, Rebuilt), AddError> {
     let mut rebuilt = Rebuilt::default();
+    // Until the last object is added again, the new database is incomplete: the marker
+    // makes every command (and `prov fsck`) say so, and the next `--repair` start over.
+    let marker = dir.join(crate::store::REBUILD_MARKER);
+    std::fs::File::create(&marker)
+        .and_then(|f| f.sync_all())
+        .map_err(|source| AddError::Io {
+            path: marker.clone(),
+            source,
+        })?;
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -98,5 +107,9 @@ pub fn rebuild(
             .extend(summary.refused.iter().map(ToString::to_string));
         progress((n * CHUNK + chunk.len()).min(total), total);
     }
+    std::fs::remove_file(&marker).map_err(|source| AddError::Io {
+        path: marker.clone(),
+        source,
+    })?;
     Ok((store, rebuilt))
 }

@@ -337,3 +337,44 @@ fn max_size_stops_where_offsets_would_overflow() {
     assert!(err.contains("up to 2G"), "{err}");
     env.ok(&["add", "--max-size", "2G", "a.txt"]);
 }
+
+#[test]
+fn a_repair_stopped_midway_is_reported_and_finished_not_taken_for_a_whole_store() {
+    let env = seeded();
+    let quotes = quote_count(&env);
+    // What a kill of `prov fsck --repair` right after it cleared the derived tables
+    // leaves: no quotations, and the record of the unfinished repair.
+    prov::store::Store::open(env.path())
+        .unwrap()
+        .clear_derived()
+        .unwrap();
+    let (code, _, err) = run(&env, &["verify", DZHELAL]);
+    assert_eq!(code, 2, "no answer from a half-rebuilt store: {err}");
+    assert!(err.contains("fsck --repair"), "{err}");
+    let (code, out, _) = run(&env, &["fsck"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("did not finish"), "{out}");
+    let (code, _, err) = run(&env, &["fsck", "--repair"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(quote_count(&env), quotes);
+    env.ok(&["fsck"]);
+    assert_eq!(env.json(&["verify", DZHELAL])[0]["verdict"], "exact");
+
+    // A rebuild from the objects stopped midway: whatever the new database holds, it
+    // is incomplete until a repair finishes.
+    std::fs::write(env.path().join(".prov/prov.db.rebuilding"), b"").unwrap();
+    let (code, out, _) = run(&env, &["fsck"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("incomplete"), "{out}");
+    assert_eq!(
+        run(&env, &["gc", "--grace", "0"]).0,
+        2,
+        "gc deletes nothing"
+    );
+    let (code, _, err) = run(&env, &["fsck", "--repair"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("rebuilt 5 documents"), "{err}");
+    assert!(!env.path().join(".prov/prov.db.rebuilding").exists());
+    assert_eq!(quote_count(&env), quotes);
+    env.ok(&["fsck"]);
+}

@@ -26,8 +26,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
-    let mut store = match ctx.store() {
+    let mut store = match ctx.store_as_it_stands() {
         Ok(mut store) => {
+            let unfinished = store.unfinished_repair()?;
             if args.repair {
                 // The database is whole: rebuild what it derives from the documents.
                 let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -43,6 +44,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                     "rebuilt the quotations, matches and indexes of {} documents from their stored text",
                     store.document_count()?
                 ));
+            } else if let Some(started) = unfinished {
+                // Reported before anything else: every count below is of a half-rebuilt
+                // store.
+                if out.json {
+                    out.json_line(&json!({
+                        "ok": false,
+                        "problems": [{"kind": "missing", "item": "quotations", "detail": format!("a `prov fsck --repair` started at {started} did not finish")}],
+                    }))?;
+                } else {
+                    writeln!(
+                        out,
+                        "missing   quotations  incomplete: a `prov fsck --repair` started at {started} did not finish"
+                    )?;
+                    note("hint: run `prov fsck --repair` to finish rebuilding them");
+                }
+                return Ok(exit::FINDING);
             }
             store
         }

@@ -114,6 +114,20 @@ impl Context {
     /// Opens the store: the one `-C URL` or `PROV_DIR` names, else the nearest `.prov/`
     /// above the working directory.
     pub fn store(&self) -> Result<Store, CommandError> {
+        let store = self.store_as_it_stands()?;
+        // Answers from a store whose quotations a stopped repair left half rebuilt would
+        // be wrong (a misattribution passing as exact), so nothing reads it but fsck.
+        if let Some(started) = store.unfinished_repair()? {
+            return Err(CommandError::new(format!(
+                "the store's quotations, speakers and matches are incomplete: a `prov fsck --repair` started at {started} did not finish"
+            ))
+            .hint("run `prov fsck --repair` to finish rebuilding them"));
+        }
+        Ok(store)
+    }
+
+    /// The store, even when a repair of it did not finish (for `prov fsck`).
+    pub fn store_as_it_stands(&self) -> Result<Store, CommandError> {
         let mut store = match &self.named {
             Some(location) => Store::open_at(location)?,
             None => Store::discover(&cwd()?)?,

@@ -205,17 +205,47 @@ impl Store {
     /// and grams, the posting indexes) and marks every document for the fingerprint
     /// index, for [`crate::ingest::rederive`] to fill again. Documents, publications,
     /// sources, versions, paths and fetches stay.
+    ///
+    /// Records the repair as unfinished in the same transaction, until
+    /// [`Store::finish_repair`]: a rebuild stopped midway leaves a store that says so.
     pub fn clear_derived(&mut self) -> Result<()> {
-        self.write(|tx| {
+        let now = super::meta::now_rfc3339();
+        self.write(|tx| -> Result<()> {
             tx.db().batch(
                 "DELETE FROM quote_grams; \
                  DELETE FROM quotes; \
                  DELETE FROM quote_groups; \
                  DELETE FROM speaker_aliases; \
                  DELETE FROM speakers;",
-            )
+            )?;
+            tx.db().execute(
+                "INSERT INTO repairs (kind, started_at) VALUES ('rederive', ?1) \
+                 ON CONFLICT (kind) DO UPDATE SET started_at = excluded.started_at",
+                args![now],
+            )?;
+            Ok(())
         })?;
         self.reset_indexes()
+    }
+
+    /// When a rebuild of what the store derives from its documents
+    /// ([`Store::clear_derived`]) started and has not finished: its quotations, speakers
+    /// and matches are incomplete until `prov fsck --repair` runs again.
+    pub fn unfinished_repair(&self) -> Result<Option<String>> {
+        self.db().query_opt(
+            "SELECT started_at FROM repairs WHERE kind = 'rederive'",
+            args![],
+            |r| r.get(0),
+        )
+    }
+
+    /// Records that the rebuild [`Store::clear_derived`] started is complete.
+    pub fn finish_repair(&mut self) -> Result<()> {
+        self.write(|tx| -> Result<()> {
+            tx.db()
+                .execute("DELETE FROM repairs WHERE kind = 'rederive'", args![])?;
+            Ok(())
+        })
     }
 }
 

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0011_corrections.sql"),
     include_str!("../../schema/0012_fetch_versions.sql"),
     include_str!("../../schema/0013_quote_id_index.sql"),
+    include_str!("../../schema/0014_repairs.sql"),
 ];
 
 /// Data conversions SQL cannot do well, run right after the migration they are numbered
@@ -117,6 +118,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../../schema/postgres/0013_quote_id_index.sql"),
     ),
+    (14, include_str!("../../schema/postgres/0014_repairs.sql")),
 ];
 
 /// The advisory lock two processes opening one PostgreSQL store take before migrating.

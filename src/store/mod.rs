@@ -43,6 +43,9 @@ pub use tx::Tx;
 /// The name of the store directory inside a working tree.
 pub const STORE_DIR: &str = ".prov";
 const DB_FILE: &str = "prov.db";
+/// Present in a store directory while its database is being rebuilt from the objects
+/// (`crate::rebuild`): a database found beside it is incomplete, whatever it holds.
+pub const REBUILD_MARKER: &str = "prov.db.rebuilding";
 
 /// Log pages after which a commit checkpoints (32 MB rather than SQLite's 4 MB: index
 /// pages rewritten by successive commits of a large add reach the database file once, not
@@ -350,6 +353,11 @@ impl Store {
                 Err(e) => return Err(io_err(&db)(e)),
                 Ok(m) if m.len() == 0 => return Err(damaged("is empty (0 bytes)")),
                 Ok(_) => {}
+            }
+            if dir.join(REBUILD_MARKER).exists() {
+                return Err(damaged(
+                    "is incomplete: a rebuild from the objects (`prov fsck --repair`) stopped before it finished",
+                ));
             }
         }
         Self::connect(&dir, &db, create).map_err(|e| match e {
