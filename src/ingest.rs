@@ -1896,6 +1896,24 @@ mod tests {
     }
 
     #[test]
+    fn an_adopted_object_counts_as_just_written_for_gc() {
+        // An object left by a killed add long ago: a gc running while another add takes
+        // it over must not see it as old and unreferenced.
+        let (dir, mut store) = testing::store();
+        let id = DocId::of_bytes(b"left long ago");
+        store.objects().write(&id, b"left long ago").unwrap();
+        let path = store.objects().path(&id);
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(20 * 86_400);
+        std::fs::File::open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        add_bytes(&mut store, dir.path(), "o.txt", b"left long ago");
+        let written = store.objects().written_at(&id).unwrap().unwrap();
+        assert!(written > old + std::time::Duration::from_secs(86_400));
+    }
+
+    #[test]
     fn an_orphan_object_is_adopted_as_new() {
         // What a kill between writing an object and committing its row leaves behind.
         let (dir, mut store) = testing::store();

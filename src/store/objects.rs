@@ -234,7 +234,16 @@ impl Objects {
         // which hash to its id, repair it.
         let damaged = dest.is_file() && self.rehash(id)?.as_ref() != Some(id);
         if dest.is_file() && !damaged {
-            return Ok(false);
+            // Taken over as it is (left by a killed add, or unreferenced since a removal):
+            // it counts as written now, so a `prov gc` running meanwhile, which keeps
+            // every recently written object, does not delete it before this add's rows
+            // name it. Gone meanwhile: written again below. (A time that cannot be set,
+            // on a file of another owner, leaves the object as it is.)
+            let touched =
+                fs::File::open(&dest).and_then(|f| f.set_modified(std::time::SystemTime::now()));
+            if !matches!(&touched, Err(e) if e.kind() == io::ErrorKind::NotFound) {
+                return Ok(false);
+            }
         }
         if let Some(dir) = dest.parent() {
             fs::create_dir_all(dir)?;
