@@ -378,3 +378,30 @@ fn a_repair_stopped_midway_is_reported_and_finished_not_taken_for_a_whole_store(
     assert_eq!(quote_count(&env), quotes);
     env.ok(&["fsck"]);
 }
+
+#[test]
+fn damaged_pages_behind_a_sound_header_are_reported_and_repaired() {
+    let env = seeded();
+    let quotes = quote_count(&env);
+    let db = env.path().join(".prov/prov.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    assert!(bytes.len() > 3 * 4096, "{}", bytes.len());
+    // A few pages near the end overwritten; the header and the schema stay sound.
+    let start = (bytes.len() * 3 / 4) / 4096 * 4096;
+    for b in &mut bytes[start..start + 3 * 4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let (code, out, err) = run(&env, &["fsck"]);
+    assert_eq!(
+        code, 1,
+        "damage is a finding, not an error of fsck: {out}{err}"
+    );
+    assert!(out.contains("corrupt") && out.contains("database"), "{out}");
+    assert!(err.contains("fsck --repair"), "{err}");
+    let (code, _, err) = run(&env, &["fsck", "--repair"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("rebuilt 5 documents"), "{err}");
+    assert_eq!(quote_count(&env), quotes);
+    env.ok(&["fsck"]);
+}

@@ -26,7 +26,32 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
-    let mut store = match ctx.store_as_it_stands() {
+    let opened = match ctx.store_as_it_stands() {
+        // Pages of the database damaged behind a sound header: nothing read from it can
+        // be trusted and re-deriving would stop at the first bad page, so it is damage
+        // as a lost database is, and `--repair` rebuilds it from the objects.
+        Ok(store) => match store.database_damage()? {
+            Some(why) => {
+                let path = store.dir().map(|d| d.join("prov.db")).unwrap_or_default();
+                drop(store);
+                Err(prov::store::Error::DamagedDatabase {
+                    path,
+                    what: format!(
+                        "is damaged ({})",
+                        why.lines()
+                            .filter(|l| !l.starts_with("***"))
+                            .take(2)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                }
+                .into())
+            }
+            None => Ok(store),
+        },
+        Err(e) => Err(e),
+    };
+    let mut store = match opened {
         Ok(mut store) => {
             let unfinished = store.unfinished_repair()?;
             if args.repair {
@@ -153,6 +178,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 p.item,
                 p.detail
             )?;
+        }
+        use prov::store::fsck::ProblemKind;
+        if report
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::Corrupt && p.item == "database")
+        {
+            note(
+                "hint: run `prov fsck --repair` to rebuild the store from its objects (the damaged file is kept beside it)",
+            );
         }
         if !report.unreferenced.is_empty() {
             note(format!(

@@ -49,25 +49,36 @@ impl FsckReport {
 }
 
 impl Store {
+    /// What SQLite's own check of its pages finds wrong with the database, if anything
+    /// (a PostgreSQL server checks its pages as it reads them).
+    pub fn database_damage(&self) -> Result<Option<String>> {
+        let db = self.db();
+        if db.engine() != super::Engine::Sqlite {
+            return Ok(None);
+        }
+        match db.query_one("PRAGMA quick_check", args![], |r| r.get::<String>(0)) {
+            Ok(verdict) if verdict == "ok" => Ok(None),
+            Ok(verdict) => Ok(Some(verdict)),
+            Err(super::Error::Malformed(why)) => Ok(Some(why)),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Checks the whole store. `progress` is called once per object re-hashed.
     pub fn fsck(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<FsckReport> {
         let mut report = FsckReport::default();
         let db = self.db();
 
         // SQLite checks its own pages; a PostgreSQL server checks its pages as it reads
-        // them (and reports damage as errors on any query).
-        let verdict = match db.engine() {
-            super::Engine::Sqlite => {
-                db.query_one("PRAGMA quick_check", args![], |r| r.get::<String>(0))?
-            }
-            super::Engine::Postgres => "ok".to_owned(),
-        };
-        if verdict != "ok" {
+        // them (and reports damage as errors on any query). Rows read from damaged pages
+        // prove nothing, so the check stops there: `--repair` is the way on.
+        if let Some(verdict) = self.database_damage()? {
             report.problems.push(Problem {
                 kind: ProblemKind::Corrupt,
                 item: "database".into(),
                 detail: verdict,
             });
+            return Ok(report);
         }
 
         // A removed document whose bytes `prov gc` deleted has no objects to check.
@@ -326,12 +337,18 @@ impl Store {
                 ProblemKind::Missing,
                 match self.objects().in_table() {
                     true => format!("{what} is missing from the objects table"),
-                    false => format!("{what} file {} is gone", path.display()),
+                    false => format!(
+                        "{what} file {} is gone; add the original again (`prov add`) to restore it",
+                        path.display()
+                    ),
                 },
             )),
             Ok(Some(actual)) if actual != *id => Some((
                 ProblemKind::Corrupt,
-                format!("{what} {} now hashes to {}", path.display(), actual),
+                format!(
+                    "{what} {} now hashes to {actual}; add the original again (`prov add`) to restore it",
+                    path.display()
+                ),
             )),
             Ok(Some(_)) => {
                 let on_disk = self.objects().size(id).unwrap_or(0);
