@@ -8,6 +8,11 @@
 //! content joins the element at the limit: every word of the page is still read, in order,
 //! and reading takes time linear in the page's size.
 //!
+//! Attributes are bounded the same way: a parser checks each new attribute of a tag against
+//! the ones before it (time quadratic in their number), so a tag keeps its first
+//! [`MAX_ATTRIBUTES`] and the rest are left out before parsing; attributes hold no words of
+//! the article.
+//!
 //! The depth is counted the way a parser would build it, closely enough to bound it:
 //! void elements (`<br>`, `<img>`), elements whose end tag may be left out (`<p>`, `<li>`,
 //! `<td>`…) and self-closing tags inside SVG and MathML add nothing; the contents of raw
@@ -18,6 +23,8 @@ use std::borrow::Cow;
 
 /// Elements nested deeper than this are flattened into the element at this depth.
 pub const MAX_DEPTH: usize = 512;
+/// Attributes a tag keeps; any beyond are left out before parsing.
+pub const MAX_ATTRIBUTES: usize = 64;
 
 const VOID: &[&str] = &[
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
@@ -40,8 +47,9 @@ struct Open {
     dropped: bool,
 }
 
-/// The page with start tags nested deeper than [`MAX_DEPTH`] (and their end tags) left
-/// out; the page itself when it nests no deeper.
+/// The page with start tags nested deeper than [`MAX_DEPTH`] (and their end tags), and
+/// attributes beyond a tag's first [`MAX_ATTRIBUTES`], left out; the page itself when it
+/// has neither.
 pub fn limit_depth(html: &str) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut open: Vec<Open> = Vec::new();
@@ -78,6 +86,9 @@ pub fn limit_depth(html: &str) -> Cow<'_, str> {
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
         let tag = at..end;
         i = end;
+        if !closing && let Some(excess) = excess_attributes(bytes, name_end, end) {
+            drop.push(excess);
+        }
         if closing {
             let is_open = open_names.get(&name).is_some_and(|&n| n > 0);
             if let Some(k) = is_open
@@ -117,6 +128,10 @@ pub fn limit_depth(html: &str) -> Cow<'_, str> {
         }
         let dropped = depth >= MAX_DEPTH;
         if dropped {
+            // The whole tag goes, its excess attributes with it.
+            if drop.last().is_some_and(|r| r.start >= tag.start) {
+                drop.pop();
+            }
             drop.push(tag);
         } else {
             depth += 1;
@@ -140,6 +155,61 @@ pub fn limit_depth(html: &str) -> Cow<'_, str> {
 
 fn is_foreign(name: &str) -> bool {
     name == "svg" || name == "math"
+}
+
+/// The attributes of the tag whose name ends at `from` and which ends just before `end`
+/// beyond its first [`MAX_ATTRIBUTES`], as a byte range to leave out; `None` when it has
+/// no more than that. Attributes are read as a parser reads them: a name up to
+/// whitespace, `/`, `>` or `=`, then optionally `=` and a value, quoted or bare.
+fn excess_attributes(bytes: &[u8], from: usize, end: usize) -> Option<std::ops::Range<usize>> {
+    // The tag's own closing: `>`, or `/>` for a self-closing one; a tag the page never
+    // closes runs to its end.
+    let mut stop = end;
+    if bytes.get(end.wrapping_sub(1)) == Some(&b'>') {
+        stop = end - 1;
+        if stop > from && bytes[stop - 1] == b'/' {
+            stop -= 1;
+        }
+    }
+    let space = |b: u8| b.is_ascii_whitespace();
+    let (mut at, mut count) = (from, 0usize);
+    loop {
+        while at < stop && (space(bytes[at]) || bytes[at] == b'/') {
+            at += 1;
+        }
+        if at >= stop {
+            return None;
+        }
+        count += 1;
+        if count > MAX_ATTRIBUTES {
+            return Some(at..stop);
+        }
+        // The name (a leading `=` is part of it).
+        at += 1;
+        while at < stop && !space(bytes[at]) && !matches!(bytes[at], b'/' | b'=') {
+            at += 1;
+        }
+        let mut k = at;
+        while k < stop && space(bytes[k]) {
+            k += 1;
+        }
+        if k < stop && bytes[k] == b'=' {
+            at = k + 1;
+            while at < stop && space(bytes[at]) {
+                at += 1;
+            }
+            match bytes.get(at) {
+                Some(&q @ (b'"' | b'\'')) if at < stop => {
+                    at = memchr::memchr(q, &bytes[at + 1..stop]).map_or(stop, |e| at + 1 + e + 1);
+                }
+                _ => {
+                    while at < stop && !space(bytes[at]) {
+                        at += 1;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Just past the `>` ending a tag whose name ends at `from`, stepping over quoted
@@ -183,6 +253,32 @@ fn find_ignoring_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_beyond_the_limit_are_left_out_and_the_text_kept() {
+        let many: String = (0..MAX_ATTRIBUTES + 50)
+            .map(|i| format!(" a{i}=\"v>{i}\""))
+            .collect();
+        let page =
+            format!("<body><div class=keep{many} data-x='y z'>words</div><br{many}/></body>");
+        let limited = limit_depth(&page);
+        let doc = scraper::Html::parse_document(&limited);
+        let div = doc
+            .select(&scraper::Selector::parse("div").unwrap())
+            .next()
+            .unwrap();
+        assert_eq!(div.value().attrs().count(), MAX_ATTRIBUTES);
+        assert_eq!(div.value().attr("class"), Some("keep"));
+        assert_eq!(div.text().collect::<String>(), "words");
+        assert!(limited.contains("<br a0=\"v>0\""), "{limited}");
+        assert!(limited.ends_with("/></body>"), "{limited}");
+        // A tag with no more than the limit is untouched.
+        let few: String = (0..MAX_ATTRIBUTES).map(|i| format!(" a{i}={i}")).collect();
+        assert!(matches!(
+            limit_depth(&format!("<p{few}>x</p>")),
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn ordinary_pages_are_untouched() {
