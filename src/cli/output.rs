@@ -8,6 +8,9 @@ use serde::Serialize;
 pub struct Out {
     inner: BufWriter<StdoutLock<'static>>,
     pub json: bool,
+    /// Whether prov colours its output ([`color_stdout`]): only then do colour sequences
+    /// reach stdout, and only prov's own.
+    color: bool,
 }
 
 impl Out {
@@ -15,6 +18,7 @@ impl Out {
         Self {
             inner: BufWriter::new(io::stdout().lock()),
             json,
+            color: color_stdout(),
         }
     }
 
@@ -36,7 +40,7 @@ impl Out {
 /// shown, not obeyed (see [`visible`]).
 impl Write for Out {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write_all(&visible(buf))?;
+        self.inner.write_all(&shown(buf, self.color))?;
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -44,10 +48,19 @@ impl Write for Out {
     }
 }
 
+/// The colours [`paint`] is called with: the only colour sequences that reach a terminal.
+/// Any other (a page title's "conceal", black on black) is shown as an escape.
+const PROV_COLOURS: &[&str] = &["0", "31", "32", "1;4", "1;31", "1;32", "1;33", "1;36"];
+
 /// `bytes` with every control character a terminal would obey made visible: C0 controls
-/// other than newline and tab, DEL and C1 controls become `\x1b`-style escapes, except
-/// prov's own colours (`ESC [ digits m`), which only colour text.
+/// other than newline and tab, DEL and C1 controls become `\x1b`-style escapes.
 pub fn visible(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    shown(bytes, false)
+}
+
+/// [`visible`], keeping prov's own colours ([`PROV_COLOURS`]) when `colours` is set.
+fn shown(bytes: &[u8], colours: bool) -> std::borrow::Cow<'_, [u8]> {
+    let sgr_len = |b: &[u8]| if colours { sgr_len(b) } else { None };
     let control = |i: usize| match bytes[i] {
         b'\n' | b'\t' => None,
         0x1b if sgr_len(&bytes[i..]).is_some() => None,
@@ -84,14 +97,15 @@ pub fn visible(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     std::borrow::Cow::Owned(out)
 }
 
-/// The length of a colour sequence (`ESC [ 1;31 m`) at the start of `bytes`.
+/// The length of one of prov's colour sequences (`ESC [ 1;31 m`) at the start of `bytes`.
 fn sgr_len(bytes: &[u8]) -> Option<usize> {
     let rest = bytes.strip_prefix(b"\x1b[")?;
     let digits = rest
         .iter()
         .take_while(|b| b.is_ascii_digit() || **b == b';')
         .count();
-    (rest.get(digits) == Some(&b'm')).then_some(digits + 3)
+    let code = std::str::from_utf8(&rest[..digits]).ok()?;
+    (rest.get(digits) == Some(&b'm') && PROV_COLOURS.contains(&code)).then_some(digits + 3)
 }
 
 /// Writes a progress message or warning to stderr, control characters made visible.
@@ -110,6 +124,10 @@ pub fn color_stdout() -> bool {
 
 /// `text` in an ANSI style (`"1;31"`: bold red) when `color` is on.
 pub fn paint(text: &str, code: &str, color: bool) -> String {
+    debug_assert!(
+        PROV_COLOURS.contains(&code),
+        "{code} is not in PROV_COLOURS"
+    );
     if color {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
@@ -201,12 +219,17 @@ mod tests {
 
     #[test]
     fn control_characters_are_shown_not_obeyed() {
-        let text = "title\x1b]0;pwned\x07 \x1b[2J\r\u{9b}31m ok\n\ttab \x1b[1;31mred\x1b[0m";
-        let shown = String::from_utf8(visible(text.as_bytes()).into_owned()).unwrap();
+        let text =
+            "title\x1b]0;pwned\x07 \x1b[2J\r\u{9b}31m ok\n\ttab \x1b[1;31mred\x1b[0m \x1b[8mhidden";
+        let on_terminal = String::from_utf8(shown(text.as_bytes(), true).into_owned()).unwrap();
         assert_eq!(
-            shown,
-            "title\\x1b]0;pwned\\x07 \\x1b[2J\\x0d\\x9b31m ok\n\ttab \x1b[1;31mred\x1b[0m"
+            on_terminal,
+            "title\\x1b]0;pwned\\x07 \\x1b[2J\\x0d\\x9b31m ok\n\ttab \x1b[1;31mred\x1b[0m \\x1b[8mhidden"
         );
+        // Piped or in a log (no colours), no escape sequence passes at all.
+        let piped = String::from_utf8(visible(text.as_bytes()).into_owned()).unwrap();
+        assert!(!piped.contains('\x1b'), "{piped}");
+        assert!(piped.contains("\\x1b[1;31mred"), "{piped}");
         assert!(matches!(
             visible(b"plain \xe2\x80\x9c text\n"),
             std::borrow::Cow::Borrowed(_)
