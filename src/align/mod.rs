@@ -1010,6 +1010,16 @@ mod tests {
         assert_eq!(p.verdict, Verdict::Altered, "{p:?}");
     }
 
+    #[test]
+    fn decomposed_letters_match_composed_ones() {
+        let doc = "\"Cafe\u{301} is open today,\" said Ann Lee.";
+        let p = best("Café is open today", doc).unwrap();
+        assert_eq!(p.verdict, Verdict::Normalized, "{p:?}");
+        assert_eq!(&doc[p.range.clone()], "Cafe\u{301} is open today");
+        let p = best("She said the cafe\u{301}", "She said the café.").unwrap();
+        assert_eq!(p.verdict, Verdict::Normalized, "{p:?}");
+    }
+
     fn doc_with_attribution() -> &'static str {
         "\"I think the parent should be in charge,\" he added, \"working with the local school district to design an environment for each child.\""
     }

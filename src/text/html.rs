@@ -64,8 +64,15 @@ pub fn article(html: &str) -> Article {
         .then(|| main_text(&html, &doc))
         .flatten()
         .unwrap_or_else(|| own_text(&doc));
+    // Preformatted text keeps its spaces: with the line before it left out, an article
+    // could start with them.
+    let text = composed(text);
+    let text = match text.trim() {
+        trimmed if trimmed.len() == text.len() => text,
+        trimmed => trimmed.to_owned(),
+    };
     Article {
-        text: composed(text),
+        text,
         meta,
         canonical,
     }

@@ -24,7 +24,9 @@ impl Normalized {
     }
 
     /// The original byte range of normalised range `start..end` (end exclusive): from the
-    /// first byte's origin to just past the last byte's character.
+    /// first byte's origin to just past the last byte's character, and on to where the
+    /// next normalised byte comes from when the last byte's character came with others
+    /// (a letter and its combining marks).
     pub fn original_range(
         &self,
         start: usize,
@@ -36,10 +38,18 @@ impl Normalized {
             return s..s;
         }
         let last = self.original(end - 1);
-        let e = original[last..]
+        let mut e = original[last..]
             .chars()
             .next()
             .map_or(last, |c| last + c.len_utf8());
+        // Combining marks after that character belong to it.
+        e += original[e..]
+            .chars()
+            .take_while(|&c| {
+                c >= '\u{300}' && unicode_normalization::char::canonical_combining_class(c) != 0
+            })
+            .map(char::len_utf8)
+            .sum::<usize>();
         s..e.max(s)
     }
 }
@@ -119,14 +129,31 @@ fn fold(text: &str, mut origin: Option<&mut Vec<u32>>) -> String {
             push(&mut out, &mut origin, s, i);
             continue;
         }
-        if c.is_ascii() {
+        // A letter with combining marks after it ("e" + U+0301) composes with them, as
+        // the precomposed "é" does: the run is normalised together.
+        let combining = |n: char| {
+            n >= '\u{300}' && unicode_normalization::char::canonical_combining_class(n) != 0
+        };
+        let marks = chars.peek().is_some_and(|&(_, n)| combining(n));
+        if c.is_ascii() && !marks {
             out.push(c.to_ascii_lowercase());
             if let Some(origin) = &mut origin {
                 origin.push(i as u32);
             }
             continue;
         }
-        for d in std::iter::once(c).nfkc() {
+        let mut run = String::new();
+        run.push(c);
+        if marks {
+            while let Some(&(_, n)) = chars.peek().filter(|&&(_, n)| combining(n)) {
+                run.push(n);
+                chars.next();
+            }
+        }
+        // Composition and reordering leave no character-for-character map inside a run:
+        // all of it comes from where the run starts (and a range ending in it reaches
+        // the run's end, see `original_range`).
+        for d in run.nfkc() {
             if let Some(s) = fold_punct(d) {
                 push(&mut out, &mut origin, s, i);
             } else if d.is_whitespace() {
@@ -203,6 +230,19 @@ mod tests {
     fn typography_folds() {
         let n = normalize("“Don’t” — he said…  Ｆｕｌｌ\u{00A0}width");
         assert_eq!(n.text, "\"don't\" - he said... full width");
+    }
+
+    #[test]
+    fn letters_with_combining_marks_compose() {
+        let original = "Cafe\u{301} and Cafe\u{301}";
+        let n = normalize(original);
+        assert_eq!(n.text, normalize("Café and Café").text);
+        // A range ending on the composed letter takes its mark in.
+        let r = n.original_range(0, "café".len(), original);
+        assert_eq!(&original[r], "Cafe\u{301}");
+        let at = n.text.rfind("café").unwrap();
+        let r = n.original_range(at, at + "café".len(), original);
+        assert_eq!(&original[r], "Cafe\u{301}");
     }
 
     #[test]
