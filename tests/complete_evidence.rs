@@ -136,9 +136,16 @@ fn every_holder_of_a_reprinted_sentence_and_of_a_common_one_is_found() {
     assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
     assert_eq!(apps[0]["first"], true);
     assert_eq!(apps[0]["first_verbatim"], true);
+    // Every appearance on the earliest date is marked, and no later one.
+    let earliest = dates.iter().filter(|d| **d == dates[0]).count();
     assert_eq!(
         apps.iter().filter(|a| a["first_verbatim"] == true).count(),
-        1
+        earliest
+    );
+    assert!(
+        apps.iter()
+            .all(|a| (a["first"] == true) == (a["published"] == dates[0])),
+        "{apps:?}"
     );
 
     // Every word of this sentence is in thousands of documents; two hold the sentence.
@@ -417,4 +424,67 @@ fn verify_lists_support_trace_also_lists_the_reworded_copies() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["verdict"], "altered", "{v}");
     assert!(!v["evidence"].as_array().unwrap().is_empty(), "{v}");
+}
+
+#[test]
+fn appearances_sharing_the_earliest_date_are_all_first_and_undated_ones_none() {
+    let env = Env::new();
+    let line = |n: usize| {
+        format!("Report {n}.\n\n“Nothing changed for three years,” the minister said.\n")
+    };
+    for (name, sidecar) in [
+        ("a.txt", Some("outlet = \"A\"\npublished = 2024-03-01\n")),
+        (
+            "b.txt",
+            Some("outlet = \"B\"\npublished = 2024-03-01T09:30:00Z\n"),
+        ),
+        ("c.txt", Some("outlet = \"C\"\npublished = 2024-03-02\n")),
+    ] {
+        env.write(
+            &format!("dated/{name}"),
+            line(name.len() + name.as_bytes()[0] as usize),
+        );
+        if let Some(s) = sidecar {
+            env.write(&format!("dated/{name}.meta.toml"), s);
+        }
+    }
+    env.ok(&["add", "dated"]);
+    let quote = "Nothing changed for three years";
+    let trace = &env.json(&["trace", quote])[0];
+    let firsts: Vec<&str> = trace["appearances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["first"] == true && a["first_verbatim"] == true)
+        .map(|a| a["outlet"].as_str().unwrap())
+        .collect();
+    // A date with no time of day ties with any time that day.
+    assert_eq!(firsts.len(), 2, "{trace}");
+    assert!(firsts.contains(&"A") && firsts.contains(&"B"), "{firsts:?}");
+    let human = env.ok(&["trace", quote]);
+    assert!(
+        human.contains("2 appearances share the earliest date"),
+        "{human}"
+    );
+    assert!(human.contains("first appearance (one of 2)"), "{human}");
+
+    // Undated copies in two documents: which came first is unknown, and no one is marked.
+    let undated = Env::new();
+    undated.write("x.txt", line(1));
+    undated.write("y.txt", line(2));
+    undated.ok(&["add", "x.txt", "y.txt"]);
+    let trace = &undated.json(&["trace", quote])[0];
+    assert!(
+        trace["appearances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["first"] == false && a["first_verbatim"] == false),
+        "{trace}"
+    );
+    assert!(
+        undated
+            .ok(&["trace", quote])
+            .contains("which came first is unknown")
+    );
 }

@@ -91,13 +91,37 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
              by too many documents); give more words"
         )?;
     }
+    let firsts = report.appearances.iter().filter(|a| a.first).count();
+    let first_verbatims = report
+        .appearances
+        .iter()
+        .filter(|a| a.first_verbatim)
+        .count();
+    if firsts == 0 {
+        writeln!(
+            out,
+            "  note: the earliest appearances are undated, so which came first is unknown              (give dates with --published or a sidecar)"
+        )?;
+    } else if firsts > 1 {
+        writeln!(
+            out,
+            "  note: {firsts} appearances share the earliest date; which came first is unknown"
+        )?;
+    }
+    let tie = |n: usize| {
+        if n > 1 {
+            format!(" (one of {n})")
+        } else {
+            String::new()
+        }
+    };
     for a in &report.appearances {
         let e = &a.evidence;
         let label = match (a.first, a.first_verbatim) {
-            (true, true) => "first appearance",
-            (true, false) => "first appearance (in other words)",
-            (false, true) => "first verbatim appearance",
-            (false, false) => "reprint",
+            (true, true) => format!("first appearance{}", tie(firsts)),
+            (true, false) => format!("first appearance (in other words){}", tie(firsts)),
+            (false, true) => format!("first verbatim appearance{}", tie(first_verbatims)),
+            (false, false) => "reprint".to_owned(),
         };
         writeln!(
             out,

@@ -18,9 +18,12 @@ pub struct Appearance {
     /// The publication this appearance is (absent for a document with none recorded).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publication: Option<Publication>,
-    /// The earliest appearance of the quotation in any wording.
+    /// The earliest appearance of the quotation in any wording: no other is known to be
+    /// earlier. Several are marked when they share the earliest date, none when the
+    /// earliest are undated (then which came first is unknown).
     pub first: bool,
-    /// The earliest appearance of the quotation word for word (exact or normalized).
+    /// The earliest appearance of the quotation word for word (exact or normalized), by
+    /// the same rule.
     pub first_verbatim: bool,
     /// How this appearance's wording differs from the quotation as traced: `delete` is
     /// what it dropped, `insert` what it added. Empty when it prints the words as they are.
@@ -102,13 +105,13 @@ pub fn trace(
             .then(x.doc.cmp(&y.doc))
     });
     let verbatim = |e: &Evidence| matches!(e.verdict, Verdict::Exact | Verdict::Normalized);
-    if let Some(a) = appearances.first_mut() {
-        a.first = true;
+    for i in earliest(&appearances, |_| true) {
+        appearances[i].first = true;
     }
-    let reference = appearances.iter().position(|a| verbatim(&a.evidence));
-    if let Some(i) = reference {
+    for i in earliest(&appearances, |a| verbatim(&a.evidence)) {
         appearances[i].first_verbatim = true;
     }
+    let reference = appearances.iter().position(|a| verbatim(&a.evidence));
     changes(store, &mut appearances, reference)?;
     speakers(store, &mut appearances, reference.unwrap_or(0))?;
     let mut outlets: Vec<&str> = appearances
@@ -127,6 +130,40 @@ pub fn trace(
         complete: report.complete,
         appearances,
     })
+}
+
+/// The appearances (of those `counts`, in publication order) that no other is known to
+/// precede: every one sharing the earliest date (a date without a time of day ties with
+/// any time that day), and none when the earliest is undated, unless they are all of one
+/// document.
+fn earliest(appearances: &[Appearance], counts: impl Fn(&Appearance) -> bool) -> Vec<usize> {
+    let counted: Vec<usize> = (0..appearances.len())
+        .filter(|&i| counts(&appearances[i]))
+        .collect();
+    let Some(&head) = counted.first() else {
+        return Vec::new();
+    };
+    let date = |i: usize| appearances[i].evidence.published.as_deref();
+    match date(head) {
+        Some(first) => counted
+            .into_iter()
+            .take_while(|&i| date(i).is_some_and(|d| same_moment(first, d)))
+            .collect(),
+        None if counted
+            .iter()
+            .all(|&i| appearances[i].evidence.doc == appearances[head].evidence.doc) =>
+        {
+            counted
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Whether two publication dates may name the same moment: equal, or the same day when
+/// either gives no time of day.
+fn same_moment(a: &str, b: &str) -> bool {
+    a == b
+        || ((a.len() <= 10 || b.len() <= 10) && a.get(..10).is_some() && a.get(..10) == b.get(..10))
 }
 
 /// Adds the quotations grouped with stored quotation `qid` at add time that alignment did
