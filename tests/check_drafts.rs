@@ -467,3 +467,55 @@ fn a_sentence_interrupted_by_its_attribution_is_checked_whole() {
     let (_, _, summary) = run(&env, &["check", "drafts"]);
     assert!(summary.contains("checked 7 quotations"), "{summary}");
 }
+
+#[test]
+fn a_blockquote_introduced_as_speech_is_checked_as_the_quotation() {
+    let env = seeded();
+    env.write(
+        "drafts/block.md",
+        "Mustafa Dzhemilev said:\n\n> Putin promised to consider it, but nothing changed for\n> two years.\n\nMore text.\n\n> A note to the editor without quotation marks, never checked at all.\n",
+    );
+    let (code, out, err) = run(&env, &["check", "--format", "json", "drafts/block.md"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{out}");
+    assert_eq!(f[0]["kind"], "drifted");
+    // At the blockquote's first word, in the file's own lines and columns.
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+        (Some(3), Some(3))
+    );
+    // Faithful, it passes, and is counted as checked.
+    env.write(
+        "drafts/block.md",
+        "Mustafa Dzhemilev said:\n\n> Putin promised to consider it, but nothing changed for\n> three years.\n",
+    );
+    let (code, out, err) = run(&env, &["check", "drafts/block.md"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("checked 1 quotation"), "{err}");
+}
+
+#[test]
+fn an_html_blockquote_citing_its_source_or_introduced_as_speech_is_checked() {
+    let env = seeded();
+    env.write(
+        "web/b.html",
+        concat!(
+            "<html><body>\n",
+            "<p>Mustafa Dzhemilev said:</p>\n",
+            "<blockquote>\n  <p>Putin promised to consider it, but nothing changed for two years.</p>\n</blockquote>\n",
+            "<blockquote cite=\"https://nowhere.example/x\"><p>Putin promised to consider it, but nothing changed for three years.</p></blockquote>\n",
+            "<blockquote><p>An aside set off from the text, with no speaker and no cite.</p></blockquote>\n",
+            "</body></html>\n"
+        ),
+    );
+    let (code, out, err) = run(&env, &["check", "--format", "json", "web/b.html"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        kinds_at_lines(&out),
+        [(4, "drifted".to_owned()), (6, "unknown-source".to_owned())],
+        "{out}"
+    );
+    assert_eq!(findings(&out)[0]["column"], 6, "{out}");
+    assert!(err.contains("checked 2 quotations"), "{err}");
+}

@@ -66,6 +66,13 @@ impl Draft {
             },
         };
         draft.text = single_quotes_as_double(&draft.text);
+        if format != DraftFormat::Html {
+            let (text, anchors) = quote_blockquotes(source, &draft.text);
+            if let Some(anchors) = anchors {
+                draft.text = text;
+                draft.anchors = anchors;
+            }
+        }
         draft
     }
 
@@ -437,6 +444,78 @@ fn join_wrapped_lines(source: &str) -> String {
     String::from_utf8(bytes).unwrap_or_else(|_| source.to_owned())
 }
 
+/// Marks that make a blockquote a quotation already.
+const QUOTE_MARKS: &[char] = &['"', '“', '”', '„', '«', '»'];
+
+/// A Markdown blockquote introduced as speech (`Gibbs said:` ending the paragraph before
+/// it) and holding no quotation marks of its own is the quotation: it reads wrapped in
+/// marks, the opening one in place of the blank before its first word and the closing one
+/// added after its last, with the offset map (`anchors`) that keeps findings at the
+/// file's lines and columns. `text` is the draft as [`join_wrapped_lines`] reads it;
+/// returns it unchanged (and no map) when no blockquote qualifies.
+fn quote_blockquotes(source: &str, text: &str) -> (String, Option<Vec<(usize, usize)>>) {
+    let mut starts = vec![0];
+    starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+    // (first content byte, end of content) of each qualifying blockquote paragraph.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut k = 0;
+    while k < starts.len() {
+        let line = line_at(source, &starts, k);
+        let marker = |line: &str, at: usize| {
+            let f = line.trim_start();
+            // A marker prov blanked (a `>` in a code fence stays).
+            f.starts_with('>') && text.as_bytes().get(at + (line.len() - f.len())) == Some(&b' ')
+        };
+        if !marker(line, starts[k]) {
+            k += 1;
+            continue;
+        }
+        let first = k;
+        let mut end = starts[k];
+        while k < starts.len() {
+            let l = line_at(source, &starts, k);
+            let content = l.trim_start().trim_start_matches(['>', ' ', '\t']);
+            if !marker(l, starts[k]) || content.trim().is_empty() {
+                break;
+            }
+            end = starts[k] + l.trim_end().len();
+            k += 1;
+        }
+        let head = line_at(source, &starts, first);
+        let lead = head.len() - head.trim_start().trim_start_matches(['>', ' ', '\t']).len();
+        let begin = starts[first] + lead;
+        if begin >= end || begin == 0 {
+            k = k.max(first + 1);
+            continue;
+        }
+        let body = &text[begin..end];
+        let intro = text[..starts[first]].trim_end();
+        if !body.contains(QUOTE_MARKS) && intro.ends_with(':') && text.as_bytes()[begin - 1] == b' '
+        {
+            found.push((begin, end));
+        }
+        k = k.max(first + 1);
+    }
+    if found.is_empty() {
+        return (text.to_owned(), None);
+    }
+    let mut out = String::with_capacity(text.len() + found.len());
+    let mut anchors = vec![(0, 0)];
+    let mut from = 0;
+    for (begin, end) in found {
+        out.push_str(&text[from..begin - 1]);
+        out.push('"');
+        out.push_str(&text[begin..end]);
+        out.push('"');
+        // The added mark maps to the end of the blockquote, and what follows is the
+        // file's own text one byte on.
+        anchors.push((out.len(), end));
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    (out, Some(anchors))
+}
+
 /// Line `k` (0-based) of `source`, without its line break.
 fn line_at<'s>(source: &'s str, starts: &[usize], k: usize) -> &'s str {
     let end = starts.get(k + 1).map_or(source.len(), |&next| next - 1);
@@ -545,6 +624,33 @@ enum Quoting {
 }
 
 impl HtmlReader<'_> {
+    /// The file offset text offset `at` comes from, as [`Draft::origin`] maps it.
+    fn origin_of(&self, at: usize) -> usize {
+        let i = self.anchors.partition_point(|&(t, _)| t <= at);
+        let Some(&(t, f)) = i.checked_sub(1).and_then(|i| self.anchors.get(i)) else {
+            return at;
+        };
+        let mapped = f + (at - t);
+        match self.anchors.get(i) {
+            Some(&(_, next)) => mapped.min(next),
+            None => mapped,
+        }
+    }
+
+    /// Inserts `s` into the text at `at`, mapped to the file offset `at` comes from. Only
+    /// what follows `at` moves, so inserting near the end (as a closing blockquote does)
+    /// costs what follows, not the whole draft.
+    fn insert(&mut self, at: usize, s: &str) {
+        let file = self.origin_of(at);
+        self.out.insert_str(at, s);
+        let k = self.anchors.partition_point(|a| a.0 < at);
+        for a in &mut self.anchors[k..] {
+            a.0 += s.len();
+        }
+        self.anchors.insert(k, (at, file));
+        self.anchors.insert(k + 1, (at + s.len(), file));
+    }
+
     /// Emits `s` for the file range `from..to` (a tag or a character reference).
     fn emit(&mut self, s: &str, from: usize, to: usize) {
         self.anchors.push((self.out.len(), from));
@@ -666,6 +772,7 @@ fn on_tag(r: &mut HtmlReader<'_>, tag: Tag, at: usize) -> usize {
             }
         }
         ("blockquote", true) => {
+            quote_blockquote(r);
             close(r, Quoting::Blockquote);
             r.paragraph_break(at, tag.end);
         }
@@ -697,6 +804,32 @@ fn end_of_raw_text(src: &str, from: usize, name: &str) -> usize {
         i = at + 1;
     }
     src.len()
+}
+
+/// Before the innermost open `<blockquote>` closes: one that cites
+/// its source or follows a paragraph introducing speech (`Gibbs said:`), holds one
+/// paragraph and no quotation marks of its own, is the quotation, and reads wrapped in
+/// marks (each mapped to the nearest tag).
+fn quote_blockquote(r: &mut HtmlReader<'_>) {
+    let Some(&(_, start, ref cite)) = r
+        .open
+        .iter()
+        .rev()
+        .find(|(w, ..)| *w == Quoting::Blockquote)
+    else {
+        return;
+    };
+    let body = r.out[start..].trim();
+    let introduced = cite.is_some() || r.out[..start].trim_end().ends_with(':');
+    if body.is_empty() || body.contains(QUOTE_MARKS) || body.contains("\n\n") || !introduced {
+        return;
+    }
+    // The marks go where the blockquote's text starts and ends; what was written after
+    // each moves on by its length.
+    let before = start + (r.out[start..].len() - r.out[start..].trim_start().len());
+    let after = r.out.trim_end().len();
+    r.insert(after, "”");
+    r.insert(before, "“");
 }
 
 /// Closes the innermost open element `name`, recording its cite.
