@@ -174,15 +174,20 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// A draft in any format reads without panicking, Markdown and text keep their byte
-    /// length, and every text offset maps back to a character boundary of the file,
-    /// never past its end and never backwards.
+    /// length (but for a closing mark after each blockquote read as a quotation), and
+    /// every text offset maps back to a character boundary of the file, never past its
+    /// end and never backwards.
     #[test]
     fn draft_reading_maps_back_into_the_file(src in drafty()) {
         use prov::check::{Draft, DraftFormat};
         for format in [DraftFormat::Markdown, DraftFormat::Text, DraftFormat::Html] {
             let d = Draft::read(&src, format);
             if format != DraftFormat::Html {
-                prop_assert_eq!(d.text.len(), src.len());
+                let added = d.text.len().checked_sub(src.len());
+                prop_assert!(
+                    added.is_some_and(|n| n <= src.matches('>').count()),
+                    "{} bytes read from {}", d.text.len(), src.len()
+                );
             }
             let mut last = 0;
             for (at, _) in d.text.char_indices() {

@@ -490,7 +490,12 @@ fn quote_blockquotes(source: &str, text: &str) -> (String, Option<Vec<(usize, us
         }
         let body = &text[begin..end];
         let intro = text[..starts[first]].trim_end();
-        if !body.contains(QUOTE_MARKS) && intro.ends_with(':') && text.as_bytes()[begin - 1] == b' '
+        // A heading ending in a colon introduces a section, not speech.
+        let intro_line = intro.rsplit('\n').next().unwrap_or(intro);
+        if !body.contains(QUOTE_MARKS)
+            && intro.ends_with(':')
+            && !intro_line.trim_start().starts_with('#')
+            && text.as_bytes()[begin - 1] == b' '
         {
             found.push((begin, end));
         }

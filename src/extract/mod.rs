@@ -419,6 +419,31 @@ impl<'i> Reader<'_, 'i> {
 
     /// The first token after the last title in `from..to` ("Turkish President | Recep
     /// Tayyip Erdogan"), or `from` when there is none.
+    /// Where a person's name starts in the words `r` after "Secretary of" or "Mayor of":
+    /// past the office's own words ("State", "London", "the United States"); `None` when
+    /// nothing else is left ("the Secretary of State").
+    fn name_after_office(&self, toks: &[Token], r: std::ops::Range<usize>) -> Option<usize> {
+        let end = r.end;
+        r.into_iter()
+            .find(|&j| {
+                let l = self.lower(&toks[j]);
+                toks[j].is_word()
+                    && !lexicon::is_title(&l)
+                    && !lexicon::is_role_noun(&l)
+                    && !names::is_place_word(&l)
+            })
+            .filter(|&j| j < end)
+    }
+
+    /// Whether tokens `r` are titles and role words only ("Secretary", "Mayor").
+    fn titles_only(&self, toks: &[Token], r: std::ops::Range<usize>) -> bool {
+        !r.is_empty()
+            && toks[r].iter().all(|t| {
+                let l = self.lower(t);
+                t.is_word() && (lexicon::is_title(&l) || lexicon::is_role_noun(&l))
+            })
+    }
+
     fn after_titles(&self, toks: &[Token], from: usize, to: usize) -> usize {
         (from..to)
             .rev()
@@ -1877,6 +1902,8 @@ impl<'i> Reader<'_, 'i> {
         }
         np.start = b;
         // "Joel Pollak of Breitbart California": the person is the phrase before "of".
+        // Unless that phrase is a title alone: "Secretary of State Rex Tillerson" is Rex
+        // Tillerson, the whole a mention of him.
         if np.start >= lo + 2
             && matches!(
                 &*self.lower(&toks[np.start - 1]),
@@ -1885,6 +1912,13 @@ impl<'i> Reader<'_, 'i> {
             && let Some(head) = self.np_ending_at(toks, lo, np.start - 1, depth + 1)
             && head.kind != MentionKind::Pronoun
         {
+            if self.titles_only(toks, head.start..np.start - 1)
+                && let Some(name) = self.name_after_office(toks, np.start..end)
+            {
+                np.start = head.start;
+                np.name = Some(name..end);
+                return Some(np);
+            }
             return Some(Np { end, ..head });
         }
         Some(np)
@@ -1981,12 +2015,29 @@ impl<'i> Reader<'_, 'i> {
             || (self.is_cap(&t) && lexicon::is_title(&w))
         {
             let mut e = i;
+            let mut office_name = None;
             while e < hi && (self.is_cap(&toks[e]) || self.particle_inside(toks, e)) {
                 e += 1;
                 let prev = toks[e - 1].text(self.text);
                 if lexicon::is_possessive(prev) {
                     // "said Trump’s spokesman": a description owned by a name.
                     return self.description_forward(toks, i, e, hi);
+                }
+            }
+            // "said Secretary of State Rex Tillerson": a title of a place or office goes on
+            // to the name.
+            if e + 1 < hi
+                && self.titles_only(toks, i..e)
+                && self.lower(&toks[e]) == "of"
+                && self.is_cap(&toks[e + 1])
+            {
+                let mut f = e + 1;
+                while f < hi && (self.is_cap(&toks[f]) || self.particle_inside(toks, f)) {
+                    f += 1;
+                }
+                if let Some(name) = self.name_after_office(toks, e + 1..f) {
+                    office_name = Some(name);
+                    e = f;
                 }
             }
             // "Clinton campaign chairman John Podesta", "Former Republican presidential
@@ -2007,7 +2058,8 @@ impl<'i> Reader<'_, 'i> {
                 inner.head = Some(self.lower(&toks[j]).into_owned());
                 return Some(inner);
             }
-            let name_start = self.after_titles(toks, i, e.saturating_sub(1));
+            let name_start =
+                office_name.unwrap_or_else(|| self.after_titles(toks, i, e.saturating_sub(1)));
             let mut end = e;
             if end < hi
                 && toks[end].is_punct('(')
@@ -2296,6 +2348,35 @@ mod tests {
 
     fn some(s: &str) -> Option<String> {
         Some(s.to_owned())
+    }
+
+    #[test]
+    fn a_title_of_an_office_leads_to_the_name() {
+        for (text, quote, who) in [
+            (
+                "“It deepens their isolation,” Secretary of State Rex Tillerson said.",
+                "It deepens their isolation,",
+                "Rex Tillerson",
+            ),
+            (
+                "“We will not stand for it,” said Secretary of State Rex Tillerson.",
+                "We will not stand for it,",
+                "Rex Tillerson",
+            ),
+            (
+                "Mayor of London Sadiq Khan said: “We are ready.”",
+                "We are ready.",
+                "Sadiq Khan",
+            ),
+            // The person before "of" stays the person.
+            (
+                "“It is fine,” said Joel Pollak of Breitbart California.",
+                "It is fine,",
+                "Joel Pollak",
+            ),
+        ] {
+            assert_eq!(speaker_of(text, quote), some(who), "{text}");
+        }
     }
 
     #[test]

@@ -70,6 +70,12 @@ const SURNAME_HEADS: &str = "\
     white house post press times poll church hall street court bell chase banks law
     young king city";
 
+/// Whether a lower-cased word names a place or is part of a place's name ("london",
+/// "united", "states").
+pub fn is_place_word(word: &str) -> bool {
+    in_list(PLACES, word) || in_list(PLACE_PARTS, word)
+}
+
 fn in_list(list: &str, word: &str) -> bool {
     list.split_whitespace().any(|w| w == word)
 }
