@@ -158,6 +158,9 @@ fn rm_refuses_without_a_reason_or_a_document() {
     let (code, _, stderr) = run(&env, &["rm", "docs/none.txt", "--reason", "x"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("docs/none.txt"), "{stderr}");
+    let (code, _, stderr) = run(&env, &["rm", "docs/a.txt", "--reason", "  "]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--reason is empty"), "{stderr}");
     assert_eq!(env.doc_count(), 3, "nothing was removed");
 }
 

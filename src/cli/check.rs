@@ -20,10 +20,10 @@ use super::{CommandError, Context, Out, exit};
 /// link, reference link or footnote to a stored URL, compared without tracking parameters,
 /// `<q cite>`, or `prov:ID`), otherwise against the whole store, including who the draft
 /// says spoke. Findings: `drifted`,
-/// `unsupported`, `misattributed`, `unknown-source`, and with --sources
-/// `unreachable-source`. A quotation with `prov:ignore` and a
+/// `unsupported`, `misattributed`, `unknown-source`, `unconfirmed-speaker`, and with
+/// --sources `unreachable-source`. A quotation with `prov:ignore` and a
 /// reason in a comment on its line or the line before is exempt. A quotation with no
-/// words or fewer than `min_words` is skipped and counted; the closing line on stderr
+/// words, fewer than `min_words` or more than 2,000 is skipped and counted; the closing line on stderr
 /// says how many were checked and skipped. Exit code 1 when a finding reaches
 /// --fail-level (or, with --strict, when any quotation was skipped or cites a source not
 /// in the store), 0 when clean, 2 on errors.

@@ -22,6 +22,7 @@ use super::{CommandError, Context, Out, cwd, exit};
 ///
 /// Exit code 0, or with --exit-code 1 when the two differ.
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The older side: ID, URL, PATH or SOURCE@N.
     #[arg(value_name = "FROM")]

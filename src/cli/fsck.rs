@@ -8,13 +8,14 @@ use super::output::note;
 use super::{CommandError, Context, Out, exit};
 
 /// Check the store: re-hash every object, check every row that points to one, read every
-/// block of the fingerprint index and check that it holds every document.
+/// block of the fingerprint and word indexes and check that they hold every document.
 ///
 /// Reports corrupt, missing and dangling items by id and exits 1 if there are any.
 /// Objects no row refers to (left by an interrupted add) are harmless and only noted.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Rebuild the fingerprint index from the stored documents first (after damage to it).
+    /// Rebuild the fingerprint and word indexes from the stored documents first (after
+    /// damage to them).
     #[arg(long)]
     reindex: bool,
     /// Rebuild what the store derives from its documents (quotations, speakers, matches,

@@ -17,6 +17,7 @@ use super::{CommandError, Context, Out, exit};
 ///     prov gc --dry-run
 ///     prov gc --grace 0
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Days a removal (or an unreferenced object) is kept before its bytes are deleted.
     #[arg(long, default_value_t = 14, value_name = "DAYS")]

@@ -2,7 +2,7 @@ use super::{CommandError, Context, Out};
 
 /// Copy another store's evidence into this one.
 ///
-/// SOURCE is a remote's name (default: origin) or a store directory. Documents,
+/// SOURCE is a remote's name (default: origin), a store directory or a postgres:// URL. Documents,
 /// publications, versions and fetches this store lacks are copied; quotations, matches
 /// and indexes are derived here. Nothing is removed or overwritten, a second pull copies
 /// nothing, and a pull that was stopped continues where it left off.

@@ -4,7 +4,7 @@ use super::{CommandError, Context, Out};
 
 /// Copy this store's evidence into another store.
 ///
-/// TARGET is a remote's name (default: origin) or a store directory. Documents,
+/// TARGET is a remote's name (default: origin), a store directory or a postgres:// URL. Documents,
 /// publications, versions and fetches the other store lacks are copied; its quotations,
 /// matches and indexes are derived there. Nothing is removed or overwritten, a second
 /// push copies nothing, and a push that was stopped continues where it left off.

@@ -39,6 +39,7 @@ enum Action {
     ///
     ///     prov quotes set-speaker 3f2a9c41 "Liz Cheney"
     ///     prov quotes set-speaker 3f2a9c41 --none
+    #[command(verbatim_doc_comment)]
     SetSpeaker {
         /// The quotation's id or a unique prefix (`prov quotes` lists them).
         #[arg(value_name = "QUOTE-ID")]

@@ -18,6 +18,7 @@ use super::{CommandError, Context, Out, actor, cwd, exit};
 ///     prov rm 3f2a9c --reason "satire site, not a news source" --by "J. Doe"
 ///     prov rm --undo 3f2a9c
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Documents: ids or unique prefixes (4+ hex characters), or paths or URLs they were
     /// added from (the latest version of that source).
@@ -83,6 +84,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     for id in ids {
         let removal = match (&args.reason, args.undo) {
             (_, true) => store.restore(&id, &by, &now)?,
+            (Some(reason), false) if reason.trim().is_empty() => {
+                return Err(CommandError::usage("--reason is empty")
+                    .hint("say why the document leaves the evidence: --reason \"a sidecar, not an article\""));
+            }
             (Some(reason), false) => store.remove(&id, &by, &now, reason.trim())?,
             (None, false) => return Err(CommandError::usage("give --reason TEXT: why remove it")),
         };

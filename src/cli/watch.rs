@@ -19,6 +19,7 @@ use super::{CommandError, Context, Out, exit};
 ///     prov watch
 ///     prov watch --every 30m --exit-code
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Run again after this long (seconds, or a number with s, m or h), until interrupted.
     #[arg(long, value_name = "DURATION", value_parser = parse_interval)]
