@@ -582,6 +582,10 @@ impl<'i> Reader<'_, 'i> {
         }
         // A title inside the run binds its role to the name after it.
         let name_start = self.after_titles(toks, start, end);
+        let opens_sentence = k == 0
+            || toks[k - 1].is_punct('.')
+            || toks[k - 1].is_punct('!')
+            || toks[k - 1].is_punct('?');
         if end - name_start == 1 {
             // A lone surname of the one person named in full ("Biden rubbished…") is that
             // person, seen again: what "he" may mean next.
@@ -589,6 +593,14 @@ impl<'i> Reader<'_, 'i> {
             let word = names::strip_possessive(toks[name_start].text(self.text));
             if let Some(person) = self.people.resolve_surname(word) {
                 self.people.saw_again(person, pi, at);
+                if opens_sentence {
+                    self.people.saw_subject(at);
+                }
+            } else if name_start > start && opens_sentence {
+                // "Speaker Boehner spoke to …": a title makes a lone surname a person,
+                // the sentence's subject.
+                self.people.saw_name(word, pi, at);
+                self.people.saw_subject(at);
             }
         }
         if end - name_start < 2 {
@@ -602,6 +614,9 @@ impl<'i> Reader<'_, 'i> {
             return;
         }
         self.people.saw_name(name, pi, toks[name_start].start);
+        if opens_sentence && !lexicon::is_possessive(name) {
+            self.people.saw_subject(toks[name_start].start);
+        }
         let role = (start..name_start)
             .rev()
             .map(|i| self.lower(&toks[i]))
@@ -2348,6 +2363,23 @@ mod tests {
 
     fn some(s: &str) -> Option<String> {
         Some(s.to_owned())
+    }
+
+    #[test]
+    fn he_is_the_person_a_sentence_of_this_paragraph_opened_with() {
+        let text = "“We have work to do,” Boehner said.\n\nRick Santorum spoke in Ohio. He said: “Parents educate their children.”";
+        assert_eq!(
+            speaker_of(text, "Parents educate their children."),
+            some("Rick Santorum")
+        );
+        let text = "Speaker Boehner spoke to Fox News' Bill Hemmer on Tuesday. “If we walked in lockstep, my job would be easier,” he said.";
+        assert_eq!(
+            speaker_of(text, "If we walked in lockstep, my job would be easier,"),
+            some("Boehner")
+        );
+        // A person named only as the object does not take "he" from the speaker.
+        let text = "“We have work to do,” Boehner said.\n\nHe also criticised Rick Santorum. “It is wrong,” he said.";
+        assert_eq!(speaker_of(text, "It is wrong,"), some("Boehner"));
     }
 
     #[test]

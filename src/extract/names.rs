@@ -212,6 +212,9 @@ struct Seen {
     para: usize,
     at: usize,
     speaker: bool,
+    /// Named at the start of a sentence: its subject, most likely ("Rick Santorum spoke
+    /// in Ohio.").
+    subject: bool,
     /// Whether "he" or "she" can refer to them ([`may_be_person`]), decided once.
     personal: bool,
     /// Their gender as far as the document has shown it.
@@ -277,7 +280,15 @@ impl People {
             para,
             at,
             speaker,
+            subject: false,
         });
+    }
+
+    /// Marks the person last seen at `at` as the subject of the sentence that name opens.
+    pub fn saw_subject(&mut self, at: usize) {
+        if let Some(s) = self.seen.last_mut().filter(|s| s.at == at) {
+            s.subject = true;
+        }
     }
 
     /// Records that `role` (a lowercase noun) describes `name`.
@@ -364,9 +375,18 @@ impl People {
             s.at < at && s.personal && wanted.is_none_or(|w| s.gender.is_none_or(|g| g == w))
         };
         let before = || self.seen.iter().rev().filter(fits);
-        if let Some(s) = before().find(|s| s.speaker)
-            && para.saturating_sub(s.para) <= 3
+        let speaker = before()
+            .find(|s| s.speaker)
+            .filter(|s| para.saturating_sub(s.para) <= 3);
+        // A person this paragraph opened a sentence with since the last speaker was named
+        // is who "he" now is: "Rick Santorum spoke in Ohio. He said: …" after Boehner
+        // spoke, or "Boehner spoke to Fox News' Bill Hemmer. “…,” he said."
+        if let Some(s) = before().find(|s| s.subject && s.para == para)
+            && speaker.is_none_or(|sp| sp.at < s.at)
         {
+            return Some(s.person.clone());
+        }
+        if let Some(s) = speaker {
             return Some(s.person.clone());
         }
         before()
