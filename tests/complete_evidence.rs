@@ -488,3 +488,32 @@ fn appearances_sharing_the_earliest_date_are_all_first_and_undated_ones_none() {
             .contains("which came first is unknown")
     );
 }
+
+#[test]
+fn a_reprint_quoting_only_part_of_the_words_says_which_part() {
+    let env = Env::new();
+    env.write(
+        "full.txt",
+        "“This is a sham lawsuit about a bogus collusion claim filed by a desperate party,” the manager said.\n",
+    );
+    env.write(
+        "part.txt",
+        "The manager called the allegations a “sham lawsuit about a bogus collusion claim filed by a desperate party.”\n",
+    );
+    env.ok(&["add", "full.txt", "part.txt"]);
+    let quote = "This is a sham lawsuit about a bogus collusion claim filed by a desperate party";
+    let trace = &env.json(&["trace", quote])[0];
+    let apps = trace["appearances"].as_array().unwrap();
+    assert_eq!(apps.len(), 2, "{trace}");
+    let part = apps.iter().find(|a| a["verdict"] == "altered").unwrap();
+    assert!(
+        part["quotes_part"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("sham lawsuit")),
+        "{part}"
+    );
+    assert!(
+        env.ok(&["trace", quote])
+            .contains("quotes only part of it, word for word: “sham lawsuit")
+    );
+}

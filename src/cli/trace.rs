@@ -100,7 +100,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     if firsts == 0 {
         writeln!(
             out,
-            "  note: the earliest appearances are undated, so which came first is unknown              (give dates with --published or a sidecar)"
+            "  note: the earliest appearances are undated, so which came first is unknown (give dates with --published or a sidecar)"
         )?;
     } else if firsts > 1 {
         writeln!(
@@ -172,6 +172,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 "    speaker changed: {was} → {}",
                 e.speaker.as_deref().unwrap_or("-")
             )?;
+        }
+        if let Some(part) = &a.quotes_part {
+            writeln!(out, "    quotes only part of it, word for word: “{part}”")?;
         }
         if !a.changes.is_empty() {
             writeln!(

@@ -29,6 +29,10 @@ pub struct Appearance {
     /// what it dropped, `insert` what it added. Empty when it prints the words as they are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
+    /// For a drifted appearance whose source quotes only part of the words, word for
+    /// word (the rest is its own narration): that part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotes_part: Option<String>,
     /// Set when this appearance gives the words to a different person than the earliest
     /// verbatim appearance does (both named people).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,6 +98,7 @@ pub fn trace(
                 first: false,
                 first_verbatim: false,
                 changes: Vec::new(),
+                quotes_part: None,
                 speaker_changed_from: None,
             });
         }
@@ -236,7 +241,9 @@ fn changes(
         };
         match align::best_passage(&Query::new(&own), &reference_doc) {
             Some(p) if p.diff.iter().any(|c| c.op != DiffOp::Equal) => a.changes = p.diff,
-            Some(_) => {}
+            // What the source puts in quotation marks is word for word part of the
+            // reference: it quotes part of it, the rest in its own words.
+            Some(_) => a.quotes_part = Some(own),
             None => {
                 a.changes = vec![Change {
                     op: DiffOp::Insert,
