@@ -174,6 +174,9 @@ fn a_damaged_object_is_never_evidence_and_adding_the_original_repairs_it() {
     assert!(err.contains("damaged") && err.contains(&id[..12]), "{err}");
     let (code, _, _) = run(&env, &["cat", &id]);
     assert_eq!(code, 2, "cat does not serve damaged bytes");
+    let (code, out, _) = run(&env, &["show", &id[..12]]);
+    assert_eq!(code, 1, "show says so: {out}");
+    assert!(out.contains("damaged:"), "{out}");
     assert_eq!(run(&env, &["fsck"]).0, 1);
 
     env.ok(&["add", "seeds"]);

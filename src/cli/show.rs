@@ -29,14 +29,43 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     })?;
     let fetches = store.fetches_of(&id)?;
     let removal = store.removal(&id)?;
+    // The bytes behind what is shown, re-hashed: damaged evidence is said to be so.
+    let mut damage: Vec<String> = Vec::new();
+    if removal.as_ref().is_none_or(|r| r.purged_at.is_none()) {
+        for (what, oid) in
+            std::iter::once(("bytes", id)).chain(doc.text_id.map(|t| ("article text", t)))
+        {
+            match store.objects().rehash(&oid) {
+                Ok(Some(h)) if h == oid => {}
+                Ok(Some(h)) => damage.push(format!(
+                    "its {what} are damaged (they now hash to {})",
+                    h.short()
+                )),
+                Ok(None) => damage.push(format!("its {what} are missing")),
+                Err(e) => damage.push(format!("its {what} cannot be read: {e}")),
+            }
+        }
+    }
+    let code = if damage.is_empty() {
+        exit::SUCCESS
+    } else {
+        exit::FINDING
+    };
     if out.json {
         out.json_line(&json!({
             "document": doc, "paths": paths, "sources": lineage, "fetches": fetches,
-            "quotes": quotes, "removal": removal
+            "quotes": quotes, "removal": removal, "damage": damage
         }))?;
-        return Ok(exit::SUCCESS);
+        return Ok(code);
     }
     writeln!(out, "document {}", doc.id)?;
+    for d in &damage {
+        writeln!(
+            out,
+            "{:<12}{d}: no evidence is served from it; add the original again to repair it (`prov fsck` checks the whole store)",
+            "damaged:"
+        )?;
+    }
     if let Some(r) = &removal {
         let purged = match &r.purged_at {
             Some(at) => format!("; bytes deleted by gc {at}"),
@@ -166,7 +195,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             ellipsize(&q.quote.text, 80)
         )?;
     }
-    Ok(exit::SUCCESS)
+    Ok(code)
 }
 
 /// One publication on one line: date, outlet, where, and when prov recorded it.

@@ -28,7 +28,7 @@ pub struct Document {
     /// The URL the page names as its own.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub canonical: Option<String>,
-    /// Every publication of these bytes, first first (see [`Publication`]). The document's
+    /// Every publication of these bytes, earliest first (see [`Publication`]). The document's
     /// `published`, `outlet` and `url` are those of the first.
     pub publications: Vec<Publication>,
     /// The document's row number in the store.
