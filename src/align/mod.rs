@@ -832,7 +832,11 @@ fn elided(query: &Query, doc: &Document<'_>, near: Option<Range<usize>>) -> Opti
                     let gap_start = ranges.last().map_or(p.range.start, |r| r.end);
                     let gap = left_out(doc, gap_start..p.range.start);
                     if let Some(text) = gap {
-                        omits.extend(meaning_words(&text));
+                        // Whole sentences left out change no word of the ones kept: a
+                        // "not" in them is not the quotation's.
+                        if !whole_sentences(doc, words_in(doc, gap_start..p.range.start)) {
+                            omits.extend(meaning_words(&text));
+                        }
                         diff.push(Change {
                             op: DiffOp::Delete,
                             text,
@@ -878,6 +882,16 @@ fn elided(query: &Query, doc: &Document<'_>, near: Option<Range<usize>>) -> Opti
         }
     }
     best
+}
+
+/// Whether the document's words `r` are whole sentences: a sentence ends (or a quotation
+/// opens or closes) just before the first and just after the last.
+fn whole_sentences(doc: &Document<'_>, r: Range<usize>) -> bool {
+    let ends = |j: usize| match (doc.words.get(j), doc.words.get(j + 1)) {
+        (Some(a), Some(b)) => doc.norm.text[a.end..b.start].contains(['.', '!', '?', '"']),
+        _ => true,
+    };
+    !r.is_empty() && r.start > 0 && ends(r.start - 1) && ends(r.end - 1)
 }
 
 /// The words of the source an elision stands for, as written (none when the pieces are
@@ -1008,6 +1022,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.verdict, Verdict::Altered, "{p:?}");
+    }
+
+    #[test]
+    fn leaving_out_a_whole_sentence_with_a_negation_keeps_the_meaning_of_the_rest() {
+        let doc = "“We are the ones offering a plan to save Medicare,” Ryan said. “We are the ones who are not raiding Medicare. We are the ones continuing the guarantee of Medicare.”";
+        let p = best(
+            "We are the ones offering a plan to save Medicare [...] We are the ones continuing the guarantee of Medicare.",
+            doc,
+        )
+        .unwrap();
+        assert_eq!(p.verdict, Verdict::Elided, "{p:?}");
+        // Inside a sentence it is the quotation's meaning that changes.
+        let p = best("We are the ones who are [...] raiding Medicare.", doc).unwrap();
+        assert_eq!(p.verdict, Verdict::ElidedMeaning, "{p:?}");
     }
 
     #[test]
