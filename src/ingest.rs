@@ -981,7 +981,8 @@ fn flush(
                 None => false,
             };
             if let Some(fetch) = &p.fetch {
-                tx.record_fetch(fetch, &p.id)?;
+                // The same capture read again (a web archive added twice) is one fetch.
+                tx.import_fetch(fetch, &p.id)?;
             }
             staged.push(Staged {
                 seq,
@@ -1131,7 +1132,7 @@ fn same_text(tx: &Tx<'_>, p: &Prepared) -> Result<Option<Staged>, store::Error> 
         object: Some(p.id),
         ..fetch.clone()
     };
-    tx.record_fetch(&record, &newest)?;
+    tx.import_fetch(&record, &newest)?;
     Ok(Some(Staged {
         seq,
         meta,

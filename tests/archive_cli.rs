@@ -181,9 +181,22 @@ fn html_responses_of_a_warc_become_publications_dated_at_capture() {
         "{err}"
     );
     check_added(&env, &String::from_utf8_lossy(&out.stdout));
-    // Adding the archive again adds nothing.
+    // Adding the archive again adds nothing, not even another record of each capture.
+    let fetches = |env: &Env| -> usize {
+        env.json(&["log"])
+            .iter()
+            .map(|d| {
+                env.json(&["show", d["id"].as_str().unwrap()])[0]["fetches"]
+                    .as_array()
+                    .unwrap()
+                    .len()
+            })
+            .sum()
+    };
+    let before = fetches(&env);
     let again = env.json(&["add", path.to_str().unwrap()]);
     assert!(again.iter().all(|a| a["outcome"] != "added"), "{again:?}");
+    assert_eq!(fetches(&env), before);
 }
 
 #[test]

@@ -964,8 +964,9 @@ impl Tx<'_> {
         Ok(self.append_version(source, id, added_at)?.is_some())
     }
 
-    /// Records a fetch brought from another store unless this store has the same one (the
-    /// same URL, answer and time). Returns whether it was added.
+    /// Records a fetch unless this store has the same one (the same URL, answer and time):
+    /// one brought from another store, or a capture of a web archive added again. Returns
+    /// whether it was added.
     pub fn import_fetch(&self, fetch: &FetchRecord, id: &DocId) -> Result<bool> {
         let known: Option<i64> = self.db().query_opt(
             "SELECT 1 FROM fetches WHERE doc_id = ?1 AND url = ?2 AND fetched_at = ?3 \
@@ -976,7 +977,7 @@ impl Tx<'_> {
                 fetch.fetched_at,
                 fetch.final_url,
                 fetch.status,
-                fetch.object.map(|o| o.to_hex())
+                fetch.object.filter(|o| o != id).map(|o| o.to_hex())
             ],
             |r| r.get(0),
         )?;
