@@ -42,7 +42,10 @@ impl Format for Human {
                 f.kind.as_str(),
                 f.message
             )?;
-            writeln!(out, "  quote: “{}”", f.quote)?;
+            // Findings about a source (unreachable) rather than a quotation have none.
+            if !f.quote.is_empty() {
+                writeln!(out, "  quote: “{}”", f.quote)?;
+            }
             if !f.diff.is_empty() {
                 writeln!(out, "  wording: {}", render_diff(&f.diff, self.color))?;
             }
