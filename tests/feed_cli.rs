@@ -211,4 +211,19 @@ fn a_feed_item_dates_the_page_that_gives_no_date_of_its_own() {
     // In publication order, the page that dates itself earlier comes first.
     let human = env.ok(&["log", "--since", "2025-01-01"]);
     assert!(human.contains("2025-06-02"), "{human}");
+
+    // Edited later, the page still gives no date: its new version keeps the item's.
+    server.set("/story/1", Route::html(page(1, "eleven")));
+    env.ok(&["watch"]);
+    let docs = env.json(&["log"]);
+    let url = server.url("/story/1");
+    let versions: Vec<&serde_json::Value> =
+        docs.iter().filter(|d| d["url"] == url.as_str()).collect();
+    assert_eq!(versions.len(), 2, "{docs:?}");
+    assert!(
+        versions
+            .iter()
+            .all(|d| d["published"] == "2025-06-02T09:15:00Z" && d["author"] == "Ana Ruiz"),
+        "{versions:?}"
+    );
 }

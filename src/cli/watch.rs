@@ -188,12 +188,12 @@ fn watch_once(
         }
     }
     if !args.feeds_only {
-        let urls: Vec<Input> = store
-            .fetched_urls()?
-            .into_iter()
-            .filter(|u| !fresh.contains(u))
-            .map(Input::Url)
-            .collect();
+        let mut urls: Vec<Input> = Vec::new();
+        for url in store.fetched_urls()? {
+            if !fresh.contains(&url) {
+                urls.push(as_published(store, url)?);
+            }
+        }
         round.refetched = urls.len();
         let summary = ingest::add(store, urls, options, &mut |_| {})?;
         report(out, &summary, &mut round, true);
@@ -202,4 +202,38 @@ fn watch_once(
         return Err(e.into());
     }
     Ok(round)
+}
+
+/// A page to re-fetch, with what its newest version's publication says (outlet, date,
+/// author: from a feed item, a sidecar or flags) to fill in what the page leaves out, so an
+/// edit of a page that never dated itself keeps the date its feed gave it.
+fn as_published(store: &prov::Store, url: String) -> Result<Input, CommandError> {
+    use prov::model::{Metadata, SourceKind, SourceRef};
+    let source = SourceRef {
+        kind: SourceKind::Url,
+        locator: url.clone(),
+    };
+    let Some((doc, _)) = store.newest_version_text(&source)? else {
+        return Ok(Input::Url(url));
+    };
+    let publications = store.publications(&doc)?;
+    let Some(p) = publications
+        .iter()
+        .find(|p| p.source.as_ref().is_some_and(|s| s.locator == url))
+    else {
+        return Ok(Input::Url(url));
+    };
+    let meta = Metadata {
+        outlet: p.outlet.clone(),
+        published: p.published.clone(),
+        author: p.author.clone(),
+        ..Metadata::default()
+    };
+    if meta.outlet.is_none() && meta.published.is_none() && meta.author.is_none() {
+        return Ok(Input::Url(url));
+    }
+    Ok(Input::Linked {
+        url,
+        meta: Box::new(meta),
+    })
 }
