@@ -45,6 +45,10 @@ pub enum DecodeError {
     #[error("binary data (a NUL byte at offset {offset}); prov stores text documents")]
     Nul { offset: usize },
     #[error(
+        "looks like {encoding} without a byte-order mark (NUL bytes between the letters); convert it first, e.g. `iconv -f {encoding} -t UTF-8`"
+    )]
+    Utf16WithoutBom { encoding: &'static str },
+    #[error(
         "not valid UTF-8 (bad byte at offset {offset}); convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
     )]
     InvalidUtf8 { offset: usize },
@@ -70,7 +74,11 @@ pub fn refuse_binary(bytes: &[u8]) -> Result<(), DecodeError> {
         return Ok(());
     }
     if let Some(offset) = memchr::memchr(0, bytes) {
-        return Err(DecodeError::Nul { offset });
+        return Err(
+            bomless_utf16(bytes).map_or(DecodeError::Nul { offset }, |encoding| {
+                DecodeError::Utf16WithoutBom { encoding }
+            }),
+        );
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b);
@@ -80,6 +88,30 @@ pub fn refuse_binary(bytes: &[u8]) -> Result<(), DecodeError> {
         return Err(DecodeError::Control { offset });
     }
     Ok(())
+}
+
+/// The UTF-16 byte order `bytes` read as when they have no byte-order mark: most of their
+/// first 4 KiB are ASCII letters beside NUL bytes, every other byte being NUL.
+fn bomless_utf16(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let looks = |text: usize| {
+        head.chunks_exact(2)
+            .filter(|p| p[1 - text] == 0 && p[text].is_ascii() && p[text] != 0)
+            .count()
+            * 10
+            >= pairs * 9
+    };
+    if looks(0) {
+        Some("UTF-16LE")
+    } else if looks(1) {
+        Some("UTF-16BE")
+    } else {
+        None
+    }
 }
 
 /// A decoded document.
@@ -145,10 +177,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return utf16(rest, Encoding::Utf16Be, u16::from_be_bytes);
     }
-    utf8(bytes, 0).map(|text| Decoded {
-        text: Cow::Borrowed(text),
-        encoding: Encoding::Utf8,
-    })
+    match utf8(bytes, 0) {
+        Ok(text) => Ok(Decoded {
+            text: Cow::Borrowed(text),
+            encoding: Encoding::Utf8,
+        }),
+        Err(DecodeError::Nul { offset }) => Err(bomless_utf16(bytes)
+            .map_or(DecodeError::Nul { offset }, |encoding| {
+                DecodeError::Utf16WithoutBom { encoding }
+            })),
+        Err(e) => Err(e),
+    }
 }
 
 fn utf8(bytes: &[u8], base: usize) -> Result<&str, DecodeError> {
@@ -216,6 +255,37 @@ mod tests {
             .collect();
         assert_eq!(decode(&le).unwrap().text, "hé");
         assert_eq!(decode(&be).unwrap().encoding, Encoding::Utf16Be);
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_named_with_the_fix() {
+        let le: Vec<u8> = "“Hi,” said Ann. It is UTF-16."
+            .replace(['“', '”'], "\"")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let e = refuse_binary(&le).unwrap_err();
+        assert_eq!(
+            e,
+            DecodeError::Utf16WithoutBom {
+                encoding: "UTF-16LE"
+            }
+        );
+        assert!(e.to_string().contains("iconv -f UTF-16LE -t UTF-8"));
+        let be: Vec<u8> = "Plain words in big-endian order."
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(
+            refuse_binary(&be).unwrap_err(),
+            DecodeError::Utf16WithoutBom {
+                encoding: "UTF-16BE"
+            }
+        );
+        assert!(matches!(
+            refuse_binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(DecodeError::Nul { .. })
+        ));
     }
 
     #[test]
