@@ -79,15 +79,7 @@ impl Draft {
     /// The file offset of text offset `at` (a character synthesised for a tag maps to
     /// the tag).
     pub fn origin(&self, at: usize) -> usize {
-        let i = self.anchors.partition_point(|&(t, _)| t <= at);
-        let Some(&(t, f)) = i.checked_sub(1).and_then(|i| self.anchors.get(i)) else {
-            return at;
-        };
-        let mapped = f + (at - t);
-        match self.anchors.get(i) {
-            Some(&(_, next)) => mapped.min(next),
-            None => mapped,
-        }
+        origin_in(&self.anchors, at)
     }
 
     /// The paragraph of the text holding offset `at`: from the blank line before it to
@@ -131,6 +123,19 @@ impl Draft {
             .filter(|(r, _)| r.start <= at && at <= r.end)
             .min_by_key(|(r, _)| r.end - r.start)
             .map(|(_, url)| url.as_str())
+    }
+}
+
+/// The file offset of text offset `at` under `anchors` (see [`Draft`]'s field).
+fn origin_in(anchors: &[(usize, usize)], at: usize) -> usize {
+    let i = anchors.partition_point(|&(t, _)| t <= at);
+    let Some(&(t, f)) = i.checked_sub(1).and_then(|i| anchors.get(i)) else {
+        return at;
+    };
+    let mapped = f + (at - t);
+    match anchors.get(i) {
+        Some(&(_, next)) => mapped.min(next),
+        None => mapped,
     }
 }
 
@@ -631,15 +636,7 @@ enum Quoting {
 impl HtmlReader<'_> {
     /// The file offset text offset `at` comes from, as [`Draft::origin`] maps it.
     fn origin_of(&self, at: usize) -> usize {
-        let i = self.anchors.partition_point(|&(t, _)| t <= at);
-        let Some(&(t, f)) = i.checked_sub(1).and_then(|i| self.anchors.get(i)) else {
-            return at;
-        };
-        let mapped = f + (at - t);
-        match self.anchors.get(i) {
-            Some(&(_, next)) => mapped.min(next),
-            None => mapped,
-        }
+        origin_in(&self.anchors, at)
     }
 
     /// Inserts `s` into the text at `at`, mapped to the file offset `at` comes from. Only

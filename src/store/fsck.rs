@@ -66,13 +66,11 @@ impl Store {
 
     /// Checks the whole store. `progress` is called once per object re-hashed.
     pub fn fsck(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<FsckReport> {
-        let mut report = FsckReport::default();
-        let db = self.db();
-
         // SQLite checks its own pages; a PostgreSQL server checks its pages as it reads
         // them (and reports damage as errors on any query). Rows read from damaged pages
         // prove nothing, so the check stops there: `--repair` is the way on.
         if let Some(verdict) = self.database_damage()? {
+            let mut report = FsckReport::default();
             report.problems.push(Problem {
                 kind: ProblemKind::Corrupt,
                 item: "database".into(),
@@ -80,6 +78,14 @@ impl Store {
             });
             return Ok(report);
         }
+        self.fsck_contents(progress)
+    }
+
+    /// [`Store::fsck`] for a caller that has found [`Store::database_damage`] to be none:
+    /// every object, every row pointing to one, and the indexes.
+    pub fn fsck_contents(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<FsckReport> {
+        let mut report = FsckReport::default();
+        let db = self.db();
 
         // A removed document whose bytes `prov gc` deleted has no objects to check.
         let docs = db.query(
