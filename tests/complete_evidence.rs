@@ -103,9 +103,15 @@ fn every_holder_of_a_reprinted_sentence_and_of_a_common_one_is_found() {
     let common_words = "what you see is what you get";
     let wire_holders: Vec<usize> = (0..300).map(|i| i * 16 + 3).collect();
     let common_holders = [1234, 4321];
+    let short = "He is not welcome to Mexico";
+    let short_holders: Vec<usize> = (0..20).map(|i| i * 211 + 7).collect();
     generate(
         &env,
-        &[(wire, &wire_holders), (common_words, &common_holders)],
+        &[
+            (wire, &wire_holders),
+            (common_words, &common_holders),
+            (short, &short_holders),
+        ],
     );
     // The reprints carry publication dates, in an order unrelated to their file names.
     for (k, &d) in wire_holders.iter().enumerate() {
@@ -161,6 +167,21 @@ fn every_holder_of_a_reprinted_sentence_and_of_a_common_one_is_found() {
         "{human}"
     );
     assert!(human.contains("… and 297 more from 297 outlets"), "{human}");
+
+    // A word changed in a short quotation: no holder shares its fingerprints, and more
+    // documents hold the passage it alters than the closest few aligned; every one of
+    // them is evidence of how the sources differ.
+    let out = env
+        .prov()
+        .args(["--json", "verify", "He is not certain to Mexico"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let altered: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(altered["verdict"], "altered", "{altered}");
+    let evidence = altered["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 20, "{altered}");
+    assert!(evidence.iter().all(|e| e["text"] == short), "{altered}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod trace;
 pub use trace::{Appearance, TraceReport, trace};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::align::{self, Query};
@@ -260,17 +261,73 @@ fn find(
     // sharing its rarest words, so the answer can say how the sources differ. (Documents
     // sharing most of its fingerprints were aligned above; those sharing fewer hold
     // passages further from it.)
+    let mut aligned: FxHashSet<i64> = docs.iter().map(|d| d.0).collect();
     if options.only.is_none() && found.is_empty() && options.closest > 0 {
-        let seen: rustc_hash::FxHashSet<i64> = docs.iter().map(|d| d.0).collect();
         let rows: Vec<i64> = index::closest(store, &query.terms(), options.closest)?
             .into_iter()
-            .filter(|r| !seen.contains(r))
+            .filter(|r| !aligned.contains(r))
             .collect();
-        let mut extra = store.live_document_ids(&rows)?;
-        extra.retain(|(_, id, _)| options.exclude != Some(*id));
+        let extra = ids(&rows)?;
+        aligned.extend(extra.iter().map(|d| d.0));
         found.extend(align_all(store, query, &extra, options)?);
     }
+    // Nothing supports it: what the sources printed instead is the closest passage, and
+    // every document printing that passage is evidence of it too. Retrieval finds every
+    // holder of a passage, but not every holder of it with a word changed (the change
+    // moves which fingerprints a short passage keeps, and the closest documents are a
+    // ranked few), so the passages found are looked up in turn.
+    let mut complete = complete;
+    if options.only.is_none() && !found.iter().any(|f| f.verdict.supports()) {
+        for passage in passages_to_follow(&found) {
+            let r = index::retrieve(store, &Query::new(&passage).piece_words())?;
+            complete &= r.complete;
+            let rows: Vec<i64> = r
+                .docs
+                .into_iter()
+                .filter(|r| !aligned.contains(r))
+                .collect();
+            let more = ids(&rows)?;
+            aligned.extend(more.iter().map(|d| d.0));
+            found.extend(align_all(store, query, &more, options)?);
+        }
+    }
     Ok((found, complete, method))
+}
+
+/// Passages closer to a query than this are followed to their other holders when nothing
+/// supports it: one word in four changed, or closer.
+const FOLLOW_SIMILARITY: f32 = 0.75;
+
+/// How far below the closest passage's similarity another passage may be and still be
+/// followed.
+const FOLLOW_MARGIN: f32 = 0.05;
+
+/// The most distinct passages followed for one query.
+const FOLLOW_PASSAGES: usize = 4;
+
+/// The texts of the passages found for a query that nothing supports which stand for what
+/// the sources printed: the closest ones, distinct, closest first.
+fn passages_to_follow(found: &[Found]) -> Vec<String> {
+    let Some(best) = found.iter().map(|f| f.similarity).reduce(f32::max) else {
+        return Vec::new();
+    };
+    let bar = FOLLOW_SIMILARITY.max(best - FOLLOW_MARGIN);
+    let mut close: Vec<&Found> = found.iter().filter(|f| f.similarity >= bar).collect();
+    close.sort_by(|a, b| {
+        b.similarity
+            .total_cmp(&a.similarity)
+            .then(a.doc.cmp(&b.doc))
+    });
+    let mut texts: Vec<String> = Vec::new();
+    for f in close {
+        if !texts.contains(&f.text) {
+            texts.push(f.text.clone());
+        }
+        if texts.len() == FOLLOW_PASSAGES {
+            break;
+        }
+    }
+    texts
 }
 
 fn doc_row(store: &Store, doc: &DocId) -> Result<i64, VerifyError> {
