@@ -48,6 +48,9 @@ const VOTES_PER_WORD: usize = 8;
 /// quotation joining the pieces may leave out unmarked ("he added", "Mr Smith told
 /// reporters on Monday").
 const MAX_INTERRUPTION_WORDS: usize = 12;
+/// The most places an elided quotation's first piece is tried from (each tries the rest of
+/// the pieces), so a piece standing in many places stays cheap.
+const MAX_ELIDED_WINDOWS: usize = 12;
 /// Longest gap, in words, between the pieces of an elided quotation.
 const MAX_ELISION_GAP: usize = 150;
 /// Most source words a bracketed insertion may stand for when they are more than one: a
@@ -795,7 +798,14 @@ fn elided(query: &Query, doc: &Document<'_>, near: Option<Range<usize>>) -> Opti
             }
         }
     }
-    for (window, _) in windows {
+    let mut windows: std::collections::VecDeque<Range<usize>> =
+        windows.into_iter().map(|(w, _)| w).collect();
+    let mut tried = 0;
+    while let Some(window) = windows.pop_front() {
+        tried += 1;
+        if tried > MAX_ELIDED_WINDOWS {
+            break;
+        }
         let Some(p0) = compare(query, first.clone(), doc, window) else {
             continue;
         };
@@ -826,7 +836,12 @@ fn elided(query: &Query, doc: &Document<'_>, near: Option<Range<usize>>) -> Opti
                     *cut == Cut::Ellipsis
                         || bracket_may_replace(doc, words_in(doc, end..p.range.start))
                 })
-                .max_by(|a, b| a.similarity.total_cmp(&b.similarity));
+                // The closest match, and of equals the nearest: the tighter passage.
+                .max_by(|a, b| {
+                    a.similarity
+                        .total_cmp(&b.similarity)
+                        .then(b.range.start.cmp(&a.range.start))
+                });
             match found {
                 Some(p) if p.similarity >= 0.9 => {
                     let gap_start = ranges.last().map_or(p.range.start, |r| r.end);
@@ -855,6 +870,17 @@ fn elided(query: &Query, doc: &Document<'_>, near: Option<Range<usize>>) -> Opti
         }
         if !ok {
             continue;
+        }
+        // The first piece may stand again between where it was found and the second
+        // piece ("people were … were crying" after three other "people were"): the
+        // quotation was cut from the nearer one, which the windows tried so far may miss.
+        if let [r0, r1, ..] = ranges.as_slice() {
+            let between = words_in(doc, r0.end..r1.start);
+            windows.extend(
+                diagonals(query, first.clone(), doc, between)
+                    .into_iter()
+                    .map(|(w, _)| w),
+            );
         }
         let similarity = sims.iter().sum::<f32>() / sims.len() as f32;
         let range = ranges[0].start..ranges.last().map_or(ranges[0].end, |r| r.end);
@@ -1343,6 +1369,32 @@ mod tests {
         .unwrap();
         assert_eq!(p.verdict, Verdict::Elided, "{:?}", p.diff);
         assert!(p.omits.is_empty(), "{:?}", p.omits);
+    }
+
+    #[test]
+    fn an_elision_is_cut_from_the_nearest_place_its_first_piece_stands() {
+        // "people were" stands four times before the quotation; the passage is the one
+        // whose pieces are closest together, and the diff leaves out only what the
+        // elision stands for.
+        let doc = "Five people were killed when the tram left the rails on a sharp bend in \
+                   the morning rush hour. Witnesses told reporters that people were screaming \
+                   and that there was blood everywhere, like something out of a film. One \
+                   woman said that some people were trapped underneath the tram, calling for \
+                   help.\n\"People were screaming. People were crying,\" she said.";
+        let d = Document::new(doc);
+        let p = best_passage(&Query::new("People were ... were crying"), &d).unwrap();
+        assert_eq!(p.verdict, Verdict::Elided, "{:?}", p.diff);
+        assert_eq!(
+            &doc[p.range.clone()],
+            "People were screaming. People were crying"
+        );
+        let left: Vec<&str> = p
+            .diff
+            .iter()
+            .filter(|c| c.op == DiffOp::Delete)
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(left, ["screaming. People"]);
     }
 
     #[test]
