@@ -150,6 +150,40 @@ pub(super) fn quote_texts(db: Sql<'_>, qids: &[i64]) -> Result<FxHashMap<i64, St
     Ok(texts)
 }
 
+/// The surnames of the speakers of stored quotations `qids` (as the speakers table keeps
+/// them: the name's last word), by row; quotations without a speaker are left out.
+pub(super) fn quote_surnames(db: Sql<'_>, qids: &[i64]) -> Result<FxHashMap<i64, String>> {
+    let mut surnames = FxHashMap::default();
+    match db.engine() {
+        super::Engine::Sqlite => {
+            for &qid in qids {
+                let surname = db.query_opt(
+                    "SELECT s.surname FROM quotes q JOIN speakers s ON s.id = q.speaker_id \
+                     WHERE q.qid = ?1",
+                    args![qid],
+                    |r| r.get::<String>(0),
+                )?;
+                if let Some(surname) = surname {
+                    surnames.insert(qid, surname);
+                }
+            }
+        }
+        super::Engine::Postgres => each_lateral(
+            db,
+            qids,
+            "BIGINT",
+            "SELECT q.qid, s.surname FROM quotes q JOIN speakers s ON s.id = q.speaker_id \
+             WHERE q.qid = k.column1",
+            &[],
+            |r| {
+                surnames.insert(r.get(0)?, r.get(1)?);
+                Ok(())
+            },
+        )?,
+    }
+    Ok(surnames)
+}
+
 /// Opens read-only connections to a store from any thread, to look up stored quotations
 /// while the store's own connection writes (an add prepares its next batch's candidates
 /// this way while it commits the current one). Connections are kept for reuse, with

@@ -103,6 +103,13 @@ impl Tx<'_> {
         matches::quote_texts(self.db(), qids)
     }
 
+    /// The surnames of the speakers of stored quotations `qids`, by row; quotations with
+    /// no speaker are left out.
+    pub fn quote_surnames(&self, qids: &[i64]) -> Result<rustc_hash::FxHashMap<i64, String>> {
+        self.flush_held()?;
+        matches::quote_surnames(self.db(), qids)
+    }
+
     /// The text of stored quotation `qid`; `None` when there is no such row (any more).
     pub fn quote_text(&self, qid: i64) -> Result<Option<String>> {
         self.flush_held()?;
