@@ -538,3 +538,34 @@ fn a_reprint_quoting_only_part_of_the_words_says_which_part() {
             .contains("quotes only part of it, word for word: “sham lawsuit")
     );
 }
+
+#[test]
+fn matches_keep_a_stock_phrase_said_by_two_people_apart() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "\"Our thoughts and prayers are with the victims and their families,\" Mayor John \
+         Smith said on Monday.\n",
+    );
+    env.write(
+        "b.txt",
+        "\"Our thoughts and prayers are with the members of Congress and the police,\" \
+         Senator Mary Jones said.\n",
+    );
+    env.write(
+        "c.txt",
+        "\"My thoughts and prayers are with the victims and their families,\" Mayor John \
+         Smith said.\n",
+    );
+    env.ok(&["add", "a.txt", "b.txt", "c.txt"]);
+    let groups = env.json(&["matches"]);
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    let texts: Vec<&str> = groups[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts.iter().all(|t| t.contains("victims")), "{texts:?}");
+}
