@@ -111,11 +111,16 @@ pub struct Added {
     /// The server answered 304 Not Modified to a conditional re-fetch.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub not_modified: bool,
+    /// Already stored bytes whose object was missing or damaged: these restored it, and
+    /// what is derived from the text (quotations, matches, index) was made again.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub restored: bool,
 }
 
 impl Added {
     /// A one-word summary: `added`, `new-version`, `recorded` (known bytes, a new
-    /// publication), `tracked` (known bytes at a new path, nothing else new), `updated`,
+    /// publication), `tracked` (known bytes at a new path, nothing else new), `restored`
+    /// (known bytes whose damaged or missing object these repaired), `updated`,
     /// `same-text` (a page's bytes changed, its article text did not) or `unchanged`.
     pub fn outcome(&self) -> &'static str {
         if self.same_text_bytes.is_some() {
@@ -124,6 +129,7 @@ impl Added {
         match (self.stored, self.version, self.previous) {
             (_, Some(_), Some(_)) => "new-version",
             (true, _, _) => "added",
+            (false, _, _) if self.restored => "restored",
             (false, _, _) if self.new_publication => "recorded",
             (false, _, _) if self.new_path => "tracked",
             (false, _, _) if self.metadata_updated => "updated",
@@ -232,6 +238,9 @@ struct Prepared {
     /// The object files were made durable by whoever prepared the document (see
     /// [`prepare_in_background`]), so the writer need not sync them again.
     durable: bool,
+    /// Whether an object file was written: the bytes are new to the store, or the file
+    /// was missing or damaged (no longer hashing to its id) and these bytes restored it.
+    wrote_object: bool,
 }
 
 /// Adds `inputs` to the store, reporting each document through `on_event`.
@@ -552,6 +561,7 @@ fn not_modified(store: &mut Store, record: &FetchRecord, doc: DocId) -> Result<A
         metadata_updated: false,
         same_text_bytes: None,
         not_modified: true,
+        restored: false,
     })
 }
 
@@ -794,6 +804,7 @@ fn prepare(
         }
     };
     let io = |path: PathBuf| move |source| AddError::Io { path, source };
+    let mut wrote_text = false;
     let (text, encoding, form, own) = if html {
         text::refuse_binary(&bytes).map_err(|source| AddError::Decode {
             path: PathBuf::from(&shown),
@@ -802,7 +813,7 @@ fn prepare(
         let (page, encoding) = text::html::decode(&bytes, charset.as_deref());
         let article = text::html::article(&page);
         let text_id = DocId::of_bytes(article.text.as_bytes());
-        objects
+        wrote_text = objects
             .write(&text_id, article.text.as_bytes())
             .map_err(io(objects.path(&text_id)))?;
         let form = DocForm {
@@ -845,8 +856,9 @@ fn prepare(
     let meta = meta.overlay(cli_meta);
     let quotes = quotations(&text, &meta);
     let id = DocId::of_bytes(&bytes);
-    objects.write(&id, &bytes).map_err(io(objects.path(&id)))?;
+    let wrote = objects.write(&id, &bytes).map_err(io(objects.path(&id)))?;
     Ok(Prepared {
+        wrote_object: wrote || wrote_text,
         id,
         shown,
         tracked,
@@ -1003,6 +1015,7 @@ fn flush(
                     metadata_updated: publication == PublicationChange::Updated,
                     same_text_bytes: None,
                     not_modified: false,
+                    restored: false,
                 },
             });
         }
@@ -1092,6 +1105,17 @@ fn flush(
                     };
                     tx.replace_quotes(&p.id, &fresh)?;
                 }
+            } else if p.wrote_object {
+                // Its object was missing or damaged: a repair that ran meanwhile found no
+                // text to derive from, and left it without quotations or index entries.
+                // They are made again from these bytes (replacing any that survived).
+                align_matches(tx, &mut found, AlignOn::Writer)?;
+                let rows = tx.replace_quotes(&p.id, &p.quotes)?;
+                find_matches(tx, &rows, &p.quotes, &p.grams, None, recent, &mut found)?;
+                if !crate::index::holds(tx, seq, &p.keys)? {
+                    keys.push((seq, &p.keys));
+                }
+                added.restored = true;
             }
             out.push(added);
         }
@@ -1150,6 +1174,7 @@ fn same_text(tx: &Tx<'_>, p: &Prepared) -> Result<Option<Staged>, store::Error> 
             metadata_updated: false,
             same_text_bytes: Some(p.id),
             not_modified: false,
+            restored: false,
         },
     }))
 }

@@ -61,6 +61,8 @@ fn a_hundred_thousand_unclosed_divs_are_read_in_linear_time() {
 }
 
 const DZHELAL: &str = "Putin promised to consider it, but nothing changed for three years";
+/// The opening words of the quotation holding it, as `prov quotes` lists them.
+const DZHELAL_WORDS: &str = "President Erdogan called Putin";
 
 fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
     let out = env.prov().args(args).output().expect("run prov");
@@ -183,6 +185,24 @@ fn a_damaged_object_is_never_evidence_and_adding_the_original_repairs_it() {
     assert_eq!(std::fs::read(&object).unwrap(), original, "repaired");
     let report = env.json(&["verify", DZHELAL]);
     assert_eq!(report[0]["verdict"], "exact");
+    env.ok(&["fsck"]);
+
+    // Damaged again, and a repair runs before the original is found: it has no text to
+    // extract from, so the document is left without quotations or index entries. Adding
+    // the original then restores those too, not only the bytes.
+    let quotes_before = env.ok(&["quotes", "--doc", &id[..12]]);
+    assert!(quotes_before.contains(DZHELAL_WORDS), "{quotes_before}");
+    std::fs::write(&object, &bytes).unwrap();
+    let (code, out, err) = run(&env, &["fsck", "--repair"]);
+    assert_eq!(code, 1, "the damage it could not repair: {out}{err}");
+    let (_, out, _) = run(&env, &["quotes", "--doc", &id[..12]]);
+    assert!(!out.contains(DZHELAL_WORDS), "{out}");
+    let added = env.ok(&["add", "seeds"]);
+    assert!(added.contains("restored"), "{added}");
+    assert_eq!(env.ok(&["quotes", "--doc", &id[..12]]), quotes_before);
+    let report = env.json(&["verify", DZHELAL]);
+    assert_eq!(report[0]["verdict"], "exact", "{report:?}");
+    assert_eq!(report[0]["documents"], 1, "listed once: {report:?}");
     env.ok(&["fsck"]);
 }
 

@@ -343,6 +343,9 @@ fn describe(added: &prov::ingest::Added) -> String {
         ),
         "recorded" => "already stored; recorded as another publication".to_owned(),
         "tracked" => "already stored; now also tracked at this path".to_owned(),
+        "restored" => {
+            "already stored, but its bytes were missing or damaged: restored, and its quotations extracted again".to_owned()
+        }
         "updated" => "unchanged; metadata updated".to_owned(),
         "same-text" => format!(
             "unchanged article text; the page's markup changed (bytes {} kept with this fetch)",

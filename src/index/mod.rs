@@ -116,6 +116,25 @@ pub fn add_keys(tx: &store::Tx<'_>, docs: &[(i64, &Keys)]) -> Result<(), store::
     Ok(())
 }
 
+/// Whether both posting indexes hold document row `doc` (stored with `keys`), or it waits
+/// to be indexed: then adding its keys again would list it twice. One key of each is
+/// looked up (a document's keys are written together).
+pub fn holds(tx: &store::Tx<'_>, doc: i64, keys: &Keys) -> Result<bool, store::Error> {
+    if tx.index_pending_holds(doc)? {
+        return Ok(true);
+    }
+    for index in Index::DOCUMENTS {
+        let Some(&key) = keys.get(index).first() else {
+            continue;
+        };
+        let found = tx.postings(index, &[key], usize::MAX)?;
+        if !found.first().is_some_and(|p| p.docs.contains(&doc)) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Documents with text worth indexing that a posting index holds nothing for (and that
 /// are not waiting to be indexed): what `prov fsck` reports as missing from it.
 pub fn unindexed(store: &Store) -> Result<Vec<(crate::model::DocId, Index)>, store::Error> {

@@ -92,85 +92,7 @@ impl Store {
     /// The documents (rows) holding each key of `index`, in the order given. A list
     /// longer than `cap` is counted, not read.
     pub fn postings(&self, index: Index, keys: &[u32], cap: usize) -> Result<Vec<Postings>> {
-        let db = self.db();
-        let segments = segments(db, index, None)?;
-        let mut out = vec![Postings::default(); keys.len()];
-        let mut apply = |segment: i64, at: usize, first: i64, data: &[u8]| -> Result<()> {
-            let first = u32::try_from(first)
-                .map_err(|_| corrupt(index, segment, format!("first key {first}")))?;
-            find_in_block(data, first, keys[at], &mut out[at], cap)
-                .map_err(|what| corrupt(index, segment, what))
-        };
-        match db.engine() {
-            // In process: one cached lookup per key and segment.
-            super::Engine::Sqlite => {
-                let block = format!(
-                    "SELECT first, data FROM {} WHERE segment = ?1 AND first <= ?2 \
-                     ORDER BY first DESC LIMIT 1",
-                    index.blocks()
-                );
-                for &(segment, ..) in &segments {
-                    for (at, f) in keys.iter().enumerate() {
-                        let row: Option<(i64, Vec<u8>)> =
-                            db.query_opt(&block, args![segment, f], |r| {
-                                Ok((r.get(0)?, r.get(1)?))
-                            })?;
-                        if let Some((first, data)) = row {
-                            apply(segment, at, first, &data)?;
-                        }
-                    }
-                }
-            }
-            // Over the network: the block of every (segment, key) pair in one statement
-            // per chunk of pairs, rather than a round trip each.
-            super::Engine::Postgres => {
-                let pairs: Vec<(i64, i64, i64)> = segments
-                    .iter()
-                    .flat_map(|&(segment, ..)| {
-                        keys.iter()
-                            .enumerate()
-                            .map(move |(at, &k)| (segment, at as i64, i64::from(k)))
-                    })
-                    .collect();
-                super::db::chunked(&pairs, |chunk| {
-                    let values: Vec<&dyn super::db::Param> = chunk
-                        .iter()
-                        .flat_map(|(s, at, k)| {
-                            [
-                                s as &dyn super::db::Param,
-                                at as &dyn super::db::Param,
-                                k as &dyn super::db::Param,
-                            ]
-                        })
-                        .collect();
-                    let sql = format!(
-                        "SELECT CAST(k.segment AS BIGINT), CAST(k.at AS BIGINT), b.first, b.data \
-                         FROM (VALUES {}) AS k(segment, at, key) CROSS JOIN LATERAL \
-                         (SELECT first, data FROM {} WHERE segment = CAST(k.segment AS BIGINT) \
-                          AND first <= CAST(k.key AS BIGINT) ORDER BY first DESC LIMIT 1) b",
-                        super::db::placeholders(chunk.len(), 3),
-                        index.blocks()
-                    );
-                    db.each(&sql, &values, |r| {
-                        let segment: i64 = r.get(0)?;
-                        let at = usize::try_from(r.get::<i64>(1)?)
-                            .ok()
-                            .filter(|&at| at < keys.len())
-                            .ok_or_else(|| corrupt(index, segment, "a lookup's position".into()))?;
-                        let data: Vec<u8> = r.get(3)?;
-                        apply(segment, at, r.get(2)?, &data)
-                    })
-                })?;
-            }
-        }
-        for p in &mut out {
-            if p.count > cap {
-                p.docs.clear();
-            } else {
-                p.docs.sort_unstable();
-            }
-        }
-        Ok(out)
+        postings(self.db(), index, keys, cap)
     }
 
     /// Every document row `index` holds postings for, reading (and so checking) every
@@ -736,6 +658,106 @@ impl Tx<'_> {
             db.execute("DELETE FROM shingles_pending WHERE doc = ?1", args![d])?;
         }
         Ok(())
+    }
+}
+
+/// The documents (rows) holding each key of `index`, in the order given (see
+/// [`Store::postings`]).
+fn postings(db: Sql<'_>, index: Index, keys: &[u32], cap: usize) -> Result<Vec<Postings>> {
+    let segments = segments(db, index, None)?;
+    let mut out = vec![Postings::default(); keys.len()];
+    let mut apply = |segment: i64, at: usize, first: i64, data: &[u8]| -> Result<()> {
+        let first = u32::try_from(first)
+            .map_err(|_| corrupt(index, segment, format!("first key {first}")))?;
+        find_in_block(data, first, keys[at], &mut out[at], cap)
+            .map_err(|what| corrupt(index, segment, what))
+    };
+    match db.engine() {
+        // In process: one cached lookup per key and segment.
+        super::Engine::Sqlite => {
+            let block = format!(
+                "SELECT first, data FROM {} WHERE segment = ?1 AND first <= ?2 \
+                 ORDER BY first DESC LIMIT 1",
+                index.blocks()
+            );
+            for &(segment, ..) in &segments {
+                for (at, f) in keys.iter().enumerate() {
+                    let row: Option<(i64, Vec<u8>)> =
+                        db.query_opt(&block, args![segment, f], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    if let Some((first, data)) = row {
+                        apply(segment, at, first, &data)?;
+                    }
+                }
+            }
+        }
+        // Over the network: the block of every (segment, key) pair in one statement
+        // per chunk of pairs, rather than a round trip each.
+        super::Engine::Postgres => {
+            let pairs: Vec<(i64, i64, i64)> = segments
+                .iter()
+                .flat_map(|&(segment, ..)| {
+                    keys.iter()
+                        .enumerate()
+                        .map(move |(at, &k)| (segment, at as i64, i64::from(k)))
+                })
+                .collect();
+            super::db::chunked(&pairs, |chunk| {
+                let values: Vec<&dyn super::db::Param> = chunk
+                    .iter()
+                    .flat_map(|(s, at, k)| {
+                        [
+                            s as &dyn super::db::Param,
+                            at as &dyn super::db::Param,
+                            k as &dyn super::db::Param,
+                        ]
+                    })
+                    .collect();
+                let sql = format!(
+                    "SELECT CAST(k.segment AS BIGINT), CAST(k.at AS BIGINT), b.first, b.data \
+                     FROM (VALUES {}) AS k(segment, at, key) CROSS JOIN LATERAL \
+                     (SELECT first, data FROM {} WHERE segment = CAST(k.segment AS BIGINT) \
+                      AND first <= CAST(k.key AS BIGINT) ORDER BY first DESC LIMIT 1) b",
+                    super::db::placeholders(chunk.len(), 3),
+                    index.blocks()
+                );
+                db.each(&sql, &values, |r| {
+                    let segment: i64 = r.get(0)?;
+                    let at = usize::try_from(r.get::<i64>(1)?)
+                        .ok()
+                        .filter(|&at| at < keys.len())
+                        .ok_or_else(|| corrupt(index, segment, "a lookup's position".into()))?;
+                    let data: Vec<u8> = r.get(3)?;
+                    apply(segment, at, r.get(2)?, &data)
+                })
+            })?;
+        }
+    }
+    for p in &mut out {
+        if p.count > cap {
+            p.docs.clear();
+        } else {
+            p.docs.sort_unstable();
+        }
+    }
+    Ok(out)
+}
+
+impl Tx<'_> {
+    /// [`Store::postings`], as this transaction sees the index.
+    pub fn postings(&self, index: Index, keys: &[u32], cap: usize) -> Result<Vec<Postings>> {
+        postings(self.db(), index, keys, cap)
+    }
+
+    /// Whether document row `doc` waits to be indexed.
+    pub fn index_pending_holds(&self, doc: i64) -> Result<bool> {
+        Ok(self
+            .db()
+            .query_opt(
+                "SELECT 1 FROM shingles_pending WHERE doc = ?1",
+                args![doc],
+                |r| r.get::<i64>(0),
+            )?
+            .is_some())
     }
 }
 
