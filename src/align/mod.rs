@@ -325,6 +325,11 @@ pub fn best_passage(query: &Query, doc: &Document<'_>) -> Option<Passage> {
     if query.is_empty() || doc.words.is_empty() || query.words.len() > MAX_QUERY_WORDS {
         return None;
     }
+    best_words(query, doc).map(|p| same_currencies(query, doc, p))
+}
+
+/// [`best_passage`], judged on the words alone.
+fn best_words(query: &Query, doc: &Document<'_>) -> Option<Passage> {
     let whole = whole_passage(query, doc);
     if query.is_elided() {
         // The source may print the ellipsis (or the brackets) itself: then the quotation
@@ -340,6 +345,99 @@ pub fn best_passage(query: &Query, doc: &Document<'_>) -> Option<Passage> {
         }
     }
     whole
+}
+
+/// Currency signs: words leave them out, yet "$1,400" and "£1,400" are different sums.
+fn is_currency(c: char) -> bool {
+    matches!(
+        c,
+        '$' | '¢' | '£' | '¤' | '¥' | '֏' | '؋' | '฿' | '₠'
+            ..='₿' | '﷼' | '﹩' | '＄' | '￠' | '￡' | '￥' | '￦'
+    )
+}
+
+/// A passage found verbatim or normalised whose currency signs are not the quotation's
+/// ("the extra $1,400" against "the extra £1,400") is altered: the words match, the sum
+/// does not. A sign just outside the passage counts when the quotation has one there.
+fn same_currencies(query: &Query, doc: &Document<'_>, mut p: Passage) -> Passage {
+    if !matches!(p.verdict, Verdict::Exact | Verdict::Normalized) {
+        return p;
+    }
+    let q = query.text.as_str();
+    let signs = |s: &str| s.chars().filter(|&c| is_currency(c)).collect::<String>();
+    let mut range = p.range.clone();
+    let before_first_word = |s: &str| {
+        s.chars()
+            .take_while(|c| !c.is_alphanumeric())
+            .any(is_currency)
+    };
+    let after_last_word = |s: &str| {
+        s.chars()
+            .rev()
+            .take_while(|c| !c.is_alphanumeric())
+            .any(is_currency)
+    };
+    if before_first_word(q) {
+        let head = &doc.text[..range.start];
+        let run = head.len() - head.trim_end_matches(is_currency).len();
+        range.start -= run;
+    }
+    if after_last_word(q) {
+        let tail = &doc.text[range.end..];
+        range.end += tail.len() - tail.trim_start_matches(is_currency).len();
+    }
+    let source = &doc.text[range.clone()];
+    if signs(q) == signs(source) {
+        return p;
+    }
+    p.verdict = Verdict::Altered;
+    p.range = range;
+    p.diff = word_diff(&doc.text[p.range.clone()], q);
+    p
+}
+
+/// A word diff of the source's `source` against the quotation's `quote`, as written
+/// (words split at whitespace).
+fn word_diff(source: &str, quote: &str) -> Vec<Change> {
+    let a: Vec<&str> = source.split_whitespace().collect();
+    let b: Vec<&str> = quote.split_whitespace().collect();
+    let mut out: Vec<Change> = Vec::new();
+    let mut push = |op: DiffOp, words: &[&str]| {
+        if words.is_empty() {
+            return;
+        }
+        let text = words.join(" ");
+        match out.last_mut() {
+            Some(last) if last.op == op => {
+                last.text.push(' ');
+                last.text.push_str(&text);
+            }
+            _ => out.push(Change { op, text }),
+        }
+    };
+    for step in similar::capture_diff_slices(Algorithm::Myers, &a, &b) {
+        match step {
+            Step::Equal { old_index, len, .. } => {
+                push(DiffOp::Equal, &a[old_index..old_index + len]);
+            }
+            Step::Delete {
+                old_index, old_len, ..
+            } => push(DiffOp::Delete, &a[old_index..old_index + old_len]),
+            Step::Insert {
+                new_index, new_len, ..
+            } => push(DiffOp::Insert, &b[new_index..new_index + new_len]),
+            Step::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                push(DiffOp::Delete, &a[old_index..old_index + old_len]);
+                push(DiffOp::Insert, &b[new_index..new_index + new_len]);
+            }
+        }
+    }
+    out
 }
 
 /// Whether words `doc` share enough of words `query` (counted with repeats) for a passage
@@ -1395,6 +1493,35 @@ mod tests {
             .map(|c| c.text.as_str())
             .collect();
         assert_eq!(left, ["screaming. People"]);
+    }
+
+    #[test]
+    fn another_currency_is_another_sum() {
+        let doc = "He said that's the extra £1,400 a year families would pay, and $20 more.";
+        let d = Document::new(doc);
+        let p = best_passage(&Query::new("that's the extra $1,400 a year"), &d).unwrap();
+        assert_eq!(p.verdict, Verdict::Altered, "{:?}", p.diff);
+        assert!(
+            p.diff.contains(&Change {
+                op: DiffOp::Delete,
+                text: "£1,400".into()
+            }) && p.diff.contains(&Change {
+                op: DiffOp::Insert,
+                text: "$1,400".into()
+            }),
+            "{:?}",
+            p.diff
+        );
+        for same in [
+            "that's the extra £1,400 a year",
+            "£1,400 a year",
+            "and $20 more",
+        ] {
+            let p = best_passage(&Query::new(same), &d).unwrap();
+            assert_eq!(p.verdict, Verdict::Exact, "{same}: {:?}", p.diff);
+        }
+        let p = best_passage(&Query::new("€1,400 a year"), &d).unwrap();
+        assert_eq!(p.verdict, Verdict::Altered, "{:?}", p.diff);
     }
 
     #[test]
