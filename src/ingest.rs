@@ -925,6 +925,8 @@ fn flush(
         // Metadata this batch changes and writes below, for the same bytes again in it.
         let mut seen: rustc_hash::FxHashMap<DocId, (i64, Metadata)> = Default::default();
         let mut keys = Vec::new();
+        // Documents this batch stores first: the same bytes again in it restore nothing.
+        let mut born: rustc_hash::FxHashSet<DocId> = Default::default();
         for p in batch.iter() {
             if let Some(same) = same_text(tx, p)? {
                 staged.push(same);
@@ -940,12 +942,16 @@ fn flush(
                     let seq =
                         tx.insert_document(&p.id, p.size, &p.encoding, &now, &p.meta, &p.form)?;
                     keys.push((seq, &p.keys));
+                    born.insert(p.id);
                     (seq, p.meta.clone(), None)
                 }
                 Some((seq, old)) => {
                     // Language and interview roles belong to the bytes, whoever published
-                    // them; outlet, date and title belong to each publication (below).
-                    let merged = old.clone().overlay(&p.meta);
+                    // them; outlet, date and title belong to each publication (below), so
+                    // another outlet's title for the same bytes changes neither what the
+                    // document says nor who speaks in it.
+                    let mut merged = old.clone().overlay(&p.meta);
+                    merged.title.clone_from(&old.title);
                     let changed = hints(&merged) != hints(&old) || merged.lang != old.lang;
                     (seq, merged, changed.then_some(old))
                 }
@@ -1103,9 +1109,19 @@ fn flush(
                     } else {
                         reextract(tx, objects, &p.id, &meta)?
                     };
-                    tx.replace_quotes(&p.id, &fresh)?;
+                    // The quotations made again join their reprints' groups again.
+                    let rows = tx.replace_quotes(&p.id, &fresh)?;
+                    find_matches(
+                        tx,
+                        &rows,
+                        &fresh,
+                        &quote_grams(&fresh),
+                        None,
+                        recent,
+                        &mut found,
+                    )?;
                 }
-            } else if p.wrote_object {
+            } else if p.wrote_object && added.same_text_bytes.is_none() && !born.contains(&p.id) {
                 // Its object was missing or damaged: a repair that ran meanwhile found no
                 // text to derive from, and left it without quotations or index entries.
                 // They are made again from these bytes (replacing any that survived).

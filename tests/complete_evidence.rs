@@ -569,3 +569,41 @@ fn matches_keep_a_stock_phrase_said_by_two_people_apart() {
     assert_eq!(texts.len(), 2, "{texts:?}");
     assert!(texts.iter().all(|t| t.contains("victims")), "{texts:?}");
 }
+
+#[test]
+fn another_outlets_copy_of_the_same_bytes_keeps_the_groups_and_changes_nothing_twice() {
+    let env = Env::new();
+    let quote = "We will rebuild every school in the valley before the winter comes";
+    env.write(
+        "b/two.txt",
+        format!("The mayor spoke on Monday.\n\n“{quote},” she said.\n"),
+    );
+    env.write(
+        "a/one.txt",
+        format!("A report.\n\n“{quote},” the mayor said.\n"),
+    );
+    env.ok(&["add", "b/two.txt"]);
+    env.ok(&["add", "a/one.txt"]);
+    let members = |env: &Env| -> usize {
+        env.json(&["matches"])
+            .iter()
+            .map(|g| g["members"].as_array().unwrap().len())
+            .sum()
+    };
+    assert_eq!(members(&env), 2);
+    // The same bytes published by another outlet, under another title.
+    env.write(
+        "c/copy.txt",
+        format!("A report.\n\n“{quote},” the mayor said.\n"),
+    );
+    env.write(
+        "c/copy.txt.meta.toml",
+        "outlet = \"Valley Post\"\npublished = 2024-03-02\ntitle = \"Schools to be rebuilt\"\n",
+    );
+    let out = env.ok(&["add", "c/copy.txt"]);
+    assert!(out.contains("another publication"), "{out}");
+    assert_eq!(members(&env), 2, "the group keeps both quotations");
+    let again = env.ok(&["add", "c/copy.txt", "a/one.txt"]);
+    assert_eq!(again.matches("unchanged").count(), 2, "{again}");
+    assert_eq!(members(&env), 2);
+}
