@@ -257,3 +257,28 @@ fn a_wacz_package_is_read_through_its_warcs() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("broken.wacz") && err.contains("zip"), "{err}");
 }
+
+#[test]
+fn credentials_in_a_captured_url_are_never_stored() {
+    let env = Env::new();
+    let page = b"<html><head><title>T</title></head><body><p>\"We will not move,\" the mayor said on Tuesday in the town hall.</p></body></html>";
+    let bytes = response(
+        "https://carol:Pa55word@courier.example/news/private",
+        "2019-03-03T00:00:00Z",
+        "200 OK\r\nContent-Type: text/html; charset=utf-8",
+        page,
+    );
+    let path = env.write("creds.warc", bytes);
+    let out = env.ok(&["add", path.to_str().unwrap()]);
+    assert!(!out.contains("Pa55word"), "{out}");
+    let log = env.ok(&["--json", "log"]);
+    assert!(!log.contains("Pa55word") && !log.contains("carol"), "{log}");
+    assert!(
+        log.contains("https://courier.example/news/private"),
+        "{log}"
+    );
+    // A directory store's database file (a PostgreSQL store has none here).
+    if let Ok(db) = std::fs::read(env.path().join(".prov/prov.db")) {
+        assert!(!db.windows(8).any(|w| w == b"Pa55word"));
+    }
+}

@@ -198,7 +198,10 @@ fn read_warc<E, R: BufRead>(
             Err(message) => each(Item::Damaged(ArchiveError::Capture {
                 record: record.number,
                 offset: record.offset,
-                url: record.header("WARC-Target-URI").unwrap_or("?").to_owned(),
+                url: crate::model::without_credentials(
+                    record.header("WARC-Target-URI").unwrap_or("?"),
+                )
+                .into_owned(),
                 message,
             }))
             .map_err(ReadError::Stopped)?,
@@ -211,7 +214,8 @@ fn page(record: &Record, limit: u64) -> Result<Option<Capture>, String> {
     let Some(url) = record.header("WARC-Target-URI") else {
         return Ok(None);
     };
-    let url = url.trim_matches(['<', '>']).to_owned();
+    // Credentials in a captured URL are never stored (as for URLs fetched or given).
+    let url = crate::model::without_credentials(url.trim_matches(['<', '>'])).into_owned();
     let captured_at = match record.header("WARC-Date") {
         Some(d) => rfc3339(d).ok_or_else(|| format!("WARC-Date {d:?} is not a date"))?,
         None => return Err("no WARC-Date".into()),

@@ -281,6 +281,15 @@ impl<R: BufRead> WarcReader<R> {
             self.resync().map_err(|e| self.io(offset, e))?;
             return Err(Damage::Record(e));
         }
+        // Read on past the record before handing it out: a compressed archive checks each
+        // gzip member's checksum at the member's end, which a record of its own (as WARC
+        // writers make them) has just reached. Bytes that fail it are never evidence.
+        if let Err(e) = self.r.fill_buf() {
+            return Err(Damage::Fatal(self.damaged(
+                offset,
+                format!("its compressed bytes are damaged ({e}); it was not added"),
+            )));
+        }
         Ok(Some(Record {
             number: self.number,
             offset,
@@ -396,6 +405,45 @@ mod tests {
             got[1].as_ref().unwrap_err().contains("cut short"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn a_record_whose_gzip_member_fails_its_checksum_is_not_handed_out() {
+        use std::io::Write;
+        let gz = |bytes: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        };
+        let good = gz(&record(
+            "response",
+            "https://a.example/",
+            b"the desperate bid",
+        ));
+        let mut bad = gz(&record(
+            "response",
+            "https://b.example/",
+            b"the desperate bid",
+        ));
+        // Stored (level 0) deflate: the words are there as they are; change them, not the
+        // checksum in the member's trailer.
+        let at = bad.windows(9).position(|w| w == b"desperate").unwrap();
+        bad[at..at + 9].copy_from_slice(b"generous ");
+        let bytes = [good.clone(), bad, good].concat();
+        let mut r = WarcReader::new(
+            std::io::BufReader::new(flate2::read::MultiGzDecoder::new(&bytes[..])),
+            1 << 20,
+        );
+        let first = r.next_record().unwrap().unwrap();
+        assert_eq!(first.header("WARC-Target-URI"), Some("https://a.example/"));
+        match r.next_record() {
+            Err(Damage::Fatal(e)) => assert!(e.to_string().contains("damaged"), "{e}"),
+            Err(Damage::Record(e)) => panic!("{e}"),
+            Ok(r) => panic!(
+                "the damaged record was handed out: {:?}",
+                r.map(|r| r.block)
+            ),
+        }
     }
 
     #[test]
