@@ -409,6 +409,7 @@ pub fn add(
     if chunks.len() > 1 {
         store.refresh_statistics()?;
     }
+    crate::index::compact_after(store, summary.added.iter().filter(|a| a.stored).count())?;
     Ok(summary)
 }
 

@@ -36,10 +36,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let cutoff = cutoff
         .format(&time::format_description::well_known::Rfc3339)
         .map_err(|e| CommandError::new(format!("gc: cannot state the cutoff time: {e}")))?;
-    let report = store.gc(&GcOptions {
+    let mut report = store.gc(&GcOptions {
         cutoff,
         dry_run: args.dry_run,
     })?;
+    if !args.dry_run {
+        report.index_segments_merged = store.compact_indexes()?;
+    }
     if out.json {
         out.json_line(&report)?;
         return Ok(exit::SUCCESS);
@@ -66,6 +69,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         report.objects_deleted - report.unreferenced_deleted,
         report.unreferenced_deleted
     )?;
+    if report.index_segments_merged > 0 {
+        writeln!(
+            out,
+            "merged {} index segments into one per index (fewer reads per lookup)",
+            report.index_segments_merged
+        )?;
+    }
     if report.waiting > 0 {
         note(format!(
             "{} removed document{} inside the {}-day grace period kept (`--grace 0` deletes them now)",

@@ -80,6 +80,8 @@ pub struct GcReport {
     /// Unreferenced objects kept: written inside the grace period, or in an objects
     /// table, which records no write time.
     pub unreferenced_kept: u64,
+    /// Posting-index segments merged into one per index (none on a dry run).
+    pub index_segments_merged: usize,
     pub dry_run: bool,
 }
 
