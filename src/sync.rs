@@ -190,7 +190,20 @@ pub fn transfer(
     }
     // Every version of every source that `to` lacks, in order, in one transaction;
     // versions of documents left behind wait for a later run.
-    let left: rustc_hash::FxHashSet<DocId> = out.skipped.iter().map(|s| s.id).collect();
+    // Documents whose bytes `prov gc` deleted stay behind too: no version may name a
+    // document the other store does not hold.
+    let purged: Vec<i64> = purged.into_iter().collect();
+    let left: rustc_hash::FxHashSet<DocId> = out
+        .skipped
+        .iter()
+        .map(|s| s.id)
+        .chain(
+            from.document_ids(&purged)
+                .map_err(read)?
+                .into_iter()
+                .map(|(_, id, _)| id),
+        )
+        .collect();
     let mut histories = Vec::new();
     for source in from.sources().map_err(read)? {
         let versions = from.versions(&source).map_err(read)?;

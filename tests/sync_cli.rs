@@ -274,3 +274,53 @@ fn bytes_kept_with_a_refetch_travel_with_their_fetch() {
     assert_eq!(a.objects(), c.objects());
     c.ok(&["fsck"]);
 }
+
+#[test]
+fn a_remotes_password_is_never_shown() {
+    let a = Env::new();
+    // A port nothing listens on: nothing here may need the server.
+    let url = "postgres://ann:s3cret@127.0.0.1:9/prov?sslmode=disable&password=0ther";
+    let added = a.ok(&["--json", "remote", "add", "team", url]);
+    let listed = a.ok(&["remote"]);
+    let json = a.ok(&["--json", "remote"]);
+    let (code, out, err) = run(&a, &["push", "team"]);
+    assert_ne!(code, 0);
+    for shown in [&added, &listed, &json, &out, &err] {
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("0ther"),
+            "{shown}"
+        );
+    }
+    assert!(
+        listed.contains("postgres://ann@127.0.0.1:9/prov?sslmode=disable"),
+        "{listed}"
+    );
+    assert!(err.contains("team"), "{err}");
+}
+
+#[test]
+fn a_removed_document_whose_bytes_gc_deleted_stays_behind_without_stopping_a_clone() {
+    let a = Env::new();
+    a.write(
+        "notes/kept.txt",
+        "“We will never sign this agreement in its present form,” the minister said.\n",
+    );
+    a.write(
+        "notes/wrong.txt",
+        "“Nothing changed for three years,” the activist said on Monday.\n",
+    );
+    a.ok(&["add", "notes"]);
+    a.ok(&["rm", "notes/wrong.txt", "--reason", "not a source"]);
+    a.ok(&["gc", "--grace", "0"]);
+    let dest = Env::bare();
+    let moved = &a.json(&["clone", &a.name(), &dest.name()])[0];
+    assert_eq!(moved["documents"], 1, "{moved}");
+    assert_eq!(moved["skipped"].as_array().unwrap().len(), 0, "{moved}");
+    dest.ok(&["fsck"]);
+    let log = dest.ok(&["log"]);
+    assert!(
+        log.contains("kept.txt") && !log.contains("wrong.txt"),
+        "{log}"
+    );
+    assert_moved_nothing(&a.json(&["push", &dest.name()])[0]);
+}

@@ -40,10 +40,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         None => {
             let remotes = store.remotes()?;
             for r in &remotes {
+                // Passwords stay in the store's own table, never on a screen or in a log.
+                let shown = Location::parse(std::ffi::OsStr::new(&r.url)).to_string();
                 if out.json {
-                    out.json_line(r)?;
+                    out.json_line(&json!({ "name": r.name, "url": shown }))?;
                 } else {
-                    writeln!(out, "{}\t{}", r.name, r.url)?;
+                    writeln!(out, "{}\t{shown}", r.name)?;
                 }
             }
         }

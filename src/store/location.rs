@@ -57,7 +57,8 @@ impl fmt::Display for Location {
     }
 }
 
-/// A URL with the password of its user part removed, for messages and listings.
+/// A URL with its passwords removed, for messages and listings: the password of its
+/// user part and any `password=` parameter of its query.
 pub fn redact(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_owned();
@@ -65,20 +66,31 @@ pub fn redact(url: &str) -> String {
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let authority = &rest[..authority_end];
+    let mut out = url[..scheme_end + 3].to_owned();
     match authority.rfind('@') {
         Some(at) => {
-            let user = &authority[..at];
-            let user = user.split(':').next().unwrap_or("");
-            format!(
-                "{}{}@{}{}",
-                &url[..scheme_end + 3],
-                user,
-                &authority[at + 1..],
-                &rest[authority_end..]
-            )
+            out.push_str(authority[..at].split(':').next().unwrap_or(""));
+            out.push_str(&authority[at..]);
         }
-        None => url.to_owned(),
+        None => out.push_str(authority),
     }
+    let tail = &rest[authority_end..];
+    match tail.split_once('?') {
+        Some((path, query)) => {
+            out.push_str(path);
+            out.push('?');
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|p| !p.to_ascii_lowercase().starts_with("password="))
+                .collect();
+            out.push_str(&kept.join("&"));
+            if out.ends_with('?') {
+                out.pop();
+            }
+        }
+        None => out.push_str(tail),
+    }
+    out
 }
 
 #[cfg(test)]
@@ -111,6 +123,11 @@ mod tests {
             redact("postgres://db.example/prov"),
             "postgres://db.example/prov"
         );
+        assert_eq!(
+            redact("postgres://ann@h/prov?password=s3cr&sslmode=disable"),
+            "postgres://ann@h/prov?sslmode=disable"
+        );
+        assert_eq!(redact("postgres://h/prov?Password=x"), "postgres://h/prov");
         assert_eq!(
             Location::Postgres("postgresql://a:b@h/d".into()).to_string(),
             "postgresql://a@h/d"
