@@ -130,7 +130,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 doc.id.short(),
                 short_date(doc.meta.published.as_deref()),
                 outlet,
-                doc.meta.title.as_deref().unwrap_or("-"),
+                // Untitled text files are known by where they came from.
+                doc.meta
+                    .title
+                    .as_deref()
+                    .or_else(|| doc
+                        .publications
+                        .iter()
+                        .find_map(|p| p.source.as_ref())
+                        .map(|s| s.locator.as_str()))
+                    .unwrap_or("-"),
             )?;
         }
     }
