@@ -992,7 +992,11 @@ fn flush(
                 },
             )?;
             let change = match &source {
-                Some(s) => tx.append_version(s, &p.id, &now)?,
+                // A web archive's capture takes its place in time among the versions.
+                Some(s) => match p.fetch.as_ref().filter(|f| f.archive.is_some()) {
+                    Some(capture) => tx.insert_version_at(s, &p.id, &capture.fetched_at)?,
+                    None => tx.append_version(s, &p.id, &now)?,
+                },
                 None => None,
             };
             let new_path = match &p.tracked {

@@ -282,3 +282,52 @@ fn credentials_in_a_captured_url_are_never_stored() {
         assert!(!db.windows(8).any(|w| w == b"Pa55word"));
     }
 }
+
+#[test]
+fn captures_become_versions_in_capture_order_whatever_order_they_are_added_in() {
+    let env = Env::new();
+    let url = "https://courier.example/news/tatar";
+    let head = "200 OK\r\nContent-Type: text/html; charset=utf-8";
+    let first = ARTICLE.replace("NONCE", "");
+    let edited = first.replace("three years", "four years");
+    let newer = env.write(
+        "newer.warc",
+        response(url, "2019-06-01T00:00:00Z", head, edited.as_bytes()),
+    );
+    let older = env.write(
+        "older.warc",
+        response(url, "2019-03-03T00:00:00Z", head, first.as_bytes()),
+    );
+    let versions = |env: &Env| -> Vec<(String, String)> {
+        env.json(&["log", "--versions", url])
+            .iter()
+            .map(|v| {
+                (
+                    v["id"].as_str().unwrap().to_owned(),
+                    v["added_at"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let a = &env.json(&["add", newer.to_str().unwrap()])[0];
+    let b = &env.json(&["add", older.to_str().unwrap()])[0];
+    let want = vec![
+        (
+            b["id"].as_str().unwrap().to_owned(),
+            "2019-03-03T00:00:00Z".to_owned(),
+        ),
+        (
+            a["id"].as_str().unwrap().to_owned(),
+            "2019-06-01T00:00:00Z".to_owned(),
+        ),
+    ];
+    assert_eq!(versions(&env), want);
+    // Adding either archive again makes no version: nothing was edited.
+    env.ok(&["add", newer.to_str().unwrap()]);
+    env.ok(&["add", older.to_str().unwrap()]);
+    assert_eq!(versions(&env), want);
+    // The current text is the later capture's: the earlier one is superseded.
+    let verified = env.json(&["verify", "nothing changed for four years"]);
+    assert_eq!(verified[0]["verdict"], "exact", "{verified:?}");
+    env.ok(&["fsck"]);
+}

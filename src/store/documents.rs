@@ -927,6 +927,76 @@ impl Tx<'_> {
         Ok(Some((seq as u32, previous)))
     }
 
+    /// Records that `source` held `id` at `at` (RFC 3339 UTC), a time that may lie before
+    /// versions already recorded: a web archive's capture, or a version brought from
+    /// another store. Versions stay in time order whatever order they arrive in, so adding
+    /// captures again, or older captures after newer ones, never makes fake edits: the same
+    /// document as the version before it is no new version, and the same document as the
+    /// version after it moves that version's time earlier. Returns the new version's
+    /// number and the document before it, as [`Tx::append_version`] does.
+    pub fn insert_version_at(
+        &self,
+        source: &SourceRef,
+        id: &DocId,
+        at: &str,
+    ) -> Result<Option<(u32, Option<DocId>)>> {
+        let tx = self.db();
+        tx.execute(
+            "INSERT INTO sources (kind, locator) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            args![source.kind.as_str(), source.locator],
+        )?;
+        let sid: i64 = tx.query_one(
+            "SELECT id FROM sources WHERE kind = ?1 AND locator = ?2",
+            args![source.kind.as_str(), source.locator],
+            |r| r.get(0),
+        )?;
+        let before: Option<(i64, String)> = tx.query_opt(
+            "SELECT seq, doc_id FROM versions WHERE source_id = ?1 AND added_at <= ?2 \
+             ORDER BY seq DESC LIMIT 1",
+            args![sid, at],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let hex = id.to_hex();
+        if before.as_ref().is_some_and(|(_, doc)| *doc == hex) {
+            return Ok(None);
+        }
+        let seq = before.as_ref().map_or(1, |(seq, _)| seq + 1);
+        let after: Option<String> = tx.query_opt(
+            "SELECT doc_id FROM versions WHERE source_id = ?1 AND seq = ?2",
+            args![sid, seq],
+            |r| r.get(0),
+        )?;
+        if after.as_deref() == Some(hex.as_str()) {
+            tx.execute(
+                "UPDATE versions SET added_at = ?3 WHERE source_id = ?1 AND seq = ?2",
+                args![sid, seq, at],
+            )?;
+            return Ok(None);
+        }
+        if after.is_some() {
+            // Later versions move up one, by way of numbers far above any in use, so that
+            // no two rows share a number on the way.
+            const AWAY: i64 = 1 << 40;
+            tx.execute(
+                "UPDATE versions SET seq = seq + ?3 WHERE source_id = ?1 AND seq >= ?2",
+                args![sid, seq, AWAY],
+            )?;
+            tx.execute(
+                "UPDATE versions SET seq = seq - ?2 WHERE source_id = ?1 AND seq >= ?2",
+                args![sid, AWAY - 1],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO versions (source_id, seq, doc_id, added_at) VALUES (?1, ?2, ?3, ?4)",
+            args![sid, seq, hex, at],
+        )?;
+        let previous = match before {
+            Some((_, doc)) => Some(parse_id(&doc)?),
+            None => None,
+        };
+        Ok(Some((seq as u32, previous)))
+    }
+
     /// Records that the file at `path` held `id` when it was last added. Returns whether
     /// the path did not hold `id` before.
     pub fn track_path(&self, path: &str, id: &DocId, added_at: &str) -> Result<bool> {
@@ -948,8 +1018,9 @@ impl Tx<'_> {
     }
 
     /// Records a version of `source` brought from another store: `id`, recorded there at
-    /// `added_at`, becomes the newest version unless this store has that version (the same
-    /// document recorded at the same time) already. Returns whether it was added.
+    /// `added_at`, takes its place in time among this store's versions unless this store
+    /// has that version (the same document recorded at the same time) already. Returns
+    /// whether it was added.
     pub fn import_version(&self, source: &SourceRef, id: &DocId, added_at: &str) -> Result<bool> {
         let tx = self.db();
         let known: Option<i64> = tx.query_opt(
@@ -961,7 +1032,7 @@ impl Tx<'_> {
         if known.is_some() {
             return Ok(false);
         }
-        Ok(self.append_version(source, id, added_at)?.is_some())
+        Ok(self.insert_version_at(source, id, added_at)?.is_some())
     }
 
     /// Records a fetch unless this store has the same one (the same URL, answer and time):
@@ -1069,6 +1140,56 @@ mod tests {
             &Metadata::default(),
             &DocForm::default(),
         )
+    }
+
+    #[test]
+    fn versions_recorded_at_a_time_keep_time_order() {
+        let (_dir, mut store) = testing::store();
+        let source = SourceRef {
+            kind: SourceKind::Url,
+            locator: "https://example.com/a".to_owned(),
+        };
+        let [a, b, c] = [b"a", b"b", b"c"].map(|x| DocId::of_bytes(x));
+        store
+            .write(|tx| -> Result<_> {
+                for x in [b"a", b"b", b"c"] {
+                    insert(tx, x)?;
+                }
+                assert_eq!(
+                    tx.insert_version_at(&source, &c, "2020-03")?,
+                    Some((1, None))
+                );
+                assert_eq!(
+                    tx.insert_version_at(&source, &a, "2020-01")?,
+                    Some((1, None))
+                );
+                // Between the two: the later one moves up.
+                assert_eq!(
+                    tx.insert_version_at(&source, &b, "2020-02")?,
+                    Some((2, Some(a)))
+                );
+                // Seen again, or seen later still unchanged: no version.
+                assert_eq!(tx.insert_version_at(&source, &b, "2020-02")?, None);
+                assert_eq!(tx.insert_version_at(&source, &b, "2020-02-15")?, None);
+                // Seen earlier than recorded: the version's time moves earlier.
+                assert_eq!(tx.insert_version_at(&source, &c, "2020-02-20")?, None);
+                Ok(())
+            })
+            .unwrap();
+        let got: Vec<(u32, DocId, String)> = store
+            .versions(&source)
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.seq, v.doc, v.added_at))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, a, "2020-01".to_owned()),
+                (2, b, "2020-02".to_owned()),
+                (3, c, "2020-02-20".to_owned())
+            ]
+        );
     }
 
     #[test]
