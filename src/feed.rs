@@ -92,7 +92,11 @@ pub fn parse(bytes: &[u8], url: &str) -> Result<Feed, FeedError> {
                 .iter()
                 .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
                 .or_else(|| entry.links.first())
-                .map(|l| resolve(url, l.href.trim()))?;
+                .map(|l| l.href.trim())
+                // An RSS item without a link is found at its guid when that is a URL (a
+                // permalink, as the guid is unless it says otherwise).
+                .or_else(|| Some(entry.id.trim()).filter(|id| fetch::is_url(id)))
+                .and_then(|href| resolve(url, href))?;
             if !fetch::is_url(&link) {
                 return None;
             }
@@ -127,10 +131,24 @@ pub fn parse(bytes: &[u8], url: &str) -> Result<Feed, FeedError> {
 
 /// `href` made absolute against `base` (absolute, scheme-relative and root-relative
 /// links; others against the base's directory).
-fn resolve(base: &str, href: &str) -> String {
+fn resolve(base: &str, href: &str) -> Option<String> {
     if fetch::is_url(href) {
-        return href.to_owned();
+        return Some(href.to_owned());
     }
+    // Another scheme (mailto:, javascript:, file:, ftp:) names nothing prov fetches.
+    if let Some((scheme, _)) = href.split_once(':')
+        && scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    {
+        return None;
+    }
+    Some(resolve_relative(base, href))
+}
+
+fn resolve_relative(base: &str, href: &str) -> String {
     let (scheme, rest) = base.split_once("://").unwrap_or(("https", base));
     if let Some(h) = href.strip_prefix("//") {
         return format!("{scheme}://{h}");
@@ -215,13 +233,17 @@ pub fn poll(
         })
         .collect();
     let summary = ingest::add(store, inputs, options, on_event)?;
-    // Items whose page went in are seen; the others are tried again next time.
+    // Items whose page went in are seen; the others are tried again next time. Pages are
+    // reported by their URL as stored, without credentials.
     let added: std::collections::HashSet<&str> =
         summary.added.iter().map(|a| a.path.as_str()).collect();
     let done: Vec<(String, String)> = feed
         .items
         .iter()
-        .filter(|i| !seen.contains(&i.key) && added.contains(i.url.as_str()))
+        .filter(|i| {
+            !seen.contains(&i.key)
+                && added.contains(crate::model::without_credentials(&i.url).as_ref())
+        })
         .map(|i| (i.key.clone(), i.url.clone()))
         .collect();
     let record = &fetched.record;
@@ -300,10 +322,44 @@ mod tests {
     }
 
     #[test]
+    fn an_item_without_a_link_is_found_at_its_permalink_and_other_schemes_are_skipped() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>C</title>
+            <item><title>Guid only</title><guid>https://c.example/g</guid></item>
+            <item><title>Opaque guid</title><guid isPermaLink="false">abc-1</guid></item>
+            <item><title>Script</title><link>javascript:void(0)</link></item>
+            <item><title>Mail</title><link>mailto:desk@c.example</link></item>
+            </channel></rss>"#;
+        let feed = parse(rss, "https://c.example/feed.xml").unwrap();
+        let urls: Vec<&str> = feed.items.iter().map(|i| i.url.as_str()).collect();
+        assert_eq!(urls, ["https://c.example/g"]);
+        let atom = br#"<?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:f</id>
+            <updated>2025-01-01T00:00:00Z</updated>
+            <entry><title>E</title><id>https://a.example/e2</id>
+            <updated>2025-01-01T00:00:00Z</updated></entry></feed>"#;
+        let feed = parse(atom, "https://a.example/atom").unwrap();
+        assert_eq!(feed.items[0].url, "https://a.example/e2");
+    }
+
+    #[test]
     fn relative_links_resolve_against_the_feed() {
+        let resolve = |base, href| resolve(base, href).unwrap_or_default();
         assert_eq!(resolve("https://a.b/x/feed", "y"), "https://a.b/x/y");
         assert_eq!(resolve("https://a.b/x/feed", "/y"), "https://a.b/y");
         assert_eq!(resolve("https://a.b/x/feed", "//c.d/y"), "https://c.d/y");
         assert_eq!(resolve("https://a.b", "y"), "https://a.b/y");
+        for other in [
+            "javascript:void(0)",
+            "mailto:a@b.c",
+            "file:///etc/passwd",
+            "ftp://f.example/x",
+        ] {
+            assert_eq!(resolve("https://a.b/x/feed", other), "", "{other}");
+        }
+        // A colon later in a relative link is no scheme.
+        assert_eq!(
+            resolve("https://a.b/x/", "y?t=1:2"),
+            "https://a.b/x/y?t=1:2"
+        );
     }
 }

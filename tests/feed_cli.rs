@@ -227,3 +227,43 @@ fn a_feed_item_dates_the_page_that_gives_no_date_of_its_own() {
         "{versions:?}"
     );
 }
+
+#[test]
+fn a_json_feed_with_its_own_media_type_is_read_and_items_with_credentials_are_seen_once() {
+    let server = Server::start();
+    for n in 1..=2 {
+        server.set(&format!("/story/{n}"), Route::html(page(n, "twelve")));
+    }
+    let with_credentials = server
+        .url("/story/2")
+        .replacen("http://", "http://kim:s3cret@", 1);
+    let body = format!(
+        r#"{{"version": "https://jsonfeed.org/version/1.1", "title": "Courier",
+            "items": [{{"id": "1", "url": "{}"}}, {{"id": "2", "url": "{with_credentials}"}},
+                      {{"id": "3", "url": "javascript:void(0)"}}]}}"#,
+        server.url("/story/1")
+    );
+    server.set(
+        "/feed.json",
+        Route::Page {
+            status: 200,
+            content_type: "application/feed+json",
+            body: body.into_bytes(),
+        },
+    );
+    let env = Env::new();
+    let feed = server.url("/feed.json");
+    let (code, out, err) = run(&env, &["add", "--feed", &feed]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(env.json(&["log"]).len(), 2, "{out}{err}");
+    assert!(
+        !out.contains("s3cret") && !err.contains("s3cret"),
+        "{out}{err}"
+    );
+    // Polled again, no item is new: each page was fetched once.
+    let (code, out, err) = run(&env, &["watch", "--feeds-only"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("2 items, 0 new"), "{err}");
+    assert_eq!(server.requests("/story/1").len(), 1);
+    assert_eq!(server.requests("/story/2").len(), 1);
+}

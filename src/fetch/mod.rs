@@ -373,7 +373,10 @@ pub fn fetch_if_changed(
         let textual = m.starts_with("text/")
             || m == "application/xhtml+xml"
             || m == "application/xml"
-            || m.ends_with("+xml");
+            || m.ends_with("+xml")
+            // JSON Feed (application/feed+json) and other JSON: text, read as such.
+            || m == "application/json"
+            || m.ends_with("+json");
         if !textual {
             return Err(FetchError::NotText {
                 url: url.to_owned(),
