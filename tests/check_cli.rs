@@ -410,3 +410,32 @@ fn an_unreadable_draft_is_reported_and_the_others_are_still_checked() {
     // A quotation longer than prov aligns is skipped and counted, not an error.
     assert!(stderr.contains("1 too long"), "{stderr}");
 }
+
+#[test]
+fn an_unacknowledged_edit_is_still_reported_after_a_later_edit() {
+    let env = seeded_with_draft();
+    let path = edit_polozov_seed(&env);
+    env.ok(&["add", path]);
+    // A second, unrelated edit on top of the first.
+    let text = std::fs::read_to_string(env.path().join(path)).unwrap();
+    env.write(path, format!("{text}\nThis article was updated.\n"));
+    env.ok(&["add", path]);
+    assert_eq!(env.json(&["log", "--versions", path]).len(), 3);
+    let (code, out) = run(&env, &["check", "--sources", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.lines().count(), 1, "reported once: {out}");
+    assert!(out.contains("has finally happened"), "{out}");
+    // Acknowledging the newest version accepts every edit before it.
+    let newest = env.json(&["log", "--versions", path])[2]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    env.write(
+        "prov.toml",
+        format!(
+            "[check.acknowledged]\n\"{}\" = \"an update note was added\"\n",
+            &newest[..12]
+        ),
+    );
+    assert_eq!(run(&env, &["check", "--sources"]).0, 0);
+}

@@ -649,8 +649,8 @@ mod tests {
 
 /// Source drift: re-reads every tracked source file and re-fetches every fetched URL
 /// (recording a changed one as a new version), then, for every source with two or more
-/// versions, reports the stored quotations of the version before the newest that the
-/// newest no longer has (with the diff when a close passage remains). The state is the
+/// versions, reports the stored quotations of the versions since the last acknowledged one
+/// that the newest no longer has (with the diff when a close passage remains). The state is the
 /// store's versions, so an edit is reported on every run, whether `check --sources` or
 /// `prov add` recorded it and whether or not an earlier run was interrupted, until
 /// `[check.acknowledged]` in prov.toml names the new version. Findings name the source's
@@ -724,19 +724,31 @@ pub fn check_sources(
     }));
     for source in sources {
         let versions = store.versions(&source)?;
-        let [.., previous, newest] = versions.as_slice() else {
+        let Some((newest, earlier)) = versions.split_last() else {
             continue;
         };
-        if previous.doc == newest.doc || config.acknowledges(&newest.doc) {
+        if config.acknowledges(&newest.doc) {
             continue;
         }
-        findings.extend(drift(
-            store,
-            config,
-            &source.locator,
-            previous.doc,
-            newest.doc,
-        )?);
+        // Every version since the last one acknowledged (or the first) was quotable, and
+        // none of their edits was accepted: a quotation any of them printed that the
+        // newest lost is reported, once, however many edits came after it.
+        let since = earlier
+            .iter()
+            .rposition(|v| config.acknowledges(&v.doc))
+            .unwrap_or(0);
+        let mut reported: rustc_hash::FxHashSet<String> = Default::default();
+        let mut checked: rustc_hash::FxHashSet<DocId> = Default::default();
+        for old in &earlier[since..] {
+            if old.doc == newest.doc || !checked.insert(old.doc) {
+                continue;
+            }
+            for f in drift(store, config, &source.locator, old.doc, newest.doc)? {
+                if reported.insert(f.quote.clone()) {
+                    findings.push(f);
+                }
+            }
+        }
     }
     Ok(findings)
 }
