@@ -707,3 +707,69 @@ fn robots_txt_is_respected_and_one_site_is_asked_one_page_at_a_time() {
         "requests to one site {gap:?} apart"
     );
 }
+
+#[test]
+fn each_redirect_is_asked_of_its_own_site_and_a_page_moved_home_is_gone() {
+    let site = Server::start();
+    let other = Server::start();
+    other.set(
+        "/robots.txt",
+        Route::Page {
+            status: 200,
+            content_type: "text/plain",
+            body: b"User-agent: *\nDisallow: /private\n".to_vec(),
+        },
+    );
+    other.set("/private/memo", Route::html(PAGE_V1));
+    other.set("/news/open", Route::html(PAGE_V1));
+    site.set("/go", Route::Redirect(other.url("/private/memo")));
+    site.set("/open", Route::Redirect(other.url("/news/open")));
+    let env = Env::new();
+    // The site redirected to says no: nothing is asked of it, nothing stored.
+    let (code, _, err) = run(&env, &["add", &site.url("/go")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("robots.txt") && err.contains("/private/memo"),
+        "{err}"
+    );
+    assert!(other.requests("/private/memo").is_empty());
+    // Credentials written for one site are not sent to the site it redirects to.
+    let with_credentials = site
+        .url("/open")
+        .replacen("http://", "http://kim:s3cret@", 1);
+    let (code, _, err) = run(&env, &["add", &with_credentials]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        site.requests("/open")[0].contains("uthorization"),
+        "{:?}",
+        site.requests("/open")
+    );
+    assert!(
+        other
+            .requests("/news/open")
+            .iter()
+            .all(|r| !r.to_ascii_lowercase().contains("authorization")),
+        "{:?}",
+        other.requests("/news/open")
+    );
+
+    // An article that now redirects to the home page was taken down: no new version.
+    site.set("/news/story", Route::html(PAGE_V1));
+    site.set("/", Route::html(page_v2()));
+    let url = site.url("/news/story");
+    env.ok(&["add", &url]);
+    site.set("/news/story", Route::Redirect("/".into()));
+    let (code, _, err) = run(&env, &["add", &url]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("home page") && err.contains("taken down"),
+        "{err}"
+    );
+    assert_eq!(env.json(&["log", "--versions", &url]).len(), 1);
+    let (code, out, _) = run(&env, &["check", "--sources", "--format", "json"]);
+    assert_eq!(code, 0, "a warning by default: {out}");
+    assert!(
+        out.contains("unreachable-source") && out.contains("home page"),
+        "{out}"
+    );
+}

@@ -156,7 +156,9 @@ fn agent(options: &FetchOptions) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(options.timeout))
         .timeout_connect(Some(options.timeout.min(Duration::from_secs(10))))
-        .max_redirects(options.max_redirects)
+        // Followed one hop at a time by `fetch_if_changed`.
+        .max_redirects(0)
+        .max_redirects_will_error(false)
         .http_status_as_error(false)
         .user_agent(concat!("prov/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -213,6 +215,10 @@ pub enum FetchError {
     Tls { url: String, message: String },
     #[error("{url}: the body is larger than {limit} bytes; raise --max-size to accept it")]
     TooLarge { url: String, limit: u64 },
+    #[error(
+        "{url}: now redirects to the site's home page ({home}): the page was probably taken down; nothing was stored"
+    )]
+    MovedHome { url: String, home: String },
     #[error("{url}: more than {limit} redirects")]
     TooManyRedirects { url: String, limit: u32 },
     #[error(
@@ -321,18 +327,73 @@ pub fn fetch_if_changed(
     options.polite.wait_turn(&host_of(url));
     let agent = agent(options);
     let fail = |e: ureq::Error| classify(url, e, options);
-    let mut request = agent.get(url);
-    if let Some(auth) = &auth {
-        request = request.header("Authorization", auth);
-    }
-    if let Some(etag) = last.and_then(|l| l.etag.as_deref()) {
-        request = request.header("If-None-Match", etag);
-    }
-    if let Some(date) = last.and_then(|l| l.last_modified.as_deref()) {
-        request = request.header("If-Modified-Since", date);
-    }
-    let mut response = request.call().map_err(fail)?;
+    // Redirects are followed here, not by the client, so that each hop's site is asked
+    // (robots.txt, its turn) and credentials go to the origin they were written for only.
+    // One deadline covers every hop and the body.
+    let deadline = Instant::now() + options.timeout;
+    let mut at = url.to_owned();
+    let mut hops = 0;
+    let mut response = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(FetchError::Timeout {
+                url: url.to_owned(),
+                seconds: options.timeout.as_secs_f64(),
+            });
+        }
+        let mut request = agent.get(&at).config().timeout_global(Some(left)).build();
+        if let Some(auth) = &auth
+            && same_origin(&at, url)
+        {
+            request = request.header("Authorization", auth);
+        }
+        if let Some(etag) = last.and_then(|l| l.etag.as_deref()) {
+            request = request.header("If-None-Match", etag);
+        }
+        if let Some(date) = last.and_then(|l| l.last_modified.as_deref()) {
+            request = request.header("If-Modified-Since", date);
+        }
+        let response = request.call().map_err(fail)?;
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok());
+        let (true, Some(location)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location)
+        else {
+            break response;
+        };
+        hops += 1;
+        if hops > options.max_redirects {
+            return Err(FetchError::TooManyRedirects {
+                url: url.to_owned(),
+                limit: options.max_redirects,
+            });
+        }
+        let next = url::Url::parse(&at)
+            .and_then(|base| base.join(location.trim()))
+            .map(|u| without_credentials(u.as_str()).into_owned())
+            .ok()
+            .filter(|u| is_url(u))
+            .ok_or_else(|| FetchError::Other {
+                url: url.to_owned(),
+                message: format!("redirected to {location:?}, which is not an http(s) URL"),
+            })?;
+        if !options.polite.allowed(&next, options) {
+            return Err(FetchError::Robots { url: next });
+        }
+        if host_of(&next) != host_of(&at) {
+            options.polite.wait_turn(&host_of(&next));
+        }
+        at = next;
+    };
     let status = response.status().as_u16();
+    if moved_home(url, &at) {
+        return Err(FetchError::MovedHome {
+            url: url.to_owned(),
+            home: at,
+        });
+    }
     let header = |name: &str| {
         response
             .headers()
@@ -341,8 +402,7 @@ pub fn fetch_if_changed(
             .map(str::to_owned)
     };
     let (etag, last_modified) = (header("etag"), header("last-modified"));
-    let final_url =
-        without_credentials(&ureq::ResponseExt::get_uri(&response).to_string()).into_owned();
+    let final_url = at.clone();
     if status == 304
         && let Some(last) = last
     {
@@ -499,6 +559,27 @@ fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);
     now.format(&Rfc3339).unwrap_or_default()
+}
+
+/// Whether `a` and `b` share scheme, host and port.
+fn same_origin(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
+/// Whether a redirect took an article's URL to its site's home page (a path of "/" and
+/// no query), as sites answer for pages they took down.
+fn moved_home(asked: &str, landed: &str) -> bool {
+    let (Ok(asked), Ok(landed)) = (url::Url::parse(asked), url::Url::parse(landed)) else {
+        return false;
+    };
+    let home = |u: &url::Url| u.path().trim_end_matches('/').is_empty() && u.query().is_none();
+    home(&landed)
+        && !home(&asked)
+        && asked.host_str().map(|h| h.trim_start_matches("www."))
+            == landed.host_str().map(|h| h.trim_start_matches("www."))
 }
 
 fn host_of(url: &str) -> String {
