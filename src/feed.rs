@@ -185,7 +185,7 @@ pub fn poll(
     options: &AddOptions,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<(Polled, AddSummary), FeedError> {
-    let url = crate::model::without_credentials(url).into_owned();
+    let url = crate::model::source_url(url);
     let known = store.feed(&url)?;
     let last = known.as_ref().map(|f| FetchRecord {
         url: url.clone(),
@@ -224,7 +224,7 @@ pub fn poll(
         .collect();
     // The same page listed twice is fetched once.
     let mut urls = std::collections::HashSet::new();
-    new.retain(|i| urls.insert(i.url.clone()));
+    new.retain(|i| urls.insert(crate::model::source_url(&i.url)));
     let inputs = new
         .iter()
         .map(|i| Input::Linked {
@@ -241,8 +241,7 @@ pub fn poll(
         .items
         .iter()
         .filter(|i| {
-            !seen.contains(&i.key)
-                && added.contains(crate::model::without_credentials(&i.url).as_ref())
+            !seen.contains(&i.key) && added.contains(crate::model::source_url(&i.url).as_str())
         })
         .map(|i| (i.key.clone(), i.url.clone()))
         .collect();

@@ -271,8 +271,9 @@ pub fn add(
         match input {
             Input::Path(p) => expand(&p, &mut files, &mut summary.refused),
             Input::Stdin(bytes) => stdin.push(bytes),
-            Input::Url(u) => urls.push((u, Metadata::default())),
-            Input::Linked { url, meta } => urls.push((url, *meta)),
+            // One address however it was copied (fragment, tracking parameters, case).
+            Input::Url(u) => urls.push((crate::model::clean_url(&u), Metadata::default())),
+            Input::Linked { url, meta } => urls.push((crate::model::clean_url(&url), *meta)),
         }
     }
     // `prov add seeds/*` names each file's sidecar too: a sidecar is read with the file it

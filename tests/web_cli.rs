@@ -773,3 +773,26 @@ fn each_redirect_is_asked_of_its_own_site_and_a_page_moved_home_is_gone() {
         "{out}"
     );
 }
+
+#[test]
+fn variants_of_one_address_are_one_source() {
+    let server = Server::start();
+    server.set("/news/tatar", Route::html(PAGE_V1));
+    let env = Env::new();
+    let url = server.url("/news/tatar");
+    let shared = format!("{url}?utm_source=twitter&utm_medium=social#comments");
+    env.ok(&["add", &shared]);
+    server.set("/news/tatar", Route::html(page_v2()));
+    let upper = url.replacen("http://", "HTTP://", 1) + "?fbclid=IwAR0";
+    let out = env.ok(&["add", &upper]);
+    assert!(out.contains("new version 2"), "{out}");
+    // One source with two versions, found by any of its variants.
+    for name in [&url, &shared] {
+        assert_eq!(env.json(&["log", "--versions", name]).len(), 2, "{name}");
+    }
+    let listed = env.ok(&["--json", "log"]);
+    assert!(
+        !listed.contains("utm_") && !listed.contains("fbclid"),
+        "{listed}"
+    );
+}

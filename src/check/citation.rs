@@ -159,30 +159,6 @@ fn first_target(def: &str) -> Option<String> {
     })
 }
 
-/// Query parameters that only track where a reader came from.
-fn is_tracking(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    key.starts_with("utm_")
-        || matches!(
-            key.as_str(),
-            "fbclid"
-                | "gclid"
-                | "dclid"
-                | "msclkid"
-                | "mc_cid"
-                | "mc_eid"
-                | "igshid"
-                | "_ga"
-                | "yclid"
-                | "ref_src"
-                | "cmpid"
-                | "ito"
-                | "smid"
-                | "at_medium"
-                | "at_campaign"
-        )
-}
-
 /// A URL as compared with stored ones: scheme `http` and `https` alike, host lower-cased
 /// without `www.` and a default port, no fragment, no trailing slash, tracking parameters
 /// dropped and the rest sorted. Not a URL to fetch, only a key.
@@ -218,7 +194,7 @@ pub fn canonical_url(url: &str) -> String {
     let mut params: Vec<&str> = query
         .split('&')
         .filter(|p| !p.is_empty())
-        .filter(|p| !is_tracking(p.split('=').next().unwrap_or(p)))
+        .filter(|p| !crate::model::is_tracking(p.split('=').next().unwrap_or(p)))
         .collect();
     params.sort_unstable();
     let mut key = format!("{host}{path}");

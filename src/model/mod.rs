@@ -18,7 +18,8 @@ pub use id::{DocId, MIN_PREFIX_LEN, SHORT_LEN, normalize_prefix};
 pub use quote::{Change, DiffOp, QuoteKind, SpeakerKind, Verdict};
 pub use source::{
     DocFormat, FetchRecord, Metadata, Publication, PublicationFilter, RecordedBy, SourceKind,
-    SourceRef, calendar_date, credentials_span, without_credentials,
+    SourceRef, calendar_date, clean_url, credentials_span, is_tracking, source_url,
+    without_credentials,
 };
 
 /// Shows a value as the name it is stored and printed under (`exact`, `direct`, `html`…).

@@ -203,6 +203,59 @@ pub struct FetchRecord {
     pub archive: Option<String>,
 }
 
+/// Query parameters that only track where a reader came from.
+pub fn is_tracking(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.starts_with("utm_")
+        || matches!(
+            key.as_str(),
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "msclkid"
+                | "mc_cid"
+                | "mc_eid"
+                | "igshid"
+                | "_ga"
+                | "yclid"
+                | "ref_src"
+                | "cmpid"
+                | "ito"
+                | "smid"
+                | "at_medium"
+                | "at_campaign"
+        )
+}
+
+/// The URL prov fetches and records for `given`: without credentials or fragment, scheme
+/// and host lower-cased, no default port, and without the parameters that only track
+/// where a reader came from (`utm_*`, `fbclid`…). The variants of one address that
+/// readers copy from a browser or a social post are one source, not several.
+pub fn source_url(given: &str) -> String {
+    without_credentials(&clean_url(given)).into_owned()
+}
+
+/// [`source_url`] keeping the `user:password@` it may carry, for the request itself.
+pub fn clean_url(given: &str) -> String {
+    let given = given.trim();
+    let Ok(mut url) = url::Url::parse(given) else {
+        return given.to_owned();
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return given.to_owned();
+    }
+    url.set_fragment(None);
+    if let Some(query) = url.query() {
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !is_tracking(p.split('=').next().unwrap_or(p)))
+            .collect();
+        let kept = kept.join("&");
+        url.set_query((!kept.is_empty()).then_some(kept.as_str()));
+    }
+    url.into()
+}
+
 /// `url` without the `user:password@` it may carry: what prov stores and prints.
 pub fn without_credentials(url: &str) -> std::borrow::Cow<'_, str> {
     let Some(split) = credentials_span(url) else {
@@ -273,6 +326,37 @@ fn contains_folded(value: Option<&str>, wanted: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variants_of_one_address_are_one_source_url() {
+        let one = "https://www.example.com/news/story?id=7";
+        for variant in [
+            "https://www.example.com/news/story?id=7",
+            "HTTPS://WWW.Example.COM/news/story?id=7",
+            "https://www.example.com:443/news/story?id=7#comments",
+            "https://www.example.com/news/story?utm_source=tw&id=7&fbclid=Ab1",
+            "https://ann:pw@www.example.com/news/story?id=7",
+            "  https://www.example.com/news/story?id=7\n",
+        ] {
+            assert_eq!(source_url(variant), one, "{variant}");
+        }
+        // What names another page stays apart: the path's case, other parameters, the
+        // scheme, www.
+        for other in [
+            "https://www.example.com/News/story?id=7",
+            "https://www.example.com/news/story?id=8",
+            "http://www.example.com/news/story?id=7",
+            "https://example.com/news/story?id=7",
+        ] {
+            assert_ne!(source_url(other), one, "{other}");
+        }
+        assert_eq!(source_url("https://a.example"), "https://a.example/");
+        assert_eq!(
+            source_url("https://a.example/x?utm_medium=m"),
+            "https://a.example/x"
+        );
+        assert_eq!(source_url("not a url"), "not a url");
+    }
 
     #[test]
     fn credentials_are_cut_from_urls() {

@@ -496,6 +496,14 @@ impl Store {
             kind: SourceKind::Url,
             locator: what.to_owned(),
         }];
+        // A URL as copied from a browser: the address prov recorded for it.
+        let recorded = crate::model::source_url(what);
+        if recorded != what {
+            candidates.push(SourceRef {
+                kind: SourceKind::Url,
+                locator: recorded,
+            });
+        }
         for base in [cwd, self.root()] {
             candidates.push(SourceRef {
                 kind: SourceKind::Path,
