@@ -415,6 +415,17 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> (String, &'static str
                 enc
             }
         });
+    // A page declared UTF-8 whose bytes hold no UTF-8 sequence of more than one byte, only
+    // bytes above 127 that UTF-8 cannot read, was written in a single-byte encoding (a
+    // Latin-1 page served with a site-wide UTF-8 header): read as UTF-8, every accented
+    // letter would become U+FFFD and the quotation's words would be lost.
+    let declared = declared.map(|enc| {
+        if enc == encoding_rs::UTF_8 && bom.is_none() && single_byte(bytes) {
+            encoding_rs::WINDOWS_1252
+        } else {
+            enc
+        }
+    });
     let encoding = bom.or(declared).unwrap_or_else(|| {
         if std::str::from_utf8(bytes).is_ok() {
             encoding_rs::UTF_8
@@ -424,6 +435,18 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> (String, &'static str
     });
     let (text, used, _) = encoding.decode(bytes);
     (text.into_owned(), encoding_name(used))
+}
+
+/// Whether `bytes` are not UTF-8 and hold no UTF-8 sequence longer than one byte.
+fn single_byte(bytes: &[u8]) -> bool {
+    let mut invalid = false;
+    for chunk in bytes.utf8_chunks() {
+        if !chunk.valid().is_ascii() {
+            return false;
+        }
+        invalid |= !chunk.invalid().is_empty();
+    }
+    invalid
 }
 
 fn encoding_name(enc: &'static encoding_rs::Encoding) -> &'static str {
@@ -1333,6 +1356,24 @@ mod tests {
         assert_eq!(enc, "windows-1252", "invalid UTF-8 without a charset");
         let (text, _) = decode(b"\xEF\xBB\xBF<p>x</p>", Some("iso-8859-1"));
         assert_eq!(text, "<p>x</p>", "a BOM wins over the server");
+        // Declared UTF-8, written in Latin-1: read as what it is, not as U+FFFD.
+        let (text, enc) = decode(b"<p>\x93Caf\xE9 cr\xE8me,\x94 she said.</p>", Some("utf-8"));
+        assert_eq!(text, "<p>“Café crème,” she said.</p>");
+        assert_eq!(enc, "windows-1252");
+        let (text, _) = decode(b"<meta charset=utf-8><p>caf\xE9</p>", None);
+        assert!(text.contains("café"), "{text}");
+        // Real UTF-8 with one stray byte stays UTF-8: its other letters are right.
+        let (text, enc) = decode(
+            "<p>café \u{2014} na\u{ef}ve</p>\u{0}".as_bytes(),
+            Some("utf-8"),
+        );
+        assert_eq!(enc, "utf-8");
+        assert!(text.contains("café"), "{text}");
+        let mut mixed = "<p>café</p>".as_bytes().to_vec();
+        mixed.push(0xE9);
+        let (text, enc) = decode(&mixed, Some("utf-8"));
+        assert_eq!(enc, "utf-8");
+        assert!(text.starts_with("<p>café</p>"), "{text}");
     }
 
     #[test]
