@@ -85,6 +85,10 @@ fn a_clone_holds_the_same_evidence_and_answers_alike() {
         err.contains("holds a prov store already") && err.contains("pull"),
         "{err}"
     );
+    // An empty destination (an unset variable) is refused, not taken as this directory.
+    let (code, _, err) = run(&a, &["clone", &a.name(), ""]);
+    assert_eq!(code, 2);
+    assert!(err.contains("DEST is empty"), "{err}");
     // Pulling again from origin copies nothing.
     let again = &dest.json(&["pull"])[0];
     assert_moved_nothing(again);
@@ -323,4 +327,40 @@ fn a_removed_document_whose_bytes_gc_deleted_stays_behind_without_stopping_a_clo
         "{log}"
     );
     assert_moved_nothing(&a.json(&["push", &dest.name()])[0]);
+}
+
+#[test]
+fn an_undone_removal_is_not_brought_back_by_a_store_that_never_saw_the_undo() {
+    let a = Env::new();
+    a.write(
+        "notes/kept.txt",
+        "“We will never sign this agreement in its present form,” the minister said.\n",
+    );
+    a.write(
+        "notes/disputed.txt",
+        "“Nothing changed for three years,” the activist said on Monday.\n",
+    );
+    a.ok(&["add", "notes"]);
+    a.ok(&[
+        "rm",
+        "notes/disputed.txt",
+        "--reason",
+        "looked like a duplicate",
+    ]);
+    let b = Env::bare();
+    a.ok(&["clone", &a.name(), &b.name()]);
+    let id = b.json(&["rm", "--list"])[0]["document"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.ok(&["rm", "--undo", &id]);
+    assert_eq!(b.json(&["log"]).len(), 2);
+    // The store that removed it pushes again, not knowing of the undo.
+    a.ok(&["push", &b.name()]);
+    assert_eq!(b.json(&["log"]).len(), 2, "still restored");
+    // And the undo travels back.
+    b.ok(&["push", &a.name()]);
+    assert_eq!(a.json(&["log"]).len(), 2, "restored there too");
+    a.ok(&["push", &b.name()]);
+    assert_eq!(b.json(&["log"]).len(), 2);
 }

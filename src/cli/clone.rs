@@ -19,6 +19,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args, _ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
+    // An empty name (an unset shell variable) would mean the working directory.
+    for (what, name) in [("SOURCE", &args.source), ("DEST", &args.dest)] {
+        if name.to_string_lossy().trim().is_empty() {
+            return Err(CommandError::usage(format!("clone: {what} is empty"))
+                .hint("give a store directory or a postgres:// URL; `.` names this directory"));
+        }
+    }
     let source = match Location::parse(&args.source) {
         Location::Dir(d) => Location::Dir(std::path::absolute(d)?),
         url => url,

@@ -196,8 +196,16 @@ impl Store {
             match &r.restored_at {
                 None => {
                     // One removal is current at a time: a document removed here already
-                    // keeps its own.
-                    if same(false)?.is_some() || current_removal(db, seq)?.is_some() {
+                    // keeps its own. And a removal this store knows restored stays
+                    // restored: the other store has not seen the undo yet, which is no
+                    // reason to remove the document again.
+                    let known: Option<i64> = db.query_opt(
+                        "SELECT id FROM removals WHERE doc = ?1 AND removed_at = ?2 \
+                         AND removed_by = ?3 AND reason = ?4",
+                        args![seq, r.removed_at, r.removed_by, r.reason],
+                        |row| row.get(0),
+                    )?;
+                    if known.is_some() || current_removal(db, seq)?.is_some() {
                         return Ok(false);
                     }
                 }
