@@ -225,8 +225,9 @@ pub fn transfer(
     // Removals and restores, oldest first, for the documents `to` holds.
     let mut removals = from.removals().map_err(read)?;
     removals.reverse();
+    let mut paired = Default::default();
     for r in &removals {
-        if to.import_removal(r).map_err(write)? {
+        if to.import_removal(r, &mut paired).map_err(write)? {
             out.removals += 1;
         }
     }

@@ -168,7 +168,16 @@ impl Store {
     /// Records `r`, a removal made in another store, unless this store has it; returns
     /// whether anything changed. A restore made there is recorded here too. Whether the
     /// bytes were deleted is each store's own business and does not travel.
-    pub fn import_removal(&mut self, r: &Removal) -> Result<bool> {
+    ///
+    /// Removals are told apart by when, by whom and why; within one second a document
+    /// removed, restored and removed again has two alike but for the restore. Each of this
+    /// store's records stands for at most one of the other store's in one transfer:
+    /// `paired` holds those taken so far (oldest first, as `transfer` sends them).
+    pub fn import_removal(
+        &mut self,
+        r: &Removal,
+        paired: &mut rustc_hash::FxHashSet<i64>,
+    ) -> Result<bool> {
         self.write(|tx| {
             let db = tx.db();
             let seq = match doc_seq(db, &r.document) {
@@ -176,55 +185,46 @@ impl Store {
                 Err(Error::UnknownDocument(_)) => return Ok(false),
                 Err(e) => return Err(e),
             };
-            // Removals are told apart by when, by whom, why and whether restored: one
-            // document removed, restored and removed again within a second has two.
-            let same = |restored: bool| -> Result<Option<i64>> {
-                db.query_opt(
-                    &format!(
-                        "SELECT id FROM removals WHERE doc = ?1 AND removed_at = ?2 \
-                         AND removed_by = ?3 AND reason = ?4 AND {} ORDER BY id LIMIT 1",
-                        if restored {
-                            "restored_at = ?5"
-                        } else {
-                            "restored_at IS NULL AND CAST(?5 AS TEXT) IS NULL"
-                        }
-                    ),
-                    args![seq, r.removed_at, r.removed_by, r.reason, r.restored_at],
-                    |row| row.get(0),
-                )
+            // This store's records of the same removal, oldest first: (id, restored at).
+            let alike: Vec<(i64, Option<String>)> = db.query(
+                "SELECT id, restored_at FROM removals WHERE doc = ?1 AND removed_at = ?2 \
+                 AND removed_by = ?3 AND reason = ?4 ORDER BY id",
+                args![seq, r.removed_at, r.removed_by, r.reason],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            let free = |want: &dyn Fn(&Option<String>) -> bool| {
+                alike
+                    .iter()
+                    .find(|(id, restored)| !paired.contains(id) && want(restored))
+                    .map(|(id, _)| *id)
             };
             match &r.restored_at {
-                None => {
-                    // One removal is current at a time: a document removed here already
-                    // keeps its own. And a removal this store knows restored stays
-                    // restored: the other store has not seen the undo yet, which is no
-                    // reason to remove the document again.
-                    let known: Option<i64> = db.query_opt(
-                        "SELECT id FROM removals WHERE doc = ?1 AND removed_at = ?2 \
-                         AND removed_by = ?3 AND reason = ?4",
-                        args![seq, r.removed_at, r.removed_by, r.reason],
-                        |row| row.get(0),
-                    )?;
-                    if known.is_some() || current_removal(db, seq)?.is_some() {
+                Some(at) => {
+                    if let Some(id) = free(&|x| x.as_deref() == Some(at.as_str())) {
+                        paired.insert(id);
                         return Ok(false);
                     }
-                }
-                Some(_) => {
-                    if same(true)?.is_some() {
-                        return Ok(false);
-                    }
-                    let open: Option<i64> = db.query_opt(
-                        "SELECT id FROM removals WHERE doc = ?1 AND removed_at = ?2 \
-                         AND removed_by = ?3 AND reason = ?4 AND restored_at IS NULL",
-                        args![seq, r.removed_at, r.removed_by, r.reason],
-                        |row| row.get(0),
-                    )?;
-                    if let Some(row) = open {
+                    // Open here, restored there: the restore is news.
+                    if let Some(id) = free(&|x| x.is_none()) {
                         db.execute(
                             "UPDATE removals SET restored_at = ?2, restored_by = ?3 WHERE id = ?1",
-                            args![row, r.restored_at, r.restored_by],
+                            args![id, r.restored_at, r.restored_by],
                         )?;
+                        paired.insert(id);
                         return Ok(true);
+                    }
+                }
+                None => {
+                    // The same removal, open here, or restored here: the other store has
+                    // not seen the undo yet, which is no reason to remove it again.
+                    if let Some(id) = free(&|x| x.is_none()).or_else(|| free(&|x| x.is_some())) {
+                        paired.insert(id);
+                        return Ok(false);
+                    }
+                    // One removal is current at a time: a document removed here already
+                    // keeps its own.
+                    if current_removal(db, seq)?.is_some() {
+                        return Ok(false);
                     }
                 }
             }
@@ -241,6 +241,12 @@ impl Store {
                     r.restored_by
                 ],
             )?;
+            let id: i64 = db.query_one(
+                "SELECT max(id) FROM removals WHERE doc = ?1",
+                args![seq],
+                |row| row.get(0),
+            )?;
+            paired.insert(id);
             Ok(true)
         })
     }
