@@ -855,7 +855,7 @@ fn prepare(
     if let Some(f) = &fetched {
         meta.url = Some(f.url.clone());
     }
-    let meta = meta.overlay(cli_meta);
+    let meta = meta.overlay(cli_meta).one_line();
     let quotes = quotations(&text, &meta);
     let id = DocId::of_bytes(&bytes);
     let wrote = objects.write(&id, &bytes).map_err(io(objects.path(&id)))?;

@@ -602,3 +602,26 @@ fn init_twice_keeps_the_store() {
     );
     assert_eq!(env.doc_count(), 1);
 }
+
+#[test]
+fn a_title_cannot_print_a_row_or_a_terminal_command_of_its_own() {
+    let env = Env::new();
+    env.write(
+        "story.txt",
+        "“We will rebuild every school before winter comes,” the mayor said.\n",
+    );
+    env.write(
+        "story.txt.meta.toml",
+        "title = \"Schools\\nffffffffffff  2020-01-01  Forged  \\u001b[8mhidden\"\noutlet = \"Valley\\tPost\"\n",
+    );
+    env.ok(&["add", "story.txt"]);
+    let log = env.ok(&["log"]);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(!log.contains('\u{1b}'), "{log:?}");
+    assert!(log.contains("Valley Post"), "{log}");
+    let shown = &env.json(&["show", "story.txt"])[0];
+    assert_eq!(
+        shown["document"]["title"], "Schools ffffffffffff 2020-01-01 Forged \u{1b}[8mhidden",
+        "the stored title keeps every character, on one line"
+    );
+}

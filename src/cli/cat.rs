@@ -19,7 +19,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let store = ctx.store()?;
-    let id = store.resolve(&args.id)?;
+    let id = super::document_named(&store, &args.id)?;
     if let Some(r) = store.removal(&id)? {
         if let Some(at) = &r.purged_at {
             return Err(CommandError::new(format!(

@@ -188,6 +188,27 @@ pub fn actor(by: Option<String>) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// The document a user named: an id or a prefix of one, else the newest version of a
+/// path or URL that was added, else the document a tracked file held when last added.
+pub fn document_named(store: &prov::Store, what: &str) -> Result<prov::model::DocId, CommandError> {
+    let not_id = match store.resolve(what) {
+        Ok(id) => return Ok(id),
+        Err(e @ prov::store::Error::Ambiguous { .. }) => return Err(e.into()),
+        Err(e) => e,
+    };
+    if let Ok(source) = store.find_source(what, &cwd()?)
+        && let Some(v) = store.versions(&source)?.last()
+    {
+        return Ok(v.doc);
+    }
+    if let Some(id) = store.document_at_path(what, &cwd()?)? {
+        return Ok(id);
+    }
+    Err(CommandError::from(not_id).hint(
+        "name a document by its id (`prov log` lists them), or by a path or URL that was added",
+    ))
+}
+
 pub fn cwd() -> Result<PathBuf, CommandError> {
     std::env::current_dir()
         .map_err(|e| CommandError::new(format!("cannot read the working directory: {e}")))

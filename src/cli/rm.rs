@@ -1,11 +1,10 @@
 use std::io::Write;
 
-use prov::Store;
-use prov::model::{DocId, Removal};
+use prov::model::Removal;
 use prov::store::meta::now_rfc3339;
 
 use super::output::note;
-use super::{CommandError, Context, Out, actor, cwd, exit};
+use super::{CommandError, Context, Out, actor, exit};
 
 /// Take documents out of the evidence, saying why; or put them back with --undo.
 ///
@@ -38,25 +37,6 @@ pub struct Args {
     by: Option<String>,
 }
 
-/// The document a user named: an id or prefix, else a path or URL it was added from.
-fn resolve(store: &Store, what: &str) -> Result<DocId, CommandError> {
-    match store.resolve(what) {
-        Ok(id) => return Ok(id),
-        Err(e @ prov::store::Error::Ambiguous { .. }) => return Err(e.into()),
-        Err(_) => {}
-    }
-    let source = store.find_source(what, &cwd()?).map_err(|_| {
-        CommandError::usage(format!(
-            "no document or source matches {what:?}: give a document id (`prov log` lists them), or a path or URL that was added"
-        ))
-    })?;
-    store
-        .versions(&source)?
-        .last()
-        .map(|v| v.doc)
-        .ok_or_else(|| CommandError::usage(format!("the source {what:?} has no document")))
-}
-
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let mut store = ctx.store()?;
     if args.list {
@@ -78,7 +58,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let ids = args
         .targets
         .iter()
-        .map(|t| resolve(&store, t))
+        .map(|t| super::document_named(&store, t))
         .collect::<Result<Vec<_>, _>>()?;
     let now = now_rfc3339();
     for id in ids {

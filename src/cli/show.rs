@@ -17,7 +17,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let store = ctx.store()?;
-    let id = store.resolve(&args.id)?;
+    let id = super::document_named(&store, &args.id)?;
     let doc = store
         .document(&id)?
         .ok_or_else(|| prov::store::Error::UnknownDocument(args.id.clone()))?;

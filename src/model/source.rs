@@ -35,6 +35,33 @@ pub struct Metadata {
 }
 
 impl Metadata {
+    /// The names and titles on one line each: every run of whitespace (a newline in a
+    /// sidecar's title, a tab in an author) one space, none at the ends, and an empty
+    /// value none at all. Listings show one document per line, and a title must not be
+    /// able to print a row of its own.
+    pub fn one_line(mut self) -> Metadata {
+        fn tidy(v: &mut Option<String>) {
+            if let Some(s) = v.take() {
+                let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
+                *v = (!one.is_empty()).then_some(one);
+            }
+        }
+        for v in [
+            &mut self.title,
+            &mut self.outlet,
+            &mut self.author,
+            &mut self.interviewer,
+            &mut self.interviewee,
+        ] {
+            tidy(v);
+        }
+        for name in &mut self.speakers {
+            *name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        self.speakers.retain(|n| !n.is_empty());
+        self
+    }
+
     /// Fields of `over` replace those of `self`; fields `over` leaves unset are kept.
     pub fn overlay(mut self, over: &Metadata) -> Metadata {
         fn pick(mine: &mut Option<String>, theirs: &Option<String>) {

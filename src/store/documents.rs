@@ -518,6 +518,24 @@ impl Store {
         Err(Error::UnknownSource(what.to_owned()))
     }
 
+    /// The document the file at `what` (relative to the working directory or the store
+    /// root) held when it was last added, whatever its source is (a sidecar may name a
+    /// URL).
+    pub fn document_at_path(&self, what: &str, cwd: &std::path::Path) -> Result<Option<DocId>> {
+        for base in [cwd, self.root()] {
+            let path = self.tracked_path(&base.join(what))?;
+            let hex: Option<String> = self.db().query_opt(
+                "SELECT doc_id FROM paths WHERE path = ?1",
+                args![path],
+                |r| r.get(0),
+            )?;
+            if let Some(hex) = hex {
+                return parse_id(&hex).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
     fn source_id(&self, source: &SourceRef) -> Result<Option<i64>> {
         self.db().query_opt(
             "SELECT id FROM sources WHERE kind = ?1 AND locator = ?2",
