@@ -303,3 +303,44 @@ fn grep_finds_every_holder_with_line_column_and_offsets() {
     // Punctuation alone is refused as a usage error.
     env.prov().args(["grep", "— …"]).assert().code(2);
 }
+
+#[test]
+fn beside_support_no_other_sentence_is_listed() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "“We will not give up on our people or our land,” the deputy said.\n",
+    );
+    env.write(
+        "b.txt",
+        "As we said before, your email address will not be published on this site.\n",
+    );
+    env.write(
+        "c.txt",
+        "“We will never give up on our people or our land,” the deputy said.\n",
+    );
+    env.ok(&["add", "a.txt", "b.txt", "c.txt"]);
+    let docs = |v: &Value| -> Vec<String> {
+        v["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["verdict"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // "address will not" shares two of three words: another sentence, not a variant.
+    let (code, short) = verify(&env, &["We will not"]);
+    assert_eq!(code, 0);
+    assert_eq!(docs(&short), ["exact"], "{short}");
+    // The drifted reprint (one word in eleven changed) is what trace lists beside it.
+    let traced = env.json(&["trace", "We will not give up on our people or our land"]);
+    assert_eq!(
+        traced[0]["appearances"].as_array().unwrap().len(),
+        2,
+        "{traced:?}"
+    );
+    // With no support, the closest passages are the answer, however far.
+    let (code, none) = verify(&env, &["we will now"]);
+    assert_eq!(code, 1);
+    assert!(!docs(&none).is_empty(), "{none}");
+}
