@@ -37,12 +37,11 @@ pub struct Holder {
     pub hits: Vec<Hit>,
 }
 
-/// What a search found.
+/// What a search looked at, once every holder was handed out.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Found {
-    /// Documents holding the phrase, in the store's listing order (newest publication
-    /// first, undated last).
-    pub holders: Vec<Holder>,
+pub struct Searched {
+    /// Documents found holding the phrase.
+    pub holders: usize,
     /// False when the phrase's words are so common that a bound cut the documents looked
     /// at short; `left_out` of them were never read.
     pub complete: bool,
@@ -56,11 +55,25 @@ pub enum GrepError {
     NoWords(String),
     #[error(transparent)]
     Store(#[from] store::Error),
+    /// What the caller did with a holder failed (writing it out).
+    #[error(transparent)]
+    Output(std::io::Error),
 }
 
+/// Documents read at a time: their texts and hits are held only until they are handed out,
+/// so a phrase of common words in every document of a large store needs memory for a few
+/// of them, not all.
+const CHUNK: usize = 64;
+
 /// Every stored document holding the words of `pattern` in that order (punctuation and
-/// typography aside), and where.
-pub fn grep(store: &Store, pattern: &str) -> Result<Found, GrepError> {
+/// typography aside), and where: each is handed to `each` as soon as it is found, in the
+/// store's listing order (newest first publication first, undated last, as `prov log`).
+pub fn grep(
+    store: &Store,
+    pattern: &str,
+    each: &mut dyn FnMut(Holder) -> std::io::Result<()>,
+) -> Result<Searched, GrepError> {
+    use rayon::prelude::*;
     let wanted = normalize::search_words(pattern);
     if wanted.is_empty() {
         return Err(GrepError::NoWords(pattern.to_owned()));
@@ -70,44 +83,65 @@ pub fn grep(store: &Store, pattern: &str) -> Result<Found, GrepError> {
     // For a short phrase the word index finds documents holding every word anywhere; the
     // text decides whether they are in order.
     let rows = store.live_document_ids(&r.docs)?;
-    let mut holders = Vec::new();
-    for (_, id, text_id) in rows {
-        let text = text::stored_text(store.objects(), &id, text_id.as_ref())?;
-        let hits = find(&text, &wanted);
-        if !hits.is_empty() {
-            holders.push((id, hits));
+    // The listing order first, from the documents' dates alone.
+    let mut order: Vec<(Option<String>, i64, DocId, Option<DocId>)> =
+        Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(1024) {
+        let ids: Vec<DocId> = chunk.iter().map(|(_, id, _)| *id).collect();
+        for ((seq, id, text_id), doc) in chunk.iter().zip(store.documents(&ids)?) {
+            if let Some(d) = doc {
+                order.push((d.meta.published, *seq, *id, *text_id));
+            }
         }
     }
-    let ids: Vec<DocId> = holders.iter().map(|(id, _)| *id).collect();
-    let docs = store.documents(&ids)?;
-    let mut out: Vec<(crate::store::Document, Vec<Hit>)> = docs
-        .into_iter()
-        .zip(holders)
-        .filter_map(|(doc, (_, hits))| doc.map(|d| (d, hits)))
-        .collect();
-    // Newest first by first publication date, undated last, as `prov log` lists them.
-    out.sort_by(|(a, _), (b, _)| {
-        let date = |d: &crate::store::Document| d.meta.published.clone();
+    order.sort_by(|a, b| {
         (
-            date(a).is_none(),
-            std::cmp::Reverse(date(a)),
-            std::cmp::Reverse(a.seq),
+            a.0.is_none(),
+            std::cmp::Reverse(&a.0),
+            std::cmp::Reverse(a.1),
         )
             .cmp(&(
-                date(b).is_none(),
-                std::cmp::Reverse(date(b)),
-                std::cmp::Reverse(b.seq),
+                b.0.is_none(),
+                std::cmp::Reverse(&b.0),
+                std::cmp::Reverse(b.1),
             ))
     });
-    Ok(Found {
-        holders: out
-            .into_iter()
-            .map(|(d, hits)| Holder {
-                id: d.id,
-                publications: d.publications,
+    let mut holders = 0;
+    for chunk in order.chunks(CHUNK) {
+        // One read of the chunk's objects (a round trip each on PostgreSQL otherwise).
+        let needed: Vec<DocId> = chunk.iter().map(|(_, _, id, t)| t.unwrap_or(*id)).collect();
+        let objects = &store
+            .objects()
+            .prefetched(&needed)
+            .map_err(|source| store::Error::Io {
+                path: store.objects().describe().into(),
+                source,
+            })?;
+        let found: Vec<Result<Vec<Hit>, store::Error>> = chunk
+            .par_iter()
+            .map(|(_, _, id, text_id)| {
+                let text = text::stored_text(objects, id, text_id.as_ref())?;
+                Ok(find(&text, &wanted))
+            })
+            .collect();
+        let ids: Vec<DocId> = chunk.iter().map(|(_, _, id, _)| *id).collect();
+        let docs = store.documents(&ids)?;
+        for (hits, doc) in found.into_iter().zip(docs) {
+            let hits = hits?;
+            let Some(doc) = doc.filter(|_| !hits.is_empty()) else {
+                continue;
+            };
+            holders += 1;
+            each(Holder {
+                id: doc.id,
+                publications: doc.publications,
                 hits,
             })
-            .collect(),
+            .map_err(GrepError::Output)?;
+        }
+    }
+    Ok(Searched {
+        holders,
         complete: r.complete,
         left_out: r.left_out,
     })

@@ -21,22 +21,18 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError> {
     let store = ctx.store()?;
-    let found = grep(&store, &args.pattern).map_err(|e| match e {
-        prov::grep::GrepError::Store(s) => s.into(),
-        other => CommandError::usage(other.to_string()),
-    })?;
     let color = color_stdout();
-    for h in &found.holders {
+    let json = out.json;
+    let searched = grep(&store, &args.pattern, &mut |h| {
         let first = h.publications.first();
-        if out.json {
-            out.json_line(&json!({
+        if json {
+            return out.json_line(&json!({
                 "id": h.id,
                 "outlet": first.and_then(|p| p.outlet.as_deref()),
                 "published": first.and_then(|p| p.published.as_deref()),
                 "publications": h.publications,
                 "hits": if args.files_with_matches { json!([]) } else { json!(h.hits) },
-            }))?;
-            continue;
+            }));
         }
         writeln!(
             out,
@@ -46,7 +42,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             outlets_line(&h.publications)
         )?;
         if args.files_with_matches {
-            continue;
+            return Ok(());
         }
         for hit in &h.hits {
             // The line around the match, the match bold and underlined on a terminal, else
@@ -75,15 +71,21 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
                 if to < line.len() { "…" } else { "" },
             )?;
         }
-    }
-    if !found.complete {
+        Ok(())
+    })
+    .map_err(|e| match e {
+        prov::grep::GrepError::Store(s) => s.into(),
+        prov::grep::GrepError::Output(e) => CommandError::from(e),
+        other => CommandError::usage(other.to_string()),
+    })?;
+    if !searched.complete {
         super::output::note(format!(
             "these words are so common that {} documents holding them all were not read; add words to narrow the search",
-            found.left_out
+            searched.left_out
         ));
     }
-    if found.holders.is_empty() {
-        if !out.json {
+    if searched.holders == 0 {
+        if !json {
             super::output::note(format!("no stored document holds {:?}", args.pattern));
         }
         return Ok(exit::FINDING);
