@@ -625,3 +625,39 @@ fn a_title_cannot_print_a_row_or_a_terminal_command_of_its_own() {
         "the stored title keeps every character, on one line"
     );
 }
+
+#[test]
+fn log_pages_through_the_store_in_one_order() {
+    let env = Env::new();
+    for n in 0..12 {
+        env.write(
+            &format!("d/{n:02}.txt"),
+            format!("“We met on day {n} of the talks,” the envoy said.\n"),
+        );
+        env.write(
+            &format!("d/{n:02}.txt.meta.toml"),
+            format!("published = 2024-01-{:02}\n", 28 - n % 5),
+        );
+    }
+    env.ok(&["add", "d"]);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["log"];
+        all.extend_from_slice(args);
+        env.json(&all)
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let every = ids(&[]);
+    assert_eq!(every.len(), 12);
+    // Across the first pages read (8, then more).
+    assert_eq!(ids(&["-n", "10"]), every[..10]);
+    assert_eq!(ids(&["-n", "8"]), every[..8]);
+    assert!(ids(&["-n", "0"]).is_empty());
+    let dates: Vec<String> = env
+        .json(&["log"])
+        .iter()
+        .map(|d| d["published"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+}

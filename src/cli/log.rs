@@ -111,12 +111,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         outlet: args.outlet,
         author: args.author,
     };
-    let docs: Vec<_> = store
-        .log()?
-        .into_iter()
-        .filter(|d| filter.is_empty() || d.publications.iter().any(|p| filter.matches(p)))
-        .take(args.limit.unwrap_or(usize::MAX))
-        .collect();
+    let limit = args.limit.unwrap_or(usize::MAX);
+    let mut docs = Vec::new();
+    if limit > 0 {
+        store.log_each(&mut |d| {
+            if filter.is_empty() || d.publications.iter().any(|p| filter.matches(p)) {
+                docs.push(d);
+            }
+            Ok(docs.len() < limit)
+        })?;
+    }
     let outlets: Vec<String> = docs.iter().map(|d| outlets_line(&d.publications)).collect();
     let outlet_width = column_width(outlets.iter(), 24);
     for (doc, outlet) in docs.iter().zip(&outlets) {

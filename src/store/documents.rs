@@ -384,6 +384,36 @@ impl Store {
 
     /// Every document, newest first by first publication date; undated documents last,
     /// newest added first.
+    /// [`Store::log`] a page at a time: each document is handed to `each`, in the same
+    /// order, until it returns false. Only the documents handed out are read with their
+    /// publications, so `prov log -n 5` on a large store reads five.
+    pub fn log_each(&self, each: &mut dyn FnMut(Document) -> Result<bool>) -> Result<()> {
+        let sql = format!(
+            "SELECT seq FROM documents WHERE {} \
+             ORDER BY published IS NULL, published DESC, seq DESC",
+            live("documents.seq")
+        );
+        let order: Vec<i64> = self.db().query(&sql, args![], |r| r.get(0))?;
+        let mut page = 8;
+        let mut at = 0;
+        while at < order.len() {
+            let rows = &order[at..(at + page).min(order.len())];
+            at += rows.len();
+            page = (page * 4).min(1024);
+            let ids: Vec<DocId> = self
+                .document_ids(rows)?
+                .into_iter()
+                .map(|(_, id, _)| id)
+                .collect();
+            for doc in self.documents(&ids)?.into_iter().flatten() {
+                if !each(doc)? {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn log(&self) -> Result<Vec<Document>> {
         let sql = format!(
             "SELECT {DOC_COLUMNS}, seq FROM documents WHERE {} \
