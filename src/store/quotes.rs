@@ -477,6 +477,16 @@ impl Held {
         Ok(self.surnames.get(surname).map_or(&[], Vec::as_slice))
     }
 
+    /// Records that speaker `id` is now shown as `name`.
+    fn renamed(&mut self, id: i64, name: &str, words: i64) {
+        for list in self.surnames.values_mut() {
+            for entry in list.iter_mut().filter(|e| e.0 == id) {
+                entry.1 = name.to_owned();
+                entry.2 = words;
+            }
+        }
+    }
+
     /// Creates the speaker row for `name`.
     fn insert(&mut self, tx: Sql<'_>, name: &str) -> Result<i64> {
         let words = name.split_whitespace().count() as i64;
@@ -584,13 +594,24 @@ fn speaker_id(
         None => {
             // The same name with or without middle initials is the same person, when
             // exactly one stored name is.
-            let same: Vec<i64> = known
+            let same: Vec<(i64, i64)> = known
                 .with_surname(tx, last_word(name))?
                 .iter()
                 .filter(|(_, other, _)| same_but_initials(name, other))
-                .map(|(id, _, _)| *id)
+                .map(|(id, _, words)| (*id, *words))
                 .collect();
-            if let [one] = same.as_slice() {
+            if let [(one, words)] = same.as_slice() {
+                // The person is shown by the name without initials, whichever came first,
+                // so that stores filled in another order (after a clone or a pull) name
+                // them alike.
+                let mine = name.split_whitespace().count() as i64;
+                if mine < *words {
+                    tx.execute(
+                        "UPDATE speakers SET name = ?2, words = ?3 WHERE id = ?1",
+                        args![*one, name, mine],
+                    )?;
+                    known.renamed(*one, name, mine);
+                }
                 *one
             } else {
                 let id = known.insert(tx, name)?;
@@ -1190,6 +1211,14 @@ mod tests {
         assert_eq!(schiff[0].quotes, 2);
         let bush = speakers.iter().filter(|s| s.name.ends_with("Bush")).count();
         assert_eq!(bush, 2, "{speakers:?}");
+        // Met in the other order (a store filled by a pull), the person has the same name.
+        let (_dir, mut other) = testing::store();
+        add_doc(&mut other, b"b", vec![quote(Some("Adam B. Schiff"), None)]);
+        add_doc(&mut other, b"a", vec![quote(Some("Adam Schiff"), None)]);
+        let speakers = other.speakers().unwrap();
+        assert_eq!(speakers.len(), 1, "{speakers:?}");
+        assert_eq!(speakers[0].name, "Adam Schiff");
+        assert_eq!(speakers[0].quotes, 2);
         assert_eq!(
             without_initials("J. K. Rowling").as_deref(),
             Some("J. Rowling")
