@@ -290,6 +290,22 @@ impl<R: BufRead> WarcReader<R> {
                 format!("its compressed bytes are damaged ({e}); it was not added"),
             )));
         }
+        // A record whose bytes no longer hash to the digest its writer computed was changed
+        // after capture (an uncompressed archive has no other check): it is not evidence.
+        let digest = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("WARC-Block-Digest"))
+            .map(|(_, v)| v.as_str());
+        if let Some(digest) = digest
+            && digest_matches(digest, &block) == Some(false)
+        {
+            return Err(Damage::Record(self.damaged(
+                offset,
+                format!(
+                    "its bytes do not match its WARC-Block-Digest ({digest}): they changed after capture; it was not added"
+                ),
+            )));
+        }
         Ok(Some(Record {
             number: self.number,
             offset,
@@ -324,6 +340,34 @@ fn trim_eol(mut line: Vec<u8>) -> Vec<u8> {
         line.pop();
     }
     line
+}
+
+/// Whether `block` hashes to `digest` (`sha1:` or `sha256:`, in base 32 as WARC writers
+/// write it, or in hex); `None` for an algorithm or a form prov does not know.
+fn digest_matches(digest: &str, block: &[u8]) -> Option<bool> {
+    use sha1::Digest as _;
+    let (algorithm, value) = digest.trim().split_once(':')?;
+    let value = value.trim();
+    let actual: Vec<u8> = match algorithm
+        .trim()
+        .to_ascii_lowercase()
+        .replace('-', "")
+        .as_str()
+    {
+        "sha1" => sha1::Sha1::digest(block).to_vec(),
+        "sha256" => sha2::Sha256::digest(block).to_vec(),
+        _ => return None,
+    };
+    let upper = value.to_ascii_uppercase();
+    let expected = if value.len() == actual.len() * 2 {
+        data_encoding::HEXUPPER_PERMISSIVE
+            .decode(upper.as_bytes())
+            .ok()?
+    } else {
+        let padded = format!("{upper}{}", "=".repeat((8 - upper.len() % 8) % 8));
+        data_encoding::BASE32.decode(padded.as_bytes()).ok()?
+    };
+    Some(expected == actual)
 }
 
 #[cfg(test)]
@@ -405,6 +449,57 @@ mod tests {
             got[1].as_ref().unwrap_err().contains("cut short"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn block_digests_are_checked_in_base32_and_hex() {
+        // sha1("abc"), as WARC writers give it and in hex.
+        assert_eq!(
+            digest_matches("sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5", b"abc"),
+            Some(true)
+        );
+        assert_eq!(
+            digest_matches("sha1:a9993e364706816aba3e25717850c26c9cd0d89d", b"abc"),
+            Some(true)
+        );
+        assert_eq!(
+            digest_matches("sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5", b"abd"),
+            Some(false)
+        );
+        assert_eq!(
+            digest_matches(
+                "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+                b"abc"
+            ),
+            Some(true)
+        );
+        assert_eq!(digest_matches("md5:kAFQmDzST7DWlj99KOF/cg==", b"abc"), None);
+        assert_eq!(digest_matches("sha1:not base 32!", b"abc"), None);
+    }
+
+    #[test]
+    fn a_record_whose_block_digest_fails_is_skipped_and_the_next_is_read() {
+        let good = record("response", "https://a.example/", b"the desperate bid");
+        let tampered = String::from_utf8(record(
+            "response",
+            "https://b.example/",
+            b"the desperate bid",
+        ))
+        .unwrap()
+        .replacen(
+            "Content-Length",
+            "WARC-Block-Digest: sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5\r\nContent-Length",
+            1,
+        );
+        let bytes = [good.clone(), tampered.into_bytes(), good].concat();
+        let mut r = WarcReader::new(std::io::BufReader::new(&bytes[..]), 1 << 20);
+        assert!(r.next_record().unwrap().is_some());
+        match r.next_record() {
+            Err(Damage::Record(e)) => assert!(e.to_string().contains("WARC-Block-Digest"), "{e}"),
+            other => panic!("{:?}", other.map(|r| r.map(|r| r.block))),
+        }
+        let third = r.next_record().unwrap().unwrap();
+        assert_eq!(third.header("WARC-Target-URI"), Some("https://a.example/"));
     }
 
     #[test]
