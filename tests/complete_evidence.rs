@@ -582,6 +582,10 @@ fn another_outlets_copy_of_the_same_bytes_keeps_the_groups_and_changes_nothing_t
         "a/one.txt",
         format!("A report.\n\n“{quote},” the mayor said.\n"),
     );
+    env.write(
+        "a/one.txt.meta.toml",
+        "outlet = \"Daily A\"\npublished = 2024-01-01\n",
+    );
     env.ok(&["add", "b/two.txt"]);
     env.ok(&["add", "a/one.txt"]);
     let members = |env: &Env| -> usize {
@@ -603,6 +607,8 @@ fn another_outlets_copy_of_the_same_bytes_keeps_the_groups_and_changes_nothing_t
     let out = env.ok(&["add", "c/copy.txt"]);
     assert!(out.contains("another publication"), "{out}");
     assert_eq!(members(&env), 2, "the group keeps both quotations");
+    // The outlet of the copy's later publication is one of the group's outlets too.
+    assert_eq!(env.json(&["matches"])[0]["outlets"], 2);
     let again = env.ok(&["add", "c/copy.txt", "a/one.txt"]);
     assert_eq!(again.matches("unchanged").count(), 2, "{again}");
     assert_eq!(members(&env), 2);

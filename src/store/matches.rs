@@ -401,10 +401,17 @@ impl Store {
                 let mut docs: Vec<DocId> = members.iter().map(|m| m.quote.doc).collect();
                 docs.sort_unstable();
                 docs.dedup();
-                let mut outlets: Vec<&str> =
-                    members.iter().filter_map(|m| m.outlet.as_deref()).collect();
-                outlets.sort_unstable();
-                outlets.dedup();
+                // Every publication's outlet counts: wire copy printed by several outlets
+                // is one document with several publications.
+                let outlets: Vec<String> = self.db().query(
+                    &format!(
+                        "SELECT DISTINCT p.outlet FROM publications p WHERE p.outlet IS NOT NULL \
+                         AND p.doc IN (SELECT q.doc FROM quotes q WHERE q.grp = ?1 AND {})",
+                        super::corrections::live("q.doc")
+                    ),
+                    args![g],
+                    |r| r.get(0),
+                )?;
                 let id = members
                     .iter()
                     .find_map(|m| m.quote.group.clone())
