@@ -188,3 +188,35 @@ fn extract_names_the_bad_line() {
         .code(2)
         .stderr(predicate::str::contains("missing.jsonl"));
 }
+
+#[test]
+fn a_surname_several_people_share_says_whose_quotations_are_listed() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "“We will build the wall,” Donald Trump said at the rally on Monday.\n",
+    );
+    env.write(
+        "b.txt",
+        "“Fashion is my first love,” Ivanka Trump said in an interview on Friday.\n",
+    );
+    env.ok(&["add", "a.txt", "b.txt"]);
+    let out = env
+        .prov()
+        .args(["quotes", "--speaker", "Trump"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("names 2 people: Donald Trump, Ivanka Trump"),
+        "{err}"
+    );
+    let one = env
+        .prov()
+        .args(["quotes", "--speaker", "Ivanka Trump"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&one.stderr).is_empty());
+    assert_eq!(String::from_utf8_lossy(&one.stdout).lines().count(), 1);
+}

@@ -122,6 +122,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             )?;
         }
     }
+    // A surname several people share lists them all: say whose quotations these are.
+    if let Some(asked) = &args.speaker {
+        let mut people: Vec<&str> = quotes
+            .iter()
+            .filter_map(|q| q.quote.speaker.as_deref())
+            .collect();
+        people.sort_unstable();
+        people.dedup();
+        if people.len() > 1 {
+            super::output::note(format!(
+                "{asked:?} names {} people: {}; give a full name for one of them",
+                people.len(),
+                people.join(", ")
+            ));
+        }
+    }
     if shown == 0 && !out.json {
         super::output::note(match (&args.speaker, &args.text) {
             (Some(s), _) => format!("no quotations by {s:?}; `prov speakers` lists who is quoted"),
