@@ -1660,6 +1660,57 @@ impl<'i> Reader<'_, 'i> {
         })
     }
 
+    /// Whether a capitalised phrase before an apposition names an office rather than a
+    /// person: it ends in a title ("Argentina's President", "Lord Chancellor"), or it is
+    /// what an office is "for" or "of" ("Minister for Europe", "Secretary of State for the
+    /// Family"). The person holding it is then the apposition that follows.
+    fn names_an_office(&self, toks: &[Token], lo: usize, head: &Np) -> bool {
+        if head.kind != MentionKind::Name {
+            return false;
+        }
+        let words: Vec<&Token> = toks[head.start..head.end]
+            .iter()
+            .filter(|t| t.is_word())
+            .collect();
+        let Some(last) = words.last() else {
+            return false;
+        };
+        if lexicon::is_title(names::strip_possessive(&self.lower(last))) {
+            return true;
+        }
+        // "Minister for Europe": a title, then what it is for.
+        let inside = &toks[head.start..head.end];
+        if inside
+            .iter()
+            .any(|t| t.is_word() && matches!(&*self.lower(t), "for" | "of"))
+            && inside
+                .iter()
+                .any(|t| t.is_word() && lexicon::is_title(&self.lower(t)))
+        {
+            return true;
+        }
+        let mut i = head.start;
+        while i > lo && toks[i - 1].is_word() && self.lower(&toks[i - 1]) == "the" {
+            i -= 1;
+        }
+        i > lo && toks[i - 1].is_word() && matches!(&*self.lower(&toks[i - 1]), "for" | "of")
+    }
+
+    /// Whether a name phrase looks like a person's full name: two words or more, not
+    /// ending in a title.
+    fn names_a_person(&self, toks: &[Token], np: &Np) -> bool {
+        let r = np.name.clone().unwrap_or(np.start..np.end);
+        let words: Vec<String> = toks[r]
+            .iter()
+            .filter(|t| t.is_word())
+            .map(|t| self.lower(t).into_owned())
+            .collect();
+        words.len() >= 2
+            && words
+                .last()
+                .is_some_and(|w| !lexicon::is_title(names::strip_possessive(w)))
+    }
+
     /// The person a phrase names: its name, else the person its role noun is bound to.
     fn np_person(&self, toks: &[Token], np: &Np) -> Option<String> {
         if let Some(r) = &np.name {
@@ -1816,9 +1867,12 @@ impl<'i> Reader<'_, 'i> {
                     end: inner_end,
                     ..head.clone()
                 };
-                if head.name.is_none()
-                    && head.kind == MentionKind::Description
+                let describes = head.name.is_none() && head.kind == MentionKind::Description;
+                if (describes || self.names_an_office(toks, lo, &head))
                     && let Some(app) = appositive.filter(|a| a.kind == MentionKind::Name)
+                    && (describes
+                        || (app.name.as_ref().map_or(app.start, |r| r.start) == comma + 1
+                            && self.names_a_person(toks, &app)))
                 {
                     np.name = app.name.or(Some(app.start..app.end));
                 }
@@ -2641,6 +2695,29 @@ mod tests {
         assert_eq!(
             speaker_of("“Stop,” said Sen. Ted Cruz.", "Stop,"),
             some("Ted Cruz")
+        );
+        // An office, then who holds it: the person speaks, not the office.
+        assert_eq!(
+            speaker_of(
+                "“We will not pay,” Argentina's President, Nestor Kirchner, said.",
+                "We will not pay,"
+            ),
+            some("Nestor Kirchner")
+        );
+        assert_eq!(
+            speaker_of(
+                "The Minister for Europe, Denis MacShane, said: “This is a good deal for Britain.”",
+                "This is a good deal for Britain."
+            ),
+            some("Denis MacShane")
+        );
+        // A clause after the comma is no apposition, whatever names it holds.
+        assert_ne!(
+            speaker_of(
+                "“It is a sad day,” the Manchester Central MP, whose constituency includes the club's Old Trafford ground, said.",
+                "It is a sad day,"
+            ),
+            some("Old Trafford")
         );
     }
 
