@@ -267,3 +267,36 @@ fn a_json_feed_with_its_own_media_type_is_read_and_items_with_credentials_are_se
     assert_eq!(server.requests("/story/1").len(), 1);
     assert_eq!(server.requests("/story/2").len(), 1);
 }
+
+#[test]
+fn watch_and_check_sources_take_the_size_limit_add_takes() {
+    let server = Server::start();
+    server.set("/story/1", Route::html(page(1, "twelve")));
+    let env = Env::new();
+    let url = server.url("/story/1");
+    env.ok(&["add", &url]);
+    // Edited, and grown past a small limit.
+    let grown = page(1, "eleven").replace(
+        "</article>",
+        &format!("<p>{}</p></article>", "x ".repeat(2000)),
+    );
+    server.set("/story/1", Route::html(grown));
+    for args in [
+        &["watch", "--max-size", "1K"][..],
+        &["check", "--sources", "--max-size", "1K"],
+    ] {
+        let (_, out, err) = run(&env, args);
+        assert!(
+            format!("{out}{err}").contains("larger than 1024 bytes"),
+            "{args:?}: {out}{err}"
+        );
+    }
+    assert_eq!(
+        env.json(&["log", "--versions", &url]).len(),
+        1,
+        "nothing past the limit stored"
+    );
+    let (code, out, err) = run(&env, &["watch", "--max-size", "1M"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(env.json(&["log", "--versions", &url]).len(), 2);
+}

@@ -52,10 +52,6 @@ pub struct Args {
     /// the feed so `prov watch` polls it for new items.
     #[arg(long)]
     feed: bool,
-    /// Refuse a file, URL body or standard input larger than this (bytes; K, M and G
-    /// suffixes allowed; a compressed body counts as it expands).
-    #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = parse_size)]
-    max_size: u64,
 }
 
 pub(super) fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
@@ -72,7 +68,7 @@ pub(super) fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs_f64(secs))
 }
 
-fn parse_size(s: &str) -> Result<u64, String> {
+pub(super) fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((i, _)) => (&t[..i], t[i..].trim().to_ascii_uppercase()),
@@ -117,13 +113,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
             std::io::stdin()
-                .take(args.max_size.saturating_add(1))
+                .take(args.web.max_size.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| CommandError::new(format!("reading standard input: {e}")))?;
-            if bytes.len() as u64 > args.max_size {
+            if bytes.len() as u64 > args.web.max_size {
                 return Err(CommandError::new(format!(
                     "standard input: larger than {} bytes",
-                    args.max_size
+                    args.web.max_size
                 ))
                 .hint("raise --max-size to accept it"));
             }
@@ -144,7 +140,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
             lang: args.lang,
             ..Metadata::default()
         },
-        fetch: args.web.options(args.max_size),
+        fetch: args.web.options(),
     };
 
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());

@@ -137,9 +137,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     let mut findings: Vec<Finding> = Vec::new();
     let mut names = Vec::with_capacity(files.len());
     if args.sources {
-        let fetch = args
-            .web
-            .options(prov::fetch::FetchOptions::default().max_bytes);
+        let fetch = args.web.options();
         let drift = check::check_sources(&mut store, &config, &fetch)?;
         for f in &drift {
             if !names.contains(&f.path) {

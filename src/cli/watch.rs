@@ -95,9 +95,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
     loop {
         // Each round reads robots.txt afresh.
         let options = AddOptions {
-            fetch: args
-                .web
-                .options(prov::fetch::FetchOptions::default().max_bytes),
+            fetch: args.web.options(),
             ..AddOptions::default()
         };
         let round = watch_once(&mut store, &args, &options, out)?;

@@ -1,4 +1,4 @@
-//! Flags every command that fetches URLs shares: timeout and politeness.
+//! Flags every command that fetches URLs shares: timeout, politeness and size.
 
 use std::time::Duration;
 
@@ -15,6 +15,10 @@ pub struct FetchArgs {
     /// Fetch pages even where the site's robots.txt asks crawlers not to.
     #[arg(long)]
     pub ignore_robots: bool,
+    /// Refuse a file, URL body or standard input larger than this (bytes; K, M and G
+    /// suffixes allowed; a compressed body counts as it expands).
+    #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = super::add::parse_size)]
+    pub max_size: u64,
 }
 
 fn parse_delay(s: &str) -> Result<f64, String> {
@@ -32,11 +36,11 @@ fn parse_delay(s: &str) -> Result<f64, String> {
 }
 
 impl FetchArgs {
-    /// Fetch options with these flags and a body limit of `max_bytes`.
-    pub fn options(&self, max_bytes: u64) -> FetchOptions {
+    /// Fetch options with these flags.
+    pub fn options(&self) -> FetchOptions {
         FetchOptions {
             timeout: self.timeout,
-            max_bytes,
+            max_bytes: self.max_size,
             polite: std::sync::Arc::new(Polite::new(
                 Duration::from_secs_f64(self.delay),
                 !self.ignore_robots,
