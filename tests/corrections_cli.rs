@@ -550,3 +550,28 @@ fn a_removal_restored_and_made_again_in_one_second_travels_as_two() {
     let again = &env.json(&["push", &dest.name()])[0];
     assert_eq!(again["removals"], 0, "{again}");
 }
+
+#[test]
+fn with_no_user_in_the_environment_the_account_is_who_removed_it() {
+    let (env, [a, ..]) = evidence();
+    let out = env
+        .prov()
+        .env_remove("PROV_USER")
+        .env_remove("USER")
+        .env_remove("USERNAME")
+        .args(["rm", &a[..8], "--reason", "dup"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let by = env.json(&["rm", "--list"])[0]["removed_by"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The account's name, where the system can name it.
+    match std::process::Command::new("id").arg("-un").output() {
+        Ok(id) if id.status.success() => {
+            assert_eq!(by, String::from_utf8_lossy(&id.stdout).trim());
+        }
+        _ => eprintln!("skipping the account check: `id -un` names no account here"),
+    }
+}

@@ -178,14 +178,44 @@ fn catch_up(store: &mut Store) {
     }
 }
 
-/// Who a correction is recorded as made by: `--by`, else `PROV_USER`, else the login name.
+/// Who a correction is recorded as made by: `--by`, else `PROV_USER`, else the login name
+/// (from the environment, else the account the process runs as: CI jobs and cron often
+/// set no `USER`).
 pub fn actor(by: Option<String>) -> String {
     by.or_else(|| std::env::var("PROV_USER").ok())
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
+        .or_else(account_name)
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The name of the account this process runs as.
+#[cfg(target_os = "linux")]
+fn account_name() -> Option<String> {
+    // SAFETY: getpwuid_r writes only into the buffers given, whose sizes it is told; the
+    // name it points to lies inside `buf`, which outlives the read.
+    unsafe {
+        let uid = libc::getuid();
+        let mut pwd: libc::passwd = std::mem::zeroed();
+        let mut buf = vec![0 as libc::c_char; 4096];
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found);
+        if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
+            return None;
+        }
+        let name = std::ffi::CStr::from_ptr(pwd.pw_name)
+            .to_string_lossy()
+            .trim()
+            .to_owned();
+        (!name.is_empty()).then_some(name)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn account_name() -> Option<String> {
+    None
 }
 
 /// The document a user named: an id or a prefix of one, else the newest version of a
