@@ -447,7 +447,9 @@ impl Store {
     }
 
     /// Writes correction `c` of a quotation of `doc` and applies the newest correction
-    /// of that quotation to its row, if the row exists.
+    /// of that quotation to its row, if the row exists. Two made in the same second by
+    /// different people (in two stores, then synced) are ordered by who made them, so
+    /// every store holding both applies the same one; one person's stay in the order made.
     fn record_correction(&mut self, doc: &DocId, c: &SpeakerCorrection) -> Result<()> {
         let bytes = quote_bytes(&c.quote)?;
         self.write(|tx| {
@@ -460,7 +462,7 @@ impl Store {
             )?;
             let newest: Option<Option<String>> = db.query_opt(
                 "SELECT speaker FROM speaker_corrections WHERE quote = ?1 \
-                 ORDER BY corrected_at DESC, id DESC LIMIT 1",
+                 ORDER BY corrected_at DESC, corrected_by DESC, id DESC LIMIT 1",
                 args![bytes],
                 |r| r.get(0),
             )?;

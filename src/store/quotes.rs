@@ -1052,7 +1052,8 @@ fn corrections_of(
     }
     let mut fixes = rustc_hash::FxHashMap::default();
     tx.each(
-        "SELECT quote, speaker FROM speaker_corrections WHERE doc = ?1 ORDER BY corrected_at, id",
+        "SELECT quote, speaker FROM speaker_corrections WHERE doc = ?1 \
+         ORDER BY corrected_at, corrected_by, id",
         args![doc_row],
         |r| {
             fixes.insert(r.get::<Vec<u8>>(0)?, r.get::<Option<String>>(1)?);
@@ -1185,6 +1186,33 @@ mod tests {
             })
             .unwrap();
         assert_eq!(by_alias.len(), 3);
+    }
+
+    #[test]
+    fn corrections_made_in_the_same_second_by_two_people_settle_alike_in_any_order() {
+        use crate::model::SpeakerCorrection;
+        let fix = |quote: &str, by: &str, speaker: &str| SpeakerCorrection {
+            quote: quote.to_owned(),
+            speaker: Some(speaker.to_owned()),
+            corrected_at: "2026-12-03T07:00:00Z".to_owned(),
+            corrected_by: by.to_owned(),
+        };
+        let mut settled = Vec::new();
+        for order in [[0, 1], [1, 0]] {
+            let (_dir, mut store) = testing::store();
+            let doc = add_doc(&mut store, b"a", vec![quote(Some("Liz Cheney"), None)]);
+            let id = store.quotes(&QuoteFilter::default()).unwrap()[0].id.clone();
+            let fixes = [
+                fix(&id, "ann", "Mary Cheney"),
+                fix(&id, "bob", "Dick Cheney"),
+            ];
+            for i in order {
+                store.import_speaker_correction(&doc, &fixes[i]).unwrap();
+            }
+            let q = store.quotes(&QuoteFilter::default()).unwrap().remove(0);
+            settled.push(q.quote.speaker);
+        }
+        assert_eq!(settled[0], settled[1]);
     }
 
     #[test]
