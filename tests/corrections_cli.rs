@@ -234,6 +234,11 @@ fn gc_deletes_removed_bytes_after_the_grace_period_and_fsck_passes() {
     let (code, _, stderr) = run(&env, &["rm", "--undo", &a[..8]]);
     assert_eq!(code, 2);
     assert!(stderr.contains("add the original file"), "{stderr}");
+    let shown = env.ok(&["show", &a[..8]]);
+    assert!(
+        shown.contains("add the original file or URL again, then `prov rm --undo`"),
+        "{shown}"
+    );
 
     // Added again, it can be restored, and answers as before.
     env.ok(&["add", "docs/a.txt"]);

@@ -67,13 +67,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<u8, CommandError>
         )?;
     }
     if let Some(r) = &removal {
-        let purged = match &r.purged_at {
-            Some(at) => format!("; bytes deleted by gc {at}"),
-            None => String::new(),
+        let (purged, back) = match &r.purged_at {
+            Some(at) => (
+                format!("; bytes deleted by gc {at}"),
+                "add the original file or URL again, then `prov rm --undo` restores it",
+            ),
+            None => (String::new(), "`prov rm --undo` restores it"),
         };
         writeln!(
             out,
-            "{:<12}{} by {}: {}{purged} (out of the evidence; `prov rm --undo` restores it)",
+            "{:<12}{} by {}: {}{purged} (out of the evidence; {back})",
             "removed:", r.removed_at, r.removed_by, r.reason
         )?;
     }
