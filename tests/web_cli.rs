@@ -796,3 +796,26 @@ fn variants_of_one_address_are_one_source() {
         "{listed}"
     );
 }
+
+#[test]
+fn a_robots_txt_that_redirects_is_followed() {
+    let server = Server::start();
+    server.set(
+        "/robots.txt",
+        Route::Redirect("/policies/robots.txt".into()),
+    );
+    server.set(
+        "/policies/robots.txt",
+        Route::Page {
+            status: 200,
+            content_type: "text/plain",
+            body: b"User-agent: *\nDisallow: /private\n".to_vec(),
+        },
+    );
+    server.set("/private/memo", Route::html(PAGE_V1));
+    let env = Env::new();
+    let (code, _, err) = run(&env, &["add", &server.url("/private/memo")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("robots.txt"), "{err}");
+    assert!(server.requests("/private/memo").is_empty());
+}

@@ -109,7 +109,16 @@ impl Polite {
     fn read_robots(&self, origin: &str, options: &FetchOptions) -> robots::Robots {
         let url = format!("{origin}/robots.txt");
         self.wait_turn(&host_of(&url));
-        let agent = agent(options);
+        // Its redirects are the client's to follow (RFC 9309 asks for at least five): no
+        // credentials go with it, and where it leads is the site's own rule.
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(options.timeout))
+            .timeout_connect(Some(options.timeout.min(Duration::from_secs(10))))
+            .max_redirects(5)
+            .http_status_as_error(false)
+            .user_agent(concat!("prov/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
         let Ok(mut response) = agent.get(&url).call() else {
             // Unreachable: the page's own fetch will say why.
             return robots::Robots::allow_all();
