@@ -992,17 +992,22 @@ fn flush(
                     first: is_new,
                 },
             )?;
+            let new_path = match &p.tracked {
+                Some(path) => tx.track_path(path, &p.id, &now)?,
+                None => false,
+            };
+            // A file added again unchanged is no new version of the URL its sidecar names,
+            // even when another file naming that URL was added in between (two saved
+            // copies of one page).
+            let unchanged_file = p.tracked.is_some() && !new_path && !is_new;
             let change = match &source {
+                Some(s) if s.kind == SourceKind::Url && unchanged_file => None,
                 // A web archive's capture takes its place in time among the versions.
                 Some(s) => match p.fetch.as_ref().filter(|f| f.archive.is_some()) {
                     Some(capture) => tx.insert_version_at(s, &p.id, &capture.fetched_at)?,
                     None => tx.append_version(s, &p.id, &now)?,
                 },
                 None => None,
-            };
-            let new_path = match &p.tracked {
-                Some(path) => tx.track_path(path, &p.id, &now)?,
-                None => false,
             };
             if let Some(fetch) = &p.fetch {
                 // The same capture read again (a web archive added twice) is one fetch.

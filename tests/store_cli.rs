@@ -661,3 +661,34 @@ fn log_pages_through_the_store_in_one_order() {
         .collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
 }
+
+#[test]
+fn two_saved_copies_of_one_page_make_no_versions_when_added_again() {
+    let env = Env::new();
+    let url = "https://news.example/story";
+    env.write(
+        "saved/monday.txt",
+        "“We will rebuild every school before winter comes,” the mayor said.\n",
+    );
+    env.write(
+        "saved/tuesday.txt",
+        "“We will rebuild every school before the winter comes,” the mayor said.\n",
+    );
+    for day in ["monday", "tuesday"] {
+        env.write(
+            &format!("saved/{day}.txt.meta.toml"),
+            format!("url = \"{url}\"\n"),
+        );
+    }
+    env.ok(&["add", "saved"]);
+    assert_eq!(env.json(&["log", "--versions", url]).len(), 2);
+    env.ok(&["add", "saved"]);
+    env.ok(&["add", "saved/monday.txt"]);
+    assert_eq!(
+        env.json(&["log", "--versions", url]).len(),
+        2,
+        "nothing was edited"
+    );
+    // Each file is still found by its path.
+    env.ok(&["show", "saved/monday.txt"]);
+}
