@@ -689,6 +689,10 @@ fn two_saved_copies_of_one_page_make_no_versions_when_added_again() {
         2,
         "nothing was edited"
     );
-    // Each file is still found by its path.
+    // Each file is still found by its path, and names the URL's history.
     env.ok(&["show", "saved/monday.txt"]);
+    assert_eq!(
+        env.json(&["log", "--versions", "saved/monday.txt"]).len(),
+        2
+    );
 }

@@ -545,6 +545,20 @@ impl Store {
                 return Ok(c);
             }
         }
+        // A file whose sidecar names a URL: that URL is its source.
+        if let Some(doc) = self.document_at_path(what, cwd)? {
+            let source: Option<(String, String)> = self.db().query_opt(
+                "SELECT s.kind, s.locator FROM versions v JOIN sources s ON s.id = v.source_id \
+                 WHERE v.doc_id = ?1 ORDER BY s.id LIMIT 1",
+                args![doc.to_hex()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if let Some((kind, locator)) = source
+                && let Some(kind) = SourceKind::parse(&kind)
+            {
+                return Ok(SourceRef { kind, locator });
+            }
+        }
         Err(Error::UnknownSource(what.to_owned()))
     }
 
