@@ -2677,6 +2677,32 @@ mod tests {
     }
 
     #[test]
+    fn a_short_hard_wrapped_text_reads_across_its_line_breaks() {
+        // Three paragraphs wrapped at 72 columns: a break inside a name or a quotation is
+        // a space.
+        let text = "The mayor spoke on Monday in the town hall, where about two hundred\n\
+                    residents had gathered to hear her plans.\n\n\
+                    \"We will rebuild every school before the winter comes,\" said Mayor Anna\n\
+                    Kowalska, who took office in May after a close race.\n\n\
+                    The Prime Minister, Boris Johnson, said: \"Nothing is ruled out at this\n\
+                    stage of the talks.\"\n";
+        assert_eq!(
+            speaker_of(
+                text,
+                "We will rebuild every school before the winter comes,"
+            ),
+            some("Anna Kowalska")
+        );
+        let quotes = extract(text, &Hints::default());
+        assert!(
+            quotes
+                .iter()
+                .any(|q| text[q.start..q.end].ends_with("ruled out at this\nstage of the talks.")),
+            "{quotes:?}"
+        );
+    }
+
+    #[test]
     fn titles_and_appositions() {
         assert_eq!(
             speaker_of(

@@ -44,28 +44,26 @@ fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     }
 }
 
-/// Hard-wrapped: blank lines exist, and most lines are of similar width without ending a
-/// sentence, as in e-mail or plain-text archives.
+/// Hard-wrapped: blank lines exist, and most line breaks inside a block of lines come
+/// after a line filled to a width without ending a sentence, as in e-mail or plain-text
+/// archives (a two-line paragraph breaks once, in its first line).
 fn looks_hard_wrapped(text: &str) -> bool {
     if !text.contains("\n\n") {
         return false;
     }
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim_end)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    if lines.len() < 8 {
-        return false;
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let (mut inside, mut wrapped) = (0usize, 0usize);
+    for pair in lines.windows(2) {
+        if pair[0].trim().is_empty() || pair[1].trim().is_empty() {
+            continue;
+        }
+        inside += 1;
+        let n = pair[0].chars().count();
+        if (40..=100).contains(&n) && !pair[0].ends_with(['.', '!', '?', '"', '”', ':']) {
+            wrapped += 1;
+        }
     }
-    let wrapped = lines
-        .iter()
-        .filter(|l| {
-            let n = l.chars().count();
-            (40..=100).contains(&n) && !l.ends_with(['.', '!', '?', '"', '”', ':'])
-        })
-        .count();
-    wrapped * 2 > lines.len()
+    inside >= 2 && wrapped * 2 > inside
 }
 
 /// What a token is.
