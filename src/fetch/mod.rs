@@ -584,7 +584,16 @@ fn moved_home(asked: &str, landed: &str) -> bool {
     let (Ok(asked), Ok(landed)) = (url::Url::parse(asked), url::Url::parse(landed)) else {
         return false;
     };
-    let home = |u: &url::Url| u.path().trim_end_matches('/').is_empty() && u.query().is_none();
+    // The site's root, or its index page by name ("/index.html", "/default.aspx").
+    let home = |u: &url::Url| {
+        let path = u.path().trim_matches('/');
+        u.query().is_none()
+            && (path.is_empty()
+                || !path.contains('/')
+                    && (["index", "home"].contains(&path)
+                        || path.starts_with("index.")
+                        || path.starts_with("default.")))
+    };
     home(&landed)
         && !home(&asked)
         && asked.host_str().map(|h| h.trim_start_matches("www."))
@@ -604,6 +613,36 @@ fn host_of(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_to_the_home_page_is_told_from_one_to_the_page_itself() {
+        assert!(moved_home(
+            "https://a.example/news/story",
+            "https://a.example/"
+        ));
+        assert!(moved_home(
+            "https://www.a.example/news/story",
+            "https://a.example/"
+        ));
+        assert!(moved_home(
+            "https://a.example/?p=123",
+            "https://a.example/index.php"
+        ));
+        // The home page asked for by another of its names, or another site.
+        assert!(!moved_home(
+            "https://a.example/index.html",
+            "https://a.example/"
+        ));
+        assert!(!moved_home("https://a.example/", "https://a.example/home"));
+        assert!(!moved_home(
+            "https://a.example/news/story",
+            "https://b.example/"
+        ));
+        assert!(!moved_home(
+            "https://a.example/news/story",
+            "https://a.example/news/story-2"
+        ));
+    }
 
     #[test]
     fn credentials_are_cut_from_urls_and_sent_as_basic_auth() {
