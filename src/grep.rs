@@ -83,33 +83,21 @@ pub fn grep(
     // For a short phrase the word index finds documents holding every word anywhere; the
     // text decides whether they are in order.
     let rows = store.live_document_ids(&r.docs)?;
+    let objects_of: rustc_hash::FxHashMap<i64, (DocId, Option<DocId>)> = rows
+        .into_iter()
+        .map(|(seq, id, text_id)| (seq, (id, text_id)))
+        .collect();
+    let seqs: Vec<i64> = objects_of.keys().copied().collect();
     // The listing order first, from the documents' dates alone.
-    let mut order: Vec<(Option<String>, i64, DocId, Option<DocId>)> =
-        Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(1024) {
-        let ids: Vec<DocId> = chunk.iter().map(|(_, id, _)| *id).collect();
-        for ((seq, id, text_id), doc) in chunk.iter().zip(store.documents(&ids)?) {
-            if let Some(d) = doc {
-                order.push((d.meta.published, *seq, *id, *text_id));
-            }
-        }
-    }
-    order.sort_by(|a, b| {
-        (
-            a.0.is_none(),
-            std::cmp::Reverse(&a.0),
-            std::cmp::Reverse(a.1),
-        )
-            .cmp(&(
-                b.0.is_none(),
-                std::cmp::Reverse(&b.0),
-                std::cmp::Reverse(b.1),
-            ))
-    });
+    let order: Vec<(DocId, Option<DocId>)> = store
+        .in_listing_order(&seqs)?
+        .into_iter()
+        .filter_map(|seq| objects_of.get(&seq).copied())
+        .collect();
     let mut holders = 0;
     for chunk in order.chunks(CHUNK) {
         // One read of the chunk's objects (a round trip each on PostgreSQL otherwise).
-        let needed: Vec<DocId> = chunk.iter().map(|(_, _, id, t)| t.unwrap_or(*id)).collect();
+        let needed: Vec<DocId> = chunk.iter().map(|(id, t)| t.unwrap_or(*id)).collect();
         let objects = &store
             .objects()
             .prefetched(&needed)
@@ -119,18 +107,22 @@ pub fn grep(
             })?;
         let found: Vec<Result<Vec<Hit>, store::Error>> = chunk
             .par_iter()
-            .map(|(_, _, id, text_id)| {
+            .map(|(id, text_id)| {
                 let text = text::stored_text(objects, id, text_id.as_ref())?;
                 Ok(find(&text, &wanted))
             })
             .collect();
-        let ids: Vec<DocId> = chunk.iter().map(|(_, _, id, _)| *id).collect();
-        let docs = store.documents(&ids)?;
-        for (hits, doc) in found.into_iter().zip(docs) {
+        // Publications are read for the documents that hold the words in order only.
+        let mut held = Vec::new();
+        for ((id, _), hits) in chunk.iter().zip(found) {
             let hits = hits?;
-            let Some(doc) = doc.filter(|_| !hits.is_empty()) else {
-                continue;
-            };
+            if !hits.is_empty() {
+                held.push((*id, hits));
+            }
+        }
+        let ids: Vec<DocId> = held.iter().map(|(id, _)| *id).collect();
+        for ((_, hits), doc) in held.into_iter().zip(store.documents(&ids)?) {
+            let Some(doc) = doc else { continue };
             holders += 1;
             each(Holder {
                 id: doc.id,

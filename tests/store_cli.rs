@@ -84,19 +84,22 @@ fn adding_twice_is_a_no_op_that_says_so() {
     );
 }
 
+/// The ids `prov log ARGS` lists, in its order.
+fn log_ids(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["log"];
+    all.extend_from_slice(args);
+    env.json(&all)
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 #[test]
 fn log_filters_by_date_outlet_author_and_count() {
     let env = Env::new();
     env.with_seeds();
     env.ok(&["add", "seeds"]);
-    let ids = |args: &[&str]| -> Vec<String> {
-        let mut all = vec!["log"];
-        all.extend_from_slice(args);
-        env.json(&all)
-            .iter()
-            .map(|d| d["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let ids = |args: &[&str]| log_ids(&env, args);
     let every = ids(&[]);
     assert_eq!(every.len(), 5);
     let outlet_of = |args: &[&str]| -> Vec<String> {
@@ -640,14 +643,7 @@ fn log_pages_through_the_store_in_one_order() {
         );
     }
     env.ok(&["add", "d"]);
-    let ids = |args: &[&str]| -> Vec<String> {
-        let mut all = vec!["log"];
-        all.extend_from_slice(args);
-        env.json(&all)
-            .iter()
-            .map(|d| d["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let ids = |args: &[&str]| log_ids(&env, args);
     let every = ids(&[]);
     assert_eq!(every.len(), 12);
     // Across the first pages read (8, then more).

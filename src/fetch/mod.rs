@@ -111,14 +111,7 @@ impl Polite {
         self.wait_turn(&host_of(&url));
         // Its redirects are the client's to follow (RFC 9309 asks for at least five): no
         // credentials go with it, and where it leads is the site's own rule.
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(options.timeout))
-            .timeout_connect(Some(options.timeout.min(Duration::from_secs(10))))
-            .max_redirects(5)
-            .http_status_as_error(false)
-            .user_agent(concat!("prov/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let agent = agent(options, ROBOTS_REDIRECTS);
         let Ok(mut response) = agent.get(&url).call() else {
             // Unreachable: the page's own fetch will say why.
             return robots::Robots::allow_all();
@@ -161,12 +154,17 @@ fn split_origin(url: &str) -> Option<(String, String)> {
     ))
 }
 
-fn agent(options: &FetchOptions) -> ureq::Agent {
+/// Redirects a robots.txt may take, followed by the client.
+const ROBOTS_REDIRECTS: u32 = 5;
+
+/// A client with prov's timeouts that follows up to `redirects` redirects itself; with
+/// none it hands a redirect back as it came (`fetch_if_changed` follows those one hop
+/// at a time).
+fn agent(options: &FetchOptions, redirects: u32) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(options.timeout))
         .timeout_connect(Some(options.timeout.min(Duration::from_secs(10))))
-        // Followed one hop at a time by `fetch_if_changed`.
-        .max_redirects(0)
+        .max_redirects(redirects)
         .max_redirects_will_error(false)
         .http_status_as_error(false)
         .user_agent(concat!("prov/", env!("CARGO_PKG_VERSION")))
@@ -334,7 +332,7 @@ pub fn fetch_if_changed(
         });
     }
     options.polite.wait_turn(&host_of(url));
-    let agent = agent(options);
+    let agent = agent(options, 0);
     let fail = |e: ureq::Error| classify(url, e, options);
     // Redirects are followed here, not by the client, so that each hop's site is asked
     // (robots.txt, its turn) and credentials go to the origin they were written for only.

@@ -384,6 +384,40 @@ impl Store {
 
     /// Every document, newest first by first publication date; undated documents last,
     /// newest added first.
+    /// Document rows `rows` in the order `prov log` lists them (newest first publication
+    /// first, undated last), read from their dates alone; rows with no document are left
+    /// out.
+    pub fn in_listing_order(&self, rows: &[i64]) -> Result<Vec<i64>> {
+        let db = self.db();
+        let mut dated: Vec<(Option<String>, i64)> = Vec::with_capacity(rows.len());
+        super::db::chunked(rows, |chunk| {
+            let sql = format!(
+                "SELECT published, seq FROM documents \
+                 WHERE seq IN (SELECT column1 FROM (VALUES {}) AS k)",
+                super::db::typed_values(chunk.len(), "BIGINT")
+            );
+            let values: Vec<&dyn super::db::Param> =
+                chunk.iter().map(|s| s as &dyn super::db::Param).collect();
+            db.each(&sql, &values, |r| {
+                dated.push((r.get(0)?, r.get(1)?));
+                Ok(())
+            })
+        })?;
+        dated.sort_by(|a, b| {
+            (
+                a.0.is_none(),
+                std::cmp::Reverse(&a.0),
+                std::cmp::Reverse(a.1),
+            )
+                .cmp(&(
+                    b.0.is_none(),
+                    std::cmp::Reverse(&b.0),
+                    std::cmp::Reverse(b.1),
+                ))
+        });
+        Ok(dated.into_iter().map(|(_, seq)| seq).collect())
+    }
+
     /// [`Store::log`] a page at a time: each document is handed to `each`, in the same
     /// order, until it returns false. Only the documents handed out are read with their
     /// publications, so `prov log -n 5` on a large store reads five.
@@ -704,6 +738,19 @@ impl Store {
     }
 }
 
+/// The row of `source`, recorded first if new.
+fn source_row(db: Sql<'_>, source: &SourceRef) -> Result<i64> {
+    db.execute(
+        "INSERT INTO sources (kind, locator) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        args![source.kind.as_str(), source.locator],
+    )?;
+    db.query_one(
+        "SELECT id FROM sources WHERE kind = ?1 AND locator = ?2",
+        args![source.kind.as_str(), source.locator],
+        |r| r.get(0),
+    )
+}
+
 fn versions_of(db: Sql<'_>, source_id: i64) -> Result<Vec<Version>> {
     let rows = db.query(
         "SELECT seq, doc_id, added_at FROM versions WHERE source_id = ?1 ORDER BY seq",
@@ -971,15 +1018,7 @@ impl Tx<'_> {
         added_at: &str,
     ) -> Result<Option<(u32, Option<DocId>)>> {
         let tx = self.db();
-        tx.execute(
-            "INSERT INTO sources (kind, locator) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-            args![source.kind.as_str(), source.locator],
-        )?;
-        let sid: i64 = tx.query_one(
-            "SELECT id FROM sources WHERE kind = ?1 AND locator = ?2",
-            args![source.kind.as_str(), source.locator],
-            |r| r.get(0),
-        )?;
+        let sid = source_row(tx, source)?;
         let latest: Option<(i64, String)> = tx.query_opt(
             "SELECT seq, doc_id FROM versions WHERE source_id = ?1 ORDER BY seq DESC LIMIT 1",
             args![sid],
@@ -1011,15 +1050,7 @@ impl Tx<'_> {
         at: &str,
     ) -> Result<Option<(u32, Option<DocId>)>> {
         let tx = self.db();
-        tx.execute(
-            "INSERT INTO sources (kind, locator) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-            args![source.kind.as_str(), source.locator],
-        )?;
-        let sid: i64 = tx.query_one(
-            "SELECT id FROM sources WHERE kind = ?1 AND locator = ?2",
-            args![source.kind.as_str(), source.locator],
-            |r| r.get(0),
-        )?;
+        let sid = source_row(tx, source)?;
         let before: Option<(i64, String)> = tx.query_opt(
             "SELECT seq, doc_id FROM versions WHERE source_id = ?1 AND added_at <= ?2 \
              ORDER BY seq DESC LIMIT 1",
